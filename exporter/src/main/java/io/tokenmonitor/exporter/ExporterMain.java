@@ -1,0 +1,173 @@
+package io.tokenmonitor.exporter;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.exporter.config.ExporterConfig;
+import io.tokenmonitor.exporter.config.PromDuration;
+import io.tokenmonitor.exporter.demo.DemoGateway;
+import io.tokenmonitor.exporter.demo.TrafficSimulator;
+import io.tokenmonitor.exporter.http.ExporterHttpServer;
+import io.tokenmonitor.exporter.metrics.IngestCollector;
+import io.tokenmonitor.exporter.metrics.UsageCollector;
+import io.tokenmonitor.exporter.source.SourceDsn;
+import io.tokenmonitor.exporter.source.SourcePool;
+import io.tokenmonitor.exporter.store.Store;
+import io.tokenmonitor.exporter.store.UsageTotals;
+import io.tokenmonitor.exporter.sync.IngestStatus;
+import io.tokenmonitor.exporter.sync.SyncLoop;
+import io.tokenmonitor.exporter.sync.SyncPosition;
+import io.tokenmonitor.exporter.sync.SyncSettings;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Starts the exporter: reads the settings, opens the store and the gateway database, serves /metrics. */
+public final class ExporterMain {
+
+    private static final Logger log = LoggerFactory.getLogger(ExporterMain.class);
+    /** Budgets reach back at most a calendar month, so rollups are kept at least this long. */
+    private static final Duration MIN_ROLLUP_RETENTION = Duration.ofDays(35);
+    private static final String USAGE = """
+            usage: java -jar token-monitor-exporter.jar [--demo]
+              --demo      run on a built-in New API demo database with simulated traffic (no gateway needed)
+            Settings come from environment variables; see README.md ("Configuration").""";
+
+    private ExporterMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            boolean demo = parseArguments(args);
+            Running running = start(ExporterConfig.fromEnvironment(System.getenv(), demo), demo);
+            Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
+        } catch (ConfigException e) {
+            System.err.println("token-monitor-exporter: " + e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            log.error("start-up failed: {}", e.getMessage(), e);
+            System.exit(1);
+        }
+    }
+
+    private static boolean parseArguments(String[] args) {
+        boolean demo = false;
+        for (String arg : args) {
+            switch (arg) {
+                case "--demo" -> demo = true;
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                case "--version" -> {
+                    System.out.println(version());
+                    System.exit(0);
+                }
+                default -> throw new ConfigException("argument \"" + arg + "\" is unknown; " + USAGE);
+            }
+        }
+        return demo;
+    }
+
+    /** Wires and starts every part; the returned handle stops them in reverse order. */
+    static Running start(ExporterConfig config, boolean demo) throws Exception {
+        List<AutoCloseable> parts = new ArrayList<>();
+        try {
+            SourceDsn logDsn = config.logDsn();
+            if (demo) {
+                DemoGateway gateway = DemoGateway.createOrReuse(config.demoPath());
+                TrafficSimulator simulator = new TrafficSimulator(gateway, config.demoRowsPerSecond(), Clock.systemUTC());
+                simulator.start();
+                parts.add(simulator);
+                logDsn = SourceDsn.sqlite(gateway.file());
+            }
+            PrometheusRegistry registry = new PrometheusRegistry();
+            JvmMetrics.builder().register(registry);
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM);
+
+            Store store = Store.open(config.storePath());
+            parts.add(store);
+            SyncPosition position = store.loadPosition().orElse(SyncPosition.start(logDsn.identity()));
+            if (!position.source().equals(logDsn.identity())) {
+                throw new ConfigException("STORE_PATH: " + config.storePath() + " holds data synced from " + position.source()
+                        + ", not from " + logDsn.identity() + "; use a new STORE_PATH for another gateway database");
+            }
+            HikariDataSource logPool = SourcePool.open("gateway-logs", logDsn, new MicrometerMetricsTrackerFactory(meters));
+            parts.add(logPool);
+
+            // Replaced whole after each committed batch; scrapes read whichever value is current.
+            AtomicReference<UsageTotals> totals = new AtomicReference<>(store.loadTotals());
+            IngestStatus status = new IngestStatus();
+            registry.register(new UsageCollector(totals::get, status::isCaughtUp));
+            registry.register(new IngestCollector(status, totals::get, version(), logDsn.dialect().label()));
+
+            ExporterHttpServer http;
+            try {
+                http = ExporterHttpServer.start(config.listenAddress(), registry, status::isCaughtUp);
+            } catch (java.net.BindException e) {
+                throw new ConfigException("LISTEN_ADDRESS: cannot listen on " + config.listenAddress() + ": " + e.getMessage()
+                        + "; is another exporter running there?");
+            }
+            parts.add(http);
+
+            Duration rollupRetention = config.retention().compareTo(MIN_ROLLUP_RETENTION) > 0 ? config.retention() : MIN_ROLLUP_RETENTION;
+            SyncLoop sync = new SyncLoop(Jdbi.create(logPool), logDsn.toString(), logDsn.dialect(), store, position, totals, status,
+                    new SyncSettings(config.pollInterval(), config.batchSize(), config.lateCommitWindow(), config.retention(), rollupRetention),
+                    Clock.systemUTC());
+            sync.start();
+            parts.add(sync);
+            log.info("exporter {}: serving http://{}:{}/metrics; logs from {}; store {}; poll {}, retention {}{}", version(),
+                    config.listenAddress().getHostString(), http.port(), logDsn, config.storePath(), PromDuration.format(config.pollInterval()),
+                    PromDuration.format(config.retention()), demo ? "; demo traffic " + config.demoRowsPerSecond() + " rows/s" : "");
+            return new Running(parts, http.port());
+        } catch (Exception e) {
+            new Running(parts, -1).close();
+            throw e;
+        }
+    }
+
+    static String version() {
+        try (InputStream in = ExporterMain.class.getResourceAsStream("build.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    /** The started parts; closing stops them in reverse order of starting. */
+    record Running(List<AutoCloseable> parts, int port) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                closeQuietly(parts.get(i));
+            }
+        }
+
+        private static void closeQuietly(AutoCloseable part) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.debug("closing {} failed", part, e);
+            }
+        }
+    }
+}

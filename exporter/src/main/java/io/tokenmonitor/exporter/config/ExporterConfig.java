@@ -1,0 +1,149 @@
+package io.tokenmonitor.exporter.config;
+
+import io.tokenmonitor.exporter.source.SourceDsn;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The exporter's settings, read from environment variables (names as in the gateway and the
+ * original Token Monitor; every secret also as {@code NAME_FILE}). Each bad value stops the program
+ * at start with a message naming the variable.
+ *
+ * @param mainDsn the gateway's main database (channels, options); null in demo mode
+ * @param logDsn where the logs table is ({@code LOG_SQL_DSN}, else the main database); null in demo mode
+ */
+public record ExporterConfig(
+        SourceDsn mainDsn,
+        SourceDsn logDsn,
+        InetSocketAddress listenAddress,
+        Path storePath,
+        Duration pollInterval,
+        Duration retention,
+        int batchSize,
+        Duration lateCommitWindow,
+        Path demoPath,
+        int demoRowsPerSecond) {
+
+    public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
+    public static final String DEFAULT_STORE_PATH = "data/token-monitor.db";
+    public static final String DEFAULT_DEMO_STORE_PATH = "data/demo-token-monitor.db";
+    public static final String DEFAULT_DEMO_PATH = "data/demo-gateway.db";
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    public static final int DEFAULT_BATCH_SIZE = 5_000;
+    public static final Duration DEFAULT_LATE_COMMIT_WINDOW = Duration.ofMinutes(5);
+    public static final int DEFAULT_DEMO_ROWS_PER_SECOND = 5;
+    /** The gateway's own default for SQL_DSN=local. */
+    public static final String DEFAULT_SQLITE_PATH = "one-api.db";
+
+    private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final Duration MIN_RETENTION = Duration.ofHours(1);
+    private static final int MIN_BATCH_SIZE = 100;
+    private static final int MAX_BATCH_SIZE = 100_000;
+
+    /** Reads the settings from {@code env}; {@code demo} switches the source to the built-in demo gateway. */
+    public static ExporterConfig fromEnvironment(Map<String, String> env, boolean demo) {
+        Settings s = new Settings(env);
+        SourceDsn main = null;
+        SourceDsn logs = null;
+        if (!demo) {
+            String sqlitePath = s.text("SQLITE_PATH", DEFAULT_SQLITE_PATH);
+            String sqlDsn = s.secret("SQL_DSN");
+            String databaseUrl = s.secret("DATABASE_URL");
+            if (sqlDsn != null) {
+                main = SourceDsn.parse("SQL_DSN", sqlDsn, sqlitePath);
+            } else if (databaseUrl != null) {
+                main = SourceDsn.parse("DATABASE_URL", databaseUrl, sqlitePath);
+            } else {
+                throw new ConfigException("SQL_DSN: not set; set it to the gateway's SQL_DSN (e.g. user:pass@tcp(db:3306)/new-api), "
+                        + "or set DATABASE_URL, or run with --demo");
+            }
+            String logDsn = s.secret("LOG_SQL_DSN");
+            logs = logDsn == null ? main : SourceDsn.parse("LOG_SQL_DSN", logDsn, sqlitePath);
+        }
+        Duration poll = s.duration("POLL_INTERVAL", DEFAULT_POLL_INTERVAL);
+        if (poll.compareTo(MIN_POLL_INTERVAL) < 0) {
+            throw new ConfigException("POLL_INTERVAL: " + PromDuration.format(poll) + " is too short; use at least 100ms");
+        }
+        Duration retention = s.duration("RETENTION", DEFAULT_RETENTION);
+        if (retention.compareTo(MIN_RETENTION) < 0) {
+            throw new ConfigException("RETENTION: " + PromDuration.format(retention) + " is too short; use at least 1h");
+        }
+        int batch = s.integer("SYNC_BATCH_SIZE", DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
+        Duration lateCommit = s.duration("LATE_COMMIT_WINDOW", DEFAULT_LATE_COMMIT_WINDOW);
+        Path store = Path.of(s.text("STORE_PATH", demo ? DEFAULT_DEMO_STORE_PATH : DEFAULT_STORE_PATH));
+        return new ExporterConfig(main, logs, s.address("LISTEN_ADDRESS", DEFAULT_LISTEN_ADDRESS), store, poll, retention, batch,
+                lateCommit, Path.of(s.text("DEMO_PATH", DEFAULT_DEMO_PATH)),
+                s.integer("DEMO_ROWS_PER_SECOND", DEFAULT_DEMO_ROWS_PER_SECOND, 1, 10_000));
+    }
+
+    /** Typed access to the environment; each method names the variable in its error. */
+    private record Settings(Map<String, String> env) {
+
+        String text(String key, String fallback) {
+            String value = env.get(key);
+            return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        /** A secret from {@code KEY}, or from the file named by {@code KEY_FILE}; null when neither is set. */
+        String secret(String key) {
+            String direct = text(key, null);
+            String file = text(key + "_FILE", null);
+            if (direct != null && file != null) {
+                throw new ConfigException(key + ": set either " + key + " or " + key + "_FILE, not both");
+            }
+            if (file == null) {
+                return direct;
+            }
+            try {
+                return Files.readString(Path.of(file)).trim();
+            } catch (IOException e) {
+                throw new ConfigException(key + "_FILE: cannot read " + file + ": " + e.getMessage());
+            }
+        }
+
+        Duration duration(String key, Duration fallback) {
+            String value = text(key, null);
+            return value == null ? fallback : PromDuration.parse(key, value);
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            String value = text(key, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < min || parsed > max) {
+                    throw new ConfigException(key + ": " + parsed + " is out of range; use " + min + " to " + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + ": \"" + value + "\" is not a whole number");
+            }
+        }
+
+        InetSocketAddress address(String key, String fallback) {
+            String value = text(key, fallback);
+            int colon = value.lastIndexOf(':');
+            if (colon < 0) {
+                throw new ConfigException(key + ": \"" + value + "\" has no port; write host:port, e.g. 0.0.0.0:9466");
+            }
+            String host = value.substring(0, colon);
+            try {
+                int port = Integer.parseInt(value.substring(colon + 1));
+                if (port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host.replaceAll("^\\[|]$", ""), port);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + ": \"" + value + "\" has no valid port; write host:port, e.g. 0.0.0.0:9466");
+            }
+        }
+    }
+}

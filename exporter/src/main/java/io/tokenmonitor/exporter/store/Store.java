@@ -1,0 +1,137 @@
+package io.tokenmonitor.exporter.store;
+
+import io.tokenmonitor.exporter.sync.ClassifiedRow;
+import io.tokenmonitor.exporter.sync.SyncPosition;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The exporter's local SQLite database (WAL). One writer handle, used by the sync thread only;
+ * every batch of rows, with its rollups, totals and sync position, is committed in one transaction,
+ * so a crash at any point loses and doubles nothing.
+ */
+public final class Store implements AutoCloseable {
+
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final int PRUNE_CHUNK = 10_000;
+
+    private final Path file;
+    private final Jdbi jdbi;
+    private final Handle writer;
+    private final RawLogRepository rawLogs = new RawLogRepository();
+    private final RollupRepository rollups = new RollupRepository();
+    private final TotalsRepository totals = new TotalsRepository();
+    private final PositionRepository positions = new PositionRepository();
+
+    private Store(Path file, Jdbi jdbi, Handle writer) {
+        this.file = file;
+        this.jdbi = jdbi;
+        this.writer = writer;
+    }
+
+    /** Opens (creating if needed) the store at {@code file} and brings its schema up to date. */
+    public static Store open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("STORE_PATH: cannot create the directory of " + file, e);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL is durable against a killed process in WAL mode; only a power loss may drop the last
+        // batches, and then the position goes back with them, so nothing is counted twice.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Jdbi jdbi = Jdbi.create(dataSource);
+        Handle writer = jdbi.open();
+        try {
+            Migrations.apply(writer, file.toString());
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        return new Store(file, jdbi, writer);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** For readers other than the sync thread (budgets, history export); each handle is its own connection. */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public UsageTotals loadTotals() {
+        return totals.load(writer);
+    }
+
+    public Optional<SyncPosition> loadPosition() {
+        return positions.load(writer);
+    }
+
+    /**
+     * Stores a batch in one transaction and returns the totals after it. A row whose id the store
+     * already holds is not counted again.
+     */
+    public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis) {
+        return writer.inTransaction(tx -> {
+            List<ClassifiedRow> raw = new ArrayList<>();
+            for (ClassifiedRow row : rows) {
+                if (row.kind().keptAsRaw()) {
+                    raw.add(row);
+                }
+            }
+            boolean[] inserted = rawLogs.insert(tx, raw);
+            List<ClassifiedRow> counted = new ArrayList<>(rows.size());
+            int r = 0;
+            for (ClassifiedRow row : rows) {
+                if (!row.kind().keptAsRaw() || inserted[r++]) {
+                    counted.add(row);
+                }
+            }
+            UsageTotals.Update update = current.plus(counted, nowMillis);
+            rollups.add(tx, counted);
+            totals.save(tx, update);
+            positions.save(tx, position);
+            return update.next();
+        });
+    }
+
+    /**
+     * Deletes raw rows created before {@code rawCutoffSeconds} and rollups before
+     * {@code rollupCutoffSeconds}, in chunks so the sync is never blocked for long. Totals are untouched.
+     *
+     * @return raw rows deleted
+     */
+    public int prune(long rawCutoffSeconds, long rollupCutoffSeconds) {
+        int deleted = 0;
+        int chunk;
+        do {
+            chunk = writer.inTransaction(tx -> rawLogs.prune(tx, rawCutoffSeconds, PRUNE_CHUNK));
+            deleted += chunk;
+        } while (chunk == PRUNE_CHUNK);
+        writer.useTransaction(tx -> rollups.prune(tx, rollupCutoffSeconds));
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

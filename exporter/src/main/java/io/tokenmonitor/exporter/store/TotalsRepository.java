@@ -1,0 +1,66 @@
+package io.tokenmonitor.exporter.store;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The cumulative counters ({@code usage_totals}, {@code error_totals}, {@code ingest_totals}). */
+final class TotalsRepository {
+
+    private static final String LOAD_SERIES = """
+            SELECT channel_id, model, stream, requests, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                   quota_consumed, quota_refunded, duration_buckets, duration_sum, ttft_buckets, ttft_sum, created_at_ms
+            FROM usage_totals
+            """;
+    private static final String LOAD_ERRORS = "SELECT channel_id, model, status_class, errors FROM error_totals";
+    private static final String LOAD_ROWS = "SELECT log_type, rows FROM ingest_totals";
+    private static final String SAVE_SERIES = """
+            INSERT OR REPLACE INTO usage_totals (channel_id, model, stream, requests, input_tokens, output_tokens,
+                cache_read_tokens, cache_write_tokens, quota_consumed, quota_refunded, duration_buckets, duration_sum,
+                ttft_buckets, ttft_sum, created_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """;
+    private static final String SAVE_ERRORS = "INSERT OR REPLACE INTO error_totals (channel_id, model, status_class, errors) VALUES (?, ?, ?, ?)";
+    private static final String SAVE_ROWS = "INSERT OR REPLACE INTO ingest_totals (log_type, rows) VALUES (?, ?)";
+
+    UsageTotals load(Handle handle) {
+        Map<SeriesKey, SeriesTotals> series = new HashMap<>();
+        handle.createQuery(LOAD_SERIES).map((rs, ctx) -> {
+            series.put(new SeriesKey(rs.getString(1), rs.getString(2), rs.getInt(3) != 0), new SeriesTotals(
+                    rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
+                    HistogramCounts.decode(HistogramCounts.DURATION_BOUNDS, rs.getString(11), rs.getDouble(12)),
+                    HistogramCounts.decode(HistogramCounts.TTFT_BOUNDS, rs.getString(13), rs.getDouble(14)),
+                    rs.getLong(15)));
+            return true;
+        }).list();
+        Map<ErrorKey, Long> errors = new HashMap<>();
+        handle.createQuery(LOAD_ERRORS).map((rs, ctx) -> errors.put(new ErrorKey(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4))).list();
+        Map<String, Long> rows = new HashMap<>();
+        handle.createQuery(LOAD_ROWS).map((rs, ctx) -> rows.put(rs.getString(1), rs.getLong(2))).list();
+        return new UsageTotals(series, errors, rows);
+    }
+
+    void save(Handle handle, UsageTotals.Update update) {
+        if (!update.changedSeries().isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch(SAVE_SERIES);
+            update.changedSeries().forEach((k, t) -> batch.bind(0, k.channelId()).bind(1, k.model()).bind(2, k.stream() ? 1 : 0)
+                    .bind(3, t.requests()).bind(4, t.inputTokens()).bind(5, t.outputTokens()).bind(6, t.cacheReadTokens())
+                    .bind(7, t.cacheWriteTokens()).bind(8, t.quotaConsumed()).bind(9, t.quotaRefunded())
+                    .bind(10, t.duration().encodedCounts()).bind(11, t.duration().sum())
+                    .bind(12, t.ttft().encodedCounts()).bind(13, t.ttft().sum()).bind(14, t.createdAtMillis()).add());
+            batch.execute();
+        }
+        if (!update.changedErrors().isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch(SAVE_ERRORS);
+            update.changedErrors().forEach((k, n) -> batch.bind(0, k.channelId()).bind(1, k.model()).bind(2, k.statusClass()).bind(3, n).add());
+            batch.execute();
+        }
+        if (!update.changedIngestRows().isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch(SAVE_ROWS);
+            update.changedIngestRows().forEach((k, n) -> batch.bind(0, k).bind(1, n).add());
+            batch.execute();
+        }
+    }
+}

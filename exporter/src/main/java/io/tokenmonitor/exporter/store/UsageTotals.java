@@ -1,0 +1,88 @@
+package io.tokenmonitor.exporter.store;
+
+import io.tokenmonitor.exporter.sync.ClassifiedRow;
+import io.tokenmonitor.exporter.sync.LogKind;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every cumulative counter the exporter publishes, as one immutable value. A batch of rows yields a
+ * new value through {@link #plus}; the old one stays valid for scrapes running meanwhile.
+ */
+public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Long> errors, Map<String, Long> ingestRows) {
+
+    public static final UsageTotals EMPTY = new UsageTotals(Map.of(), Map.of(), Map.of());
+
+    public UsageTotals {
+        series = Map.copyOf(series);
+        errors = Map.copyOf(errors);
+        ingestRows = Map.copyOf(ingestRows);
+    }
+
+    /** The totals after counting {@code rows}, and which entries changed (the ones to persist). */
+    public Update plus(List<ClassifiedRow> rows, long nowMillis) {
+        Map<SeriesKey, List<ClassifiedRow>> bySeries = new LinkedHashMap<>();
+        Map<ErrorKey, Long> errorDeltas = new LinkedHashMap<>();
+        Map<String, Long> rowDeltas = new LinkedHashMap<>();
+        for (ClassifiedRow row : rows) {
+            rowDeltas.merge(row.kind().logType(), 1L, Long::sum);
+            if (row.kind() == LogKind.ERROR) {
+                errorDeltas.merge(new ErrorKey(row.channelId(), row.model(), row.statusClass()), 1L, Long::sum);
+            } else if (row.isUsage()) {
+                bySeries.computeIfAbsent(new SeriesKey(row.channelId(), row.model(), row.row().stream()), k -> new ArrayList<>()).add(row);
+            }
+        }
+        Map<SeriesKey, SeriesTotals> nextSeries = new HashMap<>(series);
+        Map<SeriesKey, SeriesTotals> changedSeries = new LinkedHashMap<>();
+        bySeries.forEach((key, seriesRows) -> {
+            SeriesTotals next = add(series.getOrDefault(key, SeriesTotals.empty(nowMillis)), seriesRows);
+            nextSeries.put(key, next);
+            changedSeries.put(key, next);
+        });
+        Map<ErrorKey, Long> nextErrors = new HashMap<>(errors);
+        Map<ErrorKey, Long> changedErrors = new LinkedHashMap<>();
+        errorDeltas.forEach((key, delta) -> changedErrors.put(key, nextErrors.merge(key, delta, Long::sum)));
+        Map<String, Long> nextRows = new HashMap<>(ingestRows);
+        Map<String, Long> changedRows = new LinkedHashMap<>();
+        rowDeltas.forEach((key, delta) -> changedRows.put(key, nextRows.merge(key, delta, Long::sum)));
+        return new Update(new UsageTotals(nextSeries, nextErrors, nextRows), changedSeries, changedErrors, changedRows);
+    }
+
+    private static SeriesTotals add(SeriesTotals base, List<ClassifiedRow> rows) {
+        long requests = base.requests();
+        long input = base.inputTokens();
+        long output = base.outputTokens();
+        long cacheRead = base.cacheReadTokens();
+        long cacheWrite = base.cacheWriteTokens();
+        long consumed = base.quotaConsumed();
+        long refunded = base.quotaRefunded();
+        double[] durations = new double[rows.size()];
+        double[] ttfts = new double[rows.size()];
+        int i = 0;
+        for (ClassifiedRow row : rows) {
+            if (row.kind() == LogKind.REQUEST) {
+                requests++;
+            }
+            input += row.inputTokens();
+            output += row.outputTokens();
+            cacheRead += row.cacheReadTokens();
+            cacheWrite += row.cacheWriteTokens();
+            consumed += row.quotaConsumed();
+            refunded += row.quotaRefunded();
+            durations[i] = row.durationSeconds();
+            ttfts[i] = row.ttftSeconds();
+            i++;
+        }
+        return new SeriesTotals(requests, input, output, cacheRead, cacheWrite, consumed, refunded,
+                base.duration().plusAll(durations, i), base.ttft().plusAll(ttfts, i), base.createdAtMillis());
+    }
+
+    /** The result of {@link #plus}: the new totals and the entries that changed. */
+    public record Update(UsageTotals next, Map<SeriesKey, SeriesTotals> changedSeries, Map<ErrorKey, Long> changedErrors,
+                         Map<String, Long> changedIngestRows) {
+    }
+}
