@@ -1,0 +1,162 @@
+package io.tokenmonitor.bridge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.bridge.breaker.BreakerAudit;
+import io.tokenmonitor.bridge.breaker.BreakerOutcome;
+import io.tokenmonitor.bridge.breaker.ChannelBreaker;
+import io.tokenmonitor.bridge.breaker.GatewayDsn;
+import io.tokenmonitor.bridge.config.BridgeConfig;
+import io.tokenmonitor.bridge.config.ConfigException;
+import io.tokenmonitor.bridge.config.ConfigLoader;
+import io.tokenmonitor.bridge.config.Env;
+import io.tokenmonitor.bridge.config.TargetConfig;
+import io.tokenmonitor.bridge.notify.Delivery;
+import io.tokenmonitor.bridge.notify.JsonPost;
+import io.tokenmonitor.bridge.notify.Notification;
+import io.tokenmonitor.bridge.notify.Notifier;
+import io.tokenmonitor.bridge.notify.TargetNotifiers;
+import io.tokenmonitor.bridge.state.StateStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Entry point. {@code serve} (the default) runs the bridge; {@code test-send TARGET} sends a sample message;
+ * {@code enable-channel ID} re-enables a channel the breaker disabled. Start-up errors are one line and exit 2.
+ */
+public final class BridgeMain {
+    private static final int EXIT_OK = 0;
+    private static final int EXIT_FAILED = 1;
+    private static final int EXIT_CONFIG = 2;
+    private static final int KEEP_RUNNING = -1;
+    private static final String USAGE = "usage: token-monitor-bridge [--config FILE] [serve | test-send TARGET | enable-channel ID]";
+
+    private BridgeMain() {
+    }
+
+    public static void main(String[] args) {
+        // Undertow logs through jboss-logging; send it to the same SLF4J backend as everything else.
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+        int code;
+        try {
+            code = run(args, new Env(System.getenv()), System.out);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            code = EXIT_CONFIG;
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            code = EXIT_FAILED;
+        }
+        if (code != KEEP_RUNNING) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args, Env env, PrintStream out) {
+        List<String> rest = new ArrayList<>();
+        Optional<Path> configFile = env.get("CONFIG_FILE").map(Path::of);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException("--config: needs a file name; " + USAGE);
+                }
+                configFile = Optional.of(Path.of(args[++i]));
+            } else if (args[i].equals("--help") || args[i].equals("-h")) {
+                out.println(USAGE);
+                return EXIT_OK;
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        String command = rest.isEmpty() ? "serve" : rest.get(0);
+        BridgeConfig config = new ConfigLoader().load(env, configFile);
+        return switch (command) {
+            case "serve" -> {
+                expectArguments(rest, 1);
+                serve(config);
+                yield KEEP_RUNNING;
+            }
+            case "test-send" -> {
+                expectArguments(rest, 2);
+                yield testSend(config, rest.get(1), out);
+            }
+            case "enable-channel" -> {
+                expectArguments(rest, 2);
+                yield enableChannel(config, rest.get(1), out);
+            }
+            default -> throw new ConfigException("unknown command \"" + command + "\"; " + USAGE);
+        };
+    }
+
+    private static void expectArguments(List<String> rest, int count) {
+        if (rest.size() != Math.max(count, 1) && !(count == 1 && rest.isEmpty())) {
+            throw new ConfigException(USAGE);
+        }
+    }
+
+    private static void serve(BridgeConfig config) {
+        BridgeConfig.WebhookAuth auth = config.auth();
+        if (!auth.required() && !auth.allowUnauthenticated()) {
+            throw new ConfigException("BRIDGE_TOKEN: the webhook needs credentials; set BRIDGE_TOKEN and/or "
+                    + "BRIDGE_USER + BRIDGE_PASSWORD, or BRIDGE_ALLOW_UNAUTHENTICATED=true on a trusted network");
+        }
+        PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+        JvmMetrics.builder().register(registry);
+        Bridge bridge = Bridge.start(config, Clock.systemUTC(), registry, version());
+        Runtime.getRuntime().addShutdownHook(new Thread(bridge::close, "bridge-shutdown"));
+    }
+
+    private static int testSend(BridgeConfig config, String name, PrintStream out) {
+        TargetConfig target = config.targets().get(name);
+        if (target == null) {
+            throw new ConfigException("test-send: no target \"" + name + "\"; configured: "
+                    + (config.targets().isEmpty() ? "(none)" : String.join(", ", config.targets().keySet())));
+        }
+        Clock clock = Clock.systemUTC();
+        Notifier notifier = new TargetNotifiers(new JsonPost(JsonPost.defaultClient(), JsonPost.DEFAULT_TIMEOUT),
+                new ObjectMapper(), clock).create(target);
+        List<String> parts = notifier.render(Notification.sample(config.defaults().language(), config.defaults().zone(), clock.instant()));
+        for (String part : parts) {
+            Delivery delivery = notifier.send(part);
+            if (delivery instanceof Delivery.Rejected rejected) {
+                out.println("test-send " + name + ": rejected: " + rejected.reason());
+                return EXIT_FAILED;
+            }
+            if (delivery instanceof Delivery.RetryLater retry) {
+                out.println("test-send " + name + ": not delivered now (" + retry.reason() + "); try again later");
+                return EXIT_FAILED;
+            }
+        }
+        out.println("test-send " + name + ": sent (" + parts.size() + " part" + (parts.size() == 1 ? "" : "s") + ")");
+        return EXIT_OK;
+    }
+
+    private static int enableChannel(BridgeConfig config, String id, PrintStream out) {
+        long channelId;
+        try {
+            channelId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("enable-channel: \"" + id + "\" is not a channel id");
+        }
+        GatewayDsn dsn = GatewayDsn.parse(config.breaker().sqlDsn()
+                .orElseThrow(() -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"))
+                .value());
+        try (StateStore store = StateStore.open(config.statePath())) {
+            ChannelBreaker breaker = new ChannelBreaker(dsn, store, new BreakerAudit(), false, 0, Clock.systemUTC(), new ObjectMapper());
+            BreakerOutcome outcome = breaker.enable(channelId);
+            out.println("enable-channel " + channelId + ": " + outcome.result().label()
+                    + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));
+            return outcome.result() == BreakerOutcome.Result.ENABLED ? EXIT_OK : EXIT_FAILED;
+        }
+    }
+
+    static String version() {
+        String v = BridgeMain.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,73 @@
+package io.tokenmonitor.bridge.breaker;
+
+import io.tokenmonitor.bridge.metrics.BridgeMetrics;
+import io.tokenmonitor.bridge.policy.AlertPolicy;
+import io.tokenmonitor.bridge.policy.PolicyLabels;
+import io.tokenmonitor.bridge.policy.Tally;
+import io.tokenmonitor.bridge.state.StateStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Works through the breaker queue: trips the channel, then queues the alert's notification with a sentence saying
+ * what the breaker did. A channel actually disabled is news, so that message skips the cooldown.
+ */
+public final class BreakerWorker {
+    private static final DateTimeFormatter HELD_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
+
+    private final StateStore store;
+    private final BreakerJobs jobs;
+    private final ChannelBreaker breaker;
+    private final AlertPolicy policy;
+    private final BridgeMetrics metrics;
+    private final Clock clock;
+    private final Runnable onQueued;
+
+    public BreakerWorker(StateStore store, BreakerJobs jobs, ChannelBreaker breaker, AlertPolicy policy,
+                         BridgeMetrics metrics, Clock clock, Runnable onQueued) {
+        this.store = store;
+        this.jobs = jobs;
+        this.breaker = breaker;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.onQueued = onQueued;
+    }
+
+    /** Handles every queued job; returns how many. */
+    public int runOnce() {
+        int handled = 0;
+        for (Optional<BreakerJobs.Job> next = store.read(jobs::next); next.isPresent(); next = store.read(jobs::next)) {
+            BreakerJobs.Job job = next.get();
+            PolicyLabels labels = PolicyLabels.of(job.event().labels(), policy.defaults());
+            long channelId = labels.channelId().orElseThrow(() -> new IllegalStateException("queued without channel_id"));
+            BreakerOutcome outcome = breaker.trip(channelId, job.event());
+            metrics.breaker(outcome.result().label());
+            List<String> notes = new ArrayList<>();
+            job.heldSince().ifPresent(since -> notes.add(held(since, labels.zone())));
+            notes.add(outcome.describe(policy.language()));
+            Tally tally = new Tally();
+            Instant now = clock.instant();
+            store.write(h -> {
+                policy.announceFiring(h, job.event(), labels, notes, outcome.result() == BreakerOutcome.Result.DISABLED, now, tally);
+                jobs.remove(h, job.id());
+                return null;
+            });
+            tally.suppressedReasons().forEach(metrics::suppressed);
+            onQueued.run();
+            handled++;
+        }
+        return handled;
+    }
+
+    private String held(Instant since, ZoneId zone) {
+        String at = HELD_TIME.format(since.atZone(zone));
+        return policy.language().pick("自 " + at + " 起因不在通知时段内而暂缓，时段开始后处理",
+                "Held since " + at + " outside the active window; handled now that it is open");
+    }
+}

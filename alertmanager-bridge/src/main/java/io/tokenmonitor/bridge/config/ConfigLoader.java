@@ -1,0 +1,229 @@
+package io.tokenmonitor.bridge.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
+import io.tokenmonitor.bridge.config.BridgeConfig.BreakerSettings;
+import io.tokenmonitor.bridge.config.BridgeConfig.OutboxSettings;
+import io.tokenmonitor.bridge.config.BridgeConfig.WebhookAuth;
+import io.tokenmonitor.bridge.notify.Language;
+import io.tokenmonitor.bridge.policy.ActiveWindow;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Builds the {@link BridgeConfig} from environment variables and the optional YAML file; fails on the first error. */
+public final class ConfigLoader {
+    public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9467";
+    public static final String DEFAULT_STATE_PATH = "data/bridge.db";
+    public static final String DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org";
+    public static final String DEFAULT_SEVERITY = "warning";
+    private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+    /** Reads the environment and, when given, the YAML file. */
+    public BridgeConfig load(Env env, Optional<Path> configFile) {
+        YamlSection root = readYaml(configFile);
+        root.allowOnly("defaults", "targets", "breaker", "outbox");
+
+        String listen = env.get("LISTEN_ADDRESS").orElse(DEFAULT_LISTEN_ADDRESS);
+        int colon = listen.lastIndexOf(':');
+        int port = colon < 0 ? -1 : parsePort(listen.substring(colon + 1));
+        if (port < 0) {
+            throw new ConfigException("LISTEN_ADDRESS: \"" + listen + "\" is not host:port; for example 0.0.0.0:9467");
+        }
+        String host = listen.substring(0, colon).replaceAll("^\\[|]$", "");
+
+        WebhookAuth auth = auth(env);
+        AlertDefaults defaults = defaults(root.section("defaults"));
+        Map<String, TargetConfig> targets = new LinkedHashMap<>();
+        envTargets(env, targets);
+        root.section("targets").ifPresent(section -> fileTargets(section, targets));
+        BreakerSettings breaker = breaker(env, root.section("breaker"));
+        OutboxSettings outbox = outbox(root.section("outbox"));
+        return new BridgeConfig(host.isEmpty() ? "0.0.0.0" : host, port,
+                Path.of(env.get("STATE_PATH").orElse(DEFAULT_STATE_PATH)), auth, defaults, targets, breaker, outbox);
+    }
+
+    private YamlSection readYaml(Optional<Path> file) {
+        if (file.isEmpty()) {
+            return YamlSection.root("config", null);
+        }
+        String name = file.get().toString();
+        try {
+            JsonNode tree = yaml.readTree(Files.readString(file.get()));
+            return YamlSection.root(name, tree);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException(name + ": not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot read the config file (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port >= 0 && port <= 65535 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static WebhookAuth auth(Env env) {
+        Optional<Secret> token = env.secret("BRIDGE_TOKEN").map(Secret::new);
+        Optional<String> user = env.get("BRIDGE_USER");
+        Optional<Secret> password = env.secret("BRIDGE_PASSWORD").map(Secret::new);
+        if (user.isPresent() != password.isPresent()) {
+            throw new ConfigException("BRIDGE_USER/BRIDGE_PASSWORD: set both for basic auth, or neither");
+        }
+        String allow = env.get("BRIDGE_ALLOW_UNAUTHENTICATED").orElse("false");
+        if (!allow.equals("true") && !allow.equals("false")) {
+            throw new ConfigException("BRIDGE_ALLOW_UNAUTHENTICATED: \"" + allow + "\" is not true or false");
+        }
+        WebhookAuth auth = new WebhookAuth(token, user, password, allow.equals("true"));
+        return auth;
+    }
+
+    private static AlertDefaults defaults(Optional<YamlSection> section) {
+        YamlSection s = section.orElse(YamlSection.root("config", null));
+        s.allowOnly("timezone", "cooldown", "active", "severity", "language", "dedup_window", "deferred_expiry");
+        ZoneId zone = s.parsed("timezone", ConfigLoader::zone).orElse(ZoneId.systemDefault());
+        String severity = s.text("severity").map(v -> v.toLowerCase(Locale.ROOT)).orElse(DEFAULT_SEVERITY);
+        if (!SEVERITIES.contains(severity)) {
+            throw s.error("severity", "\"" + severity + "\" is not a severity; use info, warning or critical");
+        }
+        return new AlertDefaults(zone,
+                s.duration("cooldown").orElse(AlertDefaults.DEFAULT_COOLDOWN),
+                s.parsed("active", ActiveWindow::parse).orElse(ActiveWindow.ALWAYS),
+                severity,
+                s.parsed("language", Language::parse).orElse(Language.ZH),
+                s.duration("dedup_window").orElse(AlertDefaults.DEFAULT_DEDUP_WINDOW),
+                s.duration("deferred_expiry").orElse(AlertDefaults.DEFAULT_DEFERRED_EXPIRY));
+    }
+
+    /** Reads an IANA zone; the message gives an example, as users often guess "Asia/Beijing". */
+    public static ZoneId zone(String text) {
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not an IANA zone; for example Asia/Shanghai");
+        }
+    }
+
+    private static void envTargets(Env env, Map<String, TargetConfig> targets) {
+        Optional<Secret> botToken = env.secret("TELEGRAM_BOT_TOKEN").map(Secret::new);
+        Optional<String> chatId = env.get("TELEGRAM_CHAT_ID");
+        if (botToken.isPresent() != chatId.isPresent()) {
+            throw new ConfigException("TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID: set both to define the telegram target, or neither");
+        }
+        if (botToken.isPresent()) {
+            Optional<Long> thread = env.get("TELEGRAM_MESSAGE_THREAD_ID").map(v -> {
+                try {
+                    return Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("TELEGRAM_MESSAGE_THREAD_ID: \"" + v + "\" is not a whole number");
+                }
+            });
+            targets.put("telegram", new TargetConfig.Telegram("telegram", botToken.get(), chatId.get(), thread,
+                    httpUrl("TELEGRAM_API_URL", env.get("TELEGRAM_API_URL").orElse(DEFAULT_TELEGRAM_API_URL))));
+        }
+        Optional<Secret> feishu = env.secret("FEISHU_WEBHOOK").map(Secret::new);
+        Optional<Secret> feishuSecret = env.secret("FEISHU_SECRET").map(Secret::new);
+        if (feishu.isPresent()) {
+            httpUrl("FEISHU_WEBHOOK", feishu.get().value());
+            targets.put("feishu", new TargetConfig.Feishu("feishu", feishu.get(), feishuSecret));
+        } else if (feishuSecret.isPresent()) {
+            throw new ConfigException("FEISHU_SECRET: set FEISHU_WEBHOOK too, or remove FEISHU_SECRET");
+        }
+        env.secret("WECOM_WEBHOOK").map(Secret::new).ifPresent(url -> {
+            httpUrl("WECOM_WEBHOOK", url.value());
+            targets.put("wecom", new TargetConfig.WeCom("wecom", url));
+        });
+    }
+
+    private static void fileTargets(YamlSection section, Map<String, TargetConfig> targets) {
+        for (String name : section.keys()) {
+            if (!name.matches("[A-Za-z0-9_.-]+")) {
+                throw section.error(name, "target names may hold letters, digits, '_', '.' and '-' only, "
+                        + "since the notify label lists them separated by commas");
+            }
+            if (targets.containsKey(name)) {
+                throw section.error(name, "the target \"" + name + "\" is already defined by environment variables; rename one");
+            }
+            YamlSection t = section.section(name).orElseThrow(() -> section.error(name, "expected a mapping with type and its settings"));
+            String type = t.text("type").orElseThrow(() -> t.error("type", "missing; use telegram, feishu or wecom"));
+            targets.put(name, switch (type) {
+                case "telegram" -> {
+                    t.allowOnly("type", "bot_token", "bot_token_file", "chat_id", "message_thread_id", "api_url");
+                    yield new TargetConfig.Telegram(name,
+                            t.secret("bot_token").orElseThrow(() -> t.error("bot_token", "missing; set bot_token or bot_token_file")),
+                            t.text("chat_id").orElseThrow(() -> t.error("chat_id", "missing; the chat or group id, e.g. -1001234567890")),
+                            t.integer("message_thread_id", 1, Long.MAX_VALUE),
+                            httpUrl(t.keyPath("api_url"), t.text("api_url").orElse(DEFAULT_TELEGRAM_API_URL)));
+                }
+                case "feishu" -> {
+                    t.allowOnly("type", "webhook", "webhook_file", "secret", "secret_file");
+                    Secret url = t.secret("webhook").orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
+                    httpUrl(t.keyPath("webhook"), url.value());
+                    yield new TargetConfig.Feishu(name, url, t.secret("secret"));
+                }
+                case "wecom" -> {
+                    t.allowOnly("type", "webhook", "webhook_file");
+                    Secret url = t.secret("webhook").orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
+                    httpUrl(t.keyPath("webhook"), url.value());
+                    yield new TargetConfig.WeCom(name, url);
+                }
+                default -> throw t.error("type", "\"" + type + "\" is not a target type; use telegram, feishu or wecom");
+            });
+        }
+    }
+
+    private static BreakerSettings breaker(Env env, Optional<YamlSection> section) {
+        YamlSection s = section.orElse(YamlSection.root("config", null));
+        s.allowOnly("sql_dsn", "sql_dsn_file", "dry_run", "max_per_hour");
+        Optional<Secret> fromFile = s.secret("sql_dsn");
+        Optional<Secret> fromEnv = env.secret("SQL_DSN").map(Secret::new);
+        return new BreakerSettings(fromFile.isPresent() ? fromFile : fromEnv,
+                s.bool("dry_run").orElse(false),
+                s.integer("max_per_hour", 0, 1000).map(Long::intValue).orElse(BreakerSettings.DEFAULT_MAX_PER_HOUR));
+    }
+
+    private static OutboxSettings outbox(Optional<YamlSection> section) {
+        YamlSection s = section.orElse(YamlSection.root("config", null));
+        s.allowOnly("dead_letter_after", "max_backoff", "retention");
+        Duration deadLetterAfter = s.duration("dead_letter_after").orElse(OutboxSettings.DEFAULT_DEAD_LETTER_AFTER);
+        if (deadLetterAfter.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw s.error("dead_letter_after", PromDuration.format(deadLetterAfter) + " is too short; use 1m or more");
+        }
+        Duration maxBackoff = s.duration("max_backoff").orElse(OutboxSettings.DEFAULT_MAX_BACKOFF);
+        if (maxBackoff.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw s.error("max_backoff", PromDuration.format(maxBackoff) + " is too short; use 1s or more");
+        }
+        return new OutboxSettings(deadLetterAfter, maxBackoff, s.duration("retention").orElse(OutboxSettings.DEFAULT_RETENTION));
+    }
+
+    private static URI httpUrl(String key, String value) {
+        try {
+            URI uri = URI.create(value);
+            if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            // The value may hold a token (webhook keys), so it is not echoed.
+            throw new ConfigException(key + ": not an http(s) URL; for example https://open.feishu.cn/open-apis/bot/v2/hook/…");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.tokenmonitor.bridge.notify;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Posts a JSON body to a platform and returns its status and body; one place for timeouts and headers. */
+public final class JsonPost {
+    /** Platforms answer in well under a second; 10 s bounds a stuck connection without failing slow ones. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The platform's answer. */
+    public record Response(int status, String body) {
+    }
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public JsonPost(HttpClient client, Duration timeout) {
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    /** A client with a connect timeout, shared by all notifiers. */
+    public static HttpClient defaultClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Posts {@code json}; throws on network failure, returns any HTTP answer. */
+    public Response post(URI uri, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("User-Agent", "token-monitor-bridge")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Response(response.statusCode(), response.body());
+    }
+
+    /** One line describing a network failure, for the outbox's last_error; never contains the URL. */
+    static String describe(Exception e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+        return "network error " + e.getClass().getSimpleName() + message;
+    }
+}

@@ -1,0 +1,118 @@
+package io.tokenmonitor.bridge.notify;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The content of a message before any platform markup: a title, labelled fields and links. Long values are cut
+ * into chunks of at most {@link #MAX_CHUNK_CHARS} characters so that every rendered line fits any platform's
+ * limit even after escaping, which lets the splitters cut between lines and never inside markup.
+ */
+public record MessageLayout(String title, String severity, boolean resolvedOrTest, List<Field> fields,
+                            List<Notification.Link> links) {
+    /** Worst case escaping is five characters per character ({@code &amp;}); 700 × 5 stays below 4096. */
+    static final int MAX_CHUNK_CHARS = 700;
+
+    /** Labels that only steer the bridge; listing them in every message would be noise. */
+    private static final Set<String> POLICY_LABELS = Set.of("notify", "active", "tz", "cooldown", "action");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
+
+    /** One labelled line; {@code label} is empty for continuation chunks and label listings. */
+    public record Field(String label, String value) {
+    }
+
+    public MessageLayout {
+        fields = List.copyOf(fields);
+        links = List.copyOf(links);
+    }
+
+    /** Lays out a notification in its language. */
+    public static MessageLayout of(Notification n) {
+        Language l = n.language();
+        String status = switch (n.kind()) {
+            case FIRING -> "[" + l.firing + "]";
+            case RESOLVED -> "[" + l.resolved + "]";
+            case TEST -> "[" + l.test + "]";
+        };
+        String icon = switch (n.kind()) {
+            case RESOLVED -> "✅";
+            case TEST -> "🔔";
+            case FIRING -> switch (n.severity()) {
+                case "critical" -> "🔴";
+                case "info" -> "🔵";
+                default -> "🟠";
+            };
+        };
+        List<Field> fields = new ArrayList<>();
+        add(fields, l.severity, n.severity());
+        add(fields, l.summary, n.summary());
+        add(fields, l.description, n.description());
+        add(fields, l.started, format(n.startsAt(), n.zone()));
+        n.endsAt().ifPresent(end -> add(fields, l.ended, format(end, n.zone())));
+        for (String note : n.notes()) {
+            add(fields, l.note, note);
+        }
+        boolean first = true;
+        for (Map.Entry<String, String> label : n.labels().entrySet()) {
+            if (POLICY_LABELS.contains(label.getKey()) || label.getKey().equals("alertname")) {
+                continue;
+            }
+            if (first) {
+                fields.add(new Field(l.labels, ""));
+                first = false;
+            }
+            add(fields, "", label.getKey() + "=" + label.getValue());
+        }
+        return new MessageLayout(icon + " " + status + " " + truncate(n.alertName()), n.severity(),
+                n.kind() != Notification.Kind.FIRING, fields, n.links());
+    }
+
+    /** The caption of a link in this message's language. */
+    public static String caption(Notification.LinkKind kind, Language l) {
+        return switch (kind) {
+            case DASHBOARD -> l.dashboard;
+            case RUNBOOK -> l.runbook;
+            case SILENCE -> l.silence;
+            case SOURCE -> l.source;
+        };
+    }
+
+    private static void add(List<Field> fields, String label, String value) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        List<String> chunks = chunks(value.strip());
+        for (int i = 0; i < chunks.size(); i++) {
+            fields.add(new Field(i == 0 ? label : "", chunks.get(i)));
+        }
+    }
+
+    /** Cuts text into chunks of at most {@link #MAX_CHUNK_CHARS}, never inside a surrogate pair. */
+    static List<String> chunks(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + MAX_CHUNK_CHARS);
+            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--;
+            }
+            out.add(text.substring(start, end));
+            start = end;
+        }
+        return out;
+    }
+
+    private static String truncate(String name) {
+        return chunks(name == null || name.isBlank() ? "alert" : name).get(0);
+    }
+
+    private static String format(Instant instant, ZoneId zone) {
+        return instant == null ? "" : TIME.format(instant.atZone(zone));
+    }
+}

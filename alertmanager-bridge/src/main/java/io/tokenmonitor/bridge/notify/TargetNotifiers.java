@@ -1,0 +1,41 @@
+package io.tokenmonitor.bridge.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenmonitor.bridge.config.TargetConfig;
+import io.tokenmonitor.bridge.outbox.RateLimit;
+import java.time.Clock;
+import java.util.List;
+
+/** Turns a target's configuration into its notifier and its platform's documented rate limit. */
+public final class TargetNotifiers {
+    private final JsonPost http;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public TargetNotifiers(JsonPost http, ObjectMapper json, Clock clock) {
+        this.http = http;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Notifier create(TargetConfig target) {
+        if (target instanceof TargetConfig.Telegram t) {
+            return new TelegramNotifier(t.apiUrl(), t.botToken(), t.chatId(), t.messageThreadId(), http, json);
+        }
+        if (target instanceof TargetConfig.Feishu f) {
+            return new FeishuNotifier(f.webhook(), f.signingSecret(), http, json, clock);
+        }
+        TargetConfig.WeCom w = (TargetConfig.WeCom) target;
+        return new WeComNotifier(w.webhook(), http, json);
+    }
+
+    public static List<RateLimit.Rule> rateLimit(TargetConfig target) {
+        if (target instanceof TargetConfig.Telegram) {
+            return RateLimit.TELEGRAM;
+        }
+        if (target instanceof TargetConfig.Feishu) {
+            return RateLimit.FEISHU;
+        }
+        return RateLimit.WECOM;
+    }
+}
