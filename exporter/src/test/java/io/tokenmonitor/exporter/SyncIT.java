@@ -1,0 +1,154 @@
+package io.tokenmonitor.exporter;
+
+import io.tokenmonitor.exporter.config.ExporterConfig;
+import io.tokenmonitor.exporter.source.GatewayFlavor;
+import io.tokenmonitor.exporter.source.SourceDialect;
+import io.tokenmonitor.exporter.testing.Await;
+import io.tokenmonitor.exporter.testing.GatewayDatabase;
+import io.tokenmonitor.exporter.testing.MetricsScrape;
+import io.tokenmonitor.exporter.testing.TcpProxy;
+import io.tokenmonitor.exporter.testing.TestLog;
+import io.tokenmonitor.exporter.testing.Usage;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The exporter against real gateway databases (MariaDB and PostgreSQL on 127.0.0.1, SQLite files),
+ * New API and One API: what /metrics reports must equal GROUP BY over the source's logs.
+ */
+class SyncIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> everySource() {
+        return Stream.of(SourceDialect.values()).flatMap(d -> Stream.of(GatewayFlavor.values()).map(f -> Arguments.of(d, f)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everySource")
+    void givenHistory_whenBackfilledAndTailed_thenMetricsEqualGroupByOnSource(SourceDialect dialect, GatewayFlavor flavor) throws Exception {
+        Random random = new Random(1);
+        long now = Instant.now().getEpochSecond();
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, flavor, dir)) {
+            db.insert(TestLog.traffic(random, 20_000, now - 86_400 * 3, now - 60, 7, 11));
+            try (ExporterMain.Running exporter = start(db.sqlDsn())) {
+                Map<String, Usage> expected = db.usageByGroupBy(0);
+                assertThat(awaitUsage(exporter, expected)).isEqualTo(expected);
+
+                db.insert(TestLog.traffic(random, 700, now - 5, now, 7, 12));
+                Map<String, Usage> afterTail = db.usageByGroupBy(0);
+                assertThat(awaitUsage(exporter, afterTail)).isEqualTo(afterTail);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SourceDialect.class, names = {"MYSQL", "POSTGRES"})
+    void givenRowCommittedLateWithLowerId_whenNextPollsRun_thenItIsCountedOnce(SourceDialect dialect) throws Exception {
+        Random random = new Random(2);
+        long now = Instant.now().getEpochSecond();
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
+             ExporterMain.Running exporter = start(db.sqlDsn())) {
+            db.insert(TestLog.traffic(random, 300, now - 600, now, 3, 4));
+            awaitUsage(exporter, db.usageByGroupBy(0));
+
+            try (Connection late = db.connect()) {
+                late.setAutoCommit(false);
+                db.insert(late, List.of(TestLog.consume(now, 9, "late-model", 1234, 567, 4321)));   // id allocated, not visible
+                db.insert(TestLog.traffic(random, 200, now, now, 3, 4));                          // higher ids, committed
+                Map<String, Usage> withoutLate = db.usageByGroupBy(0);
+                assertThat(awaitUsage(exporter, withoutLate)).isEqualTo(withoutLate);
+                late.commit();
+            }
+
+            Map<String, Usage> expected = db.usageByGroupBy(0);
+            assertThat(expected).containsKey("9|late-model");
+            assertThat(awaitUsage(exporter, expected)).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SourceDialect.class)
+    void givenGatewayDeletesOldLogs_whenSyncContinues_thenTotalsNeverGoDown(SourceDialect dialect) throws Exception {
+        Random random = new Random(3);
+        long now = Instant.now().getEpochSecond();
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
+             ExporterMain.Running exporter = start(db.sqlDsn())) {
+            db.insert(TestLog.traffic(random, 3_000, now - 86_400 * 10, now - 3_600, 4, 5));
+            Map<String, Usage> beforePurge = db.usageByGroupBy(0);
+            awaitUsage(exporter, beforePurge);
+            long maxIdBeforePurge = db.maxId();
+
+            // As the gateway's "delete logs before" does: DELETE FROM logs WHERE created_at < ?
+            assertThat(db.execute("DELETE FROM logs WHERE created_at < " + (now - 86_400 * 2))).isPositive();
+            db.insert(TestLog.traffic(random, 400, now - 10, now, 4, 5));
+
+            Map<String, Usage> expected = sum(beforePurge, db.usageByGroupBy(maxIdBeforePurge));
+            assertThat(awaitUsage(exporter, expected)).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SourceDialect.class, names = {"MYSQL", "POSTGRES"})
+    void givenSourceOutage_whenDatabaseComesBack_thenUpDropsAndSyncResumesExactly(SourceDialect dialect) throws Exception {
+        Random random = new Random(4);
+        long now = Instant.now().getEpochSecond();
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
+             TcpProxy proxy = new TcpProxy(dialect == SourceDialect.MYSQL ? 3306 : 5432);
+             ExporterMain.Running exporter = start(db.sqlDsnVia("127.0.0.1:" + proxy.port()))) {
+            db.insert(TestLog.traffic(random, 1_000, now - 3_600, now, 3, 4));
+            Map<String, Usage> beforeOutage = db.usageByGroupBy(0);
+            awaitUsage(exporter, beforeOutage);
+
+            proxy.cut();
+            db.insert(TestLog.traffic(random, 500, now, now, 3, 4));
+            MetricsScrape during = Await.until(() -> MetricsScrape.of(exporter.port()), s -> s.value("newapi_up") == 0.0, CONVERGE);
+            assertThat(during.value("newapi_up")).isZero();
+            assertThat(during.usage()).as("last known values keep being served").isEqualTo(beforeOutage);
+
+            proxy.restore();
+            Map<String, Usage> expected = db.usageByGroupBy(0);
+            assertThat(awaitUsage(exporter, expected)).isEqualTo(expected);
+            assertThat(MetricsScrape.of(exporter.port()).value("newapi_up")).isEqualTo(1.0);
+        }
+    }
+
+    private ExporterMain.Running start(String sqlDsn) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("SQL_DSN", sqlDsn);
+        env.put("LISTEN_ADDRESS", "127.0.0.1:0");
+        env.put("STORE_PATH", dir.resolve("store-" + System.nanoTime() + ".db").toString());
+        env.put("POLL_INTERVAL", "200ms");
+        env.put("SYNC_BATCH_SIZE", "1000");
+        return ExporterMain.start(ExporterConfig.fromEnvironment(env, false), false);
+    }
+
+    private static Map<String, Usage> awaitUsage(ExporterMain.Running exporter, Map<String, Usage> expected) throws Exception {
+        return Await.until(() -> MetricsScrape.of(exporter.port()).usage(), expected::equals, CONVERGE);
+    }
+
+    private static Map<String, Usage> sum(Map<String, Usage> a, Map<String, Usage> b) {
+        Map<String, Usage> total = new TreeMap<>(a);
+        b.forEach((k, v) -> total.merge(k, v, Usage::plus));
+        return total;
+    }
+}
