@@ -118,7 +118,7 @@ public final class Bridge implements AutoCloseable {
                 ? new BearerOrBasicAuth(auth.bearerToken(), auth.user(), auth.password(), intake)
                 : intake;
         BridgeServer server = new BridgeServer(config.listenHost(), config.listenPort(), alerts, new MetricsHandler(registry),
-                () -> quietlyHealthy(store), AlertIntake.MAX_BODY_BYTES);
+                () -> quietlyHealthy(store));
         Bridge bridge = new Bridge(store, server);
 
         for (Map.Entry<String, Notifier> e : notifiers.entrySet()) {

@@ -15,7 +15,7 @@ public final class BridgeServer implements AutoCloseable {
     private final Undertow undertow;
 
     /** Builds and starts the server; {@code alerts} is already wrapped in authentication when required. */
-    public BridgeServer(String host, int port, HttpHandler alerts, HttpHandler metrics, BooleanSupplier healthy, long maxBodyBytes) {
+    public BridgeServer(String host, int port, HttpHandler alerts, HttpHandler metrics, BooleanSupplier healthy) {
         HttpHandler routes = Handlers.routing()
                 .post("/alerts", new BlockingHandler(alerts))
                 .get("/metrics", new BlockingHandler(metrics))
@@ -35,7 +35,6 @@ public final class BridgeServer implements AutoCloseable {
                 });
         this.undertow = Undertow.builder()
                 .addHttpListener(port, host)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
                 .setHandler(routes)

@@ -47,14 +47,21 @@ public final class AlertIntake implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         exchange.setMaxEntitySize(MAX_BODY_BYTES);
+        if (exchange.getRequestContentLength() > MAX_BODY_BYTES) {
+            reply(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body larger than " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
         byte[] body;
         try {
             body = exchange.getInputStream().readAllBytes();
-        } catch (RequestTooBigException e) {
-            reply(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body larger than " + MAX_BODY_BYTES + " bytes");
-            return;
         } catch (IOException e) {
-            reply(exchange, StatusCodes.BAD_REQUEST, "could not read the request body");
+            // Chunked bodies only exceed the limit while being read; Undertow may wrap the exception.
+            boolean tooBig = false;
+            for (Throwable t = e; t != null && !tooBig; t = t.getCause()) {
+                tooBig = t instanceof RequestTooBigException;
+            }
+            reply(exchange, tooBig ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.BAD_REQUEST,
+                    tooBig ? "body larger than " + MAX_BODY_BYTES + " bytes" : "could not read the request body");
             return;
         }
         WebhookMessage message;

@@ -1,0 +1,113 @@
+package io.tokenmonitor.bridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokenmonitor.bridge.notify.Language;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private BridgeConfig load(Map<String, String> env, String yaml) throws Exception {
+        Map<String, String> all = new HashMap<>(Map.of("BRIDGE_TOKEN", "t"));
+        all.putAll(env);
+        Optional<Path> file = Optional.empty();
+        if (yaml != null) {
+            Path p = dir.resolve("bridge.yml");
+            Files.writeString(p, yaml);
+            file = Optional.of(p);
+        }
+        return new ConfigLoader().load(new Env(all), file);
+    }
+
+    @Test
+    void givenNothing_whenLoaded_thenDocumentedDefaults() throws Exception {
+        BridgeConfig c = load(Map.of(), null);
+        assertThat(c.listenPort()).isEqualTo(9467);
+        assertThat(c.statePath()).isEqualTo(Path.of("data/bridge.db"));
+        assertThat(c.defaults().cooldown()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.defaults().language()).isEqualTo(Language.ZH);
+        assertThat(c.breaker().maxPerHour()).isEqualTo(3);
+        assertThat(c.targets()).isEmpty();
+    }
+
+    @Test
+    void givenOriginalTokenMonitorVariables_whenLoaded_thenDefaultTargetsAndMaskedSecrets() throws Exception {
+        Path tokenFile = dir.resolve("tg.token");
+        Files.writeString(tokenFile, "123:SECRET\n");
+        BridgeConfig c = load(Map.of("TELEGRAM_BOT_TOKEN_FILE", tokenFile.toString(), "TELEGRAM_CHAT_ID", "-1001",
+                "FEISHU_WEBHOOK", "https://open.feishu.cn/open-apis/bot/v2/hook/KEY", "FEISHU_SECRET", "fsecret",
+                "WECOM_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=WKEY"), null);
+        assertThat(c.targets()).containsOnlyKeys("telegram", "feishu", "wecom");
+        assertThat(((TargetConfig.Telegram) c.targets().get("telegram")).botToken().value()).isEqualTo("123:SECRET");
+        assertThat(c.toString()).doesNotContain("SECRET").doesNotContain("KEY").doesNotContain("fsecret").contains("<masked>");
+    }
+
+    @Test
+    void givenYamlTargetsAndDefaults_whenLoaded_thenAllRead() throws Exception {
+        BridgeConfig c = load(Map.of(), """
+                defaults:
+                  timezone: Asia/Shanghai
+                  cooldown: 30m
+                  active: "Mon-Fri 09:00-18:00"
+                  language: en
+                targets:
+                  ops:
+                    type: telegram
+                    bot_token: "1:X"
+                    chat_id: "-100"
+                    message_thread_id: 7
+                  lark:
+                    type: feishu
+                    webhook: https://open.larksuite.com/open-apis/bot/v2/hook/x
+                breaker:
+                  dry_run: true
+                  max_per_hour: 1
+                outbox:
+                  dead_letter_after: 2h
+                """);
+        assertThat(c.targets()).containsOnlyKeys("ops", "lark");
+        assertThat(((TargetConfig.Telegram) c.targets().get("ops")).messageThreadId()).contains(7L);
+        assertThat(c.defaults().cooldown()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.defaults().language()).isEqualTo(Language.EN);
+        assertThat(c.breaker().dryRun()).isTrue();
+        assertThat(c.outbox().deadLetterAfter()).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void givenUnknownKey_whenLoaded_thenOneLineNamesKeyAndKnownKeys() {
+        assertThatThrownBy(() -> load(Map.of(), "target:\n  x: 1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("bridge.yml: unknown key \"target\" at top level; known keys: defaults, targets, breaker, outbox");
+        assertThatThrownBy(() -> load(Map.of(), "breaker:\n  dryrun: true\n"))
+                .hasMessageContaining("unknown key \"dryrun\" in breaker; known keys: sql_dsn, sql_dsn_file, dry_run, max_per_hour");
+    }
+
+    @Test
+    void givenBadValues_whenLoaded_thenMessageNamesKeyPath() {
+        assertThatThrownBy(() -> load(Map.of(), "defaults:\n  cooldown: 5\n"))
+                .hasMessageEndingWith("defaults.cooldown: \"5\" has no unit; write 5s, 5m or 5h");
+        assertThatThrownBy(() -> load(Map.of(), "defaults:\n  timezone: Asia/Beijing\n"))
+                .hasMessageEndingWith("defaults.timezone: \"Asia/Beijing\" is not an IANA zone; for example Asia/Shanghai");
+        assertThatThrownBy(() -> load(Map.of(), "targets:\n  x:\n    type: slack\n"))
+                .hasMessageEndingWith("targets.x.type: \"slack\" is not a target type; use telegram, feishu or wecom");
+        assertThatThrownBy(() -> load(Map.of("TELEGRAM_BOT_TOKEN", "1:x"), null))
+                .hasMessageStartingWith("TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID: set both");
+    }
+
+    @Test
+    void givenYamlTargetNamedLikeEnvTarget_whenLoaded_thenRejected() {
+        assertThatThrownBy(() -> load(Map.of("WECOM_WEBHOOK", "https://q.example/send?key=1"),
+                "targets:\n  wecom:\n    type: wecom\n    webhook: https://q.example/send?key=2\n"))
+                .hasMessageContaining("targets.wecom: the target \"wecom\" is already defined by environment variables");
+    }
+}
