@@ -12,6 +12,10 @@ import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +68,11 @@ public final class AlertIntake implements HttpHandler {
                     tooBig ? "body larger than " + MAX_BODY_BYTES + " bytes" : "could not read the request body");
             return;
         }
+        if (!validUtf8(body)) {
+            // JSON on the wire is UTF-8 (RFC 8259); Jackson alone lets some malformed sequences through.
+            reply(exchange, StatusCodes.BAD_REQUEST, "not an Alertmanager v4 webhook: body is not valid UTF-8");
+            return;
+        }
         WebhookMessage message;
         try {
             message = mapper.readValue(body, WebhookMessage.class);
@@ -100,6 +109,18 @@ public final class AlertIntake implements HttpHandler {
             onQueued.run();
         }
         reply(exchange, StatusCodes.OK, "queued");
+    }
+
+    private static boolean validUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static void reply(HttpServerExchange exchange, int status, String text) {
