@@ -132,6 +132,43 @@ class SyncIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = SourceDialect.class, names = {"SQLITE", "MYSQL"})
+    void givenHostileRows_whenSynced_thenTheyAreCountedAsFarAsPossibleAndTheSyncGoesOn(SourceDialect dialect) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
+             ExporterMain.Running exporter = start(db.sqlDsn())) {
+            String huge = "x".repeat(500_000);   // SQLite refuses statements over 1 MB
+            db.execute("INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, other) VALUES "
+                    + "(" + now + ", 2, 'nulls', NULL, NULL, NULL, NULL, NULL),"
+                    + "(" + now + ", 2, 'negative', 1, -50, 20, 30, '{}'),"
+                    + "(" + now + ", 2, 'bad-other', 1, 10, 20, 30, 'not json at all'),"
+                    + "(" + now + ", 2, 'huge-other', 1, 10, 20, 30, '{\"po\":\"" + huge + "\",\"cache_tokens\":3}'),"
+                    + "(" + now + ", 99, 'unknown-type', 1, 10, 20, 30, '{}'),"
+                    + "(" + now + ", 2, 'line\nbreak \"quoted\"', 1, 10, 20, 30, '{}')");
+            if (dialect == SourceDialect.SQLITE) {   // SQLite stores whatever type it is given
+                db.execute("INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, is_stream, other) "
+                        + "VALUES ('" + now + "', 2, 'text-in-numbers', 'one', 'lots', 5, 'abc', 'maybe', '{}')");
+            }
+            db.insert(List.of(TestLog.consume(now, 2, "after-the-bad-rows", 7, 8, 9)));
+
+            MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
+                    s -> s.usage().containsKey("2|after-the-bad-rows"), CONVERGE);
+            Map<String, Usage> usage = scrape.usage();
+            assertThat(usage.get("2|after-the-bad-rows")).isEqualTo(new Usage(1, 7, 8, 9, 0));
+            assertThat(usage.get("0|nulls")).isEqualTo(new Usage(1, 0, 0, 0, 0));
+            assertThat(usage.get("1|negative")).as("negative tokens become 0").isEqualTo(new Usage(1, 0, 20, 30, 0));
+            assertThat(usage.get("1|bad-other")).isEqualTo(new Usage(1, 10, 20, 30, 0));
+            assertThat(usage.get("1|huge-other")).isEqualTo(new Usage(1, 10, 20, 30, 0));
+            assertThat(usage.get("1|line\nbreak \"quoted\"")).isEqualTo(new Usage(1, 10, 20, 30, 0));
+            assertThat(usage).doesNotContainKey("1|unknown-type");
+            double rowErrors = scrape.samples().stream().filter(s -> s.name().equals("newapi_ingest_errors_total")
+                    && "row".equals(s.labels().get("stage"))).mapToDouble(MetricsScrape.Sample::value).sum();
+            assertThat(rowErrors).isEqualTo(dialect == SourceDialect.SQLITE ? 3 : 2);
+            assertThat(scrape.value("newapi_up")).isEqualTo(1.0);
+        }
+    }
+
     private ExporterMain.Running start(String sqlDsn) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("SQL_DSN", sqlDsn);

@@ -84,4 +84,20 @@ public final class HistogramCounts {
     public String encodedCounts() {
         return Arrays.stream(counts).mapToObj(Long::toString).collect(Collectors.joining(","));
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HistogramCounts other && Arrays.equals(bounds, other.bounds) && Arrays.equals(counts, other.counts)
+                && Double.compare(sum, other.sum) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(counts) + Double.hashCode(sum);
+    }
+
+    @Override
+    public String toString() {
+        return "HistogramCounts[" + encodedCounts() + "; sum=" + sum + "]";
+    }
 }

@@ -1,0 +1,89 @@
+package io.tokenmonitor.exporter.config;
+
+import io.tokenmonitor.exporter.source.SourceDialect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ExporterConfigTest {
+
+    @Test
+    void givenOnlySqlDsn_whenRead_thenDefaultsApply() {
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi"), false);
+
+        assertThat(config.mainDsn().dialect()).isEqualTo(SourceDialect.MYSQL);
+        assertThat(config.logDsn()).isEqualTo(config.mainDsn());
+        assertThat(config.listenAddress().getPort()).isEqualTo(9466);
+        assertThat(config.storePath()).isEqualTo(Path.of("data/token-monitor.db"));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.batchSize()).isEqualTo(5_000);
+    }
+
+    @Test
+    void givenLogSqlDsn_whenRead_thenLogsComeFromIt() {
+        ExporterConfig config = ExporterConfig.fromEnvironment(
+                Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi", "LOG_SQL_DSN", "postgres://u:p@logs:5432/logs"), false);
+
+        assertThat(config.logDsn().dialect()).isEqualTo(SourceDialect.POSTGRES);
+        assertThat(config.mainDsn().dialect()).isEqualTo(SourceDialect.MYSQL);
+    }
+
+    @Test
+    void givenDatabaseUrlOnly_whenRead_thenItIsTheMainDatabase() {
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("DATABASE_URL", "mysql://u:p@db:3307/newapi"), false);
+
+        assertThat(config.mainDsn().jdbcUrl()).startsWith("jdbc:mysql://db:3307/newapi?");
+    }
+
+    @Test
+    void givenNoSource_whenRead_thenTheErrorNamesSqlDsn() {
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of(), false))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("SQL_DSN: not set");
+    }
+
+    @Test
+    void givenSecretInFile_whenRead_thenTheFileIsUsed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("dsn"), "u:secret@tcp(db:3306)/newapi\n");
+
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN_FILE", file.toString()), false);
+
+        assertThat(config.mainDsn().password()).isEqualTo("secret");
+    }
+
+    @Test
+    void givenBadValues_whenRead_thenEachErrorNamesItsVariable() {
+        Map<String, String> base = Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "POLL_INTERVAL", "10ms"), false))
+                .hasMessageStartingWith("POLL_INTERVAL: 10ms is too short");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "RETENTION", "7"), false))
+                .hasMessageStartingWith("RETENTION: \"7\" has no unit");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "SYNC_BATCH_SIZE", "ten"), false))
+                .hasMessageStartingWith("SYNC_BATCH_SIZE: \"ten\" is not a whole number");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LISTEN_ADDRESS", "9466"), false))
+                .hasMessageStartingWith("LISTEN_ADDRESS: \"9466\" has no port");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@db/x", "SQL_DSN_FILE", "/x"), false))
+                .hasMessageStartingWith("SQL_DSN: set either SQL_DSN or SQL_DSN_FILE");
+    }
+
+    @Test
+    void givenDemo_whenRead_thenNoSourceIsNeededAndTheStoreIsSeparate() {
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of(), true);
+
+        assertThat(config.mainDsn()).isNull();
+        assertThat(config.storePath()).isEqualTo(Path.of("data/demo-token-monitor.db"));
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        java.util.HashMap<String, String> copy = new java.util.HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+}
