@@ -85,6 +85,7 @@ public final class AlertPolicy {
                 notes.add(language().pick("熔断未执行：未配置 SQL_DSN", "Breaker not run: SQL_DSN is not set"));
             } else {
                 breakerJobs.add(h, event, heldSince, now);   // the breaker worker announces with its outcome
+                tally.enqueued(1);                             // wakes the workers after the commit
                 return;
             }
         }

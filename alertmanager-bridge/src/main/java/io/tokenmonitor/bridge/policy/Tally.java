@@ -21,6 +21,7 @@ public final class Tally {
         suppressed.add(reason);
     }
 
+    /** Records queued work (message parts or a breaker job), so the workers are woken after the commit. */
     public void enqueued(int parts) {
         enqueued += parts;
     }

@@ -1,0 +1,54 @@
+package io.tokenmonitor.bridge.breaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.bridge.Bridge;
+import io.tokenmonitor.bridge.testing.FakePlatform;
+import io.tokenmonitor.bridge.testing.GatewayDatabase;
+import io.tokenmonitor.bridge.testing.TestConfigs;
+import io.tokenmonitor.bridge.testing.Webhooks;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Alertmanager → bridge → breaker → gateway DB → notification saying what the breaker did. */
+class BreakerNotificationIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void givenDisableChannelAlert_whenPosted_thenChannelDisabledAndMessageSaysSo() throws Exception {
+        try (FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
+             GatewayDatabase gateway = GatewayDatabase.create(GatewayDatabase.Kind.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
+            gateway.addChannel(5, 1, "default", "gpt-4o");
+            Bridge bridge = Bridge.start(TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn())),
+                    Clock.systemUTC(), new PrometheusRegistry(), "test");
+            try {
+                String body = Webhooks.body("bb01", "firing", "2026-11-30T01:00:00Z", Map.of("action", "disable_channel", "channel_id", "5"));
+                HttpResponse<String> response = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                                .header("Authorization", "Bearer " + TestConfigs.TOKEN)
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                Instant deadline = Instant.now().plusSeconds(15);
+                while (telegram.accepted().isEmpty() && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                bridge.close();
+            }
+            assertThat(gateway.status(5)).isEqualTo(2);
+            assertThat(gateway.abilitiesEnabled(5)).containsExactly(false);
+            assertThat(telegram.accepted()).hasSize(1);
+            assertThat(telegram.accepted().get(0).body()).contains("熔断：已禁用渠道 #5（status 1 → 2），其 abilities 已停用");
+        }
+    }
+}
