@@ -1,0 +1,183 @@
+package io.tokenmonitor.e2e.grafana;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tokenmonitor.e2e.harness.RepoPaths;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dashboards' JSON without running anything: structure, uids, datasources, variables, links, alert links. */
+class DashboardStructureTest {
+    static final Set<String> UIDS = Set.of("tm-overview", "tm-logs", "tm-performance", "tm-budgets", "tm-health");
+    static final List<String> VARIABLES_ON_EVERY_DASHBOARD = List.of("job", "instance", "channel_id", "model");
+    static final List<String> QUICK_RANGES = List.of("now-1h", "now-6h", "now-12h", "now-24h", "now-7d", "now-30d");
+    /** Grafana's built-in pseudo datasources a panel or annotation may name. */
+    static final Set<String> BUILT_IN_DATASOURCES = Set.of("-- Mixed --", "-- Grafana --");
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{(\\w+)(?::[\\w:]+)?}|\\$([A-Za-z_]\\w*)|\\[\\[(\\w+)");
+    private static final Pattern DASHBOARD_LINK = Pattern.compile("/d/([\\w-]+)(\\?[^'\"\\s]*)?");
+
+    private final Path grafana = RepoPaths.root().resolve("grafana");
+    private final List<Dashboard> dashboards = Dashboard.loadAll(grafana.resolve("dashboards"));
+    private final Provisioning provisioning = Provisioning.load(grafana);
+
+    @Test
+    void givenDashboardFiles_thenEachExpectedUidExistsExactlyOnce() {
+        List<String> uids = dashboards.stream().map(Dashboard::uid).toList();
+        assertThat(uids).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(UIDS);
+    }
+
+    @Test
+    void givenEachDashboard_thenItHasTitleTagSchemaAndUniquePanelIdsInsideTheGrid() {
+        for (Dashboard d : dashboards) {
+            assertThat(d.title()).as(d.file() + " title").isNotBlank();
+            assertThat(d.json().path("schemaVersion").isInt()).as(d.uid() + " schemaVersion").isTrue();
+            assertThat(d.json().path("tags").toString()).as(d.uid() + " tags").contains("\"token-monitor\"");
+            List<JsonNode> panels = d.panels();
+            assertThat(panels).as(d.uid() + " panels").isNotEmpty();
+            assertThat(panels.stream().map(p -> p.path("id").asInt()).toList()).as(d.uid() + " panel ids").doesNotHaveDuplicates();
+            for (JsonNode p : panels) {
+                JsonNode g = p.path("gridPos");
+                assertThat(g.path("w").asInt()).as(d.uid() + " " + p.path("title") + " width").isPositive();
+                assertThat(g.path("h").asInt()).as(d.uid() + " " + p.path("title") + " height").isPositive();
+                assertThat(g.path("x").asInt() + g.path("w").asInt()).as(d.uid() + " " + p.path("title") + " x + w").isLessThanOrEqualTo(24);
+                assertThat(p.path("title").asText()).as(d.uid() + " panel " + p.path("id") + " title").isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void givenEachPanel_thenItHasAtLeastOneNonEmptyQuery() {
+        for (Dashboard d : dashboards) {
+            for (JsonNode p : d.panels()) {
+                if (p.path("type").asText().equals("row")) {
+                    continue;
+                }
+                assertThat(p.path("targets").size()).as(d.uid() + " / " + p.path("title") + ": a panel without a query").isPositive();
+            }
+            d.queries().forEach(q -> assertThat(q.text()).as(q.where() + " query text").isNotBlank());
+        }
+    }
+
+    @Test
+    void givenEveryDatasourceReference_thenItsUidIsProvisionedWithTheSameType() {
+        Map<String, String> types = provisioning.datasourceTypes();
+        assertThat(types).containsEntry("tm-prometheus", "prometheus").containsEntry("tm-store", "frser-sqlite-datasource");
+        for (Dashboard d : dashboards) {
+            for (JsonNode p : d.panels()) {
+                String uid = p.path("datasource").path("uid").asText("");
+                if (!p.path("type").asText().equals("row")) {
+                    assertThat(types.containsKey(uid) || BUILT_IN_DATASOURCES.contains(uid))
+                            .as(d.uid() + " / " + p.path("title") + ": datasource uid \"" + uid + "\" is not provisioned").isTrue();
+                }
+            }
+            for (Dashboard.PanelQuery q : d.queries()) {
+                assertThat(types).as(q.where() + ": datasource uid").containsKey(q.datasourceUid());
+                assertThat(types.get(q.datasourceUid())).as(q.where() + ": datasource type").isEqualTo(q.datasourceType());
+            }
+            for (Variable v : d.variables()) {
+                if (v.type().equals("query")) {
+                    assertThat(types).as(d.uid() + " variable " + v.name() + " datasource").containsKey(v.datasourceUid());
+                }
+            }
+        }
+    }
+
+    @Test
+    void givenEachDashboard_thenGatewayChannelAndModelVariablesExistAndChannelShowsNames() {
+        for (Dashboard d : dashboards) {
+            List<String> names = d.variables().stream().map(Variable::name).toList();
+            assertThat(names).as(d.uid() + " variables").containsAll(VARIABLES_ON_EVERY_DASHBOARD).doesNotHaveDuplicates();
+            Variable channel = d.variables().stream().filter(v -> v.name().equals("channel_id")).findFirst().orElseThrow();
+            assertThat(channel.query()).as(d.uid() + " channel_id names").contains("newapi_channel_info");
+            assertThat(channel.regex()).as(d.uid() + " channel_id regex: text = name, value = id").contains("(?<text>").contains("(?<value>");
+        }
+    }
+
+    @Test
+    void givenEveryVariableReference_thenTheVariableIsDefinedOnThatDashboard() {
+        for (Dashboard d : dashboards) {
+            Set<String> defined = new HashSet<>(Interpolator.GLOBALS);
+            d.variables().forEach(v -> defined.add(v.name()));
+            List<String> texts = new ArrayList<>();
+            d.queries().forEach(q -> texts.add(q.text()));
+            d.variables().forEach(v -> texts.add(v.query()));
+            for (String text : texts) {
+                Matcher m = REFERENCE.matcher(text);
+                while (m.find()) {
+                    String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                    assertThat(defined).as(d.uid() + ": $" + name + " in " + text).contains(name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void givenEachDashboard_thenItLinksToTheOthersAndOffersTheQuickRanges() {
+        for (Dashboard d : dashboards) {
+            JsonNode links = d.json().path("links");
+            boolean linked = false;
+            for (JsonNode l : links) {
+                linked |= l.path("type").asText().equals("dashboards") && l.path("tags").toString().contains("\"token-monitor\"")
+                        && l.path("keepTime").asBoolean() && l.path("includeVars").asBoolean();
+            }
+            assertThat(linked).as(d.uid() + ": a dashboards link by tag token-monitor keeping time and variables").isTrue();
+            List<String> ranges = new ArrayList<>();
+            d.json().path("timepicker").path("quick_ranges").forEach(r -> ranges.add(r.path("from").asText()));
+            assertThat(ranges).as(d.uid() + " time picker").containsAll(QUICK_RANGES);
+        }
+    }
+
+    @Test
+    void givenDataLinksInPanels_thenTheyPointToExistingDashboardsAndVariables() {
+        Map<String, Dashboard> byUid = dashboards.stream().collect(Collectors.toMap(Dashboard::uid, d -> d));
+        for (Dashboard d : dashboards) {
+            Matcher m = DASHBOARD_LINK.matcher(d.json().toString());
+            while (m.find()) {
+                checkLink(byUid, d.uid() + " data link", m.group(1), m.group(2));
+            }
+        }
+    }
+
+    @Test
+    void givenAlertRules_thenEveryDashboardUrlNamesAnExistingDashboardAndVariable() throws IOException {
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(RepoPaths.root().resolve("prometheus/rules/alerts.yml").toFile());
+        Map<String, Dashboard> byUid = dashboards.stream().collect(Collectors.toMap(Dashboard::uid, d -> d));
+        int checked = 0;
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String url = rule.path("annotations").path("dashboard_url").asText("");
+                Matcher m = DASHBOARD_LINK.matcher(url);
+                if (m.find()) {
+                    checkLink(byUid, "alert " + rule.path("alert").asText(), m.group(1), m.group(2));
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).as("alerts with a dashboard_url").isPositive();
+    }
+
+    private static void checkLink(Map<String, Dashboard> byUid, String where, String uid, String query) {
+        assertThat(byUid).as(where + ": /d/" + uid).containsKey(uid);
+        if (query == null) {
+            return;
+        }
+        Set<String> vars = byUid.get(uid).variables().stream().map(Variable::name).collect(Collectors.toSet());
+        Matcher v = Pattern.compile("var-(\\w+)=").matcher(query);
+        while (v.find()) {
+            assertThat(vars).as(where + ": var-" + v.group(1) + " on " + uid).contains(v.group(1));
+        }
+    }
+}

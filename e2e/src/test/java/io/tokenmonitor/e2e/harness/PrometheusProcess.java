@@ -1,0 +1,113 @@
+package io.tokenmonitor.e2e.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Prometheus on a free port, configured from the repository's {@code prometheus/prometheus.yml}
+ * with only the targets, the intervals and the paths replaced: the same jobs, the same
+ * {@code rules/*.yml}.
+ */
+public final class PrometheusProcess implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final ManagedProcess process;
+    private final PrometheusApi api;
+    private final Path configFile;
+
+    private PrometheusProcess(ManagedProcess process, PrometheusApi api, Path configFile) {
+        this.process = process;
+        this.api = api;
+        this.configFile = configFile;
+    }
+
+    /**
+     * Starts Prometheus in {@code dir}. {@code targets} maps a job name of prometheus.yml to its
+     * host:port ({@code prometheus} itself is filled in); {@code alertmanager} is host:port or null
+     * for an address where nothing listens.
+     */
+    public static PrometheusProcess start(Path dir, Map<String, String> targets, String alertmanager, Duration interval) {
+        int port = FreePort.pick();
+        Path config = writeConfig(dir, port, targets, alertmanager == null ? "127.0.0.1:" + FreePort.pick() : alertmanager, interval);
+        ManagedProcess process = ManagedProcess.start("prometheus", List.of(
+                RepoPaths.prometheusBinary().toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.retention.time=1d",
+                "--log.level=warn"), Map.of(), dir);
+        PrometheusProcess prometheus = new PrometheusProcess(process, new PrometheusApi(URI.create("http://127.0.0.1:" + port)), config);
+        try {
+            process.awaitHttpOk(URI.create("http://127.0.0.1:" + port + "/-/ready"), READY_TIMEOUT);
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+        return prometheus;
+    }
+
+    /** prometheus.yml with scrape and evaluation interval, every job's target, alertmanager and rule paths replaced. */
+    static Path writeConfig(Path dir, int ownPort, Map<String, String> targets, String alertmanager, Duration interval) {
+        Path repo = RepoPaths.root();
+        try {
+            ObjectNode root = (ObjectNode) YAML.readTree(repo.resolve("prometheus/prometheus.yml").toFile());
+            ObjectNode global = (ObjectNode) root.path("global");
+            String every = interval.toMillis() + "ms";
+            global.put("scrape_interval", every);
+            global.put("evaluation_interval", every);
+            ArrayNode rules = root.putArray("rule_files");
+            rules.add(repo.resolve("prometheus/rules").toAbsolutePath() + "/*.yml");
+            for (JsonNode am : root.path("alerting").path("alertmanagers")) {
+                for (JsonNode sc : am.path("static_configs")) {
+                    ((ObjectNode) sc).putArray("targets").add(alertmanager);
+                }
+            }
+            for (JsonNode job : root.path("scrape_configs")) {
+                String name = job.path("job_name").asText();
+                String target = name.equals("prometheus") ? "127.0.0.1:" + ownPort : targets.get(name);
+                if (target == null) {
+                    target = "127.0.0.1:" + FreePort.pick();   // the job stays, its target is down (as when the program is stopped)
+                }
+                for (JsonNode sc : job.path("static_configs")) {
+                    ((ObjectNode) sc).putArray("targets").add(target);
+                }
+            }
+            Files.createDirectories(dir);
+            Path out = dir.resolve("prometheus.yml");
+            YAML.writeValue(out.toFile(), root);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("prometheus/prometheus.yml: cannot derive the test configuration", e);
+        }
+    }
+
+    public PrometheusApi api() {
+        return api;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public String logTail() {
+        return process.logTail();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
