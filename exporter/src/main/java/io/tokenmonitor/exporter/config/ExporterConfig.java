@@ -16,6 +16,9 @@ import java.util.Map;
  *
  * @param mainDsn the gateway's main database (channels, options); null in demo mode
  * @param logDsn where the logs table is ({@code LOG_SQL_DSN}, else the main database); null in demo mode
+ * @param configFile the YAML file with budgets ({@code --config} or {@code CONFIG_FILE}); null for none
+ * @param webConfigFile TLS and basic auth for /metrics ({@code --web.config.file} or {@code WEB_CONFIG_FILE}); null for plain HTTP
+ * @param quotaPerUnit {@code QUOTA_PER_UNIT}; null to read the gateway's option
  */
 public record ExporterConfig(
         SourceDsn mainDsn,
@@ -27,7 +30,13 @@ public record ExporterConfig(
         int batchSize,
         Duration lateCommitWindow,
         Path demoPath,
-        int demoRowsPerSecond) {
+        int demoRowsPerSecond,
+        Path configFile,
+        Path webConfigFile,
+        Duration channelRefreshInterval,
+        Double quotaPerUnit,
+        int maxModels,
+        Duration budgetInterval) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
     public static final String DEFAULT_STORE_PATH = "data/token-monitor.db";
@@ -38,6 +47,9 @@ public record ExporterConfig(
     public static final int DEFAULT_BATCH_SIZE = 5_000;
     public static final Duration DEFAULT_LATE_COMMIT_WINDOW = Duration.ofMinutes(5);
     public static final int DEFAULT_DEMO_ROWS_PER_SECOND = 5;
+    public static final Duration DEFAULT_CHANNEL_REFRESH_INTERVAL = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_MODELS = 500;
+    public static final Duration DEFAULT_BUDGET_INTERVAL = Duration.ofSeconds(15);
     /** The gateway's own default for SQL_DSN=local. */
     public static final String DEFAULT_SQLITE_PATH = "one-api.db";
 
@@ -48,6 +60,16 @@ public record ExporterConfig(
 
     /** Reads the settings from {@code env}; {@code demo} switches the source to the built-in demo gateway. */
     public static ExporterConfig fromEnvironment(Map<String, String> env, boolean demo) {
+        return fromEnvironment(env, demo, null, null);
+    }
+
+    /**
+     * Reads the settings from {@code env} and the command line.
+     *
+     * @param configArg {@code --config}, which wins over {@code CONFIG_FILE}; may be null
+     * @param webConfigArg {@code --web.config.file}, which wins over {@code WEB_CONFIG_FILE}; may be null
+     */
+    public static ExporterConfig fromEnvironment(Map<String, String> env, boolean demo, String configArg, String webConfigArg) {
         Settings s = new Settings(env);
         SourceDsn main = null;
         SourceDsn logs = null;
@@ -77,9 +99,26 @@ public record ExporterConfig(
         int batch = s.integer("SYNC_BATCH_SIZE", DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
         Duration lateCommit = s.duration("LATE_COMMIT_WINDOW", DEFAULT_LATE_COMMIT_WINDOW);
         Path store = Path.of(s.text("STORE_PATH", demo ? DEFAULT_DEMO_STORE_PATH : DEFAULT_STORE_PATH));
+        String configFile = configArg != null ? configArg : s.text("CONFIG_FILE", null);
+        String webConfigFile = webConfigArg != null ? webConfigArg : s.text("WEB_CONFIG_FILE", null);
+        String quotaPerUnit = s.text("QUOTA_PER_UNIT", null);
+        Double quota = null;
+        if (quotaPerUnit != null) {
+            try {
+                quota = Double.parseDouble(quotaPerUnit);
+            } catch (NumberFormatException e) {
+                quota = -1.0;
+            }
+            if (quota <= 0) {
+                throw new ConfigException("QUOTA_PER_UNIT: \"" + quotaPerUnit + "\" is not a positive number; the gateway's default is 500000");
+            }
+        }
         return new ExporterConfig(main, logs, s.address("LISTEN_ADDRESS", DEFAULT_LISTEN_ADDRESS), store, poll, retention, batch,
                 lateCommit, Path.of(s.text("DEMO_PATH", DEFAULT_DEMO_PATH)),
-                s.integer("DEMO_ROWS_PER_SECOND", DEFAULT_DEMO_ROWS_PER_SECOND, 1, 10_000));
+                s.integer("DEMO_ROWS_PER_SECOND", DEFAULT_DEMO_ROWS_PER_SECOND, 1, 10_000),
+                configFile == null ? null : Path.of(configFile), webConfigFile == null ? null : Path.of(webConfigFile),
+                s.duration("CHANNEL_REFRESH_INTERVAL", DEFAULT_CHANNEL_REFRESH_INTERVAL), quota,
+                s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000), s.duration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL));
     }
 
     /** Typed access to the environment; each method names the variable in its error. */

@@ -1,25 +1,36 @@
 package io.tokenmonitor.exporter.http;
 
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
  * Serves {@code /metrics} (OpenMetrics or Prometheus text, as the scraper asks), {@code /healthz}
- * (the process is alive) and {@code /readyz} (200 once the first backfill caught up, 503 before).
+ * (the process is alive) and {@code /readyz} (200 once the first backfill caught up, 503 before),
+ * over HTTP or, with a web config, HTTPS and basic auth.
  */
 public final class ExporterHttpServer implements AutoCloseable {
 
     private static final int THREADS = 4;
+    private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -29,30 +40,71 @@ public final class ExporterHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static ExporterHttpServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready)
+    /**
+     * Starts serving. With {@code web.tls()} the server speaks HTTPS only; with basic auth users,
+     * {@code /metrics} needs a valid user (the health endpoints stay open for orchestrators).
+     */
+    public static ExporterHttpServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready, WebConfig web)
             throws IOException {
-        HttpServer server = HttpServer.create(address, 0);
+        HttpServer server = web.tls() == null ? HttpServer.create(address, 0) : https(address, web.tls());
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "http");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/metrics", new MetricsHandler(registry));
-        server.createContext("/healthz", exchange -> reply(exchange, 200, "ok\n"));
-        server.createContext("/readyz", exchange -> {
+        Filter headers = headers(web);
+        HttpContext metrics = route(server, "/metrics", new MetricsHandler(registry), headers);
+        if (!web.basicAuthUsers().isEmpty()) {
+            metrics.setAuthenticator(new BcryptAuthenticator(web.basicAuthUsers()));
+        }
+        route(server, "/healthz", exchange -> reply(exchange, 200, "ok\n"), headers);
+        route(server, "/readyz", exchange -> {
             boolean isReady = ready.getAsBoolean();
             reply(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "backfilling: usage metrics are withheld until the first sync catches up\n");
-        });
-        server.createContext("/", exchange -> {
+        }, headers);
+        route(server, "/", exchange -> {
             if (exchange.getRequestURI().getPath().equals("/")) {
                 reply(exchange, 200, "Token Monitor exporter: /metrics /healthz /readyz\n");
             } else {
                 reply(exchange, 404, "not found\n");
             }
-        });
+        }, headers);
         server.start();
         return new ExporterHttpServer(server, executor);
+    }
+
+    private static HttpContext route(HttpServer server, String path, HttpHandler handler, Filter headers) {
+        HttpContext context = server.createContext(path, handler);
+        context.getFilters().add(headers);
+        return context;
+    }
+
+    private static HttpsServer https(InetSocketAddress address, WebConfig.Tls tls) throws IOException {
+        HttpsServer https = HttpsServer.create(address, 0);
+        SSLContext context = TlsContext.create(tls);
+        String[] protocols = PROTOCOLS.subList(PROTOCOLS.indexOf(tls.minVersion()), PROTOCOLS.indexOf(tls.maxVersion()) + 1)
+                .toArray(String[]::new);
+        https.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters ssl = context.getDefaultSSLParameters();
+                ssl.setProtocols(protocols);
+                switch (tls.clientAuthType()) {
+                    case "RequireAnyClientCert", "RequireAndVerifyClientCert" -> ssl.setNeedClientAuth(true);
+                    case "RequestClientCert", "VerifyClientCertIfGiven" -> ssl.setWantClientAuth(true);
+                    default -> {
+                    }
+                }
+                params.setSSLParameters(ssl);
+            }
+        });
+        return https;
+    }
+
+    /** Adds the web config's {@code http_server_config.headers} to every response. */
+    private static Filter headers(WebConfig web) {
+        return Filter.beforeHandler("response headers", exchange -> web.headers().forEach(exchange.getResponseHeaders()::set));
     }
 
     /** The port actually bound (useful when started on port 0). */

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  * newapi_ingest_errors_total{stage}
  * newapi_ingest_open_gaps
  * newapi_ingest_expired_gaps_total
+ * newapi_label_overflow_total{label}
  * newapi_build_info{version,source_flavor,source_db}
  * </pre>
  */
@@ -79,12 +80,19 @@ public final class IngestCollector implements MultiCollector {
                 .help("Skipped id ranges given up after LATE_COMMIT_WINDOW (rolled-back inserts, or commits later than the window).")
                 .dataPoint(CounterDataPointSnapshot.builder().value(status.expiredGaps()).build()).build();
 
+        Map<String, Long> overflowByLabel = new TreeMap<>(Map.of("model", 0L));
+        overflowByLabel.putAll(status.labelOverflow());
+        CounterSnapshot.Builder overflow = CounterSnapshot.builder().name("newapi_label_overflow")
+                .help("Rows whose label value was folded into \"__other__\" because the label reached its cap (MAX_MODELS).");
+        overflowByLabel.forEach((label, n) -> overflow.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("label", label)).value(n).build()));
+
         GatewayFlavor flavor = status.flavor();
         InfoSnapshot build = InfoSnapshot.builder().name("newapi_build").help("Exporter version and the gateway it reads.")
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version,
                         "source_flavor", flavor == null ? "unknown" : flavor.label(), "source_db", sourceDb)).build())
                 .build();
-        return MetricSnapshots.of(up, lastSuccess, lastCreated, openGaps, rowsTotal.build(), errorsTotal.build(), expired, build);
+        return MetricSnapshots.of(up, lastSuccess, lastCreated, openGaps, rowsTotal.build(), errorsTotal.build(), expired,
+                overflow.build(), build);
     }
 
     private static GaugeSnapshot gauge(String name, String help, double value) {

@@ -13,13 +13,12 @@ final class RawLogRepository {
     private static final String INSERT = """
             INSERT OR IGNORE INTO logs (id, created_at, type, kind, channel_id, model, token_name, username, user_id, "group",
                 prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, quota, use_time_seconds,
-                ttft_seconds, is_stream, status_class, request_id, ip, content, other)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ttft_seconds, is_stream, status_class, request_id, ip, content, other, channel_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT name FROM channels WHERE id = ?))
             """;
     private static final String PRUNE = """
             DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < :cutoff LIMIT :limit)
             """;
-    private static final String SET_CHANNEL_NAMES = "UPDATE logs SET channel_name = :name WHERE channel_id = :channelId AND created_at >= :since AND (channel_name IS NULL OR channel_name <> :name)";
 
     /**
      * Inserts the rows; an id already stored is left as it is.
@@ -40,7 +39,7 @@ final class RawLogRepository {
                     .bind(12, c.cacheReadTokens()).bind(13, c.cacheWriteTokens()).bind(14, r.quota())
                     .bind(15, nullIfNaN(c.durationSeconds())).bind(16, nullIfNaN(c.ttftSeconds()))
                     .bind(17, r.stream() ? 1 : 0).bind(18, c.statusClass()).bind(19, r.requestId()).bind(20, r.ip())
-                    .bind(21, r.content()).bind(22, r.other())
+                    .bind(21, r.content()).bind(22, r.other()).bind(23, c.channelId())
                     .add();
         }
         int[] counts = batch.execute();
@@ -53,12 +52,6 @@ final class RawLogRepository {
     /** Deletes up to {@code limit} rows created before {@code cutoffSeconds}; returns how many. */
     int prune(Handle handle, long cutoffSeconds, int limit) {
         return handle.createUpdate(PRUNE).bind("cutoff", cutoffSeconds).bind("limit", limit).execute();
-    }
-
-    /** Writes a channel's current name onto its rows created since {@code sinceSeconds}. */
-    int setChannelName(Handle handle, String channelId, String name, long sinceSeconds) {
-        return handle.createUpdate(SET_CHANNEL_NAMES).bind("name", name).bind("channelId", channelId)
-                .bind("since", sinceSeconds).execute();
     }
 
     private static Double nullIfNaN(double value) {

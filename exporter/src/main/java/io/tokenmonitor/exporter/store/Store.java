@@ -32,6 +32,7 @@ public final class Store implements AutoCloseable {
     private final RollupRepository rollups = new RollupRepository();
     private final TotalsRepository totals = new TotalsRepository();
     private final PositionRepository positions = new PositionRepository();
+    private final ChannelRepository channels = new ChannelRepository();
 
     private Store(Path file, Jdbi jdbi, Handle writer) {
         this.file = file;
@@ -114,6 +115,14 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Keeps the store's copy of the gateway's channels, so the log views can show names. Runs on its
+     * own connection; SQLite serialises it with the sync's writes.
+     */
+    public void saveChannels(List<io.tokenmonitor.exporter.source.Channel> current) {
+        jdbi.useTransaction(tx -> channels.replace(tx, current));
+    }
+
+    /**
      * Deletes raw rows created before {@code rawCutoffSeconds} and rollups before
      * {@code rollupCutoffSeconds}, in chunks so the sync is never blocked for long. Totals are untouched.
      *
@@ -126,7 +135,7 @@ public final class Store implements AutoCloseable {
             chunk = writer.inTransaction(tx -> rawLogs.prune(tx, rawCutoffSeconds, PRUNE_CHUNK));
             deleted += chunk;
         } while (chunk == PRUNE_CHUNK);
-        writer.useTransaction(tx -> rollups.prune(tx, rollupCutoffSeconds));
+        writer.useTransaction(tx -> rollups.prune(tx, rollupCutoffSeconds, rollupCutoffSeconds));
         return deleted;
     }
 

@@ -20,6 +20,7 @@ public final class IngestStatus {
     private volatile GatewayFlavor flavor;
     private final AtomicLong expiredGaps = new AtomicLong();
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> overflow = new ConcurrentHashMap<>();
 
     void succeeded(double atSeconds, long newestCreatedAt, int gapsOpen) {
         up = true;
@@ -35,6 +36,17 @@ public final class IngestStatus {
 
     void error(String stage, long count) {
         errors.computeIfAbsent(stage, s -> new AtomicLong()).addAndGet(count);
+    }
+
+    void labelOverflow(String label, long rows) {
+        overflow.computeIfAbsent(label, l -> new AtomicLong()).addAndGet(rows);
+    }
+
+    /** Rows whose label value was folded into {@code __other__}, per label. */
+    public Map<String, Long> labelOverflow() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        overflow.forEach((label, n) -> copy.put(label, n.get()));
+        return copy;
     }
 
     void gapsExpired(int count) {

@@ -19,9 +19,17 @@ public final class RowClassifier {
     private static final double MILLIS_PER_SECOND = 1000.0;
 
     private final GatewayFlavor flavor;
+    private final LabelGuard models;
 
+    /** Classifies rows without a cap on distinct models (tests, tools). */
     public RowClassifier(GatewayFlavor flavor) {
+        this(flavor, new LabelGuard(Integer.MAX_VALUE, java.util.List.of()));
+    }
+
+    /** @param models the cap on distinct {@code model} label values */
+    public RowClassifier(GatewayFlavor flavor, LabelGuard models) {
         this.flavor = flavor;
+        this.models = models;
     }
 
     public ClassifiedRow classify(LogRow row) {
@@ -56,7 +64,8 @@ public final class RowClassifier {
             }
         }
         boolean tokens = kind == LogKind.REQUEST;
-        return new ClassifiedRow(row, kind, Long.toString(row.channelId()), row.modelName(),
+        String model = kind.keptAsRaw() ? models.admit(row.modelName()) : row.modelName();
+        return new ClassifiedRow(row, kind, Long.toString(row.channelId()), model,
                 tokens ? input : 0, tokens ? output : 0,
                 tokens ? other.cacheReadTokens() : 0, tokens ? other.cacheWriteTokens() : 0,
                 consumed, refunded, duration, ttft, statusClass(kind, other.statusCode()), problems);

@@ -2,6 +2,7 @@ package io.tokenmonitor.exporter.sync;
 
 import io.tokenmonitor.exporter.source.LogReader;
 import io.tokenmonitor.exporter.source.SourceDialect;
+import io.tokenmonitor.exporter.source.SourceFailure;
 import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.store.UsageTotals;
 import org.jdbi.v3.core.Jdbi;
@@ -41,6 +42,7 @@ public final class SyncLoop implements AutoCloseable {
     private final AtomicReference<UsageTotals> totals;
     private final IngestStatus status;
     private final SyncSettings settings;
+    private final LabelGuard models;
     private final Clock clock;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "store-writer"));
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -54,7 +56,7 @@ public final class SyncLoop implements AutoCloseable {
 
     /** @param sourceName the source as operators know it, for log lines (no password) */
     public SyncLoop(Jdbi source, String sourceName, SourceDialect dialect, Store store, SyncPosition position, AtomicReference<UsageTotals> totals,
-                    IngestStatus status, SyncSettings settings, Clock clock) {
+                    IngestStatus status, SyncSettings settings, LabelGuard models, Clock clock) {
         this.source = source;
         this.sourceName = sourceName;
         this.dialect = dialect;
@@ -63,6 +65,7 @@ public final class SyncLoop implements AutoCloseable {
         this.totals = totals;
         this.status = status;
         this.settings = settings;
+        this.models = models;
         this.clock = clock;
     }
 
@@ -80,7 +83,7 @@ public final class SyncLoop implements AutoCloseable {
                     LogReader reader = LogReader.open(source, dialect);
                     status.flavor(reader.shape().flavor());
                     log.info("source: {} logs table found ({} columns)", reader.shape().flavor().label(), reader.shape().columns().size());
-                    syncer = new LogSyncer(reader, new RowClassifier(reader.shape().flavor()), settings.batchSize(),
+                    syncer = new LogSyncer(reader, new RowClassifier(reader.shape().flavor(), models), settings.batchSize(),
                             settings.lateCommitWindow(), clock);
                 }
                 stage = "read";
@@ -96,7 +99,7 @@ public final class SyncLoop implements AutoCloseable {
                     syncer = null;   // look at the table again after reconnecting: the gateway may have been upgraded
                 }
                 reportFailure(stage, "sync: " + (stage.equals("connect") ? "connecting to " : "reading logs after id "
-                        + committed.lastId() + " from ") + sourceName + " failed: " + oneLine(e)
+                        + committed.lastId() + " from ") + sourceName + " failed: " + SourceFailure.describe(e)
                         + "; retrying in " + retry.toSeconds() + "s", null);
             }
             if (sleep(retry)) {
@@ -158,6 +161,11 @@ public final class SyncLoop implements AutoCloseable {
         if (problemRows > 0) {
             status.error("row", problemRows);
         }
+        long folded = batch.rows().stream()
+                .filter(r -> r.model().equals(LabelGuard.OTHER) && !r.row().modelName().equals(LabelGuard.OTHER)).count();
+        if (folded > 0) {
+            status.labelOverflow("model", folded);
+        }
         status.gapsExpired(batch.expiredGaps());
     }
 
@@ -173,7 +181,7 @@ public final class SyncLoop implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 status.error("prune", 1);
-                log.warn("retention: pruning the store failed: {}; will retry in {}", oneLine(e), PRUNE_EVERY);
+                log.warn("retention: pruning the store failed: {}; will retry in {}", SourceFailure.describe(e), PRUNE_EVERY);
             }
         }
         if (now.isAfter(nextIdCheck)) {
@@ -214,15 +222,6 @@ public final class SyncLoop implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.replaceAll("\\s+", " ").trim();
     }
 
     private static void await(Future<?> pending) {

@@ -27,23 +27,57 @@ CREATE TABLE logs (
     other              TEXT    NOT NULL          -- the gateway's JSON, unchanged
 );
 CREATE INDEX logs_created_at ON logs (created_at);
+CREATE INDEX logs_channel ON logs (channel_id, created_at);
 
--- Per-minute sums per channel and model: exact usage over any window without the raw rows.
+-- Per-minute and per-hour sums per channel, model and stream: exact usage over any window (budgets,
+-- long-range panels, history export) without the raw rows. Same columns in both tables.
 CREATE TABLE usage_minute (
     minute             INTEGER NOT NULL,         -- unix seconds at the start of the minute
     channel_id         TEXT    NOT NULL,
     model              TEXT    NOT NULL,
+    stream             INTEGER NOT NULL,         -- 0 or 1
     requests           INTEGER NOT NULL,
-    errors             INTEGER NOT NULL,
+    errors             INTEGER NOT NULL,         -- failed attempts (errors_4xx + errors_5xx + errors_other)
+    errors_4xx         INTEGER NOT NULL,
+    errors_5xx         INTEGER NOT NULL,
+    errors_other       INTEGER NOT NULL,
     input_tokens       INTEGER NOT NULL,
     output_tokens      INTEGER NOT NULL,
     cache_read_tokens  INTEGER NOT NULL,
     cache_write_tokens INTEGER NOT NULL,
-    quota              INTEGER NOT NULL,         -- net: consumed minus refunded
+    quota              INTEGER NOT NULL,         -- net: quota_consumed - quota_refunded
+    quota_consumed     INTEGER NOT NULL,
+    quota_refunded     INTEGER NOT NULL,
     duration_seconds_sum REAL  NOT NULL,
     duration_count     INTEGER NOT NULL,
-    PRIMARY KEY (minute, channel_id, model)
+    PRIMARY KEY (minute, channel_id, model, stream)
 ) WITHOUT ROWID;
+CREATE INDEX usage_minute_channel ON usage_minute (channel_id, minute);
+CREATE INDEX usage_minute_model ON usage_minute (model, minute);
+
+CREATE TABLE usage_hour (
+    hour               INTEGER NOT NULL,         -- unix seconds at the start of the hour
+    channel_id         TEXT    NOT NULL,
+    model              TEXT    NOT NULL,
+    stream             INTEGER NOT NULL,
+    requests           INTEGER NOT NULL,
+    errors             INTEGER NOT NULL,
+    errors_4xx         INTEGER NOT NULL,
+    errors_5xx         INTEGER NOT NULL,
+    errors_other       INTEGER NOT NULL,
+    input_tokens       INTEGER NOT NULL,
+    output_tokens      INTEGER NOT NULL,
+    cache_read_tokens  INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    quota              INTEGER NOT NULL,
+    quota_consumed     INTEGER NOT NULL,
+    quota_refunded     INTEGER NOT NULL,
+    duration_seconds_sum REAL  NOT NULL,
+    duration_count     INTEGER NOT NULL,
+    PRIMARY KEY (hour, channel_id, model, stream)
+) WITHOUT ROWID;
+CREATE INDEX usage_hour_channel ON usage_hour (channel_id, hour);
+CREATE INDEX usage_hour_model ON usage_hour (model, hour);
 
 -- Cumulative counters per series since the store was created; pruning never touches them.
 CREATE TABLE usage_totals (
@@ -92,3 +126,13 @@ CREATE TABLE sync_gaps (
     to_id              INTEGER NOT NULL,
     expires_at         INTEGER NOT NULL          -- unix seconds
 );
+
+-- The gateway's channels as last read from its main database (never the key): names for the log views.
+CREATE TABLE channels (
+    id                 TEXT    PRIMARY KEY,
+    name               TEXT    NOT NULL,
+    type               INTEGER NOT NULL,
+    status             INTEGER NOT NULL,         -- 1 enabled, 2 manually disabled, 3 auto-disabled
+    "group"            TEXT    NOT NULL,
+    tag                TEXT    NOT NULL
+) WITHOUT ROWID;

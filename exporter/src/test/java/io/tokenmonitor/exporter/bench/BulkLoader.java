@@ -5,7 +5,6 @@ import io.tokenmonitor.exporter.testing.GatewayDatabase;
 import io.tokenmonitor.exporter.testing.TestLog;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,8 +37,10 @@ final class BulkLoader {
     private final GatewayRows rows;
 
     BulkLoader(GatewayDatabase db, GatewayRows rows) throws SQLException {
-        try (Connection c = db.connect()) {
-            this.jdbcUrl = c.getMetaData().getURL() + "&allowLoadLocalInfile=true";
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+            rs.next();
+            this.jdbcUrl = "jdbc:mysql://127.0.0.1:3306/" + rs.getString(1)
+                    + "?useSSL=false&allowPublicKeyRetrieval=true&allowLoadLocalInfile=true";
         }
         this.rows = rows;
     }
@@ -123,9 +124,7 @@ final class BulkLoader {
                     .append('\t');
             escaped(out, r.other()).append('\n');
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(out.length() * 2);
-        bytes.writeBytes(out.toString().getBytes(StandardCharsets.UTF_8));
-        return bytes.toByteArray();
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static StringBuilder escaped(StringBuilder out, String value) {

@@ -1,0 +1,106 @@
+package io.tokenmonitor.exporter.channel;
+
+import io.tokenmonitor.exporter.source.Channel;
+import io.tokenmonitor.exporter.source.ChannelReader;
+import io.tokenmonitor.exporter.source.SourceFailure;
+import io.tokenmonitor.exporter.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads the gateway's channels and {@code QuotaPerUnit} from its main database every interval,
+ * keeps the last good state for the collectors, and copies the channels into the store. A failure
+ * is logged once when it starts and once when it ends; the last known state stays published.
+ */
+public final class ChannelRefresher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelRefresher.class);
+
+    private final ChannelReader reader;
+    private final Store store;
+    private final Duration interval;
+    private final Double configuredQuotaPerUnit;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "channel-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong errors = new AtomicLong();
+    private volatile ChannelState state;
+    private String failing;
+    private boolean optionsUnreadableReported;
+
+    /**
+     * @param configuredQuotaPerUnit {@code QUOTA_PER_UNIT} when set: wins over the gateway's option
+     */
+    public ChannelRefresher(ChannelReader reader, Store store, Duration interval, Double configuredQuotaPerUnit) {
+        this.reader = reader;
+        this.store = store;
+        this.interval = interval;
+        this.configuredQuotaPerUnit = configuredQuotaPerUnit;
+        this.state = ChannelState.notLoaded(configuredQuotaPerUnit != null ? configuredQuotaPerUnit : ChannelState.DEFAULT_QUOTA_PER_UNIT);
+    }
+
+    public ChannelState state() {
+        return state;
+    }
+
+    /** Failed reads since start. */
+    public long errors() {
+        return errors.get();
+    }
+
+    /** Reads once now (so names are known before the sync starts), then every interval. */
+    public void start() {
+        refreshOnce();
+        scheduler.scheduleWithFixedDelay(this::refreshOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void refreshOnce() {
+        try {
+            List<Channel> channels = reader.readChannels();
+            double quotaPerUnit = configuredQuotaPerUnit != null ? configuredQuotaPerUnit : readQuotaPerUnit();
+            store.saveChannels(channels);
+            state = new ChannelState(channels, quotaPerUnit, true);
+            if (failing != null) {
+                log.info("channels: reading the gateway's channels works again ({} channels)", channels.size());
+                failing = null;
+            }
+        } catch (RuntimeException e) {
+            errors.incrementAndGet();
+            String message = "channels: reading the gateway's channels failed: " + SourceFailure.describe(e)
+                    + "; keeping the last known channels, retrying every " + interval.toSeconds() + "s";
+            if (!message.equals(failing)) {
+                log.warn(message);
+                failing = message;
+            }
+        }
+    }
+
+    private double readQuotaPerUnit() {
+        try {
+            OptionalDouble value = reader.quotaPerUnit();
+            return value.orElse(ChannelState.DEFAULT_QUOTA_PER_UNIT);
+        } catch (RuntimeException e) {
+            if (!optionsUnreadableReported) {
+                optionsUnreadableReported = true;
+                log.warn("channels: cannot read QuotaPerUnit from the gateway's options table ({}); using {}. Set QUOTA_PER_UNIT "
+                        + "if the gateway uses another value", SourceFailure.describe(e), (long) ChannelState.DEFAULT_QUOTA_PER_UNIT);
+            }
+            return ChannelState.DEFAULT_QUOTA_PER_UNIT;
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

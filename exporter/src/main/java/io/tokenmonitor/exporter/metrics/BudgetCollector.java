@@ -1,0 +1,75 @@
+package io.tokenmonitor.exporter.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.tokenmonitor.exporter.budget.Budget;
+import io.tokenmonitor.exporter.budget.BudgetScope;
+import io.tokenmonitor.exporter.budget.BudgetUsage;
+import io.tokenmonitor.exporter.budget.BudgetWatcher;
+
+/**
+ * Every configured budget with its usage and limit, carrying the policy labels the bridge acts on,
+ * so one Prometheus rule ({@code newapi_budget_used >= newapi_budget_limit}) alerts on all of them.
+ *
+ * <pre>
+ * newapi_budget_used{budget,scope,channel_id|model,window,unit,notify,action,active,cooldown,severity}
+ * newapi_budget_limit{same labels}
+ * newapi_budget_window_start_timestamp_seconds{budget}
+ * newapi_budget_window_end_timestamp_seconds{budget}   (rolling windows: the time of evaluation)
+ * newapi_budget_config_last_reload_successful
+ * newapi_budget_config_last_reload_timestamp_seconds
+ * </pre>
+ */
+public final class BudgetCollector implements MultiCollector {
+
+    private final BudgetWatcher watcher;
+
+    public BudgetCollector(BudgetWatcher watcher) {
+        this.watcher = watcher;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        GaugeSnapshot.Builder used = GaugeSnapshot.builder().name("newapi_budget_used")
+                .help("Usage in the budget's window now in force, in its unit (tokens, usd or requests); exact, from the store.");
+        GaugeSnapshot.Builder limit = GaugeSnapshot.builder().name("newapi_budget_limit").help("The budget's configured limit, in its unit.");
+        GaugeSnapshot.Builder start = GaugeSnapshot.builder().name("newapi_budget_window_start_timestamp_seconds")
+                .help("Start of the budget's window now in force (unix seconds).");
+        GaugeSnapshot.Builder end = GaugeSnapshot.builder().name("newapi_budget_window_end_timestamp_seconds")
+                .help("End of the budget's window now in force (unix seconds); for rolling windows, the time of evaluation.");
+        for (BudgetUsage usage : watcher.usage()) {
+            Labels labels = labels(usage.budget());
+            used.dataPoint(gauge(labels, usage.used()));
+            limit.dataPoint(gauge(labels, usage.budget().limit().amount()));
+            Labels name = Labels.of("budget", usage.budget().name());
+            start.dataPoint(gauge(name, usage.windowStart().getEpochSecond()));
+            end.dataPoint(gauge(name, usage.windowEnd().getEpochSecond()));
+        }
+        GaugeSnapshot reloadOk = GaugeSnapshot.builder().name("newapi_budget_config_last_reload_successful")
+                .help("1 when the last load of the config file succeeded; 0 when it was rejected (the previous budgets stay in force).")
+                .dataPoint(gauge(Labels.EMPTY, watcher.lastReloadOk() ? 1 : 0)).build();
+        GaugeSnapshot reloadAt = GaugeSnapshot.builder().name("newapi_budget_config_last_reload_timestamp_seconds")
+                .help("When the config file was last loaded (unix seconds).")
+                .dataPoint(gauge(Labels.EMPTY, watcher.lastReloadSeconds())).build();
+        return MetricSnapshots.of(used.build(), limit.build(), start.build(), end.build(), reloadOk, reloadAt);
+    }
+
+    private static Labels labels(Budget b) {
+        Labels labels = Labels.of("budget", b.name(), "scope", b.scope().label());
+        if (b.scope() instanceof BudgetScope.Channel channel) {
+            labels = labels.add("channel_id", channel.channelId());
+        } else if (b.scope() instanceof BudgetScope.Model model) {
+            labels = labels.add("model", model.model());
+        }
+        return labels.add("window", b.window().label()).add("unit", b.limit().unit().label())
+                .add("notify", String.join(",", b.targets())).add("action", b.action()).add("active", b.active())
+                .add("cooldown", b.cooldown()).add("severity", b.severity());
+    }
+
+    private static GaugeDataPointSnapshot gauge(Labels labels, double value) {
+        return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
+    }
+}

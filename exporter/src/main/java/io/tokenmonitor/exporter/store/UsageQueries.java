@@ -1,0 +1,66 @@
+package io.tokenmonitor.exporter.store;
+
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Sums usage over spans of time from the rollups: whole hours from {@code usage_hour}, the minutes
+ * at either edge from {@code usage_minute}. Exact for any span that starts and ends on a minute.
+ */
+public final class UsageQueries {
+
+    private static final long MINUTE = 60;
+    private static final long HOUR = 3_600;
+
+    /** Which rows a sum covers; each variant has its own statement so SQLite can use its index. */
+    public enum Filter {
+        ALL(""), CHANNEL(" AND channel_id = :key"), MODEL(" AND model = :key");
+
+        private final String minuteSql;
+        private final String hourSql;
+
+        Filter(String condition) {
+            this.minuteSql = sum("usage_minute", "minute", condition);
+            this.hourSql = sum("usage_hour", "hour", condition);
+        }
+
+        private static String sum(String table, String timeColumn, String condition) {
+            return "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(requests), 0), COALESCE(SUM(quota), 0) "
+                    + "FROM " + table + " WHERE " + timeColumn + " >= :from AND " + timeColumn + " < :to" + condition;
+        }
+    }
+
+    private UsageQueries() {
+    }
+
+    /**
+     * Usage in {@code [startSeconds, endSeconds)}; both are rounded down to the minute.
+     *
+     * @param key the channel id or model for {@link Filter#CHANNEL} and {@link Filter#MODEL}
+     */
+    public static UsageSum between(Handle handle, Filter filter, String key, long startSeconds, long endSeconds) {
+        long start = Math.floorDiv(startSeconds, MINUTE) * MINUTE;
+        long end = Math.floorDiv(endSeconds, MINUTE) * MINUTE + (endSeconds % MINUTE == 0 ? 0 : MINUTE);
+        if (end <= start) {
+            return UsageSum.ZERO;
+        }
+        long firstWholeHour = Math.floorDiv(start + HOUR - 1, HOUR) * HOUR;
+        long lastWholeHour = Math.floorDiv(end, HOUR) * HOUR;
+        if (firstWholeHour >= lastWholeHour) {
+            return query(handle, filter.minuteSql, key, start, end);
+        }
+        return query(handle, filter.minuteSql, key, start, firstWholeHour)
+                .plus(query(handle, filter.hourSql, key, firstWholeHour, lastWholeHour))
+                .plus(query(handle, filter.minuteSql, key, lastWholeHour, end));
+    }
+
+    private static UsageSum query(Handle handle, String sql, String key, long from, long to) {
+        if (from >= to) {
+            return UsageSum.ZERO;
+        }
+        var query = handle.createQuery(sql).bind("from", from).bind("to", to);
+        if (sql.contains(":key")) {
+            query.bind("key", key);
+        }
+        return query.map((rs, ctx) -> new UsageSum(rs.getLong(1), rs.getLong(2), rs.getLong(3))).one();
+    }
+}

@@ -1,0 +1,294 @@
+package io.tokenmonitor.exporter.bench;
+
+import io.tokenmonitor.exporter.source.GatewayFlavor;
+import io.tokenmonitor.exporter.source.SourceDialect;
+import io.tokenmonitor.exporter.source.SourceDsn;
+import io.tokenmonitor.exporter.testing.GatewayDatabase;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * Measures the exporter against issue 2's performance targets, all in one run on this machine:
+ * backfill throughput as a ratio to a plain streaming JDBC read of the same MariaDB rows (with
+ * {@code -Xmx256m}), freshness under 1,000 inserts/s, /metrics latency at 1M and 5M rows with
+ * 20 channels × 40 models, and the source's plan for every query the exporter runs on {@code logs}.
+ * Creates and drops its own database; run it with {@code exporter/bench.sh}.
+ */
+public final class SyncBenchmark {
+
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m");
+    private static final int BATCH_SIZE = 5_000;   // ExporterConfig.DEFAULT_BATCH_SIZE, which the runs use
+    private static final Duration BACKFILL_LIMIT = Duration.ofMinutes(25);
+    private static final long HISTORY_SECONDS = Duration.ofDays(20).toSeconds();
+
+    private final BenchOptions options;
+    private final Path dir;
+    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+    private final AtomicBoolean cleaned = new AtomicBoolean();
+    private final List<String[]> summary = new ArrayList<>();
+    private final List<String> details = new ArrayList<>();
+
+    private SyncBenchmark(BenchOptions options, Path dir) {
+        this.options = options;
+        this.dir = dir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SyncBenchmark bench = new SyncBenchmark(options, Files.createTempDirectory("tm-bench-"));
+        Runtime.getRuntime().addShutdownHook(new Thread(bench::cleanUp, "bench-cleanup"));
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(options.limit().toMillis());
+                System.err.println("benchmark: stopped after --max-minutes " + options.limit().toMinutes() + "; cleaning up");
+                System.exit(3);
+            } catch (InterruptedException e) {
+                // finished in time
+            }
+        }, "bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            bench.run();
+        } finally {
+            bench.cleanUp();
+            watchdog.interrupt();
+        }
+    }
+
+    private void run() throws Exception {
+        System.out.printf("Token Monitor exporter benchmark, %s%n%s%n", Instant.now(), Machine.describe());
+        Path jar = dir.resolve("token-monitor-exporter.jar");
+        Files.copy(options.jar(), jar);   // a build running next to us cannot swap the jar mid-run
+        GatewayDatabase db = GatewayDatabase.create(SourceDialect.MYSQL, GatewayFlavor.NEW_API, dir);
+        cleanup.push(db);
+        System.out.println("MariaDB database " + db.sqlDsn().replaceAll("\\?.*", ""));
+        GatewayRows rows = new GatewayRows(1);
+        BulkLoader loader = new BulkLoader(db, rows);
+        long now = System.currentTimeMillis() / 1000;
+        long historyStart = now - HISTORY_SECONDS;
+        long split = historyStart + HISTORY_SECONDS * options.firstRows() / options.rows();
+
+        phase("load " + options.firstRows() + " rows");
+        double[] first = loader.append(options.firstRows(), historyStart, split);
+        details.add(String.format("insert: %,d rows in %.0f s, indexes rebuilt in %.0f s", options.firstRows(), first[0], first[1]));
+
+        phase("exporter backfill of " + options.firstRows() + " rows, then scrapes");
+        ExporterRun.Backfill smallBackfill;
+        ScrapeTimer.Result smallScrape;
+        try (ExporterRun exporter = startExporter(db, "store-small.db", false)) {
+            smallBackfill = exporter.awaitCaughtUp(BACKFILL_LIMIT);
+            smallScrape = ScrapeTimer.time(exporter.port(), options.scrapes());
+        }
+        deleteStore("store-small.db");
+        System.out.println("  scrape: " + smallScrape.latency());
+
+        if (options.rows() > options.firstRows()) {
+            phase("load " + (options.rows() - options.firstRows()) + " more rows");
+            double[] rest = loader.append(options.rows() - options.firstRows(), split, now - 60);
+            details.add(String.format("insert: %,d more rows in %.0f s, indexes rebuilt over all rows in %.0f s",
+                    options.rows() - options.firstRows(), rest[0], rest[1]));
+        }
+
+        phase("baseline: streaming JDBC read of all rows (twice; the second counts)");
+        SourceDsn dsn = SourceDsn.parse("SQL_DSN", db.sqlDsn(), "one-api.db");
+        StreamingRead.Result warmUp = StreamingRead.run(dsn.jdbcUrl(), dsn.user(), dsn.password());
+        System.out.printf("  warm-up read: %,d rows in %.1f s, %,.0f rows/s%n", warmUp.rows(), warmUp.seconds(), warmUp.rowsPerSecond());
+        CpuWindow baselineCpu = CpuWindow.start(ProcessHandle.current().pid());
+        StreamingRead.Result baseline = StreamingRead.run(dsn.jdbcUrl(), dsn.user(), dsn.password());
+        String baselineLoad = baselineCpu.stop(baseline.seconds(), "reader (this JVM)");
+        System.out.printf("  read: %,d rows in %.1f s, %,.0f rows/s; %s%n", baseline.rows(), baseline.seconds(), baseline.rowsPerSecond(), baselineLoad);
+
+        phase("exporter backfill of " + baseline.rows() + " rows (-Xmx256m" + (options.profile() ? ", JFR" : "") + ")");
+        ExporterRun.Backfill backfill;
+        ScrapeTimer.Result bigScrape;
+        FreshnessProbe.Result freshness;
+        String backfillLoad;
+        Map<String, Double> threadCpu;
+        List<String> profile = List.of();
+        try (ExporterRun exporter = startExporter(db, "store-big.db", options.profile())) {
+            CpuWindow backfillCpu = CpuWindow.start(exporter.pid());
+            backfill = exporter.awaitCaughtUp(BACKFILL_LIMIT);
+            backfillLoad = backfillCpu.stop(backfill.startToReadySeconds(), "exporter");
+            threadCpu = exporter.threadCpuMillis();
+            if (options.profile()) {
+                Path recording = dir.resolve("backfill.jfr");
+                exporter.dumpRecording(recording);
+                profile = JfrSummary.summarize(recording, dir);
+                Files.deleteIfExists(recording);
+            }
+            System.out.println("  " + backfillLoad);
+
+            phase("scrapes at " + backfill.rows() + " rows");
+            bigScrape = ScrapeTimer.time(exporter.port(), options.scrapes());
+            System.out.println("  scrape: " + bigScrape.latency());
+
+            phase("freshness: " + options.insertsPerSecond() + " inserts/s for " + options.freshness().toSeconds() + " s");
+            String load = ProcStat.loadAverage();
+            freshness = FreshnessProbe.run(db, exporter.port(), options.insertsPerSecond(), options.freshness());
+            details.add("freshness: load average before the writer started " + load + ", after " + ProcStat.loadAverage());
+            System.out.println("  freshness: " + freshness.latency());
+        }
+        deleteStore("store-big.db");
+
+        phase("query plans");
+        List<QueryPlans.Plan> mariadbPlans;
+        try (Connection c = db.connect()) {
+            String selectList = StreamingRead.selectList(StreamingRead.exporterColumns(c));
+            mariadbPlans = QueryPlans.mariadb(c, QueryPlans.queries(selectList, db.maxId(), BATCH_SIZE));
+        }
+        List<QueryPlans.Plan> postgresPlans = List.of();
+        if (options.postgresRows() > 0) {
+            try {
+                postgresPlans = QueryPlans.postgres(options.postgresRows(), BATCH_SIZE, dir);
+            } catch (Exception e) {
+                details.add("PostgreSQL plans skipped: " + e.getMessage());
+            }
+        }
+
+        double ratio = backfill.rowsPerSecond() / baseline.rowsPerSecond();
+        row("backfill, " + fmt(backfill.rows()) + " rows (first row synced → caught up)",
+                String.format("%,.0f rows/s in %.1f s", backfill.rowsPerSecond(), backfill.firstRowToCaughtUpSeconds()), "", "");
+        row("baseline streaming JDBC read, same rows", String.format("%,.0f rows/s in %.1f s", baseline.rowsPerSecond(), baseline.seconds()), "", "");
+        row("backfill ÷ baseline", String.format("%.3f", ratio), "≥ 0.5", verdict(ratio >= 0.5));
+        row("backfill incl. JVM start (start → /readyz 200)", String.format("%.1f s", backfill.startToReadySeconds()), "", "");
+        row("backfill, " + fmt(smallBackfill.rows()) + " rows (first table size, no JFR)",
+                String.format("%,.0f rows/s (ratio %.3f)", smallBackfill.rowsPerSecond(), smallBackfill.rowsPerSecond() / baseline.rowsPerSecond()), "", "");
+        row("memory during the backfill (-Xmx256m)", String.format("completed; peak RSS %.0f MB, max heap used %.0f MB",
+                backfill.peakRssMb(), backfill.maxHeapUsedMb()), "runs in -Xmx256m", verdict(true));
+        row("freshness at " + String.format("%.0f", freshness.insertsPerSecond()) + " inserts/s, " + options.freshness().toSeconds() + " s",
+                String.format("p50 %.0f ms, p99 %.0f ms, max %.0f ms", freshness.latency().p50Millis(), freshness.latency().p99Millis(),
+                        freshness.latency().maxMillis()), "p99 ≤ 2000 ms", verdict(freshness.latency().p99Millis() <= 2000 && freshness.rowsNeverSeen() == 0));
+        row("scrape at " + fmt(smallBackfill.rows() + 0) + " rows (" + smallScrape.requestSeries() + " request series)",
+                String.format("p50 %.1f ms, p99 %.1f ms", smallScrape.latency().p50Millis(), smallScrape.latency().p99Millis()), "< 50 ms",
+                verdict(smallScrape.latency().p99Millis() < 50));
+        row("scrape at " + fmt(baseline.rows()) + " rows (" + bigScrape.requestSeries() + " request series)",
+                String.format("p50 %.1f ms, p99 %.1f ms", bigScrape.latency().p50Millis(), bigScrape.latency().p99Millis()), "< 50 ms, flat",
+                verdict(bigScrape.latency().p99Millis() < 50));
+        boolean allPrimary = Stream.concat(mariadbPlans.stream(), postgresPlans.stream()).allMatch(QueryPlans.Plan::primaryKeyOnly);
+        row("source queries on logs (" + mariadbPlans.size() + " MariaDB" + (postgresPlans.isEmpty() ? "" : ", " + postgresPlans.size() + " PostgreSQL") + ")",
+                allPrimary ? "all on the primary key, no full scan" : "NOT all on the primary key", "PK / index only", verdict(allPrimary));
+
+        details.add(String.format("scrape bodies: %,d bytes, %,d samples at %s rows; %,d bytes, %,d samples at %s rows",
+                smallScrape.bytes(), smallScrape.sampleLines(), fmt(smallBackfill.rows()), bigScrape.bytes(), bigScrape.sampleLines(), fmt(baseline.rows())));
+        details.add(String.format("freshness: %,d rows inserted (%,d counted as requests), %,d scrapes (mean %.1f ms), %,d rows never seen, "
+                        + "requests total rose by %,d (expected %,d)", freshness.rowsInserted(), freshness.rowsCounted(), freshness.scrapes(),
+                freshness.meanScrapeMillis(), freshness.rowsNeverSeen(), freshness.finalIncrease(), freshness.rowsCounted()));
+        details.add("largest families in a scrape (samples): " + bigScrape.largestFamilies());
+        details.add("baseline read CPU: " + baselineLoad);
+        details.add("backfill CPU: " + backfillLoad);
+        printSummary(threadCpu, profile, mariadbPlans, postgresPlans);
+    }
+
+    private ExporterRun startExporter(GatewayDatabase db, String store, boolean profile) throws IOException {
+        List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+        if (profile) {
+            jvm.add("-XX:StartFlightRecording=name=bench,settings=default");
+        }
+        Path log = dir.resolve(store + ".log");
+        ExporterRun run = ExporterRun.start(dir.resolve("token-monitor-exporter.jar"),
+                Map.of("SQL_DSN", db.sqlDsn(), "STORE_PATH", dir.resolve(store).toString()), jvm, log);
+        cleanup.push(run);
+        return run;
+    }
+
+    private void deleteStore(String store) throws IOException {
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(dir.resolve(store + suffix));
+        }
+    }
+
+    private void printSummary(Map<String, Double> threadCpu, List<String> profile, List<QueryPlans.Plan> mariadb, List<QueryPlans.Plan> postgres) {
+        System.out.println();
+        System.out.println("== Summary ==  (load average now " + ProcStat.loadAverage() + ")");
+        int w0 = summary.stream().mapToInt(r -> r[0].length()).max().orElse(10);
+        int w1 = summary.stream().mapToInt(r -> r[1].length()).max().orElse(10);
+        int w2 = summary.stream().mapToInt(r -> r[2].length()).max().orElse(10);
+        String format = "%-" + w0 + "s | %-" + w1 + "s | %-" + w2 + "s | %s%n";
+        System.out.printf(format, "figure", "measured", "target", "");
+        System.out.println("-".repeat(w0 + w1 + w2 + 14));
+        summary.forEach(r -> System.out.printf(format, (Object[]) r));
+        System.out.println();
+        details.forEach(System.out::println);
+        System.out.println();
+        System.out.println("Exporter CPU per thread at caught-up (jcmd Thread.print, ms):");
+        threadCpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())).limit(12)
+                .forEach(e -> System.out.printf("  %10.0f  %s%n", e.getValue(), e.getKey()));
+        if (!profile.isEmpty()) {
+            System.out.println();
+            System.out.println("JFR samples during the backfill:");
+            profile.forEach(System.out::println);
+        }
+        printPlans("MariaDB: ANALYZE of each query (rows = estimate, r_rows = rows actually read)", mariadb);
+        printPlans("PostgreSQL: EXPLAIN (ANALYZE, BUFFERS)", postgres);
+    }
+
+    private static void printPlans(String title, List<QueryPlans.Plan> plans) {
+        if (plans.isEmpty()) {
+            return;
+        }
+        System.out.println();
+        System.out.println(title + ":");
+        for (QueryPlans.Plan plan : plans) {
+            System.out.println("-- " + plan.label() + (plan.primaryKeyOnly() ? "" : "   <-- NOT on the primary key"));
+            System.out.println("   " + plan.sql());
+            plan.lines().forEach(l -> System.out.println("   " + l));
+        }
+    }
+
+    private void row(String figure, String measured, String target, String verdict) {
+        summary.add(new String[] {figure, measured, target, verdict});
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "MISSED";
+    }
+
+    private static String fmt(long rows) {
+        return rows >= 1_000_000 && rows % 100_000 < 1_000 ? String.format("%.1fM", rows / 1e6) : String.format("%,d", rows);
+    }
+
+    private static void phase(String name) {
+        System.out.printf("%n[%s] %s (load %s)%n", Instant.now().toString().substring(11, 19), name, ProcStat.loadAverage());
+    }
+
+    /** Closes what was started (exporters, databases) in reverse order and deletes the scratch directory; runs once. */
+    private void cleanUp() {
+        if (!cleaned.compareAndSet(false, true)) {
+            return;
+        }
+        while (!cleanup.isEmpty()) {
+            AutoCloseable part = cleanup.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                System.err.println("cleanup: closing " + part + " failed: " + e.getMessage());
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("cleanup: deleting " + dir + " failed: " + e.getMessage());
+        }
+    }
+}
