@@ -47,10 +47,6 @@ class DashboardQueriesIT {
      * them is published, {@link #givenPendingList_thenNoPendingMetricIsPublishedAlready} fails: remove it here.
      */
     static final Map<String, String> PENDING = new TreeMap<>(Map.ofEntries(
-            entry("newapi_budget_used", "exporter: budgets not implemented yet"),
-            entry("newapi_budget_limit", "exporter: budgets not implemented yet"),
-            entry("newapi_budget_window_end_timestamp_seconds", "exporter: budgets not implemented yet"),
-            entry("budget:newapi_budget_used:projected1h", "recording rule over the budget metrics (exporter: budgets not implemented yet)"),
             entry("newapi_bridge_alerts_received_total", "bridge: not started by this test (the alert-path test runs it)"),
             entry("newapi_bridge_notifications_sent_total", "bridge: not started by this test"),
             entry("newapi_bridge_notifications_suppressed_total", "bridge: not started by this test"),
@@ -78,10 +74,35 @@ class DashboardQueriesIT {
     @BeforeAll
     static void startExporterAndPrometheus() {
         dashboards = Dashboard.loadAll(RepoPaths.root().resolve("grafana/dashboards"));
-        exporter = ExporterProcess.startDemo(dir.resolve("exporter"), DEMO_ROWS_PER_SECOND);
+        exporter = ExporterProcess.startDemo(dir.resolve("exporter"), DEMO_ROWS_PER_SECOND,
+                Map.of("CONFIG_FILE", writeBudgets(dir.resolve("exporter")).toString()));
         prometheus = PrometheusProcess.start(dir.resolve("prometheus"), Map.of("token-monitor-exporter", exporter.target()), null, SCRAPE);
         promStart = Instant.now();
         awaitData();
+    }
+
+    /** Two budgets on the demo's traffic: one calendar window (forecast path), one rolling window exceeded at once (alert path). */
+    private static Path writeBudgets(Path exporterDir) {
+        try {
+            java.nio.file.Files.createDirectories(exporterDir);
+            Path file = exporterDir.resolve("budgets.yml");
+            java.nio.file.Files.writeString(file, """
+                    timezone: Asia/Shanghai
+                    budgets:
+                      - name: gpt4o-daily
+                        model: gpt-4o
+                        window: calendar_day
+                        limit: {tokens: 500000000}
+                      - name: channel1-usd-24h
+                        channel_id: 1
+                        window: 24h
+                        limit: {usd: 0.01}
+                        severity: info
+                    """);
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll

@@ -23,9 +23,15 @@ public final class ExporterProcess implements AutoCloseable {
 
     /** {@code --demo}: the built-in simulated New API gateway writing {@code rowsPerSecond} log rows a second. */
     public static ExporterProcess startDemo(Path dir, int rowsPerSecond) {
-        return start(dir, List.of("--demo"), Map.of(
-                "DEMO_PATH", dir.resolve("demo-gateway.db").toString(),
-                "DEMO_ROWS_PER_SECOND", Integer.toString(rowsPerSecond)));
+        return startDemo(dir, rowsPerSecond, Map.of());
+    }
+
+    /** The demo with more settings in {@code env} (e.g. CONFIG_FILE with budgets). */
+    public static ExporterProcess startDemo(Path dir, int rowsPerSecond, Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("DEMO_PATH", dir.resolve("demo-gateway.db").toString());
+        all.put("DEMO_ROWS_PER_SECOND", Integer.toString(rowsPerSecond));
+        return start(dir, List.of("--demo"), all);
     }
 
     /** Against a real gateway database: {@code env} holds at least SQL_DSN (and LOG_SQL_DSN, CONFIG_FILE … as needed). */
