@@ -20,11 +20,13 @@ import io.tokenmonitor.exporter.http.ExporterHttpServer;
 import io.tokenmonitor.exporter.http.WebConfig;
 import io.tokenmonitor.exporter.metrics.BudgetCollector;
 import io.tokenmonitor.exporter.metrics.ChannelCollector;
+import io.tokenmonitor.exporter.metrics.OptionalUsageCollector;
 import io.tokenmonitor.exporter.metrics.IngestCollector;
 import io.tokenmonitor.exporter.metrics.UsageCollector;
 import io.tokenmonitor.exporter.source.ChannelReader;
 import io.tokenmonitor.exporter.source.SourceDsn;
 import io.tokenmonitor.exporter.source.SourcePool;
+import io.tokenmonitor.exporter.store.OptionalDimensions;
 import io.tokenmonitor.exporter.store.SeriesKey;
 import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.store.UsageTotals;
@@ -133,6 +135,9 @@ public final class ExporterMain {
             AtomicReference<UsageTotals> totals = new AtomicReference<>(store.loadTotals());
             IngestStatus status = new IngestStatus();
             LabelGuard models = new LabelGuard(config.maxModels(), totals.get().series().keySet().stream().map(SeriesKey::model).toList());
+            Map<OptionalDimensions.Dimension, java.util.Collection<String>> knownValues = new java.util.EnumMap<>(OptionalDimensions.Dimension.class);
+            totals.get().dimensions().keySet().forEach(k -> knownValues.computeIfAbsent(k.dimension(), d -> new ArrayList<>()).add(k.value()));
+            OptionalDimensions optional = new OptionalDimensions(config.optionalLabels(), config.maxLabelValues(), knownValues);
             ChannelRefresher channels = new ChannelRefresher(new ChannelReader(Jdbi.create(mainPool), mainDsn.dialect()), store,
                     config.channelRefreshInterval(), config.quotaPerUnit());
             parts.add(channels);
@@ -143,6 +148,7 @@ public final class ExporterMain {
             registry.register(new UsageCollector(totals::get, status::isCaughtUp));
             registry.register(new IngestCollector(status, totals::get, version(), logDsn.dialect().label()));
             registry.register(new ChannelCollector(channels::state));
+            registry.register(new OptionalUsageCollector(totals::get, status::isCaughtUp, optional.enabled()));
             registry.register(new BudgetCollector(budgetWatcher));
 
             ExporterHttpServer http;
@@ -158,7 +164,7 @@ public final class ExporterMain {
             Duration rollupRetention = config.retention().compareTo(MIN_ROLLUP_RETENTION) > 0 ? config.retention() : MIN_ROLLUP_RETENTION;
             SyncLoop sync = new SyncLoop(Jdbi.create(logPool), logDsn.toString(), logDsn.dialect(), store, position, totals, status,
                     new SyncSettings(config.pollInterval(), config.batchSize(), config.lateCommitWindow(), config.retention(), rollupRetention),
-                    models, Clock.systemUTC());
+                    models, optional, Clock.systemUTC());
             sync.start();
             parts.add(sync);
             budgetWatcher.start();

@@ -41,9 +41,12 @@ class EndpointIT {
                   - {name: daily, model: gpt-4o, window: calendar_day, limit: {tokens: 5000000}, notify: [telegram, feishu]}
                   - {name: hourly, channel_id: 1, window: 1h, limit: {usd: 2}, action: disable_channel, cooldown: 30m}
                 """);
-        try (ExporterMain.Running exporter = ExporterMain.start(demoConfig(Map.of("CONFIG_FILE", config.toString())), true)) {
+        try (ExporterMain.Running exporter = ExporterMain.start(demoConfig(Map.of("CONFIG_FILE", config.toString(),
+                "OPTIONAL_LABELS", "group,token_name,username")), true)) {
             MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
                     s -> s.text().contains("newapi_budget_used{") && s.text().contains("newapi_usage_requests_total{"), Duration.ofSeconds(60));
+            assertThat(scrape.text()).contains("newapi_group_usage_requests_total{group=\"default\"}", "newapi_token_usage_tokens_total{",
+                    "newapi_user_usage_quota_total{username=\"alice\"}");
 
             Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
             promtool.getOutputStream().write(scrape.text().getBytes(StandardCharsets.UTF_8));

@@ -36,7 +36,9 @@ public record ExporterConfig(
         Duration channelRefreshInterval,
         Double quotaPerUnit,
         int maxModels,
-        Duration budgetInterval) {
+        Duration budgetInterval,
+        java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> optionalLabels,
+        int maxLabelValues) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
     public static final String DEFAULT_STORE_PATH = "data/token-monitor.db";
@@ -50,6 +52,7 @@ public record ExporterConfig(
     public static final Duration DEFAULT_CHANNEL_REFRESH_INTERVAL = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_MODELS = 500;
     public static final Duration DEFAULT_BUDGET_INTERVAL = Duration.ofSeconds(15);
+    public static final int DEFAULT_MAX_LABEL_VALUES = 100;
     /** The gateway's own default for SQL_DSN=local. */
     public static final String DEFAULT_SQLITE_PATH = "one-api.db";
 
@@ -118,7 +121,24 @@ public record ExporterConfig(
                 s.integer("DEMO_ROWS_PER_SECOND", DEFAULT_DEMO_ROWS_PER_SECOND, 1, 10_000),
                 configFile == null ? null : Path.of(configFile), webConfigFile == null ? null : Path.of(webConfigFile),
                 s.duration("CHANNEL_REFRESH_INTERVAL", DEFAULT_CHANNEL_REFRESH_INTERVAL), quota,
-                s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000), s.duration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL));
+                s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000), s.duration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL),
+                optionalLabels(s.text("OPTIONAL_LABELS", "")), s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000));
+    }
+
+    private static java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> optionalLabels(String text) {
+        java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> labels =
+                java.util.EnumSet.noneOf(io.tokenmonitor.exporter.store.OptionalDimensions.Dimension.class);
+        for (String name : text.split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            var dimension = io.tokenmonitor.exporter.store.OptionalDimensions.Dimension.ofLabel(name);
+            if (dimension == null) {
+                throw new ConfigException("OPTIONAL_LABELS: \"" + name.trim() + "\" is not an optional label; use group, token_name, username");
+            }
+            labels.add(dimension);
+        }
+        return labels;
     }
 
     /** Typed access to the environment; each method names the variable in its error. */

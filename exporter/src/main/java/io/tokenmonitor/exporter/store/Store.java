@@ -91,6 +91,12 @@ public final class Store implements AutoCloseable {
      * already holds is not counted again.
      */
     public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis) {
+        return commit(rows, position, current, nowMillis, OptionalDimensions.NONE);
+    }
+
+    /** As {@link #commit(List, SyncPosition, UsageTotals, long)}, also counting the optional families. */
+    public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis,
+                              OptionalDimensions optional) {
         return writer.inTransaction(tx -> {
             List<ClassifiedRow> raw = new ArrayList<>();
             for (ClassifiedRow row : rows) {
@@ -106,7 +112,7 @@ public final class Store implements AutoCloseable {
                     counted.add(row);
                 }
             }
-            UsageTotals.Update update = current.plus(counted, nowMillis);
+            UsageTotals.Update update = current.plus(counted, nowMillis, optional);
             rollups.add(tx, counted);
             totals.save(tx, update);
             positions.save(tx, position);

@@ -24,6 +24,13 @@ final class TotalsRepository {
             """;
     private static final String SAVE_ERRORS = "INSERT OR REPLACE INTO error_totals (channel_id, model, status_class, errors) VALUES (?, ?, ?, ?)";
     private static final String SAVE_ROWS = "INSERT OR REPLACE INTO ingest_totals (log_type, rows) VALUES (?, ?)";
+    private static final String LOAD_DIMENSIONS = """
+            SELECT dimension, value, requests, input_tokens, output_tokens, quota_consumed, quota_refunded FROM dimension_totals
+            """;
+    private static final String SAVE_DIMENSIONS = """
+            INSERT OR REPLACE INTO dimension_totals (dimension, value, requests, input_tokens, output_tokens, quota_consumed, quota_refunded)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """;
 
     UsageTotals load(Handle handle) {
         Map<SeriesKey, SeriesTotals> series = new HashMap<>();
@@ -39,7 +46,11 @@ final class TotalsRepository {
         handle.createQuery(LOAD_ERRORS).map((rs, ctx) -> errors.put(new ErrorKey(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4))).list();
         Map<String, Long> rows = new HashMap<>();
         handle.createQuery(LOAD_ROWS).map((rs, ctx) -> rows.put(rs.getString(1), rs.getLong(2))).list();
-        return new UsageTotals(series, errors, rows);
+        Map<DimensionKey, DimensionTotals> dimensions = new HashMap<>();
+        handle.createQuery(LOAD_DIMENSIONS).map((rs, ctx) -> dimensions.put(
+                new DimensionKey(OptionalDimensions.Dimension.valueOf(rs.getString(1)), rs.getString(2)),
+                new DimensionTotals(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)))).list();
+        return new UsageTotals(series, errors, rows, dimensions);
     }
 
     void save(Handle handle, UsageTotals.Update update) {
@@ -55,6 +66,12 @@ final class TotalsRepository {
         if (!update.changedErrors().isEmpty()) {
             PreparedBatch batch = handle.prepareBatch(SAVE_ERRORS);
             update.changedErrors().forEach((k, n) -> batch.bind(0, k.channelId()).bind(1, k.model()).bind(2, k.statusClass()).bind(3, n).add());
+            batch.execute();
+        }
+        if (!update.changedDimensions().isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch(SAVE_DIMENSIONS);
+            update.changedDimensions().forEach((k, t) -> batch.bind(0, k.dimension().name()).bind(1, k.value()).bind(2, t.requests())
+                    .bind(3, t.inputTokens()).bind(4, t.outputTokens()).bind(5, t.quotaConsumed()).bind(6, t.quotaRefunded()).add());
             batch.execute();
         }
         if (!update.changedIngestRows().isEmpty()) {

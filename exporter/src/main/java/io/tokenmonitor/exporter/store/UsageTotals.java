@@ -13,22 +13,38 @@ import java.util.Map;
  * Every cumulative counter the exporter publishes, as one immutable value. A batch of rows yields a
  * new value through {@link #plus}; the old one stays valid for scrapes running meanwhile.
  */
-public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Long> errors, Map<String, Long> ingestRows) {
+public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Long> errors, Map<String, Long> ingestRows,
+                          Map<DimensionKey, DimensionTotals> dimensions) {
 
-    public static final UsageTotals EMPTY = new UsageTotals(Map.of(), Map.of(), Map.of());
+    public static final UsageTotals EMPTY = new UsageTotals(Map.of(), Map.of(), Map.of(), Map.of());
 
     public UsageTotals {
         series = Map.copyOf(series);
         errors = Map.copyOf(errors);
         ingestRows = Map.copyOf(ingestRows);
+        dimensions = Map.copyOf(dimensions);
+    }
+
+    /** The totals after counting {@code rows}, without the optional families. */
+    public Update plus(List<ClassifiedRow> rows, long nowMillis) {
+        return plus(rows, nowMillis, OptionalDimensions.NONE);
     }
 
     /** The totals after counting {@code rows}, and which entries changed (the ones to persist). */
-    public Update plus(List<ClassifiedRow> rows, long nowMillis) {
+    public Update plus(List<ClassifiedRow> rows, long nowMillis, OptionalDimensions optional) {
         Map<SeriesKey, List<ClassifiedRow>> bySeries = new LinkedHashMap<>();
         Map<ErrorKey, Long> errorDeltas = new LinkedHashMap<>();
         Map<String, Long> rowDeltas = new LinkedHashMap<>();
+        Map<DimensionKey, DimensionTotals> nextDimensions = new HashMap<>(dimensions);
+        Map<DimensionKey, DimensionTotals> changedDimensions = new LinkedHashMap<>();
         for (ClassifiedRow row : rows) {
+            if (row.isUsage() && row.kind() != LogKind.ERROR) {
+                for (DimensionKey key : optional.keysOf(row)) {
+                    DimensionTotals next = nextDimensions.getOrDefault(key, DimensionTotals.ZERO).plus(row);
+                    nextDimensions.put(key, next);
+                    changedDimensions.put(key, next);
+                }
+            }
             rowDeltas.merge(row.kind().logType(), 1L, Long::sum);
             if (row.kind() == LogKind.ERROR) {
                 errorDeltas.merge(new ErrorKey(row.channelId(), row.model(), row.statusClass()), 1L, Long::sum);
@@ -49,7 +65,8 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
         Map<String, Long> nextRows = new HashMap<>(ingestRows);
         Map<String, Long> changedRows = new LinkedHashMap<>();
         rowDeltas.forEach((key, delta) -> changedRows.put(key, nextRows.merge(key, delta, Long::sum)));
-        return new Update(new UsageTotals(nextSeries, nextErrors, nextRows), changedSeries, changedErrors, changedRows);
+        return new Update(new UsageTotals(nextSeries, nextErrors, nextRows, nextDimensions), changedSeries, changedErrors, changedRows,
+                changedDimensions);
     }
 
     private static SeriesTotals add(SeriesTotals base, List<ClassifiedRow> rows) {
@@ -83,6 +100,6 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
 
     /** The result of {@link #plus}: the new totals and the entries that changed. */
     public record Update(UsageTotals next, Map<SeriesKey, SeriesTotals> changedSeries, Map<ErrorKey, Long> changedErrors,
-                         Map<String, Long> changedIngestRows) {
+                         Map<String, Long> changedIngestRows, Map<DimensionKey, DimensionTotals> changedDimensions) {
     }
 }

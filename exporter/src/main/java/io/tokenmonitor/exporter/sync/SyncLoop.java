@@ -3,6 +3,7 @@ package io.tokenmonitor.exporter.sync;
 import io.tokenmonitor.exporter.source.LogReader;
 import io.tokenmonitor.exporter.source.SourceDialect;
 import io.tokenmonitor.exporter.source.SourceFailure;
+import io.tokenmonitor.exporter.store.OptionalDimensions;
 import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.store.UsageTotals;
 import org.jdbi.v3.core.Jdbi;
@@ -43,6 +44,7 @@ public final class SyncLoop implements AutoCloseable {
     private final IngestStatus status;
     private final SyncSettings settings;
     private final LabelGuard models;
+    private final OptionalDimensions optional;
     private final Clock clock;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "store-writer"));
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -56,7 +58,7 @@ public final class SyncLoop implements AutoCloseable {
 
     /** @param sourceName the source as operators know it, for log lines (no password) */
     public SyncLoop(Jdbi source, String sourceName, SourceDialect dialect, Store store, SyncPosition position, AtomicReference<UsageTotals> totals,
-                    IngestStatus status, SyncSettings settings, LabelGuard models, Clock clock) {
+                    IngestStatus status, SyncSettings settings, LabelGuard models, OptionalDimensions optional, Clock clock) {
         this.source = source;
         this.sourceName = sourceName;
         this.dialect = dialect;
@@ -66,6 +68,7 @@ public final class SyncLoop implements AutoCloseable {
         this.status = status;
         this.settings = settings;
         this.models = models;
+        this.optional = optional;
         this.clock = clock;
     }
 
@@ -151,7 +154,7 @@ public final class SyncLoop implements AutoCloseable {
 
     private void commit(Batch batch) {
         try {
-            UsageTotals next = store.commit(batch.rows(), batch.next(), totals.get(), clock.millis());
+            UsageTotals next = store.commit(batch.rows(), batch.next(), totals.get(), clock.millis(), optional);
             totals.set(next);
             committed = batch.next();
         } catch (RuntimeException e) {

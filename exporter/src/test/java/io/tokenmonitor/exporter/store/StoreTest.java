@@ -91,6 +91,29 @@ class StoreTest {
         }
     }
 
+    @Test
+    void givenOptionalTokenDimensionCappedAtTwo_whenThreeTokensCommitted_thenTheThirdFoldsIntoOtherAndAllSurviveReopening() {
+        Path file = dir.resolve("store.db");
+        OptionalDimensions tokens = new OptionalDimensions(java.util.Set.of(OptionalDimensions.Dimension.TOKEN), 2, java.util.Map.of());
+        UsageTotals committed;
+        try (Store store = Store.open(file)) {
+            committed = store.commit(List.of(request(1, 60, 1, 1, 1, 1_000, "a"), request(2, 60, 1, 1, 1, 1_000, "b"),
+                    request(3, 60, 1, 1, 1, 1_000, "c"), request(4, 60, 1, 1, 1, 1_000, "a")), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, tokens);
+        }
+
+        assertThat(committed.dimensions()).containsOnlyKeys(new DimensionKey(OptionalDimensions.Dimension.TOKEN, "a"),
+                new DimensionKey(OptionalDimensions.Dimension.TOKEN, "b"), new DimensionKey(OptionalDimensions.Dimension.TOKEN, "__other__"));
+        assertThat(committed.dimensions().get(new DimensionKey(OptionalDimensions.Dimension.TOKEN, "a")).requests()).isEqualTo(2);
+        try (Store reopened = Store.open(file)) {
+            assertThat(reopened.loadTotals().dimensions()).isEqualTo(committed.dimensions());
+        }
+    }
+
+    private ClassifiedRow request(long id, long createdAt, long prompt, long completion, long quota, long useTimeMillis, String token) {
+        return classifier.classify(new LogRow(id, createdAt, 2, 1, "alice", token, "gpt-4o", quota, prompt, completion,
+                useTimeMillis, false, 3, "default", "{}", "", "", "", 0));
+    }
+
     private ClassifiedRow request(long id, long createdAt, long prompt, long completion, long quota, long useTimeMillis) {
         return classifier.classify(new LogRow(id, createdAt, 2, 1, "alice", "default", "gpt-4o", quota, prompt, completion,
                 useTimeMillis, false, 3, "default", "{}", "", "", "", 0));
