@@ -22,6 +22,7 @@ final class JfrSummary {
 
     private static final int STACK_DEPTH = 48;
     private static final int TOP = 6;
+    private static final double MIN_THREAD_SHARE = 0.01;
     /** Top frames of a thread that is waiting for work, not doing it. */
     private static final java.util.Set<String> IDLE = java.util.Set.of("sun.nio.ch.EPoll.wait()", "jdk.internal.misc.Unsafe.park()",
             "java.lang.Object.wait()", "java.lang.Thread.sleep()", "sun.nio.ch.Net.accept()");
@@ -84,6 +85,9 @@ final class JfrSummary {
                 total, idle));
         int all = Math.max(1, total);
         for (Map.Entry<String, Integer> thread : sorted(byThread)) {
+            if (thread.getValue() < all * MIN_THREAD_SHARE) {
+                continue;
+            }
             out.add(String.format("  %5.1f%%  thread %s", 100.0 * thread.getValue() / all, thread.getKey()));
             for (Map.Entry<String, Integer> f : sorted(byExporterFrame.get(thread.getKey())).subList(0, Math.min(TOP, byExporterFrame.get(thread.getKey()).size()))) {
                 out.add(String.format("           %5.1f%%  in %s", 100.0 * f.getValue() / all, f.getKey()));
