@@ -35,6 +35,16 @@ public final class RepoPaths {
                 "install it (apt-get install -y prometheus) or set -Dprometheus.binary");
     }
 
+    public static Path alertmanagerBinary() {
+        return existing(System.getProperty("alertmanager.binary", "/usr/bin/prometheus-alertmanager"), "alertmanager.binary",
+                "install it (apt-get install -y prometheus-alertmanager) or set -Dalertmanager.binary");
+    }
+
+    public static Path promtoolBinary() {
+        return existing(System.getProperty("promtool.binary", "/usr/bin/promtool"), "promtool.binary",
+                "install it (apt-get install -y prometheus) or set -Dpromtool.binary");
+    }
+
     private static Path existing(String path, String property, String hint) {
         Path p = Path.of(path).toAbsolutePath().normalize();
         if (!Files.isRegularFile(p)) {
