@@ -3,7 +3,9 @@ package io.tokenmonitor.exporter.store;
 import io.tokenmonitor.exporter.source.LogRow;
 import io.tokenmonitor.exporter.sync.ClassifiedRow;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 
 import java.util.List;
 
@@ -30,23 +32,44 @@ final class RawLogRepository {
         if (rows.isEmpty()) {
             return inserted;
         }
-        PreparedBatch batch = handle.prepareBatch(INSERT);
-        for (ClassifiedRow c : rows) {
-            LogRow r = c.row();
-            batch.bind(0, r.id()).bind(1, r.createdAt()).bind(2, r.type()).bind(3, c.kind().name().toLowerCase(java.util.Locale.ROOT))
-                    .bind(4, c.channelId()).bind(5, c.model()).bind(6, r.tokenName()).bind(7, r.username()).bind(8, r.userId())
-                    .bind(9, r.group()).bind(10, r.promptTokens()).bind(11, r.completionTokens())
-                    .bind(12, c.cacheReadTokens()).bind(13, c.cacheWriteTokens()).bind(14, r.quota())
-                    .bind(15, nullIfNaN(c.durationSeconds())).bind(16, nullIfNaN(c.ttftSeconds()))
-                    .bind(17, r.stream() ? 1 : 0).bind(18, c.statusClass()).bind(19, r.requestId()).bind(20, r.ip())
-                    .bind(21, r.content()).bind(22, r.other()).bind(23, c.channelId())
-                    .add();
+        // Plain JDBC: every synced row passes here, and Jdbi's per-value binding costs more than SQLite's insert.
+        try (PreparedStatement ps = handle.getConnection().prepareStatement(INSERT)) {
+            for (ClassifiedRow c : rows) {
+                LogRow r = c.row();
+                ps.setLong(1, r.id());
+                ps.setLong(2, r.createdAt());
+                ps.setInt(3, r.type());
+                ps.setString(4, c.kind().storeName());
+                ps.setString(5, c.channelId());
+                ps.setString(6, c.model());
+                ps.setString(7, r.tokenName());
+                ps.setString(8, r.username());
+                ps.setLong(9, r.userId());
+                ps.setString(10, r.group());
+                ps.setLong(11, r.promptTokens());
+                ps.setLong(12, r.completionTokens());
+                ps.setLong(13, c.cacheReadTokens());
+                ps.setLong(14, c.cacheWriteTokens());
+                ps.setLong(15, r.quota());
+                setNullable(ps, 16, c.durationSeconds());
+                setNullable(ps, 17, c.ttftSeconds());
+                ps.setInt(18, r.stream() ? 1 : 0);
+                ps.setString(19, c.statusClass());
+                ps.setString(20, r.requestId());
+                ps.setString(21, r.ip());
+                ps.setString(22, r.content());
+                ps.setString(23, r.other());
+                ps.setString(24, c.channelId());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                inserted[i] = counts[i] > 0;
+            }
+            return inserted;
+        } catch (SQLException e) {
+            throw new StoreException("writing raw log rows failed", e);
         }
-        int[] counts = batch.execute();
-        for (int i = 0; i < counts.length; i++) {
-            inserted[i] = counts[i] > 0;
-        }
-        return inserted;
     }
 
     /** Deletes up to {@code limit} rows created before {@code cutoffSeconds}; returns how many. */
@@ -54,7 +77,11 @@ final class RawLogRepository {
         return handle.createUpdate(PRUNE).bind("cutoff", cutoffSeconds).bind("limit", limit).execute();
     }
 
-    private static Double nullIfNaN(double value) {
-        return Double.isNaN(value) ? null : value;
+    private static void setNullable(PreparedStatement ps, int index, double value) throws SQLException {
+        if (Double.isNaN(value)) {
+            ps.setNull(index, Types.REAL);
+        } else {
+            ps.setDouble(index, value);
+        }
     }
 }

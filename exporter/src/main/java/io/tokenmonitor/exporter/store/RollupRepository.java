@@ -3,25 +3,26 @@ package io.tokenmonitor.exporter.store;
 import io.tokenmonitor.exporter.sync.ClassifiedRow;
 import io.tokenmonitor.exporter.sync.LogKind;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Per-minute ({@code usage_minute}) and per-hour ({@code usage_hour}) sums per channel, model and
- * stream, added to batch by batch in the store's transaction.
+ * Per-minute ({@code usage_minute}) and per-day ({@code usage_day}, UTC days) sums per channel,
+ * model and stream, added to batch by batch in the store's transaction.
  */
 final class RollupRepository {
 
     private static final long SECONDS_PER_MINUTE = 60;
-    private static final long SECONDS_PER_HOUR = 3_600;
+    private static final long SECONDS_PER_DAY = 86_400;
 
     private static final String ADD_MINUTE = upsert("usage_minute", "minute");
-    private static final String ADD_HOUR = upsert("usage_hour", "hour");
+    private static final String ADD_DAY = upsert("usage_day", "day");
     private static final String PRUNE_MINUTES = "DELETE FROM usage_minute WHERE minute < :cutoff";
-    private static final String PRUNE_HOURS = "DELETE FROM usage_hour WHERE hour < :cutoff";
+    private static final String PRUNE_DAYS = "DELETE FROM usage_day WHERE day < :cutoff";
 
     /** The same statement for both tables: only the table and its time column differ. */
     private static String upsert(String table, String timeColumn) {
@@ -89,7 +90,7 @@ final class RollupRepository {
 
     void add(Handle handle, List<ClassifiedRow> rows) {
         write(handle, ADD_MINUTE, sum(rows, SECONDS_PER_MINUTE));
-        write(handle, ADD_HOUR, sum(rows, SECONDS_PER_HOUR));
+        write(handle, ADD_DAY, sum(rows, SECONDS_PER_DAY));
     }
 
     private static Map<BucketKey, Sums> sum(List<ClassifiedRow> rows, long bucketSeconds) {
@@ -107,18 +108,40 @@ final class RollupRepository {
         if (sums.isEmpty()) {
             return;
         }
-        PreparedBatch batch = handle.prepareBatch(sql);
-        sums.forEach((k, s) -> batch.bind(0, k.start()).bind(1, k.channelId()).bind(2, k.model()).bind(3, k.stream() ? 1 : 0)
-                .bind(4, s.requests).bind(5, s.errors4xx + s.errors5xx + s.errorsOther).bind(6, s.errors4xx).bind(7, s.errors5xx)
-                .bind(8, s.errorsOther).bind(9, s.input).bind(10, s.output).bind(11, s.cacheRead).bind(12, s.cacheWrite)
-                .bind(13, s.consumed - s.refunded).bind(14, s.consumed).bind(15, s.refunded)
-                .bind(16, s.durationSum).bind(17, s.durationCount).add());
-        batch.execute();
+        // Plain JDBC: this runs for every bucket of every batch, and Jdbi's per-value binding costs more than SQLite here.
+        try (PreparedStatement ps = handle.getConnection().prepareStatement(sql)) {
+            for (Map.Entry<BucketKey, Sums> e : sums.entrySet()) {
+                BucketKey k = e.getKey();
+                Sums s = e.getValue();
+                ps.setLong(1, k.start());
+                ps.setString(2, k.channelId());
+                ps.setString(3, k.model());
+                ps.setInt(4, k.stream() ? 1 : 0);
+                ps.setLong(5, s.requests);
+                ps.setLong(6, s.errors4xx + s.errors5xx + s.errorsOther);
+                ps.setLong(7, s.errors4xx);
+                ps.setLong(8, s.errors5xx);
+                ps.setLong(9, s.errorsOther);
+                ps.setLong(10, s.input);
+                ps.setLong(11, s.output);
+                ps.setLong(12, s.cacheRead);
+                ps.setLong(13, s.cacheWrite);
+                ps.setLong(14, s.consumed - s.refunded);
+                ps.setLong(15, s.consumed);
+                ps.setLong(16, s.refunded);
+                ps.setDouble(17, s.durationSum);
+                ps.setLong(18, s.durationCount);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("writing " + (sql.contains("usage_minute") ? "minute" : "day") + " rollups failed", e);
+        }
     }
 
-    /** Deletes minute rollups before {@code minuteCutoff} and hour rollups before {@code hourCutoff}. */
-    void prune(Handle handle, long minuteCutoff, long hourCutoff) {
+    /** Deletes minute rollups before {@code minuteCutoff} and day rollups before {@code dayCutoff}. */
+    void prune(Handle handle, long minuteCutoff, long dayCutoff) {
         handle.createUpdate(PRUNE_MINUTES).bind("cutoff", minuteCutoff).execute();
-        handle.createUpdate(PRUNE_HOURS).bind("cutoff", hourCutoff).execute();
+        handle.createUpdate(PRUNE_DAYS).bind("cutoff", Math.floorDiv(dayCutoff, SECONDS_PER_DAY) * SECONDS_PER_DAY).execute();
     }
 }

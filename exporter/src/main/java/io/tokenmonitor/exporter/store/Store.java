@@ -24,7 +24,11 @@ public final class Store implements AutoCloseable {
 
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     private static final int PRUNE_CHUNK = 10_000;
+    /** Negative: KiB, as SQLite's cache_size takes it (64 MiB, outside the Java heap). */
+    private static final int CACHE_SIZE_KIB = -64 * 1024;
+    private static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
+    public static final long[] PROFILE = new long[5];
     private final Path file;
     private final Jdbi jdbi;
     private final Handle writer;
@@ -56,11 +60,15 @@ public final class Store implements AutoCloseable {
         // batches, and then the position goes back with them, so nothing is counted twice.
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        // A bigger page cache and fewer, larger checkpoints: the store is written in bulk during a backfill.
+        config.setCacheSize(CACHE_SIZE_KIB);
+
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Jdbi jdbi = Jdbi.create(dataSource);
         Handle writer = jdbi.open();
         try {
+            writer.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
             Migrations.apply(writer, file.toString());
         } catch (RuntimeException e) {
             writer.close();
@@ -104,7 +112,9 @@ public final class Store implements AutoCloseable {
                     raw.add(row);
                 }
             }
+            long t0 = System.nanoTime();
             boolean[] inserted = rawLogs.insert(tx, raw);
+            long t1 = System.nanoTime();
             List<ClassifiedRow> counted = new ArrayList<>(rows.size());
             int r = 0;
             for (ClassifiedRow row : rows) {
@@ -113,9 +123,14 @@ public final class Store implements AutoCloseable {
                 }
             }
             UsageTotals.Update update = current.plus(counted, nowMillis, optional);
+            long t2 = System.nanoTime();
             rollups.add(tx, counted);
+            long t3 = System.nanoTime();
             totals.save(tx, update);
+            long t4 = System.nanoTime();
             positions.save(tx, position);
+            long t5 = System.nanoTime();
+            PROFILE[0] += t1 - t0; PROFILE[1] += t2 - t1; PROFILE[2] += t3 - t2; PROFILE[3] += t4 - t3; PROFILE[4] += t5 - t4;
             return update.next();
         });
     }

@@ -3,6 +3,8 @@ package io.tokenmonitor.exporter.store;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -55,13 +57,32 @@ final class TotalsRepository {
 
     void save(Handle handle, UsageTotals.Update update) {
         if (!update.changedSeries().isEmpty()) {
-            PreparedBatch batch = handle.prepareBatch(SAVE_SERIES);
-            update.changedSeries().forEach((k, t) -> batch.bind(0, k.channelId()).bind(1, k.model()).bind(2, k.stream() ? 1 : 0)
-                    .bind(3, t.requests()).bind(4, t.inputTokens()).bind(5, t.outputTokens()).bind(6, t.cacheReadTokens())
-                    .bind(7, t.cacheWriteTokens()).bind(8, t.quotaConsumed()).bind(9, t.quotaRefunded())
-                    .bind(10, t.duration().encodedCounts()).bind(11, t.duration().sum())
-                    .bind(12, t.ttft().encodedCounts()).bind(13, t.ttft().sum()).bind(14, t.createdAtMillis()).add());
-            batch.execute();
+            // Plain JDBC: a batch touches up to every series, and Jdbi's per-value binding costs more than SQLite here.
+            try (PreparedStatement ps = handle.getConnection().prepareStatement(SAVE_SERIES)) {
+                for (Map.Entry<SeriesKey, SeriesTotals> e : update.changedSeries().entrySet()) {
+                    SeriesKey k = e.getKey();
+                    SeriesTotals t = e.getValue();
+                    ps.setString(1, k.channelId());
+                    ps.setString(2, k.model());
+                    ps.setInt(3, k.stream() ? 1 : 0);
+                    ps.setLong(4, t.requests());
+                    ps.setLong(5, t.inputTokens());
+                    ps.setLong(6, t.outputTokens());
+                    ps.setLong(7, t.cacheReadTokens());
+                    ps.setLong(8, t.cacheWriteTokens());
+                    ps.setLong(9, t.quotaConsumed());
+                    ps.setLong(10, t.quotaRefunded());
+                    ps.setString(11, t.duration().encodedCounts());
+                    ps.setDouble(12, t.duration().sum());
+                    ps.setString(13, t.ttft().encodedCounts());
+                    ps.setDouble(14, t.ttft().sum());
+                    ps.setLong(15, t.createdAtMillis());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            } catch (SQLException e) {
+                throw new StoreException("writing usage totals failed", e);
+            }
         }
         if (!update.changedErrors().isEmpty()) {
             PreparedBatch batch = handle.prepareBatch(SAVE_ERRORS);

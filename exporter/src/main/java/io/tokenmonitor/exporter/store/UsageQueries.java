@@ -3,24 +3,25 @@ package io.tokenmonitor.exporter.store;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Sums usage over spans of time from the rollups: whole hours from {@code usage_hour}, the minutes
- * at either edge from {@code usage_minute}. Exact for any span that starts and ends on a minute.
+ * Sums usage over spans of time from the rollups: whole UTC days from {@code usage_day}, the
+ * minutes at either edge from {@code usage_minute}. Exact for any span that starts and ends on a
+ * minute; a 30-day window reads about 30 rows per series instead of 43,200.
  */
 public final class UsageQueries {
 
     private static final long MINUTE = 60;
-    private static final long HOUR = 3_600;
+    private static final long DAY = 86_400;
 
     /** Which rows a sum covers; each variant has its own statement so SQLite can use its index. */
     public enum Filter {
         ALL(""), CHANNEL(" AND channel_id = :key"), MODEL(" AND model = :key");
 
         private final String minuteSql;
-        private final String hourSql;
+        private final String daySql;
 
         Filter(String condition) {
             this.minuteSql = sum("usage_minute", "minute", condition);
-            this.hourSql = sum("usage_hour", "hour", condition);
+            this.daySql = sum("usage_day", "day", condition);
         }
 
         private static String sum(String table, String timeColumn, String condition) {
@@ -43,14 +44,14 @@ public final class UsageQueries {
         if (end <= start) {
             return UsageSum.ZERO;
         }
-        long firstWholeHour = Math.floorDiv(start + HOUR - 1, HOUR) * HOUR;
-        long lastWholeHour = Math.floorDiv(end, HOUR) * HOUR;
-        if (firstWholeHour >= lastWholeHour) {
+        long firstWholeDay = Math.floorDiv(start + DAY - 1, DAY) * DAY;
+        long lastWholeDay = Math.floorDiv(end, DAY) * DAY;
+        if (firstWholeDay >= lastWholeDay) {
             return query(handle, filter.minuteSql, key, start, end);
         }
-        return query(handle, filter.minuteSql, key, start, firstWholeHour)
-                .plus(query(handle, filter.hourSql, key, firstWholeHour, lastWholeHour))
-                .plus(query(handle, filter.minuteSql, key, lastWholeHour, end));
+        return query(handle, filter.minuteSql, key, start, firstWholeDay)
+                .plus(query(handle, filter.daySql, key, firstWholeDay, lastWholeDay))
+                .plus(query(handle, filter.minuteSql, key, lastWholeDay, end));
     }
 
     private static UsageSum query(Handle handle, String sql, String key, long from, long to) {

@@ -19,6 +19,7 @@ public enum LogKind {
     UNKNOWN("unknown");
 
     private final String logType;
+    private final String storeName = name().toLowerCase(java.util.Locale.ROOT);
 
     LogKind(String logType) {
         this.logType = logType;
@@ -27,6 +28,11 @@ public enum LogKind {
     /** The value of the {@code log_type} label of {@code newapi_ingest_rows_total}. */
     public String logType() {
         return logType;
+    }
+
+    /** The value of the store's {@code logs.kind} column. */
+    public String storeName() {
+        return storeName;
     }
 
     /** Rows kept in the store's raw table for the log views. */

@@ -27,10 +27,9 @@ CREATE TABLE logs (
     other              TEXT    NOT NULL          -- the gateway's JSON, unchanged
 );
 CREATE INDEX logs_created_at ON logs (created_at);
-CREATE INDEX logs_channel ON logs (channel_id, created_at);
 
--- Per-minute and per-hour sums per channel, model and stream: exact usage over any window (budgets,
--- long-range panels, history export) without the raw rows. Same columns in both tables.
+-- Per-minute and per-day (UTC) sums per channel, model and stream: exact usage over any window
+-- (budgets, long-range panels, history export) without the raw rows. Same columns in both tables.
 CREATE TABLE usage_minute (
     minute             INTEGER NOT NULL,         -- unix seconds at the start of the minute
     channel_id         TEXT    NOT NULL,
@@ -52,11 +51,9 @@ CREATE TABLE usage_minute (
     duration_count     INTEGER NOT NULL,
     PRIMARY KEY (minute, channel_id, model, stream)
 ) WITHOUT ROWID;
-CREATE INDEX usage_minute_channel ON usage_minute (channel_id, minute);
-CREATE INDEX usage_minute_model ON usage_minute (model, minute);
 
-CREATE TABLE usage_hour (
-    hour               INTEGER NOT NULL,         -- unix seconds at the start of the hour
+CREATE TABLE usage_day (
+    day                INTEGER NOT NULL,         -- unix seconds at the start of the UTC day
     channel_id         TEXT    NOT NULL,
     model              TEXT    NOT NULL,
     stream             INTEGER NOT NULL,
@@ -74,10 +71,10 @@ CREATE TABLE usage_hour (
     quota_refunded     INTEGER NOT NULL,
     duration_seconds_sum REAL  NOT NULL,
     duration_count     INTEGER NOT NULL,
-    PRIMARY KEY (hour, channel_id, model, stream)
+    PRIMARY KEY (day, channel_id, model, stream)
 ) WITHOUT ROWID;
-CREATE INDEX usage_hour_channel ON usage_hour (channel_id, hour);
-CREATE INDEX usage_hour_model ON usage_hour (model, hour);
+CREATE INDEX usage_day_channel ON usage_day (channel_id, day);
+CREATE INDEX usage_day_model ON usage_day (model, day);
 
 -- Cumulative counters per series since the store was created; pruning never touches them.
 CREATE TABLE usage_totals (
