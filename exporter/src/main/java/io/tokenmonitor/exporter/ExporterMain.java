@@ -22,7 +22,7 @@ import io.tokenmonitor.exporter.metrics.BudgetCollector;
 import io.tokenmonitor.exporter.metrics.ChannelCollector;
 import io.tokenmonitor.exporter.metrics.OptionalUsageCollector;
 import io.tokenmonitor.exporter.metrics.IngestCollector;
-import io.tokenmonitor.exporter.metrics.UsageCollector;
+import io.tokenmonitor.exporter.metrics.UsageExposition;
 import io.tokenmonitor.exporter.source.ChannelReader;
 import io.tokenmonitor.exporter.source.SourceDsn;
 import io.tokenmonitor.exporter.source.SourcePool;
@@ -47,6 +47,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Starts the exporter: reads the settings, opens the store and the gateway database, serves /metrics. */
@@ -145,7 +147,6 @@ public final class ExporterMain {
                     () -> channels.state().quotaPerUnit(), status::isCaughtUp, config.budgetInterval(), Clock.systemUTC());
             parts.add(budgetWatcher);
 
-            registry.register(new UsageCollector(totals::get, status::isCaughtUp));
             registry.register(new IngestCollector(status, totals::get, version(), logDsn.dialect().label()));
             registry.register(new ChannelCollector(channels::state));
             registry.register(new OptionalUsageCollector(totals::get, status::isCaughtUp, optional.enabled()));
@@ -153,7 +154,15 @@ public final class ExporterMain {
 
             ExporterHttpServer http;
             try {
-                http = ExporterHttpServer.start(config.listenAddress(), registry, status::isCaughtUp, web);
+                UsageExposition usage = new UsageExposition(totals::get, status::isCaughtUp);
+                ScheduledExecutorService prerender = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "prerender");
+                    t.setDaemon(true);
+                    return t;
+                });
+                parts.add(prerender::shutdownNow);
+                usage.prerender(prerender);
+                http = ExporterHttpServer.start(config.listenAddress(), registry, usage, status::isCaughtUp, web);
             } catch (java.net.BindException e) {
                 throw new ConfigException("LISTEN_ADDRESS: cannot listen on " + config.listenAddress() + ": " + e.getMessage()
                         + "; is another exporter running there?");

@@ -101,6 +101,10 @@ class BudgetIT {
                     assertThat(s.value()).as(budget).isCloseTo(expected, within(1e-9 * Math.max(1, expected)));
                 }
                 assertThat(used.stream().filter(s -> s.value() > 0).count()).as("budgets that saw traffic").isGreaterThanOrEqualTo(10);
+                assertThat(scrape.samples().stream().filter(s -> s.name().equals("newapi_budget_limit")).map(s -> s.labels().get("budget")))
+                        .as("an ended custom window keeps its usage but loses its limit, so its alert resolves")
+                        .hasSize(10).doesNotContain("past-range");
+                assertThat(used.get(0).labels()).containsEntry("tz", "Asia/Shanghai");
             }
         }
     }

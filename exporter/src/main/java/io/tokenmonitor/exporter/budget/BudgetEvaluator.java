@@ -33,7 +33,9 @@ public final class BudgetEvaluator {
                     case REQUESTS -> sum.requests();
                     case USD -> sum.netQuota() / quotaPerUnit;
                 };
-                result.add(new BudgetUsage(budget, used, window.start(), window.end()));
+                // Rolling and calendar windows always have one in force; a custom one is over once its end has passed.
+                boolean inForce = !(budget.window() instanceof BudgetWindow.Fixed) || window.end().isAfter(now);
+                result.add(new BudgetUsage(budget, used, window.start(), window.end(), inForce));
             }
             return result;
         });

@@ -2,6 +2,11 @@ package io.tokenmonitor.exporter.budget;
 
 import java.time.Instant;
 
-/** A budget's usage in the window in force when it was evaluated, in the budget's unit. */
-public record BudgetUsage(Budget budget, double used, Instant windowStart, Instant windowEnd) {
+/**
+ * A budget's usage in its window when it was evaluated, in the budget's unit.
+ *
+ * @param inForce false once a custom window has ended: its usage is still reported, but it can no
+ *                longer be exceeded
+ */
+public record BudgetUsage(Budget budget, double used, Instant windowStart, Instant windowEnd, boolean inForce) {
 }

@@ -132,6 +132,11 @@ public final class BudgetWatcher implements AutoCloseable {
         }
     }
 
+    /** The time zone of the config in force (calendar windows, and the {@code tz} label for active windows). */
+    public java.time.ZoneId zone() {
+        return config.zone();
+    }
+
     /** The usage of every budget as last evaluated; empty until the first backfill caught up. */
     public List<BudgetUsage> usage() {
         return usage;

@@ -8,8 +8,8 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.exporter.metrics.UsageExposition;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * Serves {@code /metrics} (OpenMetrics or Prometheus text, as the scraper asks), {@code /healthz}
+ * Serves {@code /metrics} (OpenMetrics or Prometheus text, as the scraper asks; see {@link MetricsEndpoint}), {@code /healthz}
  * (the process is alive) and {@code /readyz} (200 once the first backfill caught up, 503 before),
  * over HTTP or, with a web config, HTTPS and basic auth.
  */
@@ -44,8 +44,8 @@ public final class ExporterHttpServer implements AutoCloseable {
      * Starts serving. With {@code web.tls()} the server speaks HTTPS only; with basic auth users,
      * {@code /metrics} needs a valid user (the health endpoints stay open for orchestrators).
      */
-    public static ExporterHttpServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready, WebConfig web)
-            throws IOException {
+    public static ExporterHttpServer start(InetSocketAddress address, PrometheusRegistry registry, UsageExposition usage,
+                                           BooleanSupplier ready, WebConfig web) throws IOException {
         HttpServer server = web.tls() == null ? HttpServer.create(address, 0) : https(address, web.tls());
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "http");
@@ -54,7 +54,7 @@ public final class ExporterHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         Filter headers = headers(web);
-        HttpContext metrics = route(server, "/metrics", new MetricsHandler(registry), headers);
+        HttpContext metrics = route(server, "/metrics", new MetricsEndpoint(registry, usage), headers);
         if (!web.basicAuthUsers().isEmpty()) {
             metrics.setAuthenticator(new BcryptAuthenticator(web.basicAuthUsers()));
         }

@@ -15,8 +15,8 @@ import io.tokenmonitor.exporter.budget.BudgetWatcher;
  * so one Prometheus rule ({@code newapi_budget_used >= newapi_budget_limit}) alerts on all of them.
  *
  * <pre>
- * newapi_budget_used{budget,scope,channel_id|model,window,unit,notify,action,active,cooldown,severity}
- * newapi_budget_limit{same labels}
+ * newapi_budget_used{budget,scope,channel_id|model,window,unit,notify,action,active,cooldown,severity,tz}
+ * newapi_budget_limit{same labels}   (withdrawn once a custom window has ended)
  * newapi_budget_window_start_timestamp_seconds{budget}
  * newapi_budget_window_end_timestamp_seconds{budget}   (rolling windows: the time of evaluation)
  * newapi_budget_config_last_reload_successful
@@ -40,10 +40,15 @@ public final class BudgetCollector implements MultiCollector {
                 .help("Start of the budget's window now in force (unix seconds).");
         GaugeSnapshot.Builder end = GaugeSnapshot.builder().name("newapi_budget_window_end_timestamp_seconds")
                 .help("End of the budget's window now in force (unix seconds); for rolling windows, the time of evaluation.");
+        String zone = watcher.zone().getId();
         for (BudgetUsage usage : watcher.usage()) {
-            Labels labels = labels(usage.budget());
+            Labels labels = labels(usage.budget(), zone);
             used.dataPoint(gauge(labels, usage.used()));
-            limit.dataPoint(gauge(labels, usage.budget().limit().amount()));
+            if (usage.inForce()) {
+                // Without a limit the generic rule (used >= limit) has nothing to match: the alert of a
+                // custom budget whose window has ended resolves, while its final usage stays visible.
+                limit.dataPoint(gauge(labels, usage.budget().limit().amount()));
+            }
             Labels name = Labels.of("budget", usage.budget().name());
             start.dataPoint(gauge(name, usage.windowStart().getEpochSecond()));
             end.dataPoint(gauge(name, usage.windowEnd().getEpochSecond()));
@@ -57,7 +62,8 @@ public final class BudgetCollector implements MultiCollector {
         return MetricSnapshots.of(used.build(), limit.build(), start.build(), end.build(), reloadOk, reloadAt);
     }
 
-    private static Labels labels(Budget b) {
+    /** @param zone the config's time zone, as the {@code tz} label the bridge reads {@code active} in */
+    private static Labels labels(Budget b, String zone) {
         Labels labels = Labels.of("budget", b.name(), "scope", b.scope().label());
         if (b.scope() instanceof BudgetScope.Channel channel) {
             labels = labels.add("channel_id", channel.channelId());
@@ -66,7 +72,7 @@ public final class BudgetCollector implements MultiCollector {
         }
         return labels.add("window", b.window().label()).add("unit", b.limit().unit().label())
                 .add("notify", String.join(",", b.targets())).add("action", b.action()).add("active", b.active())
-                .add("cooldown", b.cooldown()).add("severity", b.severity());
+                .add("cooldown", b.cooldown()).add("severity", b.severity()).add("tz", zone);
     }
 
     private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

@@ -10,7 +10,7 @@ import io.tokenmonitor.exporter.http.WebConfig;
 import io.tokenmonitor.exporter.metrics.BudgetCollector;
 import io.tokenmonitor.exporter.metrics.ChannelCollector;
 import io.tokenmonitor.exporter.metrics.IngestCollector;
-import io.tokenmonitor.exporter.metrics.UsageCollector;
+import io.tokenmonitor.exporter.metrics.UsageExposition;
 import io.tokenmonitor.exporter.source.Channel;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.source.LogRow;
@@ -76,10 +76,9 @@ public final class BudgetScrapeBenchmark {
 
             IngestStatus status = new IngestStatus();
             Supplier<UsageTotals> current = () -> totals;
+            UsageExposition usage = new UsageExposition(current, () -> true);
             PrometheusRegistry usageOnly = new PrometheusRegistry();
-            usageOnly.register(new UsageCollector(current, () -> true));
             PrometheusRegistry full = new PrometheusRegistry();
-            full.register(new UsageCollector(current, () -> true));
             full.register(new IngestCollector(status, current, "bench", "sqlite"));
             full.register(new ChannelCollector(() -> new ChannelState(channels(), 500_000, true)));
             BudgetWatcher watcher = new BudgetWatcher(null, config, evaluator, () -> 500_000, () -> true, Duration.ofSeconds(15), Clock.systemUTC());
@@ -88,8 +87,8 @@ public final class BudgetScrapeBenchmark {
                 Thread.sleep(50);
             }
             full.register(new BudgetCollector(watcher));
-            double[] baseline = scrape(usageOnly);
-            double[] withAll = scrape(full);
+            double[] baseline = scrape(usageOnly, usage);
+            double[] withAll = scrape(full, usage);
             watcher.close();
             System.out.printf("scrape, usage families only (baseline):      median %.2f ms, p99 %.2f ms%n", median(baseline), p99(baseline));
             System.out.printf("scrape, with channels and 100 budgets:       median %.2f ms, p99 %.2f ms%n", median(withAll), p99(withAll));
@@ -154,8 +153,8 @@ public final class BudgetScrapeBenchmark {
         return channels;
     }
 
-    private static double[] scrape(PrometheusRegistry registry) throws Exception {
-        try (ExporterHttpServer server = ExporterHttpServer.start(new InetSocketAddress("127.0.0.1", 0), registry, () -> true, WebConfig.NONE)) {
+    private static double[] scrape(PrometheusRegistry registry, UsageExposition usage) throws Exception {
+        try (ExporterHttpServer server = ExporterHttpServer.start(new InetSocketAddress("127.0.0.1", 0), registry, usage, () -> true, WebConfig.NONE)) {
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build();
             for (int i = 0; i < 20; i++) {
