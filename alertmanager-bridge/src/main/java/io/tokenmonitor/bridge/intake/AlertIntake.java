@@ -94,7 +94,7 @@ public final class AlertIntake implements HttpHandler {
         }
         Tally tally = new Tally();
         try {
-            store.write(h -> {
+            store.writeGrouped(h -> {
                 policy.accept(h, message, clock.instant(), tally);
                 return null;
             });
