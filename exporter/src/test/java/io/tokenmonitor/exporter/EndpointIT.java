@@ -48,6 +48,15 @@ class EndpointIT {
             assertThat(scrape.text()).contains("newapi_group_usage_requests_total{group=\"default\"}", "newapi_token_usage_tokens_total{",
                     "newapi_user_usage_quota_total{username=\"alice\"}");
 
+            HttpResponse<byte[]> asPrometheusAsks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
+                    .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(asPrometheusAsks.headers().firstValue("Content-Encoding")).contains("gzip");
+            String openMetrics = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(asPrometheusAsks.body()))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(openMetrics).contains("# TYPE newapi_usage_requests counter\n", "newapi_up ").endsWith("# EOF\n");
+
             Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
             promtool.getOutputStream().write(scrape.text().getBytes(StandardCharsets.UTF_8));
             promtool.getOutputStream().close();

@@ -57,17 +57,19 @@ final class MetricsEndpoint implements HttpHandler {
                 exchange.sendResponseHeaders(200, -1);
                 return;
             }
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                if (gzip) {
-                    out.write(usage.renderGzip(format));   // a gzip member of its own, ready made
-                    try (GZIPOutputStream tail = new GZIPOutputStream(out)) {
-                        rest.writeTo(tail);
-                    }
-                } else {
-                    out.write(usage.render(format));
-                    rest.writeTo(out);
+            byte[] head = gzip ? usage.renderGzip(format) : usage.render(format);   // gzip: a member of its own, ready made
+            ByteArrayOutputStream tail = rest;
+            if (gzip) {
+                tail = new ByteArrayOutputStream(rest.size() / 4 + 64);
+                try (GZIPOutputStream zip = new GZIPOutputStream(tail)) {
+                    rest.writeTo(zip);
                 }
+            }
+            // A known length spares the JDK server chunking megabytes into small pieces.
+            exchange.sendResponseHeaders(200, head.length + tail.size());
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(head);
+                tail.writeTo(out);
             }
         }
     }
