@@ -33,12 +33,14 @@ public final class StateStore implements AutoCloseable {
     private static final int POOL_SIZE = 4;
     /** Enough to amortise one fsync over a burst, small enough that one group stays a few milliseconds. */
     private static final int MAX_GROUP = 128;
+    private static final long CHECKPOINT_PERIOD_MILLIS = 2_000;
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final BlockingQueue<GroupedWrite<?>> queue = new LinkedBlockingQueue<>();
     private final Thread committer;
+    private final Thread checkpointer;
     private volatile boolean open = true;
 
     private StateStore(HikariDataSource dataSource) {
@@ -46,6 +48,22 @@ public final class StateStore implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
         this.committer = new Thread(this::commitGroups, "state-group-commit");
         this.committer.setDaemon(true);
+        this.checkpointer = new Thread(this::checkpointLoop, "state-checkpoint");
+        this.checkpointer.setDaemon(true);
+    }
+
+    /** Copies the WAL back into the database every few seconds without blocking writers (PASSIVE). */
+    private void checkpointLoop() {
+        while (open) {
+            try {
+                Thread.sleep(CHECKPOINT_PERIOD_MILLIS);
+                read(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)").mapToMap().list());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("state: checkpoint failed, next try in {} ms", CHECKPOINT_PERIOD_MILLIS, e);
+            }
+        }
     }
 
     /** Opens (creating if needed) and migrates the store at {@code path}. */
@@ -70,6 +88,8 @@ public final class StateStore implements AutoCloseable {
         pool.setDataSource(source);
         pool.setPoolName("bridge-state");
         pool.setMaximumPoolSize(POOL_SIZE);
+        // Checkpoints run on their own thread (below), not inside a commit that Alertmanager is waiting for.
+        pool.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
         StateStore store = new StateStore(new HikariDataSource(pool));
         try {
             Migrations.apply(store.jdbi, path.toString());
@@ -78,6 +98,7 @@ public final class StateStore implements AutoCloseable {
             throw e;
         }
         store.committer.start();
+        store.checkpointer.start();
         return store;
     }
 
@@ -184,6 +205,7 @@ public final class StateStore implements AutoCloseable {
     @Override
     public void close() {
         open = false;
+        checkpointer.interrupt();
         committer.interrupt();
         try {
             committer.join(5_000);
