@@ -32,6 +32,10 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
 
     /** The totals after counting {@code rows}, and which entries changed (the ones to persist). */
     public Update plus(List<ClassifiedRow> rows, long nowMillis, OptionalDimensions optional) {
+        if (rows.isEmpty()) {
+            // The same value, not an equal copy: the /metrics renderer keeps its bytes while the totals stay the same object.
+            return new Update(this, Map.of(), Map.of(), Map.of(), Map.of());
+        }
         Map<SeriesKey, List<ClassifiedRow>> bySeries = new LinkedHashMap<>();
         Map<ErrorKey, Long> errorDeltas = new LinkedHashMap<>();
         Map<String, Long> rowDeltas = new LinkedHashMap<>();

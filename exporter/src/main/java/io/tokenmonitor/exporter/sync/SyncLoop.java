@@ -124,7 +124,11 @@ public final class SyncLoop implements AutoCloseable {
                 status.succeeded(clock.millis() / 1000.0, batch.next().lastCreatedAt(), batch.next().gaps().size());
                 recovered();
                 await(pending);
-                pending = writer.submit(() -> commit(batch));
+                if (!batch.rows().isEmpty() || !batch.next().equals(position)) {   // an idle poll has nothing to write
+                    pending = writer.submit(() -> commit(batch));
+                } else {
+                    pending = null;
+                }
                 position = batch.next();
                 rowsSinceProgress += batch.rows().size();
                 if (!status.isCaughtUp() && clock.instant().isAfter(progressAt.plus(PROGRESS_EVERY))) {
