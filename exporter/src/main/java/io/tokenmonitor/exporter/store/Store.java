@@ -28,7 +28,6 @@ public final class Store implements AutoCloseable {
     private static final int CACHE_SIZE_KIB = -64 * 1024;
     private static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
-    public static final long[] PROFILE = new long[5];
     private final Path file;
     private final Jdbi jdbi;
     private final Handle writer;
@@ -99,40 +98,48 @@ public final class Store implements AutoCloseable {
      * already holds is not counted again.
      */
     public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis) {
-        return commit(rows, position, current, nowMillis, OptionalDimensions.NONE);
+        return commit(rows, position, current, nowMillis, OptionalDimensions.NONE, Long.MIN_VALUE, Long.MIN_VALUE);
     }
 
-    /** As {@link #commit(List, SyncPosition, UsageTotals, long)}, also counting the optional families. */
+    /**
+     * As {@link #commit(List, SyncPosition, UsageTotals, long)}, also counting the optional families,
+     * and leaving out of the raw table and the rollups what retention would delete anyway (a backfill
+     * of a long history then writes little more than the totals).
+     *
+     * @param rawCutoffSeconds rows created before this are counted but not kept as raw rows
+     * @param rollupCutoffSeconds rows created before this are counted but not added to the rollups
+     */
     public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis,
-                              OptionalDimensions optional) {
+                              OptionalDimensions optional, long rawCutoffSeconds, long rollupCutoffSeconds) {
         return writer.inTransaction(tx -> {
             List<ClassifiedRow> raw = new ArrayList<>();
             for (ClassifiedRow row : rows) {
-                if (row.kind().keptAsRaw()) {
+                if (keptRaw(row, rawCutoffSeconds)) {
                     raw.add(row);
                 }
             }
-            long t0 = System.nanoTime();
             boolean[] inserted = rawLogs.insert(tx, raw);
-            long t1 = System.nanoTime();
             List<ClassifiedRow> counted = new ArrayList<>(rows.size());
+            List<ClassifiedRow> rolledUp = new ArrayList<>(rows.size());
             int r = 0;
             for (ClassifiedRow row : rows) {
-                if (!row.kind().keptAsRaw() || inserted[r++]) {
+                if (!keptRaw(row, rawCutoffSeconds) || inserted[r++]) {
                     counted.add(row);
+                    if (row.row().createdAt() >= rollupCutoffSeconds) {
+                        rolledUp.add(row);
+                    }
                 }
             }
             UsageTotals.Update update = current.plus(counted, nowMillis, optional);
-            long t2 = System.nanoTime();
-            rollups.add(tx, counted);
-            long t3 = System.nanoTime();
+            rollups.add(tx, rolledUp);
             totals.save(tx, update);
-            long t4 = System.nanoTime();
             positions.save(tx, position);
-            long t5 = System.nanoTime();
-            PROFILE[0] += t1 - t0; PROFILE[1] += t2 - t1; PROFILE[2] += t3 - t2; PROFILE[3] += t4 - t3; PROFILE[4] += t5 - t4;
             return update.next();
         });
+    }
+
+    private static boolean keptRaw(ClassifiedRow row, long rawCutoffSeconds) {
+        return row.kind().keptAsRaw() && row.row().createdAt() >= rawCutoffSeconds;
     }
 
     /**

@@ -158,7 +158,9 @@ public final class SyncLoop implements AutoCloseable {
 
     private void commit(Batch batch) {
         try {
-            UsageTotals next = store.commit(batch.rows(), batch.next(), totals.get(), clock.millis(), optional);
+            UsageTotals next = store.commit(batch.rows(), batch.next(), totals.get(), clock.millis(), optional,
+                    clock.instant().minus(settings.retention()).getEpochSecond(),
+                    clock.instant().minus(settings.rollupRetention()).getEpochSecond());
             totals.set(next);
             committed = batch.next();
         } catch (RuntimeException e) {

@@ -70,6 +70,20 @@ class StoreTest {
     }
 
     @Test
+    void givenRowsOlderThanRetention_whenCommitted_thenTheyAreCountedButNeitherKeptRawNorRolledUp() {
+        try (Store store = Store.open(dir.resolve("store.db"))) {
+            UsageTotals totals = store.commit(List.of(request(1, 10 * DAY, 5, 5, 5, 1_000), request(2, 40 * DAY, 7, 7, 7, 1_000)),
+                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, OptionalDimensions.NONE, 30 * DAY, 20 * DAY);
+
+            assertThat(totals.series().get(new SeriesKey("3", "gpt-4o", false)).requests()).isEqualTo(2);
+            long raw = store.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM logs").mapTo(Long.class).one());
+            long rolledUpQuota = store.jdbi().withHandle(h -> h.createQuery("SELECT SUM(quota) FROM usage_minute").mapTo(Long.class).one());
+            assertThat(raw).isEqualTo(1);
+            assertThat(rolledUpQuota).isEqualTo(7);
+        }
+    }
+
+    @Test
     void givenStoreFromANewerExporter_whenOpened_thenItIsRefused() {
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
@@ -98,7 +112,7 @@ class StoreTest {
         UsageTotals committed;
         try (Store store = Store.open(file)) {
             committed = store.commit(List.of(request(1, 60, 1, 1, 1, 1_000, "a"), request(2, 60, 1, 1, 1, 1_000, "b"),
-                    request(3, 60, 1, 1, 1, 1_000, "c"), request(4, 60, 1, 1, 1, 1_000, "a")), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, tokens);
+                    request(3, 60, 1, 1, 1, 1_000, "c"), request(4, 60, 1, 1, 1, 1_000, "a")), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, tokens, Long.MIN_VALUE, Long.MIN_VALUE);
         }
 
         assertThat(committed.dimensions()).containsOnlyKeys(new DimensionKey(OptionalDimensions.Dimension.TOKEN, "a"),
