@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
@@ -34,6 +35,8 @@ public final class FakePlatform implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Request> all = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Answer> responder;
+    /** Stopped on close: its threads would otherwise keep a benchmark's JVM alive after main returns. */
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
     public FakePlatform(Answer initial) {
         this.responder = r -> initial;
@@ -42,7 +45,7 @@ public final class FakePlatform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(executor);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Request request = new Request(exchange.getRequestURI().toString(), body);
@@ -86,5 +89,6 @@ public final class FakePlatform implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
