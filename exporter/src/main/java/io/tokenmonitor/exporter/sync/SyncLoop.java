@@ -81,6 +81,7 @@ public final class SyncLoop implements AutoCloseable {
         LogSyncer syncer = null;
         while (stopped.getCount() > 0) {
             String stage = "connect";
+            double successBefore = status.lastSuccessSeconds();
             try {
                 if (syncer == null) {
                     LogReader reader = LogReader.open(source, dialect);
@@ -92,9 +93,11 @@ public final class SyncLoop implements AutoCloseable {
                 stage = "read";
                 pollUntilFailure(syncer);
             } catch (StoreWriteException e) {
+                retry = afterProgress(retry, successBefore);
                 reportFailure("write", "sync: writing to the store " + store.file() + " failed: " + e.getCause().getMessage()
                         + "; check disk space and permissions", e.getCause());
             } catch (RuntimeException e) {
+                retry = afterProgress(retry, successBefore);
                 if (isConnectionFailure(e)) {
                     stage = "connect";
                 }
@@ -110,6 +113,11 @@ public final class SyncLoop implements AutoCloseable {
             }
             retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
         }
+    }
+
+    /** A failure after polls that worked starts the backoff afresh; repeated failures keep doubling it. */
+    private Duration afterProgress(Duration retry, double successBefore) {
+        return status.lastSuccessSeconds() > successBefore ? FIRST_RETRY : retry;
     }
 
     /** Polls until a failure (thrown) or until stopped (returns). */
