@@ -6,6 +6,9 @@ import io.tokenmonitor.exporter.store.SeriesKey;
 import io.tokenmonitor.exporter.store.SeriesTotals;
 import io.tokenmonitor.exporter.store.UsageTotals;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +60,7 @@ public final class UsageExposition {
     private static final String[] DURATION_LE = le(HistogramCounts.DURATION_BOUNDS);
     private static final String[] TTFT_LE = le(HistogramCounts.TTFT_BOUNDS);
 
+    private static final Logger log = LoggerFactory.getLogger(UsageExposition.class);
     /** How often variants that were asked for recently are brought up to date in the background. */
     private static final Duration PRERENDER_EVERY = Duration.ofMillis(250);
     /** A variant nobody asked for in this long is no longer pre-rendered. */
@@ -95,11 +99,16 @@ public final class UsageExposition {
     public void prerender(ScheduledExecutorService scheduler) {
         scheduler.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
-            lastAskedNanos.forEach((variant, asked) -> {
-                if (now - asked < DEMAND_LASTS.toNanos()) {
-                    current(variant);
-                }
-            });
+            try {
+                lastAskedNanos.forEach((variant, asked) -> {
+                    if (now - asked < DEMAND_LASTS.toNanos()) {
+                        current(variant);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // A failed pre-render must not end the schedule; the next scrape renders on its own.
+                log.warn("metrics: pre-rendering /metrics failed: {}", e.toString());
+            }
         }, PRERENDER_EVERY.toMillis(), PRERENDER_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
