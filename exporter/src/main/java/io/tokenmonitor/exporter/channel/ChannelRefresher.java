@@ -68,7 +68,9 @@ public final class ChannelRefresher implements AutoCloseable {
         try {
             List<Channel> channels = reader.readChannels();
             double quotaPerUnit = configuredQuotaPerUnit != null ? configuredQuotaPerUnit : readQuotaPerUnit();
-            store.saveChannels(channels);
+            if (!state.loaded() || !storedPart(state.channels()).equals(storedPart(channels))) {
+                store.saveChannels(channels);   // balances change all the time; the store only keeps names and status
+            }
             state = new ChannelState(channels, quotaPerUnit, true);
             if (failing != null) {
                 log.info("channels: reading the gateway's channels works again ({} channels)", channels.size());
@@ -97,6 +99,11 @@ public final class ChannelRefresher implements AutoCloseable {
             }
             return ChannelState.DEFAULT_QUOTA_PER_UNIT;
         }
+    }
+
+    /** What the store's channel table holds: balances and test times are left out. */
+    private static List<List<Object>> storedPart(List<Channel> channels) {
+        return channels.stream().map(c -> List.<Object>of(c.id(), c.name(), c.type(), c.status(), c.group(), c.tag())).toList();
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 
 /**
  * Counts of observations per histogram bucket (not cumulative; the last bucket is +Inf) and their
- * sum. Immutable: {@link #plus(double)} returns a new value.
+ * sum. Immutable: {@link #plusAll} returns a new value.
  */
 public final class HistogramCounts {
 
@@ -37,12 +37,6 @@ public final class HistogramCounts {
         return new HistogramCounts(bounds, counts, sum);
     }
 
-    public HistogramCounts plus(double value) {
-        long[] next = counts.clone();
-        next[bucketOf(value)]++;
-        return new HistogramCounts(bounds, next, sum + value);
-    }
-
     /** Adds many observations at once; {@code values} may hold NaN, which are skipped. */
     public HistogramCounts plusAll(double[] values, int length) {
         long[] next = counts.clone();
@@ -62,10 +56,6 @@ public final class HistogramCounts {
             i++;
         }
         return i;
-    }
-
-    public double[] bounds() {
-        return bounds.clone();
     }
 
     /** Counts per bucket, +Inf last; a copy. */
