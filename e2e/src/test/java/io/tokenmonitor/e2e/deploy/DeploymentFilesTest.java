@@ -1,10 +1,12 @@
 package io.tokenmonitor.e2e.deploy;
 
+import io.tokenmonitor.e2e.grafana.ProvisioningExpansion;
 import io.tokenmonitor.e2e.harness.RepoPaths;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,31 +109,129 @@ class DeploymentFilesTest {
         assertThat(mounts("alertmanager")).containsEntry("./prometheus/alertmanager.yml", "/etc/alertmanager/alertmanager.yml");
     }
 
+    /**
+     * Grafana expands the provisioning files with its own rule (no {@code ${VAR:-default}}), in the
+     * environment compose gives the container; what comes out must be the addresses and mounts of
+     * this compose file.
+     */
     @Test
-    void givenGrafana_thenProvisioningDashboardsPrometheusAndStorePathsAgree() {
-        Map<String, String> env = environment("grafana");
-        assertThat(env.get("GF_SECURITY_ADMIN_PASSWORD")).contains("ACCESS_PASSWORD");
-        assertThat(env.get("GF_PLUGINS_PREINSTALL_SYNC")).contains("frser-sqlite-datasource");
-        Map<String, String> mounts = mounts("grafana");
-        assertThat(mounts).containsEntry("./grafana/provisioning", "/etc/grafana/provisioning");
-        assertThat(mounts.get("./grafana/dashboards")).isEqualTo(env.get("TM_DASHBOARDS_PATH"));
-        String dashboardsYml = read("grafana/provisioning/dashboards/dashboards.yml");
-        assertThat(dashboardsYml).contains("${TM_DASHBOARDS_PATH:-" + env.get("TM_DASHBOARDS_PATH") + "}");
-        assertThat(env.get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")).startsWith(env.get("TM_DASHBOARDS_PATH") + "/");
-        assertThat(ROOT.resolve("grafana/dashboards").resolve(Path.of(env.get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")).getFileName())).exists();
+    void givenGrafanaProvisioningExpandedAsGrafanaDoes_thenUrlsAndPathsAreTheComposeOnes() throws IOException {
+        ProvisioningExpansion grafana = new ProvisioningExpansion(interpolated(environment("grafana"), Map.of()));
+        Map<String, Object> datasources = null;
+        Map<String, Object> dashboards = null;
+        try (Stream<Path> files = Files.walk(ROOT.resolve("grafana/provisioning"))) {
+            for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
+                Object raw = yaml(file);
+                Map<String, Object> expanded = map(grafana.tree(raw));
+                assertFilled(ROOT.relativize(file).toString(), raw, expanded);
+                if (expanded.containsKey("datasources")) {
+                    datasources = expanded;
+                }
+                if (expanded.containsKey("providers")) {
+                    dashboards = expanded;
+                }
+            }
+        }
+        assertThat(datasources).as("a datasources file").isNotNull();
+        assertThat(dashboards).as("a dashboards file").isNotNull();
 
-        String datasources = read("grafana/provisioning/datasources/datasources.yml");
-        assertThat(datasources).contains("${TM_PROMETHEUS_URL:-" + env.get("TM_PROMETHEUS_URL") + "}");
-        assertThat(env.get("TM_PROMETHEUS_URL")).isEqualTo("http://prometheus:9090");
-        assertThat(datasources).contains("${TM_STORE_PATH:-" + env.get("TM_STORE_PATH") + "}");
-        Path store = Path.of(env.get("TM_STORE_PATH"));
-        assertThat(mounts.get("exporter-data")).as("the exporter's volume in Grafana").isEqualTo(store.getParent().toString());
+        Map<String, Object> prometheus = datasource(datasources, "tm-prometheus");
+        URI url = URI.create(String.valueOf(prometheus.get("url")));
+        assertThat(url.getHost()).as("Prometheus datasource host: the compose service").isEqualTo("prometheus");
+        assertThat(services).containsKey(url.getHost());
+        assertThat(url.getPort()).as("the port Prometheus listens on (prometheus.yml scrapes itself there)")
+                .isEqualTo(prometheusPort()).isEqualTo(9090);
+        assertThat(url.toString()).isEqualTo("http://prometheus:9090");
+
+        Map<String, String> mounts = mounts("grafana");
+        Path store = Path.of(String.valueOf(map(datasource(datasources, "tm-store").get("jsonData")).get("path")));
+        assertThat(store.getParent()).as("the store's directory: Grafana's mount of the exporter volume")
+                .isEqualTo(Path.of(mounts.get("exporter-data")));
         for (String service : EXPORTER_SERVICES) {
             Path exporterStore = Path.of(environment(service).get("STORE_PATH"));
             assertThat(mounts(service).get("exporter-data")).as(service + " volume").isEqualTo(exporterStore.getParent().toString());
             assertThat(exporterStore.getFileName()).as(service + " store file = Grafana's").isEqualTo(store.getFileName());
         }
-        assertThat(datasources).contains("pathOptions: mode=ro");
+        assertThat(String.valueOf(map(datasource(datasources, "tm-store").get("jsonData")).get("pathOptions"))).isEqualTo("mode=ro");
+
+        List<Object> providers = list(dashboards.get("providers"));
+        assertThat(providers).hasSize(1);
+        String dashboardsPath = String.valueOf(map(map(providers.get(0)).get("options")).get("path"));
+        assertThat(dashboardsPath).as("the provider reads the mount of ./grafana/dashboards").isEqualTo(mounts.get("./grafana/dashboards"));
+        assertThat(mounts).containsEntry("./grafana/provisioning", "/etc/grafana/provisioning");
+
+        Map<String, String> env = interpolated(environment("grafana"), Map.of());
+        assertThat(env.get("GF_PLUGINS_PREINSTALL_SYNC")).contains("frser-sqlite-datasource");
+        String home = env.get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
+        assertThat(home).startsWith(dashboardsPath + "/");
+        assertThat(ROOT.resolve("grafana/dashboards").resolve(home.substring(dashboardsPath.length() + 1))).exists();
+    }
+
+    /**
+     * Every compose command (down, ps, logs too) interpolates the whole file, so a required variable
+     * ({@code ${VAR:?…}}) would make each of them fail without it. The admin password is only used at
+     * Grafana's first start; unset it is empty, and Grafana ignores an empty GF_ override.
+     */
+    @Test
+    void givenNoVariablesSet_thenComposeCanInterpolateTheWholeFile() {
+        ComposeInterpolation none = new ComposeInterpolation(Map.of());
+        assertThat(none.tree(compose)).isInstanceOf(Map.class);
+        assertThat(interpolated(environment("grafana"), Map.of()).get("GF_SECURITY_ADMIN_PASSWORD")).isEmpty();
+        assertThat(interpolated(environment("grafana"), Map.of("ACCESS_PASSWORD", "s3cret")).get("GF_SECURITY_ADMIN_PASSWORD"))
+                .isEqualTo("s3cret");
+    }
+
+    @Test
+    void givenGrafanaPort_thenPublishedOnLoopbackUnlessConfigured() {
+        List<Object> ports = list(map(services.get("grafana")).get("ports"));
+        assertThat(ports).hasSize(1);
+        String port = String.valueOf(ports.get(0));
+        assertThat(new ComposeInterpolation(Map.of()).value(port)).isEqualTo("127.0.0.1:3000:3000");
+        assertThat(new ComposeInterpolation(Map.of("GRAFANA_ADDRESS", "0.0.0.0", "GRAFANA_PORT", "3001")).value(port))
+                .isEqualTo("0.0.0.0:3001:3000");
+    }
+
+    /** A string value that is not empty in the file must not be empty after expansion, nor keep ${ or :-. */
+    private static void assertFilled(String file, Object raw, Object expanded) {
+        if (raw instanceof Map<?, ?> r) {
+            Map<?, ?> e = (Map<?, ?>) expanded;
+            r.forEach((k, v) -> assertFilled(file + " " + k, v, e.get(k)));
+        } else if (raw instanceof List<?> r) {
+            List<?> e = (List<?>) expanded;
+            for (int i = 0; i < r.size(); i++) {
+                assertFilled(file + "[" + i + "]", r.get(i), e.get(i));
+            }
+        } else if (raw instanceof String r && !r.isEmpty()) {
+            assertThat(String.valueOf(expanded)).as(file + ": \"" + r + "\" as Grafana expands it")
+                    .isNotEmpty().doesNotContain("${").doesNotContain(":-");
+        }
+    }
+
+    private static Map<String, Object> datasource(Map<String, Object> file, String uid) {
+        for (Object d : list(file.get("datasources"))) {
+            if (uid.equals(map(d).get("uid"))) {
+                return map(d);
+            }
+        }
+        throw new AssertionError("no datasource " + uid);
+    }
+
+    /** Prometheus's listen port: the container side of its published port, and where prometheus.yml scrapes itself. */
+    private int prometheusPort() {
+        Map<String, Object> prometheus = map(services.get("prometheus"));
+        assertThat(String.valueOf(prometheus.get("command"))).doesNotContain("--web.listen-address");
+        String published = String.valueOf(list(prometheus.get("ports")).get(0));
+        int containerPort = Integer.parseInt(published.substring(published.lastIndexOf(':') + 1));
+        String self = String.valueOf(yaml(ROOT.resolve("prometheus/prometheus.yml")).get("scrape_configs"));
+        assertThat(self).contains("job_name=prometheus").contains("localhost:" + containerPort);
+        return containerPort;
+    }
+
+    private static Map<String, String> interpolated(Map<String, String> environment, Map<String, String> shell) {
+        ComposeInterpolation compose = new ComposeInterpolation(shell);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        environment.forEach((k, v) -> out.put(k, compose.value(v)));
+        return out;
     }
 
     @Test
