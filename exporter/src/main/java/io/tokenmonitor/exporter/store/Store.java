@@ -53,6 +53,7 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("STORE_PATH: cannot create the directory of " + file, e);
         }
+        StoreFiles.prepare(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // NORMAL is durable against a killed process in WAL mode; only a power loss may drop the last

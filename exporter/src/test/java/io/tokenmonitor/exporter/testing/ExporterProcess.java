@@ -26,13 +26,20 @@ public final class ExporterProcess implements AutoCloseable {
 
     /** Starts {@code java -jar} on the shaded jar with {@code env} added; output goes to {@code log}. */
     public static ExporterProcess start(Map<String, String> env, Path log, List<String> jvmOptions) throws IOException {
+        return start(List.of(), env, log, jvmOptions, List.of());
+    }
+
+    /** As {@link #start(Map, Path, List)}, run through {@code runAs} (e.g. setpriv with another uid), with the exporter's {@code arguments}. */
+    public static ExporterProcess start(List<String> runAs, Map<String, String> env, Path log, List<String> jvmOptions,
+                                        List<String> arguments) throws IOException {
         String jar = System.getProperty("exporter.jar", "target/token-monitor-exporter.jar");
         int port = freePort();
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new java.util.ArrayList<>(runAs);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar);
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         builder.environment().put("LISTEN_ADDRESS", "127.0.0.1:" + port);
@@ -66,6 +73,17 @@ public final class ExporterProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** SIGTERM, as docker stop sends it, and waits for the exit; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return awaitExit(Duration.ofSeconds(30));
+    }
+
+    /** Waits up to {@code limit} for the process to end by itself; its exit code, or -1 if it still runs. */
+    public int awaitExit(Duration limit) throws InterruptedException {
+        return process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     private static int freePort() throws IOException {
