@@ -17,7 +17,7 @@ _dlog() { printf 'deploy/test: %s\n' "$*" >&2; }
 
 _apt() {
   if [ "${apt_updated:-0}" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
     apt_updated=1
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
@@ -33,12 +33,13 @@ _install_compose_v2() {
   local opts=(-o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
               -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache")
   _dlog "installing compose v2 from Debian trixie's docker-compose into $COMPOSE_PLUGIN"
-  apt-get "${opts[@]}" update -qq
+  apt-get "${opts[@]}" update -qq || return 1
   rm -f "$dir/deb"/*.deb
-  (cd "$dir/deb" && apt-get "${opts[@]}" download -qq docker-compose/trixie 2>/dev/null)
+  # apt's download sandbox user cannot write here; as root that is only a warning.
+  (cd "$dir/deb" && apt-get "${opts[@]}" download -qq docker-compose/trixie 2>/dev/null) || return 1
   local unpacked="$dir/unpacked"
-  rm -rf "$unpacked" && dpkg -x "$dir"/deb/docker-compose_*.deb "$unpacked"
-  install -D -m 0755 "$unpacked/usr/libexec/docker/cli-plugins/docker-compose" "$COMPOSE_PLUGIN"
+  rm -rf "$unpacked" && dpkg -x "$dir"/deb/docker-compose_*.deb "$unpacked" || return 1
+  install -D -m 0755 "$unpacked/usr/libexec/docker/cli-plugins/docker-compose" "$COMPOSE_PLUGIN" || return 1
   "$COMPOSE_PLUGIN" version --short | grep -q '^v\?2\.' || { _dlog "$COMPOSE_PLUGIN is not compose v2"; return 1; }
 }
 
@@ -47,10 +48,12 @@ docker_env_setup() {
     DOCKER_SKIP="not root: dockerd and image builds need root"
     return 2
   fi
-  command -v dockerd >/dev/null 2>&1 || _apt docker.io
-  command -v debootstrap >/dev/null 2>&1 || _apt debootstrap
-  command -v docker >/dev/null 2>&1 || _apt docker.io
-  _install_compose_v2
+  # Called as `docker_env_setup || …`, where set -e does not apply: every step checks itself.
+  if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
+    _apt docker.io || return 1
+  fi
+  command -v debootstrap >/dev/null 2>&1 || _apt debootstrap || return 1
+  _install_compose_v2 || return 1
 
   if docker version >/dev/null 2>&1; then
     return 0

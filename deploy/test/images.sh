@@ -6,7 +6,10 @@
 #   tm_image NAME "PACKAGES" "SETUP" CHANGES...   echoes the tag of the image, building it if missing
 #
 # SETUP is a shell script run in the root after the packages are installed; CHANGES are
-# `docker import --change` instructions (ENTRYPOINT, USER, ...).
+# `docker import --change` instructions (ENTRYPOINT, USER, ...). Files named in TM_HOST_FILES are
+# copied from this machine into the root last (the build image takes the machine's CA certificates,
+# so that Maven reaches Maven Central wherever the machine's own Maven does, e.g. through a
+# TLS-inspecting proxy).
 
 TM_MIRROR="${TM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 TM_SUITE=bookworm
@@ -32,7 +35,10 @@ _minbase() {
 tm_image() {
   local name="$1" packages="$2" setup="$3"; shift 3
   local recipe key tag
-  recipe="$(printf '%s\n' "$TM_SUITE" "$TM_MIRROR" "$packages" "$setup" "$@")"
+  local f host_files=()
+  for f in ${TM_HOST_FILES:-}; do host_files+=("$f"); done
+  recipe="$(printf '%s\n' "$TM_SUITE" "$TM_MIRROR" "$packages" "$setup" "$@"
+            [ "${#host_files[@]}" = 0 ] || sha256sum "${host_files[@]}")"
   key="$(printf '%s' "$recipe" | sha256sum | cut -c1-12)"
   tag="token-monitor-test/$name:$key"
   if docker image inspect "$tag" >/dev/null 2>&1; then
@@ -63,6 +69,9 @@ tm_image() {
     _ilog "building $name failed (exit $rc), see $DOCKER_STATE/build-$name.log"
     return 1
   fi
+  for f in "${host_files[@]}"; do
+    install -D -m 0644 "$f" "$root$f"
+  done
   local changes=()
   for c in "$@"; do changes+=(--change "$c"); done
   tar -C "$root" -c . | docker import "${changes[@]}" - "$tag" >/dev/null
