@@ -76,5 +76,10 @@ tm_image() {
   for c in "$@"; do changes+=(--change "$c"); done
   tar -C "$root" -c . | docker import "${changes[@]}" - "$tag" >/dev/null
   rm -rf "$root"
+  # Images of an older recipe are never used again.
+  local old
+  for old in $(docker images --format '{{.Repository}}:{{.Tag}}' "token-monitor-test/$name"); do
+    [ "$old" = "$tag" ] || docker rmi "$old" >/dev/null 2>&1 || true
+  done
   printf '%s\n' "$tag"
 }
