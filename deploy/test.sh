@@ -42,5 +42,13 @@ command -v javac >/dev/null 2>&1 || _apt openjdk-17-jdk-headless
 command -v mvn >/dev/null 2>&1 || _apt maven
 _dlog "mvn verify -Ddeploy=true (ComposeDeploymentIT)"
 # Only the IT: the reactor (-am) builds e2e's dependencies but runs none of their tests.
+report=e2e/target/failsafe-reports/TEST-io.tokenmonitor.e2e.deploy.ComposeDeploymentIT.xml
+rm -f "$report"
 mvn -B -q -pl e2e -am verify -Ddeploy=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ComposeDeploymentIT -Dfailsafe.failIfNoSpecifiedTests=false
+# failIfNoSpecifiedTests is off for the other modules, so make sure the IT itself ran and skipped nothing.
+if ! grep -q '<testsuite [^>]*skipped="0"' "$report" 2>/dev/null || grep -q '<testsuite [^>]*tests="0"' "$report"; then
+  _dlog "ComposeDeploymentIT did not run (or skipped tests), see $report"
+  exit 1
+fi
+_dlog "passed"

@@ -94,6 +94,7 @@ class ComposeDeploymentIT {
         for (String variable : List.of("TM_BUILD_IMAGE", "TM_RUNTIME_IMAGE", "TM_TEST_PROMETHEUS_IMAGE", "TM_TEST_ALERTMANAGER_IMAGE")) {
             assertThat(System.getenv(variable)).as(variable + " (set by deploy/test.sh; run the test through it)").isNotBlank();
         }
+        removeLeftovers();   // of a run that was killed before its teardown
         PORTS.forEach((service, port) -> assertThat(free(port))
                 .as("127.0.0.1:%d (%s) is taken by another program; stop it first", port, service).isTrue());
 
@@ -112,7 +113,6 @@ class ComposeDeploymentIT {
                 """.formatted(BUDGET));
         telegram = FakeChatPlatform.telegram(TELEGRAM_TOKEN, TELEGRAM_CHAT);
 
-        removeLeftovers();   // of a run that was killed before its teardown
         compose(BUILD_TIMEOUT, true, "build", "exporter-demo", "bridge");
         compose(COMMAND_TIMEOUT, true, "up", "-d", "--no-build", "exporter-demo", "bridge", "prometheus", "alertmanager");
     }
@@ -146,6 +146,118 @@ class ComposeDeploymentIT {
         if (args.size() > command.length) {
             docker(args.toArray(String[]::new));
         }
+    }
+
+    @Test
+    @Order(1)
+    void everyContainerIsHealthy_andRunsAsItsNonRootUser() {
+        for (String service : SERVICES) {
+            awaitHealthy(service);
+            String id = containerId(service);
+            // The process's real ids as the kernel has them (pid 1 of the container, seen from the host).
+            String pid = docker("inspect", "-f", "{{.State.Pid}}", id).strip();
+            String status = read(Path.of("/proc", pid, "status"));
+            assertThat(ids(status, "Uid") + ":" + ids(status, "Gid")).as(service + " process uid:gid").isEqualTo(UIDS_GIDS.get(service));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void prometheusScrapesTheExporterTheBridgeAlertmanagerAndItself() {
+        Map<String, String> expected = Map.of("http://exporter:9466/metrics", "up", "http://bridge:9467/metrics", "up",
+                "http://alertmanager:9093/metrics", "up", "http://localhost:9090/metrics", "up");
+        await("Prometheus reporting every target of prometheus.yml up " + expected.keySet(), ALERT_TIMEOUT,
+                () -> prometheus.targetHealthByScrapeUrl().equals(expected));
+    }
+
+    @Test
+    @Order(3)
+    void prometheusLoadedEveryRuleGroupOfTheRepository() throws IOException {
+        Set<String> groups = new TreeSet<>();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        try (Stream<Path> files = Files.list(root.resolve("prometheus/rules"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+                yaml.readTree(f.toFile()).path("groups").forEach(g -> groups.add(g.path("name").asText()));
+            }
+        }
+        assertThat(groups).as("rule groups in prometheus/rules/*.yml").isNotEmpty();
+        assertThat(new TreeSet<>(prometheus.ruleGroups())).as("/api/v1/rules groups").isEqualTo(groups);
+    }
+
+    @Test
+    @Order(4)
+    void theBridgeRefusesWebhooksWithoutTheTokenOfItsSecretFile() {
+        String alert = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[]}";
+        assertThat(postAlerts(alert, null)).as("POST /alerts without credentials").isEqualTo(401);
+        assertThat(postAlerts(alert, "Bearer wrong-" + bridgeToken)).as("POST /alerts with another token").isEqualTo(401);
+    }
+
+    @Test
+    @Order(5)
+    void anExceededBudgetReachesTelegramThroughAlertmanagerAndTheBridge() {
+        await("a firing TokenMonitorBudgetExceeded message for budget " + BUDGET + " at the fake Telegram", ALERT_TIMEOUT,
+                () -> !telegram.messages(FIRING).isEmpty());
+        assertThat(telegram.rejected()).as("requests the fake Telegram refused").isEmpty();
+        // Alertmanager sent it with the token it read from its secret file: the bridge counted it, and
+        // Alertmanager recorded no failed webhook.
+        assertThat(metric(get("http://127.0.0.1:9467/metrics"), "newapi_bridge_alerts_received_total", "status=\"firing\""))
+                .as("bridge: alerts received").isGreaterThanOrEqualTo(1);
+        assertThat(metric(get("http://127.0.0.1:9093/metrics"), "alertmanager_notifications_failed_total", "integration=\"webhook\""))
+                .as("alertmanager: failed webhook notifications").isZero();
+    }
+
+    @Test
+    @Order(6)
+    void downAndUp_keepsCountersStateAndHistory() {
+        assertThat(telegram.messages(FIRING)).as("firing messages before the restart").hasSize(1);
+        double rowsBefore = metric(get("http://127.0.0.1:9466/metrics"), "newapi_ingest_rows_total", "");
+        double requestsBefore = metric(get("http://127.0.0.1:9466/metrics"), "newapi_usage_requests_total", "");
+        assertThat(requestsBefore).as("demo requests counted before the restart").isPositive();
+        await("Prometheus holding a scrape of the exporter's requests", ALERT_TIMEOUT,
+                () -> !prometheus.query("sum(newapi_usage_requests_total)", Instant.now()).isEmpty());
+        // A file in each program's volume, to tell a kept volume from a new (anonymous) one after up.
+        for (String service : List.of("exporter-demo", "bridge")) {
+            docker("exec", containerId(service), "sh", "-c", "echo kept > /data/compose-test-marker");
+        }
+        Instant beforeDown = Instant.now();
+
+        // Without ACCESS_PASSWORD: stopping the stack must not need Grafana's password.
+        compose(COMMAND_TIMEOUT, false, "down");
+        assertThat(docker("ps", "-q", "--filter", "label=com.docker.compose.project=" + PROJECT).strip())
+                .as("containers of the project after down").isEmpty();
+        compose(COMMAND_TIMEOUT, true, "up", "-d", "--no-build", "exporter-demo", "bridge", "prometheus", "alertmanager");
+        for (String service : SERVICES) {
+            awaitHealthy(service);
+        }
+
+        for (String service : List.of("exporter-demo", "bridge")) {
+            assertThat(docker("exec", containerId(service), "cat", "/data/compose-test-marker").strip())
+                    .as(service + ": /data is the volume of before the restart").isEqualTo("kept");
+        }
+        String metrics = get("http://127.0.0.1:9466/metrics");
+        assertThat(metric(metrics, "newapi_ingest_rows_total", "")).as("exporter rows synced after the restart").isGreaterThanOrEqualTo(rowsBefore);
+        assertThat(metric(metrics, "newapi_usage_requests_total", "")).as("exporter requests after the restart").isGreaterThanOrEqualTo(requestsBefore);
+        assertThat(prometheus.query("sum(newapi_usage_requests_total)", beforeDown))
+                .as("Prometheus's samples from before the restart (its volume)").isNotEmpty();
+        // Prometheus sees the counters continue: no reset across the restart in any series.
+        Instant upAgain = Instant.now();
+        await("a scrape of the restarted exporter in Prometheus", ALERT_TIMEOUT, () -> !prometheus.query(
+                "timestamp(newapi_ingest_rows_total) > " + upAgain.getEpochSecond(), Instant.now()).isEmpty());
+        assertThat(prometheus.query("sum(resets(newapi_ingest_rows_total[30m])) + sum(resets(newapi_usage_requests_total[30m]))",
+                Instant.now()).get(0).values().get(0)).as("counter resets seen by Prometheus across the restart").isZero();
+
+        // The alert still fires after the restart and reaches the bridge again, which remembers (its
+        // volume) that Telegram was told within the cooldown: no second message.
+        await("Prometheus's firing TokenMonitorBudgetExceeded after the restart", ALERT_TIMEOUT,
+                () -> !prometheus.query("ALERTS{alertname=\"TokenMonitorBudgetExceeded\",budget=\"" + BUDGET + "\",alertstate=\"firing\"}",
+                        Instant.now()).isEmpty());
+        sleep(Duration.ofSeconds(45));   // > group_wait 15 s + an evaluation + the outbox
+        assertThat(telegram.messages(FIRING)).as("firing messages after the restart (bridge cooldown state kept)").hasSize(1);
+
+        // The containers are new since `down`: their logs are those of the restart.
+        String logs = compose(COMMAND_TIMEOUT, true, "logs", "--no-color");
+        List<String> denied = logs.lines().filter(l -> PERMISSION.matcher(l).find()).toList();
+        assertThat(denied).as("permission errors in the containers' logs after the restart").isEmpty();
     }
 
     // --- docker ------------------------------------------------------------------------------------
