@@ -98,8 +98,9 @@ class ComposeDeploymentIT {
         PORTS.forEach((service, port) -> assertThat(free(port))
                 .as("127.0.0.1:%d (%s) is taken by another program; stop it first", port, service).isTrue());
 
-        // Readable by the containers' users (a JUnit @TempDir is 0700).
-        dir = Files.createTempDirectory("token-monitor-compose-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        // Readable by the containers' users whatever the umask (a JUnit @TempDir is 0700): the token
+        // file is the compose secret of the bridge (uid 10002) and Alertmanager (nobody).
+        dir = Files.createTempDirectory("token-monitor-compose-");
         Files.createDirectories(dir.resolve("config"));
         bridgeToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
         Files.writeString(dir.resolve("bridge_token"), bridgeToken + "\n");
@@ -111,6 +112,12 @@ class ComposeDeploymentIT {
                     limit: {requests: 1}
                     notify: [telegram]
                 """.formatted(BUDGET));
+        for (Path p : List.of(dir, dir.resolve("config"))) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        for (Path p : List.of(dir.resolve("bridge_token"), dir.resolve("config/budgets.yml"))) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        }
         telegram = FakeChatPlatform.telegram(TELEGRAM_TOKEN, TELEGRAM_CHAT);
 
         compose(BUILD_TIMEOUT, true, "build", "exporter-demo", "bridge");
@@ -128,6 +135,13 @@ class ComposeDeploymentIT {
             removeLeftovers();
             if (telegram != null) {
                 telegram.close();
+            }
+            if (dir != null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException e) {
+                    System.err.println("cannot delete " + dir + ": " + e);
+                }
             }
         }
     }
