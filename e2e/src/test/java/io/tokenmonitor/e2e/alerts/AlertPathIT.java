@@ -161,7 +161,8 @@ class AlertPathIT {
         alertmanager = AlertmanagerProcess.start(dir.resolve("alertmanager"), bridge.url("/alerts"), BRIDGE_TOKEN,
                 new AlertmanagerProcess.Timers("1s", "1s", null));
         prometheus = PrometheusProcess.start(dir.resolve("prometheus"),
-                Map.of("token-monitor-exporter", exporter.target(), "token-monitor-bridge", bridge.target()),
+                Map.of("token-monitor-exporter", exporter.target(), "token-monitor-bridge", bridge.target(),
+                        "alertmanager", alertmanager.target()),
                 alertmanager.target(), INTERVAL);
         api = prometheus.api();
 

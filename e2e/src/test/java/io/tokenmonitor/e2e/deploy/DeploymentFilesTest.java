@@ -253,11 +253,43 @@ class DeploymentFilesTest {
                 sources(ROOT.resolve("alertmanager-bridge/src/main/java")));
     }
 
+    @Test
+    void givenImages_thenEveryPullGoesThroughTheRegistryVariable_andTheBuildArgsDefaultAsTheDockerfiles() {
+        for (Map.Entry<String, Object> e : services.entrySet()) {
+            Map<String, Object> s = map(e.getValue());
+            String image = String.valueOf(s.get("image"));
+            if (s.containsKey("build")) {
+                Map<String, Object> args = map(map(s.get("build")).get("args"));
+                String dockerfile = dockerfileOf(s);
+                for (String arg : List.of("BUILD_IMAGE", "RUNTIME_IMAGE")) {
+                    Matcher def = Pattern.compile("(?m)^ARG " + arg + "=(\\S+)$").matcher(dockerfile);
+                    assertThat(def.find()).as(e.getKey() + ": ARG " + arg + " in its Dockerfile").isTrue();
+                    String shortName = def.group(1).contains("/") ? def.group(1) : "library/" + def.group(1);
+                    assertThat(String.valueOf(args.get(arg))).as(e.getKey() + " build arg " + arg)
+                            .isEqualTo("${TM_" + arg + ":-${TM_REGISTRY:-docker.io}/" + shortName + "}");
+                }
+            } else {
+                assertThat(image).as(e.getKey() + " image").startsWith("${TM_REGISTRY:-docker.io}/");
+            }
+        }
+    }
+
     private static void check(String file, String jar, int port, String code) {
         String d = read(file);
-        assertThat(Pattern.compile("(?m)^FROM ").matcher(d).results().count()).as(file + " stages").isGreaterThanOrEqualTo(2);
-        assertThat(d).as(file).contains("AS build").contains("--from=build").contains(jar).contains("\nHEALTHCHECK ")
-                .contains("EXPOSE " + port).containsPattern("(?m)^FROM eclipse-temurin:17-jre");
+        assertThat(d).as(file).contains("--from=build").contains(jar).contains("\nHEALTHCHECK ").contains("EXPOSE " + port);
+        // The base images are build args declared before the first FROM, defaulting to the public images.
+        assertThat(d).as(file + " base image args").containsPattern("(?m)^ARG BUILD_IMAGE=maven:3\\.9-eclipse-temurin-17$")
+                .containsPattern("(?m)^ARG RUNTIME_IMAGE=eclipse-temurin:17-jre$");
+        assertThat(d.indexOf("\nARG RUNTIME_IMAGE=")).as(file + ": ARG before FROM").isLessThan(d.indexOf("\nFROM "));
+        List<String> froms = Pattern.compile("(?m)^FROM (.+)$").matcher(d).results().map(r -> r.group(1).strip()).toList();
+        assertThat(froms).as(file + " stages").containsExactly("${BUILD_IMAGE} AS build", "${RUNTIME_IMAGE}");
+        // The classic builder (DOCKER_BUILDKIT=0) must build it: no BuildKit-only syntax.
+        assertThat(d).as(file).doesNotContain("# syntax=").doesNotContain("--mount=");
+        // Dependencies resolved in a layer of their own, before the sources are copied.
+        Matcher sources = Pattern.compile("(?m)^COPY \\S+/src ").matcher(d);
+        assertThat(sources.find()).as(file + " copies the sources").isTrue();
+        assertThat(d.indexOf("dependency:go-offline")).as(file + ": dependencies resolved before the sources are copied")
+                .isPositive().isLessThan(sources.start());
         Matcher user = Pattern.compile("(?m)^USER (\\S+)").matcher(d);
         assertThat(user.find()).as(file + " USER").isTrue();
         assertThat(user.group(1)).as(file + " USER").doesNotStartWith("root").doesNotStartWith("0:").isNotEqualTo("0");
