@@ -169,6 +169,36 @@ class DashboardStructureTest {
         assertThat(checked).as("alerts with a dashboard_url").isPositive();
     }
 
+    /** Dollars and counts on one axis flatten the dollars (a few USD against thousands of requests). */
+    @Test
+    void givenCostAndRequestsPanel_thenDollarsAndRequestsHaveTheirOwnUnitAndAxis() {
+        JsonNode panel = panel("tm-overview", "Cost (USD per bucket) and requests");
+        Map<String, String> usd = overrideProperties(panel, "usd");
+        Map<String, String> requests = overrideProperties(panel, "requests");
+        assertThat(usd).containsEntry("unit", "currencyUSD");
+        assertThat(requests.get("unit")).as("requests unit").isNotNull().isNotEqualTo(usd.get("unit"));
+        assertThat(requests.get("custom.axisPlacement")).as("requests axis").isNotNull()
+                .isNotEqualTo(usd.getOrDefault("custom.axisPlacement", "auto"));
+    }
+
+    private JsonNode panel(String uid, String title) {
+        Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
+        return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
+                .orElseThrow(() -> new AssertionError(uid + ": no panel \"" + title + "\""));
+    }
+
+    /** The properties (id → value as text) of the panel's byName override for {@code field}. */
+    private static Map<String, String> overrideProperties(JsonNode panel, String field) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+            if (o.path("matcher").path("id").asText().equals("byName") && o.path("matcher").path("options").asText().equals(field)) {
+                o.path("properties").forEach(p -> out.put(p.path("id").asText(), p.path("value").isTextual()
+                        ? p.path("value").asText() : p.path("value").toString()));
+            }
+        }
+        return out;
+    }
+
     private static void checkLink(Map<String, Dashboard> byUid, String where, String uid, String query) {
         assertThat(byUid).as(where + ": /d/" + uid).containsKey(uid);
         if (query == null) {
