@@ -181,6 +181,16 @@ class DashboardStructureTest {
                 .isNotEqualTo(usd.getOrDefault("custom.axisPlacement", "auto"));
     }
 
+    /** The table says "requests and failures": it needs a failures column (DashboardQueriesIT checks it has data). */
+    @Test
+    void givenRequestsAndFailuresTable_thenItCountsFailedAttemptsInAColumnOfTheirOwn() {
+        JsonNode panel = panel("tm-performance", "Requests and failures in the range by channel and model");
+        List<String> exprs = new ArrayList<>();
+        panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+        assertThat(exprs).as("queries").anyMatch(e -> e.contains("increase(newapi_usage_request_errors_total"));
+        assertThat(panel.path("transformations").toString()).as("a column named failures").contains(":\"failures\"");
+    }
+
     private JsonNode panel(String uid, String title) {
         Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
         return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
