@@ -191,6 +191,26 @@ class DashboardStructureTest {
         assertThat(panel.path("transformations").toString()).as("a column named failures").contains(":\"failures\"");
     }
 
+    /**
+     * "Right now" means now: a fixed window (not one that grows with the range, as $__rate_interval
+     * does at 30 days) and the panel's own range ending now (timeFrom: Grafana's
+     * applyPanelTimeOverrides in public/app/features/dashboard/utils/panel.ts sets it to now-X .. now),
+     * evaluated as an instant query.
+     */
+    @Test
+    void givenRightNowStats_thenTheirQueriesDoNotDependOnTheDashboardRange() {
+        Pattern rangeDependent = Pattern.compile("\\$__(rate_interval|interval|range|from|to)");
+        for (String title : List.of("Requests / min", "Tokens / min", "Spend (USD / hour)", "Channels enabled / disabled")) {
+            JsonNode panel = panel("tm-overview", title);
+            assertThat(panel.path("timeFrom").asText()).as(title + " timeFrom").matches("\\d+[mh]");
+            for (JsonNode t : panel.path("targets")) {
+                assertThat(t.path("instant").asBoolean()).as(title + " instant").isTrue();
+                assertThat(t.path("range").asBoolean(false)).as(title + " range").isFalse();
+                assertThat(rangeDependent.matcher(t.path("expr").asText()).find()).as(title + ": " + t.path("expr").asText()).isFalse();
+            }
+        }
+    }
+
     private JsonNode panel(String uid, String title) {
         Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
         return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
