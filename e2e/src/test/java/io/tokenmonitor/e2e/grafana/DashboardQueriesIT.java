@@ -218,6 +218,30 @@ class DashboardQueriesIT {
         }
     }
 
+    /**
+     * Count panels draw increase(x[$__interval]) with a step of $__interval (as Grafana's Prometheus
+     * datasource queries them): the bars tile the range, so their sum is the range's increase.
+     */
+    @Test
+    void givenCountPanelQuery_whenItsBarsAreSummed_thenTheyMakeTheIncreaseOverTheRange() {
+        Interpolator vars = new Interpolator(promStart, Instant.now(), INTERVAL, SCRAPE);
+        Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / INTERVAL.toSeconds() * INTERVAL.toSeconds());
+        Instant start = end.minus(Duration.ofSeconds(16));
+        double total = prometheus.api().query("sum(increase(newapi_usage_requests_total[16s]))", end).get(0).values().get(0);
+        // increase() extrapolates at each window's edges, so the sum is close to, not exactly, the total.
+        assertThat(summedBars(vars.apply("sum(increase(newapi_usage_requests_total[$__interval]))", true), start, end))
+                .as("bars of $__interval summed over 16 s vs the increase over 16 s").isCloseTo(total,
+                        org.assertj.core.data.Percentage.withPercentage(20));
+        // What the panels did before: $__rate_interval (4 s here) counts every event in two bars.
+        assertThat(summedBars(vars.apply("sum(increase(newapi_usage_requests_total[$__rate_interval]))", true), start, end))
+                .as("bars of $__rate_interval").isGreaterThan(1.5 * total);
+    }
+
+    private static double summedBars(String expr, Instant start, Instant end) {
+        return prometheus.api().queryRange(expr, start.plus(INTERVAL), end, INTERVAL).get(0).values().stream()
+                .mapToDouble(Double::doubleValue).sum();
+    }
+
     private Interpolator interpolatorFor(Dashboard d, Instant from, Instant to) {
         Interpolator vars = new Interpolator(from, to, INTERVAL, SCRAPE);
         VariableResolver resolver = new VariableResolver(prometheus.api(), promStart, to);

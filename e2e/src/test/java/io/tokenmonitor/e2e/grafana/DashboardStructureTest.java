@@ -211,6 +211,34 @@ class DashboardStructureTest {
         }
     }
 
+    /**
+     * A bar of increase(x[w]) counts the events of the last w before it. Bars are one step apart,
+     * and Grafana's step for a Prometheus query is $__interval; $__rate_interval is at least four
+     * scrape intervals longer, so with it every event is counted in up to four bars.
+     */
+    @Test
+    void givenCountPanels_thenIncreaseWindowsAreTheStepSoEachEventIsInOneBar() {
+        Pattern increase = Pattern.compile("increase\\([^\\[]*\\[(\\$\\w+)]");
+        int checked = 0;
+        for (Dashboard d : dashboards) {
+            for (JsonNode p : d.panels()) {
+                for (JsonNode t : p.path("targets")) {
+                    Matcher m = increase.matcher(t.path("expr").asText());
+                    while (m.find()) {
+                        String where = d.uid() + " / " + p.path("title").asText();
+                        assertThat(m.group(1)).as(where + ": increase window").isIn("$__interval", "$__range");
+                        if (m.group(1).equals("$__interval")) {
+                            assertThat(p.path("interval").asText()).as(where + ": min interval of 1m or more, two samples a bar")
+                                    .matches("[1-9]\\d*[mh]");
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("count panels").isPositive();
+    }
+
     private JsonNode panel(String uid, String title) {
         Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
         return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
