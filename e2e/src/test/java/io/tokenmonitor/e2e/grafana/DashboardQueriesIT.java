@@ -242,6 +242,37 @@ class DashboardQueriesIT {
                 .mapToDouble(Double::doubleValue).sum();
     }
 
+    /** The Logs search as Grafana sends it (sqlstring escaping) finds a JSON fragment of other, and a row by its id. */
+    @Test
+    void givenLogsSearch_whenAJsonFragmentOrAnIdIsSearched_thenTheRowIsFound() throws SQLException {
+        Dashboard logs = dashboards.stream().filter(d -> d.uid().equals("tm-logs")).findFirst().orElseThrow();
+        Dashboard.PanelQuery table = logs.queries().stream().filter(q -> q.panelTitle().equals("Logs")).findFirst().orElseThrow();
+        long id;
+        String fragment;
+        try (Connection c = openStore(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, other FROM logs WHERE other LIKE '%\"%\":%' ORDER BY id DESC LIMIT 1")) {
+            assertThat(rs.next()).as("a row whose other has a JSON key").isTrue();
+            id = rs.getLong(1);
+            String other = rs.getString(2);
+            int start = other.indexOf('"');
+            fragment = other.substring(start, other.indexOf("\":", start) + 2);   // e.g. "error_code":
+        }
+        Instant to = Instant.now();
+        for (String q : List.of(fragment, Long.toString(id))) {
+            Interpolator vars = interpolatorWithoutPrometheus(logs, to.minus(SQL_RANGE), to);
+            vars.set("q", Interpolator.Value.of(q));
+            vars.set("limit", Interpolator.Value.of("100000"));
+            String sql = vars.apply(table.text(), false);
+            List<Long> ids = new ArrayList<>();
+            try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    ids.add(rs.getLong("id"));
+                }
+            }
+            assertThat(ids).as("search " + q + "\n  " + sql).contains(id);
+        }
+    }
+
     private Interpolator interpolatorFor(Dashboard d, Instant from, Instant to) {
         Interpolator vars = new Interpolator(from, to, INTERVAL, SCRAPE);
         VariableResolver resolver = new VariableResolver(prometheus.api(), promStart, to);
