@@ -239,6 +239,33 @@ class DashboardStructureTest {
         assertThat(checked).as("count panels").isPositive();
     }
 
+    /**
+     * As the original UI: the duration text (not the row) amber over 2 s and red over 5 s. Grafana
+     * colours a value from a step's value on (>=), and New API's use_time is whole seconds, so the
+     * steps are 3 and 6; below them the cell keeps the table's text colour.
+     */
+    @Test
+    void givenSlowestRequests_thenOnlyTheDurationTextIsColouredAmberOverTwoAndRedOverFiveSeconds() {
+        JsonNode panel = panel("tm-performance", "Top 20 slowest requests");
+        JsonNode duration = null;
+        for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+            if (o.path("matcher").path("options").asText().equals("use_time_seconds")) {
+                duration = o;
+            }
+        }
+        assertThat(duration).as("use_time_seconds override").isNotNull();
+        Map<String, String> props = overrideProperties(panel, "use_time_seconds");
+        assertThat(props.get("custom.cellOptions")).as("cell options").contains("\"color-text\"");
+        List<String> steps = new ArrayList<>();
+        for (JsonNode p : duration.path("properties")) {
+            if (p.path("id").asText().equals("thresholds")) {
+                p.path("value").path("steps").forEach(st -> steps.add(st.path("color").asText() + "@" + st.path("value").asText()));
+            }
+        }
+        assertThat(steps).containsExactly("transparent@null", "#FF9830@3", "red@6");
+        assertThat(panel.path("description").asText()).as("description").contains("whole seconds");
+    }
+
     private JsonNode panel(String uid, String title) {
         Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
         return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
