@@ -266,6 +266,18 @@ class DashboardStructureTest {
         assertThat(panel.path("description").asText()).as("description").contains("whole seconds");
     }
 
+    /**
+     * The dashboards are written against one version of the SQLite plugin (macros, escaping): compose
+     * installs exactly it. Grafana reads each entry as id@version[@url] (processPreinstallPlugins in
+     * pkg/setting/setting_plugins.go).
+     */
+    @Test
+    void givenCompose_thenTheSqlitePluginIsPinnedToAVersion() throws IOException {
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(RepoPaths.root().resolve("docker-compose.yml").toFile());
+        String plugins = compose.path("services").path("grafana").path("environment").path("GF_PLUGINS_PREINSTALL_SYNC").asText();
+        assertThat(List.of(plugins.split(","))).as("GF_PLUGINS_PREINSTALL_SYNC").anyMatch(e -> e.trim().matches("frser-sqlite-datasource@\\d+\\.\\d+\\.\\d+"));
+    }
+
     private JsonNode panel(String uid, String title) {
         Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
         return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
