@@ -275,6 +275,29 @@ class DashboardQueriesIT {
         }
     }
 
+    /**
+     * With Gateway = All the job matcher is ".*", which also selects Prometheus and the bridge (both
+     * scraped here, the bridge a JVM as well): the exporter panels must count the exporter's target
+     * only, as if its job were named.
+     */
+    @Test
+    void givenGatewayAll_whenExporterPanelsAreQueried_thenOnlyTheExportersTargetCounts() {
+        Dashboard health = dashboards.stream().filter(d -> d.uid().equals("tm-health")).findFirst().orElseThrow();
+        Interpolator vars = interpolatorFor(health, promStart, Instant.now());
+        for (String title : List.of("Exporter up", "Exporter JVM heap")) {
+            Dashboard.PanelQuery q = health.queries().stream().filter(x -> x.panelTitle().equals(title)).findFirst().orElseThrow();
+            // count, not min or sum: how many targets the panel takes in
+            String all = vars.apply(q.text(), true).replaceFirst("^(min|sum by \\(instance\\)) ?\\(", "count(");
+            String exporterOnly = all.replace("job=~\".*\"", "job=\"token-monitor-exporter\"");
+            assertThat(all).as(title + " with Gateway = All").contains("job=~\".*\"");
+            assertThat(values(all)).as(title + ": " + all).isEqualTo(values(exporterOnly)).isNotEmpty();
+        }
+    }
+
+    private static List<Double> values(String expr) {
+        return prometheus.api().query(expr, Instant.now()).stream().map(s -> s.values().get(0)).toList();
+    }
+
     private Interpolator interpolatorFor(Dashboard d, Instant from, Instant to) {
         Interpolator vars = new Interpolator(from, to, INTERVAL, SCRAPE);
         VariableResolver resolver = new VariableResolver(prometheus.api(), promStart, to);
