@@ -278,6 +278,20 @@ class DashboardStructureTest {
         assertThat(List.of(plugins.split(","))).as("GF_PLUGINS_PREINSTALL_SYNC").anyMatch(e -> e.trim().matches("frser-sqlite-datasource@\\d+\\.\\d+\\.\\d+"));
     }
 
+    /**
+     * A filter that matches nothing is zero tokens, requests or dollars, not "No data" (SUM over no
+     * rows is NULL, rate over no series is empty). The error ratio of nothing stays without a value.
+     */
+    @Test
+    void givenCountAndCostStats_whenNothingMatches_thenTheyShowZero() {
+        Map<String, List<String>> stats = Map.of(
+                "tm-overview", List.of("Input tokens", "Output tokens", "Requests", "Active models", "Cost (USD)",
+                        "Requests / min", "Tokens / min", "Spend (USD / hour)"),
+                "tm-logs", List.of("Rows", "Total tokens", "Cost (USD)", "Failed attempts"));
+        stats.forEach((uid, titles) -> titles.forEach(title -> assertThat(
+                panel(uid, title).path("fieldConfig").path("defaults").path("noValue").asText()).as(uid + " / " + title + " noValue").isEqualTo("0")));
+    }
+
     private JsonNode panel(String uid, String title) {
         Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
         return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
