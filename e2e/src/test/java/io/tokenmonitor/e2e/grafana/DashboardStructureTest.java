@@ -292,6 +292,17 @@ class DashboardStructureTest {
                 panel(uid, title).path("fieldConfig").path("defaults").path("noValue").asText()).as(uid + " / " + title + " noValue").isEqualTo("0")));
     }
 
+    /** Series split by a column of the store are named by its value ("gpt-4o"), not "tokens gpt-4o". */
+    @Test
+    void givenStoreSeriesSplitByAColumn_thenTheLegendIsTheColumnsValue() {
+        Map<String, String> panels = Map.of("tm-overview|Tokens by model (stacked)", "model", "tm-logs|Matching rows per bucket by kind", "kind");
+        panels.forEach((key, label) -> {
+            String[] k = key.split("\\|");
+            assertThat(panel(k[0], k[1]).path("fieldConfig").path("defaults").path("displayName").asText())
+                    .as(key + " displayName").isEqualTo("${__field.labels." + label + "}");
+        });
+    }
+
     private JsonNode panel(String uid, String title) {
         Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
         return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
