@@ -169,12 +169,16 @@ class DashboardQueriesIT {
         return tests.stream();
     }
 
+    /**
+     * Store panels must work with Prometheus down (or its datasource broken): every variable that
+     * Prometheus fills is then empty, and the SQL still has to run and find rows.
+     */
     @TestFactory
-    Stream<DynamicTest> givenEachSqlQuery_whenRunOnTheStore_thenItReturnsRows() {
+    Stream<DynamicTest> givenPrometheusVariablesEmpty_whenEachSqlQueryRunsOnTheStore_thenItReturnsRows() {
         List<DynamicTest> tests = new ArrayList<>();
         Instant to = Instant.now();
         for (Dashboard d : dashboards) {
-            Interpolator vars = interpolatorFor(d, to.minus(SQL_RANGE), to);
+            Interpolator vars = interpolatorWithoutPrometheus(d, to.minus(SQL_RANGE), to);
             for (Dashboard.PanelQuery q : d.queries()) {
                 if (q.isSqlite()) {
                     tests.add(DynamicTest.dynamicTest(q.where(), () -> runSql(q, vars.apply(q.text(), false))));
@@ -203,6 +207,97 @@ class DashboardQueriesIT {
         assertThat(beforePrometheus).as("requests of the demo's history, before Prometheus existed, in the 30-day sums").isGreaterThan(1000);
     }
 
+    /** The store panels compute dollars with the store's QuotaPerUnit: the exporter keeps it equal to what it publishes. */
+    @Test
+    void givenExporterRunning_thenTheStoresQuotaPerUnitIsThePublishedOne() throws SQLException {
+        double published = prometheus.api().query("max(newapi_quota_per_unit)", Instant.now()).get(0).values().get(0);
+        try (Connection c = openStore(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT quota_per_unit FROM gateway_options")) {
+            assertThat(rs.next()).as("gateway_options row").isTrue();
+            assertThat(rs.getDouble(1)).isEqualTo(published);
+        }
+    }
+
+    /**
+     * Count panels draw increase(x[$__interval]) with a step of $__interval (as Grafana's Prometheus
+     * datasource queries them): the bars tile the range, so their sum is the range's increase.
+     */
+    @Test
+    void givenCountPanelQuery_whenItsBarsAreSummed_thenTheyMakeTheIncreaseOverTheRange() {
+        Interpolator vars = new Interpolator(promStart, Instant.now(), INTERVAL, SCRAPE);
+        Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / INTERVAL.toSeconds() * INTERVAL.toSeconds());
+        Instant start = end.minus(Duration.ofSeconds(16));
+        double total = prometheus.api().query("sum(increase(newapi_usage_requests_total[16s]))", end).get(0).values().get(0);
+        // increase() extrapolates at each window's edges, so the sum is close to, not exactly, the total.
+        assertThat(summedBars(vars.apply("sum(increase(newapi_usage_requests_total[$__interval]))", true), start, end))
+                .as("bars of $__interval summed over 16 s vs the increase over 16 s").isCloseTo(total,
+                        org.assertj.core.data.Percentage.withPercentage(20));
+        // What the panels did before: $__rate_interval (4 s here) counts every event in two bars.
+        assertThat(summedBars(vars.apply("sum(increase(newapi_usage_requests_total[$__rate_interval]))", true), start, end))
+                .as("bars of $__rate_interval").isGreaterThan(1.5 * total);
+    }
+
+    private static double summedBars(String expr, Instant start, Instant end) {
+        return prometheus.api().queryRange(expr, start.plus(INTERVAL), end, INTERVAL).get(0).values().stream()
+                .mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The Logs search as Grafana sends it (sqlstring escaping) finds a JSON fragment of other, and a row by its id. */
+    @Test
+    void givenLogsSearch_whenAJsonFragmentOrAnIdIsSearched_thenTheRowIsFound() throws SQLException {
+        Dashboard logs = dashboards.stream().filter(d -> d.uid().equals("tm-logs")).findFirst().orElseThrow();
+        Dashboard.PanelQuery table = logs.queries().stream().filter(q -> q.panelTitle().equals("Logs")).findFirst().orElseThrow();
+        long id;
+        String fragment;
+        try (Connection c = openStore(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, other FROM logs WHERE other LIKE '%\"%\":%'"
+                     + " AND created_at < strftime('%s', 'now') - 60 ORDER BY id DESC LIMIT 1")) {
+            // a minute old: inside the range whatever second the range ends at
+            assertThat(rs.next()).as("a row whose other has a JSON key").isTrue();
+            id = rs.getLong(1);
+            String other = rs.getString(2);
+            int start = other.indexOf('"');
+            fragment = other.substring(start, other.indexOf("\":", start) + 2);   // e.g. "error_code":
+        }
+        Instant to = Instant.now();
+        for (String q : List.of(fragment, Long.toString(id))) {
+            Interpolator vars = interpolatorWithoutPrometheus(logs, to.minus(SQL_RANGE), to);
+            vars.set("q", Interpolator.Value.of(q));
+            vars.set("limit", Interpolator.Value.of("100000"));
+            String sql = vars.apply(table.text(), false);
+            List<Long> ids = new ArrayList<>();
+            try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    ids.add(rs.getLong("id"));
+                }
+            }
+            assertThat(ids).as("search " + q + "\n  " + sql).contains(id);
+        }
+    }
+
+    /**
+     * With Gateway = All the job matcher is ".*", which also selects Prometheus and the bridge (both
+     * scraped here, the bridge a JVM as well): the exporter panels must count the exporter's target
+     * only, as if its job were named.
+     */
+    @Test
+    void givenGatewayAll_whenExporterPanelsAreQueried_thenOnlyTheExportersTargetCounts() {
+        Dashboard health = dashboards.stream().filter(d -> d.uid().equals("tm-health")).findFirst().orElseThrow();
+        Interpolator vars = interpolatorFor(health, promStart, Instant.now());
+        for (String title : List.of("Exporter up", "Exporter JVM heap")) {
+            Dashboard.PanelQuery q = health.queries().stream().filter(x -> x.panelTitle().equals(title)).findFirst().orElseThrow();
+            // count, not min or sum: how many targets the panel takes in
+            String all = vars.apply(q.text(), true).replaceFirst("^(min|sum by \\(instance\\)) ?\\(", "count(");
+            String exporterOnly = all.replace("job=~\".*\"", "job=\"token-monitor-exporter\"");
+            assertThat(all).as(title + " with Gateway = All").contains("job=~\".*\"");
+            assertThat(values(all)).as(title + ": " + all).isEqualTo(values(exporterOnly)).isNotEmpty();
+        }
+    }
+
+    private static List<Double> values(String expr) {
+        return prometheus.api().query(expr, Instant.now()).stream().map(s -> s.values().get(0)).toList();
+    }
+
     private Interpolator interpolatorFor(Dashboard d, Instant from, Instant to) {
         Interpolator vars = new Interpolator(from, to, INTERVAL, SCRAPE);
         VariableResolver resolver = new VariableResolver(prometheus.api(), promStart, to);
@@ -224,11 +319,37 @@ class DashboardQueriesIT {
                         vars.set(v.name(), Interpolator.Value.of(options.get(0).value()));
                     }
                 }
-                case "custom" -> vars.set(v.name(), v.includeAll() && v.allValue() != null && v.currentValue().equals("$__all")
+                default -> setWithoutDatasource(vars, d, v);
+            }
+        }
+        return vars;
+    }
+
+    /** A variable whose value the dashboard itself gives: custom, textbox, constant. */
+    private static void setWithoutDatasource(Interpolator vars, Dashboard d, Variable v) {
+        switch (v.type()) {
+            case "custom" -> vars.set(v.name(), v.includeAll() && v.allValue() != null && v.currentValue().equals("$__all")
+                    ? new Interpolator.Value(List.of(), v.allValue(), false)
+                    : Interpolator.Value.of(v.currentValue().isEmpty() ? v.query().split(",")[0].trim() : v.currentValue()));
+            case "textbox", "constant" -> vars.set(v.name(), Interpolator.Value.of(v.currentValue()));
+            default -> fail(d.uid() + ": variable $" + v.name() + " of type " + v.type() + " is not checked by this test");
+        }
+    }
+
+    /**
+     * The variables as Grafana has them when Prometheus answers nothing: a query variable offers
+     * only its "All" option when it has one (kept as the dashboard's saved selection), else the
+     * "None" option, whose value is '' (NONE_VARIABLE_VALUE in Grafana's
+     * public/app/features/variables/constants.ts; getNoneOption() in its query variable).
+     */
+    private static Interpolator interpolatorWithoutPrometheus(Dashboard d, Instant from, Instant to) {
+        Interpolator vars = new Interpolator(from, to, INTERVAL, SCRAPE);
+        for (Variable v : d.variables()) {
+            switch (v.type()) {
+                case "query" -> vars.set(v.name(), v.includeAll() && v.allValue() != null
                         ? new Interpolator.Value(List.of(), v.allValue(), false)
-                        : Interpolator.Value.of(v.currentValue().isEmpty() ? v.query().split(",")[0].trim() : v.currentValue()));
-                case "textbox", "constant" -> vars.set(v.name(), Interpolator.Value.of(v.currentValue()));
-                default -> fail(d.uid() + ": variable $" + v.name() + " of type " + v.type() + " is not checked by this test");
+                        : Interpolator.Value.of(""));
+                default -> setWithoutDatasource(vars, d, v);
             }
         }
         return vars;
@@ -251,6 +372,7 @@ class DashboardQueriesIT {
 
     private static void runSql(Dashboard.PanelQuery q, String sql) throws SQLException {
         assertNoUnresolved(q, sql);
+        assertNoCorrelatedScan(q, sql);
         try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             boolean value = false;
             if (rs.next()) {
@@ -263,6 +385,31 @@ class DashboardQueriesIT {
             }
         } catch (SQLException e) {
             throw new AssertionError(q.where() + ": " + e.getMessage() + "\n  " + sql, e);
+        }
+    }
+
+    /**
+     * A correlated subquery that scans a table runs that scan once per outer row: over the raw logs
+     * (millions of rows) per channel of a join this took the overview's channel panels to seconds.
+     * SQLite's EXPLAIN QUERY PLAN names such a node "CORRELATED ..." with a "SCAN ..." below it.
+     */
+    private static void assertNoCorrelatedScan(Dashboard.PanelQuery q, String sql) throws SQLException {
+        Map<Integer, Integer> parent = new java.util.HashMap<>();
+        Map<Integer, String> detail = new java.util.HashMap<>();
+        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+            while (rs.next()) {
+                parent.put(rs.getInt(1), rs.getInt(2));
+                detail.put(rs.getInt(1), rs.getString(4));
+            }
+        }
+        for (Map.Entry<Integer, String> node : detail.entrySet()) {
+            if (!node.getValue().startsWith("SCAN ")) {
+                continue;
+            }
+            for (Integer up = parent.get(node.getKey()); up != null && up != 0; up = parent.get(up)) {
+                assertThat(detail.getOrDefault(up, "")).as(q.where() + ": " + node.getValue() + " inside a correlated subquery\n  " + sql)
+                        .doesNotStartWith("CORRELATED");
+            }
         }
     }
 

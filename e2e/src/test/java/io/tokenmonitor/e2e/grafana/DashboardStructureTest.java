@@ -169,6 +169,158 @@ class DashboardStructureTest {
         assertThat(checked).as("alerts with a dashboard_url").isPositive();
     }
 
+    /** Dollars and counts on one axis flatten the dollars (a few USD against thousands of requests). */
+    @Test
+    void givenCostAndRequestsPanel_thenDollarsAndRequestsHaveTheirOwnUnitAndAxis() {
+        JsonNode panel = panel("tm-overview", "Cost (USD per bucket) and requests");
+        Map<String, String> usd = overrideProperties(panel, "usd");
+        Map<String, String> requests = overrideProperties(panel, "requests");
+        assertThat(usd).containsEntry("unit", "currencyUSD");
+        assertThat(requests.get("unit")).as("requests unit").isNotNull().isNotEqualTo(usd.get("unit"));
+        assertThat(requests.get("custom.axisPlacement")).as("requests axis").isNotNull()
+                .isNotEqualTo(usd.getOrDefault("custom.axisPlacement", "auto"));
+    }
+
+    /** The table says "requests and failures": it needs a failures column (DashboardQueriesIT checks it has data). */
+    @Test
+    void givenRequestsAndFailuresTable_thenItCountsFailedAttemptsInAColumnOfTheirOwn() {
+        JsonNode panel = panel("tm-performance", "Requests and failures in the range by channel and model");
+        List<String> exprs = new ArrayList<>();
+        panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+        assertThat(exprs).as("queries").anyMatch(e -> e.contains("increase(newapi_usage_request_errors_total"));
+        assertThat(panel.path("transformations").toString()).as("a column named failures").contains(":\"failures\"");
+    }
+
+    /**
+     * "Right now" means now: a fixed window (not one that grows with the range, as $__rate_interval
+     * does at 30 days) and the panel's own range ending now (timeFrom: Grafana's
+     * applyPanelTimeOverrides in public/app/features/dashboard/utils/panel.ts sets it to now-X .. now),
+     * evaluated as an instant query.
+     */
+    @Test
+    void givenRightNowStats_thenTheirQueriesDoNotDependOnTheDashboardRange() {
+        Pattern rangeDependent = Pattern.compile("\\$__(rate_interval|interval|range|from|to)");
+        for (String title : List.of("Requests / min", "Tokens / min", "Spend (USD / hour)", "Channels enabled / disabled")) {
+            JsonNode panel = panel("tm-overview", title);
+            assertThat(panel.path("timeFrom").asText()).as(title + " timeFrom").matches("\\d+[mh]");
+            for (JsonNode t : panel.path("targets")) {
+                assertThat(t.path("instant").asBoolean()).as(title + " instant").isTrue();
+                assertThat(t.path("range").asBoolean(false)).as(title + " range").isFalse();
+                assertThat(rangeDependent.matcher(t.path("expr").asText()).find()).as(title + ": " + t.path("expr").asText()).isFalse();
+            }
+        }
+    }
+
+    /**
+     * A bar of increase(x[w]) counts the events of the last w before it. Bars are one step apart,
+     * and Grafana's step for a Prometheus query is $__interval; $__rate_interval is at least four
+     * scrape intervals longer, so with it every event is counted in up to four bars.
+     */
+    @Test
+    void givenCountPanels_thenIncreaseWindowsAreTheStepSoEachEventIsInOneBar() {
+        Pattern increase = Pattern.compile("increase\\([^\\[]*\\[(\\$\\w+)]");
+        int checked = 0;
+        for (Dashboard d : dashboards) {
+            for (JsonNode p : d.panels()) {
+                for (JsonNode t : p.path("targets")) {
+                    Matcher m = increase.matcher(t.path("expr").asText());
+                    while (m.find()) {
+                        String where = d.uid() + " / " + p.path("title").asText();
+                        assertThat(m.group(1)).as(where + ": increase window").isIn("$__interval", "$__range");
+                        if (m.group(1).equals("$__interval")) {
+                            assertThat(p.path("interval").asText()).as(where + ": min interval of 1m or more, two samples a bar")
+                                    .matches("[1-9]\\d*[mh]");
+                            checked++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("count panels").isPositive();
+    }
+
+    /**
+     * As the original UI: the duration text (not the row) amber over 2 s and red over 5 s. Grafana
+     * colours a value from a step's value on (>=), and New API's use_time is whole seconds, so the
+     * steps are 3 and 6; below them the cell keeps the table's text colour.
+     */
+    @Test
+    void givenSlowestRequests_thenOnlyTheDurationTextIsColouredAmberOverTwoAndRedOverFiveSeconds() {
+        JsonNode panel = panel("tm-performance", "Top 20 slowest requests");
+        JsonNode duration = null;
+        for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+            if (o.path("matcher").path("options").asText().equals("use_time_seconds")) {
+                duration = o;
+            }
+        }
+        assertThat(duration).as("use_time_seconds override").isNotNull();
+        Map<String, String> props = overrideProperties(panel, "use_time_seconds");
+        assertThat(props.get("custom.cellOptions")).as("cell options").contains("\"color-text\"");
+        List<String> steps = new ArrayList<>();
+        for (JsonNode p : duration.path("properties")) {
+            if (p.path("id").asText().equals("thresholds")) {
+                p.path("value").path("steps").forEach(st -> steps.add(st.path("color").asText() + "@" + st.path("value").asText()));
+            }
+        }
+        assertThat(steps).containsExactly("transparent@null", "#FF9830@3", "red@6");
+        assertThat(panel.path("description").asText()).as("description").contains("whole seconds");
+    }
+
+    /**
+     * The dashboards are written against one version of the SQLite plugin (macros, escaping): compose
+     * installs exactly it. Grafana reads each entry as id@version[@url] (processPreinstallPlugins in
+     * pkg/setting/setting_plugins.go).
+     */
+    @Test
+    void givenCompose_thenTheSqlitePluginIsPinnedToAVersion() throws IOException {
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(RepoPaths.root().resolve("docker-compose.yml").toFile());
+        String plugins = compose.path("services").path("grafana").path("environment").path("GF_PLUGINS_PREINSTALL_SYNC").asText();
+        assertThat(List.of(plugins.split(","))).as("GF_PLUGINS_PREINSTALL_SYNC").anyMatch(e -> e.trim().matches("frser-sqlite-datasource@\\d+\\.\\d+\\.\\d+"));
+    }
+
+    /**
+     * A filter that matches nothing is zero tokens, requests or dollars, not "No data" (SUM over no
+     * rows is NULL, rate over no series is empty). The error ratio of nothing stays without a value.
+     */
+    @Test
+    void givenCountAndCostStats_whenNothingMatches_thenTheyShowZero() {
+        Map<String, List<String>> stats = Map.of(
+                "tm-overview", List.of("Input tokens", "Output tokens", "Requests", "Active models", "Cost (USD)",
+                        "Requests / min", "Tokens / min", "Spend (USD / hour)"),
+                "tm-logs", List.of("Rows", "Total tokens", "Cost (USD)", "Failed attempts"));
+        stats.forEach((uid, titles) -> titles.forEach(title -> assertThat(
+                panel(uid, title).path("fieldConfig").path("defaults").path("noValue").asText()).as(uid + " / " + title + " noValue").isEqualTo("0")));
+    }
+
+    /** Series split by a column of the store are named by its value ("gpt-4o"), not "tokens gpt-4o". */
+    @Test
+    void givenStoreSeriesSplitByAColumn_thenTheLegendIsTheColumnsValue() {
+        Map<String, String> panels = Map.of("tm-overview|Tokens by model (stacked)", "model", "tm-logs|Matching rows per bucket by kind", "kind");
+        panels.forEach((key, label) -> {
+            String[] k = key.split("\\|");
+            assertThat(panel(k[0], k[1]).path("fieldConfig").path("defaults").path("displayName").asText())
+                    .as(key + " displayName").isEqualTo("${__field.labels." + label + "}");
+        });
+    }
+
+    private JsonNode panel(String uid, String title) {
+        Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
+        return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
+                .orElseThrow(() -> new AssertionError(uid + ": no panel \"" + title + "\""));
+    }
+
+    /** The properties (id → value as text) of the panel's byName override for {@code field}. */
+    private static Map<String, String> overrideProperties(JsonNode panel, String field) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
+            if (o.path("matcher").path("id").asText().equals("byName") && o.path("matcher").path("options").asText().equals(field)) {
+                o.path("properties").forEach(p -> out.put(p.path("id").asText(), p.path("value").isTextual()
+                        ? p.path("value").asText() : p.path("value").toString()));
+            }
+        }
+        return out;
+    }
+
     private static void checkLink(Map<String, Dashboard> byUid, String where, String uid, String query) {
         assertThat(byUid).as(where + ": /d/" + uid).containsKey(uid);
         if (query == null) {

@@ -88,7 +88,10 @@ public final class Interpolator {
         return switch (format) {
             case "raw", "text" -> String.join(",", vs);
             case "csv" -> String.join(",", vs);
-            case "sqlstring" -> vs.stream().map(v -> "'" + v.replace("'", "''") + "'").collect(Collectors.joining(","));
+            // sqlStringFormatter of grafana/scenes packages/scenes/src/variables/interpolation/formatRegistry.ts
+            // (SQL_ESCAPE_MAP): ' doubled and " written as \", one pass over the value.
+            case "sqlstring" -> vs.stream().map(v -> "'" + v.replace("'", "''").replace("\"", "\\\"") + "'")
+                    .collect(Collectors.joining(","));
             case "singlequote" -> vs.stream().map(v -> "'" + v.replace("'", "\\'") + "'").collect(Collectors.joining(","));
             case "doublequote" -> vs.stream().map(v -> "\"" + v.replace("\"", "\\\"") + "\"").collect(Collectors.joining(","));
             case "pipe" -> String.join("|", vs);

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads the gateway's channels and {@code QuotaPerUnit} from its main database every interval,
- * keeps the last good state for the collectors, and copies the channels into the store. A failure
+ * keeps the last good state for the collectors, and copies both into the store (the dashboards'
+ * SQL reads them there, so it does not need Prometheus). A failure
  * is logged once when it starts and once when it ends; the last known state stays published.
  */
 public final class ChannelRefresher implements AutoCloseable {
@@ -37,6 +38,8 @@ public final class ChannelRefresher implements AutoCloseable {
     private volatile ChannelState state;
     private String failing;
     private boolean optionsUnreadableReported;
+    /** What the store holds, so an unchanged value is not written every interval; null before the first write. */
+    private Double storedQuotaPerUnit;
 
     /**
      * @param configuredQuotaPerUnit {@code QUOTA_PER_UNIT} when set: wins over the gateway's option
@@ -66,11 +69,15 @@ public final class ChannelRefresher implements AutoCloseable {
 
     void refreshOnce() {
         try {
+            if (configuredQuotaPerUnit != null) {
+                saveQuotaPerUnit(configuredQuotaPerUnit);   // known without the gateway: stored even while it is unreachable
+            }
             List<Channel> channels = reader.readChannels();
             double quotaPerUnit = configuredQuotaPerUnit != null ? configuredQuotaPerUnit : readQuotaPerUnit();
             if (!state.loaded() || !storedPart(state.channels()).equals(storedPart(channels))) {
                 store.saveChannels(channels);   // balances change all the time; the store only keeps names and status
             }
+            saveQuotaPerUnit(quotaPerUnit);
             state = new ChannelState(channels, quotaPerUnit, true);
             if (failing != null) {
                 log.info("channels: reading the gateway's channels works again ({} channels)", channels.size());
@@ -98,6 +105,13 @@ public final class ChannelRefresher implements AutoCloseable {
                         + "if the gateway uses another value", SourceFailure.describe(e), (long) ChannelState.DEFAULT_QUOTA_PER_UNIT);
             }
             return ChannelState.DEFAULT_QUOTA_PER_UNIT;
+        }
+    }
+
+    private void saveQuotaPerUnit(double quotaPerUnit) {
+        if (!Double.valueOf(quotaPerUnit).equals(storedQuotaPerUnit)) {
+            store.saveQuotaPerUnit(quotaPerUnit);
+            storedQuotaPerUnit = quotaPerUnit;
         }
     }
 

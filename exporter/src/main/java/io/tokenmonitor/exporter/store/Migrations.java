@@ -16,7 +16,8 @@ import java.util.List;
 final class Migrations {
 
     /** The scripts in order; the position in this list (1-based) is the schema version they bring. */
-    private static final List<String> SCRIPTS = List.of("V001__init.sql", "V002__optional_dimensions.sql");
+    private static final List<String> SCRIPTS = List.of("V001__init.sql", "V002__optional_dimensions.sql",
+            "V003__gateway_options.sql");
 
     private Migrations() {
     }

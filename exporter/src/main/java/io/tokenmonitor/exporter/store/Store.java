@@ -36,6 +36,7 @@ public final class Store implements AutoCloseable {
     private final TotalsRepository totals = new TotalsRepository();
     private final PositionRepository positions = new PositionRepository();
     private final ChannelRepository channels = new ChannelRepository();
+    private final GatewayOptionsRepository options = new GatewayOptionsRepository();
 
     private Store(Path file, Jdbi jdbi, Handle writer) {
         this.file = file;
@@ -149,6 +150,16 @@ public final class Store implements AutoCloseable {
      */
     public void saveChannels(List<io.tokenmonitor.exporter.source.Channel> current) {
         jdbi.useTransaction(tx -> channels.replace(tx, current));
+    }
+
+    /** The {@code QuotaPerUnit} the store's readers use: 500000 until {@link #saveQuotaPerUnit} is called. */
+    public double quotaPerUnit() {
+        return jdbi.withHandle(options::quotaPerUnit);
+    }
+
+    /** Keeps {@code QuotaPerUnit} in the store, so the dashboards' SQL computes dollars without Prometheus. */
+    public void saveQuotaPerUnit(double quotaPerUnit) {
+        jdbi.useHandle(h -> options.saveQuotaPerUnit(h, quotaPerUnit));
     }
 
     /**

@@ -84,6 +84,21 @@ class StoreTest {
     }
 
     @Test
+    void givenNewStore_whenQuotaPerUnitSaved_thenItReplacesTheDefaultAndSurvivesReopening() {
+        Path file = dir.resolve("store.db");
+        try (Store store = Store.open(file)) {
+            assertThat(store.quotaPerUnit()).as("New API's default before the exporter learns the value").isEqualTo(500_000);
+            store.saveQuotaPerUnit(1_000_000);
+        }
+
+        try (Store reopened = Store.open(file)) {
+            assertThat(reopened.quotaPerUnit()).isEqualTo(1_000_000);
+            long rows = reopened.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM gateway_options").mapTo(Long.class).one());
+            assertThat(rows).as("one row, read by the dashboards as a scalar subquery").isEqualTo(1);
+        }
+    }
+
+    @Test
     void givenStoreFromANewerExporter_whenOpened_thenItIsRefused() {
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
