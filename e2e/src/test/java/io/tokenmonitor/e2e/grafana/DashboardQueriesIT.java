@@ -276,6 +276,55 @@ class DashboardQueriesIT {
     }
 
     /**
+     * The Overview's per-channel table joins the store's rows (name, usage) with Prometheus's
+     * (status, balance) on channel_id, as an outer join: a channel Prometheus knows and the store
+     * query leaves out shows a row with a blank name. So the store query lists every channel, with
+     * zeros when it was idle in the range, and covers every channel Prometheus reports.
+     */
+    @Test
+    void givenIdleChannels_whenThePerChannelTableIsQueried_thenEveryChannelHasItsNameAndZeros() throws SQLException {
+        Dashboard overview = dashboards.stream().filter(d -> d.uid().equals("tm-overview")).findFirst().orElseThrow();
+        List<Dashboard.PanelQuery> table = overview.queries().stream().filter(q -> q.panelTitle().equals("Per channel")).toList();
+        Dashboard.PanelQuery store = table.stream().filter(Dashboard.PanelQuery::isSqlite).findFirst().orElseThrow();
+        long channels;
+        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM channels")) {
+            rs.next();
+            channels = rs.getLong(1);
+        }
+        assertThat(channels).as("channels copied into the store").isPositive();
+
+        // a year back: before the demo's history, so every channel is idle there
+        Instant idleTo = Instant.now().minus(Duration.ofDays(300));
+        String idle = interpolatorWithoutPrometheus(overview, idleTo.minus(Duration.ofDays(1)), idleTo).apply(store.text(), false);
+        List<String> idleRows = new ArrayList<>();
+        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(idle)) {
+            while (rs.next()) {
+                assertThat(rs.getString("channel")).as("name of idle channel " + rs.getString("channel_id")).isNotBlank();
+                assertThat(rs.getLong("requests")).as("requests of idle channel " + rs.getString("channel_id")).isZero();
+                assertThat(rs.getDouble("cost_usd")).as("cost of idle channel " + rs.getString("channel_id")).isZero();
+                idleRows.add(rs.getString("channel_id"));
+            }
+        }
+        assertThat(idleRows).as("one row per channel in a range without traffic\n  " + idle).hasSize((int) channels);
+
+        Instant to = Instant.now();
+        String busy = interpolatorWithoutPrometheus(overview, to.minus(SQL_RANGE), to).apply(store.text(), false);
+        List<String> storeIds = new ArrayList<>();
+        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(busy)) {
+            while (rs.next()) {
+                storeIds.add(rs.getString("channel_id"));
+            }
+        }
+        Interpolator vars = interpolatorFor(overview, promStart, to);
+        for (Dashboard.PanelQuery q : table.stream().filter(Dashboard.PanelQuery::isPrometheus).toList()) {
+            List<String> promIds = prometheus.api().query(vars.apply(q.text(), true), to).stream()
+                    .map(series -> series.labels().get("channel_id")).toList();
+            assertThat(promIds).as(q.where()).isNotEmpty();
+            assertThat(storeIds).as(q.where() + ": every channel of the Prometheus rows has a store row (a name)").containsAll(promIds);
+        }
+    }
+
+    /**
      * With Gateway = All the job matcher is ".*", which also selects Prometheus and the bridge (both
      * scraped here, the bridge a JVM as well): the exporter panels must count the exporter's target
      * only, as if its job were named.
