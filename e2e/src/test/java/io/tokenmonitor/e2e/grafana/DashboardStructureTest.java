@@ -293,6 +293,26 @@ class DashboardStructureTest {
     }
 
     /** Series split by a column of the store are named by its value ("gpt-4o"), not "tokens gpt-4o". */
+    /**
+     * Issue 9: rate() over every raw histogram series for a 7d/30d range is slow; the Performance
+     * percentiles and averages read the 5m bucket/sum/count rates the recording rules keep per
+     * job/instance/channel/model. A raw {@code _bucket}/{@code _sum}/{@code _count} series name
+     * (not preceded by {@code :}, as recorded names are) means a panel went back to the raw histogram.
+     */
+    @Test
+    void givenPerformancePanels_thenNoQueryReadsARawHistogramSeries() {
+        Pattern rawBucket = Pattern.compile("(?<![:\\w])newapi_\\w+_seconds_(bucket|sum|count)\\b");
+        Dashboard performance = dashboards.stream().filter(d -> d.uid().equals("tm-performance")).findFirst().orElseThrow();
+        int quantiles = 0;
+        for (Dashboard.PanelQuery q : performance.queries()) {
+            assertThat(rawBucket.matcher(q.text()).find()).as(q.where() + ": " + q.text()).isFalse();
+            if (q.text().contains("histogram_quantile")) {
+                quantiles++;
+            }
+        }
+        assertThat(quantiles).as("Performance queries with histogram_quantile").isPositive();
+    }
+
     @Test
     void givenStoreSeriesSplitByAColumn_thenTheLegendIsTheColumnsValue() {
         Map<String, String> panels = Map.of("tm-overview|Tokens by model (stacked)", "model", "tm-logs|Matching rows per bucket by kind", "kind");
