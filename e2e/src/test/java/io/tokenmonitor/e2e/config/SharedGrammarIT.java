@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenmonitor.common.alert.TargetName;
 import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.config.HostPort;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.ActiveWindow;
 import io.tokenmonitor.common.time.PromDuration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * One table of inputs (durations, active windows, target names, gateway DSNs) fed to both programs' real config
+ * One table of inputs (durations, active windows, target names, gateway DSNs, listen addresses) fed to both programs' real config
  * loaders, which must give the answers of DECISIONS.md (issue 10): the same accept or refuse, and no password in a
  * refusal. The loaders run from the packaged jars, each in a class loader of its own (the shaded jars carry their
  * own copies of everything), through their public entry points: the exporter's
@@ -41,7 +42,7 @@ class SharedGrammarIT {
     /** In every refused DSN: neither program may echo it. */
     private static final String PASSWORD = "s3cret";
 
-    enum Concept { DURATION, ACTIVE_WINDOW, TARGET_NAME, DSN }
+    enum Concept { DURATION, ACTIVE_WINDOW, TARGET_NAME, DSN, LISTEN_ADDRESS }
 
     /** What a loader did with a row. */
     enum Answer { ACCEPTED, REFUSED }
@@ -143,7 +144,17 @@ class SharedGrammarIT {
             row(Concept.DSN, "host=pg user=u password=" + PASSWORD, false),
             row(Concept.DSN, "gateway", false),
             row(Concept.DSN, "http://u:" + PASSWORD + "@db/new-api", false),
-            row(Concept.DSN, "jdbc:oracle:thin:u/" + PASSWORD + "@db:1521:x", false));
+            row(Concept.DSN, "jdbc:oracle:thin:u/" + PASSWORD + "@db:1521:x", false),
+            // host:port (LISTEN_ADDRESS of both): one parser, an IPv6 address in brackets.
+            row(Concept.LISTEN_ADDRESS, "0.0.0.0:9466", true),
+            row(Concept.LISTEN_ADDRESS, "127.0.0.1:0", true),
+            row(Concept.LISTEN_ADDRESS, ":9466", true),
+            row(Concept.LISTEN_ADDRESS, "[::1]:9466", true),
+            row(Concept.LISTEN_ADDRESS, "9466", false),
+            row(Concept.LISTEN_ADDRESS, "0.0.0.0:", false),
+            row(Concept.LISTEN_ADDRESS, "0.0.0.0:65536", false),
+            row(Concept.LISTEN_ADDRESS, "0.0.0.0:http", false),
+            row(Concept.LISTEN_ADDRESS, "::1:9466", false));
     }
 
     private static Arguments row(Concept concept, String input, boolean accepted) {
@@ -174,6 +185,7 @@ class SharedGrammarIT {
                 case ACTIVE_WINDOW -> ActiveWindow.parse("active", input);
                 case TARGET_NAME -> TargetName.check("notify", input);
                 case DSN -> GatewayDsn.parse("SQL_DSN", input, null);
+                case LISTEN_ADDRESS -> HostPort.parse("LISTEN_ADDRESS", input);
             }
             return Outcome.accepted();
         } catch (ConfigException e) {
@@ -181,11 +193,13 @@ class SharedGrammarIT {
         }
     }
 
-    /** Durations, windows and names as a budget's cooldown, active and notify; a DSN as SQL_DSN. */
+    /** Durations, windows and names as a budget's cooldown, active and notify; a DSN as SQL_DSN; an address as LISTEN_ADDRESS. */
     private static Outcome exporterLoads(Concept concept, String input) throws Exception {
-        if (concept == Concept.DSN) {
+        if (concept == Concept.DSN || concept == Concept.LISTEN_ADDRESS) {
             Method fromEnvironment = exporter.loadClass(EXPORTER_CONFIG).getMethod("fromEnvironment", Map.class, boolean.class);
-            return outcome(() -> fromEnvironment.invoke(null, Map.of("SQL_DSN", input), false));
+            Map<String, String> env = concept == Concept.DSN ? Map.of("SQL_DSN", input)
+                    : Map.of("SQL_DSN", "root:pw@tcp(db:3306)/new-api", "LISTEN_ADDRESS", input);
+            return outcome(() -> fromEnvironment.invoke(null, env, false));
         }
         String key = switch (concept) {
             case DURATION -> "cooldown";
@@ -197,7 +211,7 @@ class SharedGrammarIT {
         return outcome(() -> parse.invoke(null, yaml, "budgets.yml"));
     }
 
-    /** Durations and windows as the alert defaults' cooldown and active; a name as a target's; a DSN as SQL_DSN. */
+    /** Durations and windows as the alert defaults' cooldown and active; a name as a target's; SQL_DSN; LISTEN_ADDRESS. */
     private static Outcome bridgeLoads(Concept concept, String input) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("BRIDGE_TOKEN", "t0ken"));
         String yaml = switch (concept) {
@@ -206,6 +220,10 @@ class SharedGrammarIT {
             case TARGET_NAME -> "targets:\n  " + quoted(input) + ":\n    type: wecom\n    webhook: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\n";
             case DSN -> {
                 env.put("SQL_DSN", input);
+                yield "";
+            }
+            case LISTEN_ADDRESS -> {
+                env.put("LISTEN_ADDRESS", input);
                 yield "";
             }
         };
