@@ -79,7 +79,7 @@ class BudgetIT {
             env.put("LISTEN_ADDRESS", "127.0.0.1:0");
             env.put("STORE_PATH", dir.resolve("store.db").toString());
             env.put("CONFIG_FILE", config.toString());
-            try (ExporterMain.Running exporter = ExporterMain.start(ExporterConfig.fromEnvironment(env, false), false)) {
+            try (Exporter exporter = Exporter.start(ExporterConfig.fromEnvironment(env, false, null, null), false)) {
                 MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
                         s -> s.samples().stream().filter(x -> x.name().equals("newapi_budget_used")).count() == 11, Duration.ofSeconds(60));
 

@@ -58,7 +58,7 @@ class HistoryIT {
             Map<String, String> env = new HashMap<>(Map.of("SQL_DSN", db.sqlDsn(), "LISTEN_ADDRESS", "127.0.0.1:0",
                     "STORE_PATH", store.toString()));
             Map<String, Usage> expectedNow = db.usageByGroupBy(0);
-            try (ExporterMain.Running exporter = ExporterMain.start(ExporterConfig.fromEnvironment(env, false), false)) {
+            try (Exporter exporter = Exporter.start(ExporterConfig.fromEnvironment(env, false, null, null), false)) {
                 Await.until(() -> MetricsScrape.of(exporter.port()).usage(), expectedNow::equals, Duration.ofSeconds(60));
             }
             long expectedRequests = count(db, "SELECT COUNT(*) FROM logs WHERE type = 2 AND token_name <> '模型测试' AND NOT "

@@ -50,7 +50,7 @@ class SyncIT {
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, flavor, dir)) {
             db.insert(TestLog.traffic(random, 20_000, now - 86_400 * 3, now - 60, 7, 11));
-            try (ExporterMain.Running exporter = start(db.sqlDsn())) {
+            try (Exporter exporter = start(db.sqlDsn())) {
                 Map<String, Usage> expected = db.usageByGroupBy(0);
                 assertThat(awaitUsage(exporter, expected)).isEqualTo(expected);
 
@@ -67,7 +67,7 @@ class SyncIT {
         Random random = new Random(2);
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
-             ExporterMain.Running exporter = start(db.sqlDsn())) {
+             Exporter exporter = start(db.sqlDsn())) {
             db.insert(TestLog.traffic(random, 300, now - 600, now, 3, 4));
             awaitUsage(exporter, db.usageByGroupBy(0));
 
@@ -92,7 +92,7 @@ class SyncIT {
         Random random = new Random(3);
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
-             ExporterMain.Running exporter = start(db.sqlDsn())) {
+             Exporter exporter = start(db.sqlDsn())) {
             db.insert(TestLog.traffic(random, 3_000, now - 86_400 * 10, now - 3_600, 4, 5));
             Map<String, Usage> beforePurge = db.usageByGroupBy(0);
             awaitUsage(exporter, beforePurge);
@@ -114,7 +114,7 @@ class SyncIT {
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
              TcpProxy proxy = new TcpProxy(dialect == SourceDialect.MYSQL ? 3306 : 5432);
-             ExporterMain.Running exporter = start(db.sqlDsnVia("127.0.0.1:" + proxy.port()))) {
+             Exporter exporter = start(db.sqlDsnVia("127.0.0.1:" + proxy.port()))) {
             db.insert(TestLog.traffic(random, 1_000, now - 3_600, now, 3, 4));
             Map<String, Usage> beforeOutage = db.usageByGroupBy(0);
             awaitUsage(exporter, beforeOutage);
@@ -137,7 +137,7 @@ class SyncIT {
     void givenHostileRows_whenSynced_thenTheyAreCountedAsFarAsPossibleAndTheSyncGoesOn(SourceDialect dialect) throws Exception {
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
-             ExporterMain.Running exporter = start(db.sqlDsn())) {
+             Exporter exporter = start(db.sqlDsn())) {
             String huge = "x".repeat(500_000);   // SQLite refuses statements over 1 MB
             db.execute("INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, other) VALUES "
                     + "(" + now + ", 2, 'nulls', NULL, NULL, NULL, NULL, NULL),"
@@ -169,17 +169,17 @@ class SyncIT {
         }
     }
 
-    private ExporterMain.Running start(String sqlDsn) throws Exception {
+    private Exporter start(String sqlDsn) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("SQL_DSN", sqlDsn);
         env.put("LISTEN_ADDRESS", "127.0.0.1:0");
         env.put("STORE_PATH", dir.resolve("store-" + System.nanoTime() + ".db").toString());
         env.put("POLL_INTERVAL", "200ms");
         env.put("SYNC_BATCH_SIZE", "1000");
-        return ExporterMain.start(ExporterConfig.fromEnvironment(env, false), false);
+        return Exporter.start(ExporterConfig.fromEnvironment(env, false, null, null), false);
     }
 
-    private static Map<String, Usage> awaitUsage(ExporterMain.Running exporter, Map<String, Usage> expected) throws Exception {
+    private static Map<String, Usage> awaitUsage(Exporter exporter, Map<String, Usage> expected) throws Exception {
         return Await.until(() -> MetricsScrape.of(exporter.port()).usage(), expected::equals, CONVERGE);
     }
 

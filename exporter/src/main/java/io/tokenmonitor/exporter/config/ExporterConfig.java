@@ -1,5 +1,6 @@
 package io.tokenmonitor.exporter.config;
 
+import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.source.SourceDsn;
 
 import java.io.IOException;
@@ -7,7 +8,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The exporter's settings, read from environment variables (names as in the gateway and the
@@ -37,7 +40,7 @@ public record ExporterConfig(
         Double quotaPerUnit,
         int maxModels,
         Duration budgetInterval,
-        java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> optionalLabels,
+        Set<Dimension> optionalLabels,
         int maxLabelValues) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
@@ -61,13 +64,9 @@ public record ExporterConfig(
     private static final int MIN_BATCH_SIZE = 100;
     private static final int MAX_BATCH_SIZE = 100_000;
 
-    /** Reads the settings from {@code env}; {@code demo} switches the source to the built-in demo gateway. */
-    public static ExporterConfig fromEnvironment(Map<String, String> env, boolean demo) {
-        return fromEnvironment(env, demo, null, null);
-    }
-
     /**
-     * Reads the settings from {@code env} and the command line.
+     * Reads the settings from {@code env} and the command line; {@code demo} switches the source to
+     * the built-in demo gateway.
      *
      * @param configArg {@code --config}, which wins over {@code CONFIG_FILE}; may be null
      * @param webConfigArg {@code --web.config.file}, which wins over {@code WEB_CONFIG_FILE}; may be null
@@ -125,14 +124,13 @@ public record ExporterConfig(
                 optionalLabels(s.text("OPTIONAL_LABELS", "")), s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000));
     }
 
-    private static java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> optionalLabels(String text) {
-        java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> labels =
-                java.util.EnumSet.noneOf(io.tokenmonitor.exporter.store.OptionalDimensions.Dimension.class);
+    private static Set<Dimension> optionalLabels(String text) {
+        Set<Dimension> labels = EnumSet.noneOf(Dimension.class);
         for (String name : text.split(",")) {
             if (name.isBlank()) {
                 continue;
             }
-            var dimension = io.tokenmonitor.exporter.store.OptionalDimensions.Dimension.ofLabel(name);
+            Dimension dimension = Dimension.ofLabel(name);
             if (dimension == null) {
                 throw new ConfigException("OPTIONAL_LABELS: \"" + name.trim() + "\" is not an optional label; use group, token_name, username");
             }

@@ -1,7 +1,9 @@
 package io.tokenmonitor.exporter.store;
 
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
-import io.tokenmonitor.exporter.sync.SyncPosition;
+import io.tokenmonitor.exporter.model.Channel;
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.SyncPosition;
+import io.tokenmonitor.exporter.model.UsageTotals;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -13,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The exporter's local SQLite database (WAL). One writer handle, used by the sync thread only;
@@ -82,11 +86,6 @@ public final class Store implements AutoCloseable {
         return file;
     }
 
-    /** For readers other than the sync thread (budgets, history export); each handle is its own connection. */
-    public Jdbi jdbi() {
-        return jdbi;
-    }
-
     public UsageTotals loadTotals() {
         return totals.load(writer);
     }
@@ -97,22 +96,15 @@ public final class Store implements AutoCloseable {
 
     /**
      * Stores a batch in one transaction and returns the totals after it. A row whose id the store
-     * already holds is not counted again.
-     */
-    public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis) {
-        return commit(rows, position, current, nowMillis, OptionalDimensions.NONE, Long.MIN_VALUE, Long.MIN_VALUE);
-    }
-
-    /**
-     * As {@link #commit(List, SyncPosition, UsageTotals, long)}, also counting the optional families,
-     * and leaving out of the raw table and the rollups what retention would delete anyway (a backfill
-     * of a long history then writes little more than the totals).
+     * already holds is not counted again. What retention would delete anyway is left out of the raw
+     * table and the rollups (a backfill of a long history then writes little more than the totals).
      *
+     * @param rows rows whose label values are already capped
      * @param rawCutoffSeconds rows created before this are counted but not kept as raw rows
      * @param rollupCutoffSeconds rows created before this are counted but not added to the rollups
      */
     public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis,
-                              OptionalDimensions optional, long rawCutoffSeconds, long rollupCutoffSeconds) {
+                              long rawCutoffSeconds, long rollupCutoffSeconds) {
         return writer.inTransaction(tx -> {
             List<ClassifiedRow> raw = new ArrayList<>();
             for (ClassifiedRow row : rows) {
@@ -132,7 +124,7 @@ public final class Store implements AutoCloseable {
                     }
                 }
             }
-            UsageTotals.Update update = current.plus(counted, nowMillis, optional);
+            UsageTotals.Update update = current.plus(counted, nowMillis);
             rollups.add(tx, rolledUp);
             totals.save(tx, update);
             positions.save(tx, position);
@@ -148,7 +140,7 @@ public final class Store implements AutoCloseable {
      * Keeps the store's copy of the gateway's channels, so the log views can show names. Runs on its
      * own connection; SQLite serialises it with the sync's writes.
      */
-    public void saveChannels(List<io.tokenmonitor.exporter.source.Channel> current) {
+    public void saveChannels(List<Channel> current) {
         jdbi.useTransaction(tx -> channels.replace(tx, current));
     }
 
@@ -160,6 +152,37 @@ public final class Store implements AutoCloseable {
     /** Keeps {@code QuotaPerUnit} in the store, so the dashboards' SQL computes dollars without Prometheus. */
     public void saveQuotaPerUnit(double quotaPerUnit) {
         jdbi.useHandle(h -> options.saveQuotaPerUnit(h, quotaPerUnit));
+    }
+
+    /**
+     * Usage summed over each span, in order; all read on one connection, so the spans see the same
+     * committed batches. Runs beside the sync's writes (WAL readers do not block the writer).
+     */
+    public List<UsageSum> usageSums(List<UsageSpan> spans) {
+        return jdbi.withHandle(handle -> {
+            List<UsageSum> sums = new ArrayList<>(spans.size());
+            for (UsageSpan span : spans) {
+                sums.add(UsageQueries.between(handle, span.filter(), span.key(), span.startSeconds(), span.endSeconds()));
+            }
+            return sums;
+        });
+    }
+
+    /** The start of the oldest minute the rollups hold; empty when they hold none. */
+    public OptionalLong oldestRollupMinute() {
+        return jdbi.withHandle(rollups::oldestMinute);
+    }
+
+    /**
+     * One rollup column summed per series and minute, from {@code fromSeconds} on, each series'
+     * minutes in order.
+     *
+     * @param byStream whether the series are told apart by {@code stream} as well as channel and model
+     * @return per series ({@code [channel_id, model]}, or {@code [channel_id, model, stream]} with
+     *     stream as {@code true}/{@code false}), its minutes
+     */
+    public Map<List<String>, List<MinuteValue>> minuteHistory(RollupColumn column, boolean byStream, long fromSeconds) {
+        return jdbi.withHandle(handle -> rollups.history(handle, column, byStream, fromSeconds));
     }
 
     /**

@@ -16,7 +16,7 @@ class ExporterConfigTest {
 
     @Test
     void givenOnlySqlDsn_whenRead_thenDefaultsApply() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi"), false);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi"), false, null, null);
 
         assertThat(config.mainDsn().dialect()).isEqualTo(SourceDialect.MYSQL);
         assertThat(config.logDsn()).isEqualTo(config.mainDsn());
@@ -30,7 +30,7 @@ class ExporterConfigTest {
     @Test
     void givenLogSqlDsn_whenRead_thenLogsComeFromIt() {
         ExporterConfig config = ExporterConfig.fromEnvironment(
-                Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi", "LOG_SQL_DSN", "postgres://u:p@logs:5432/logs"), false);
+                Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi", "LOG_SQL_DSN", "postgres://u:p@logs:5432/logs"), false, null, null);
 
         assertThat(config.logDsn().dialect()).isEqualTo(SourceDialect.POSTGRES);
         assertThat(config.mainDsn().dialect()).isEqualTo(SourceDialect.MYSQL);
@@ -38,14 +38,14 @@ class ExporterConfigTest {
 
     @Test
     void givenDatabaseUrlOnly_whenRead_thenItIsTheMainDatabase() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("DATABASE_URL", "mysql://u:p@db:3307/newapi"), false);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("DATABASE_URL", "mysql://u:p@db:3307/newapi"), false, null, null);
 
         assertThat(config.mainDsn().jdbcUrl()).startsWith("jdbc:mysql://db:3307/newapi?");
     }
 
     @Test
     void givenNoSource_whenRead_thenTheErrorNamesSqlDsn() {
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of(), false))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of(), false, null, null))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("SQL_DSN: not set");
     }
 
@@ -53,7 +53,7 @@ class ExporterConfigTest {
     void givenSecretInFile_whenRead_thenTheFileIsUsed(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("dsn"), "u:secret@tcp(db:3306)/newapi\n");
 
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN_FILE", file.toString()), false);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN_FILE", file.toString()), false, null, null);
 
         assertThat(config.mainDsn().password()).isEqualTo("secret");
     }
@@ -61,21 +61,21 @@ class ExporterConfigTest {
     @Test
     void givenBadValues_whenRead_thenEachErrorNamesItsVariable() {
         Map<String, String> base = Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "POLL_INTERVAL", "10ms"), false))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "POLL_INTERVAL", "10ms"), false, null, null))
                 .hasMessageStartingWith("POLL_INTERVAL: 10ms is too short");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "RETENTION", "7"), false))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "RETENTION", "7"), false, null, null))
                 .hasMessageStartingWith("RETENTION: \"7\" has no unit");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "SYNC_BATCH_SIZE", "ten"), false))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "SYNC_BATCH_SIZE", "ten"), false, null, null))
                 .hasMessageStartingWith("SYNC_BATCH_SIZE: \"ten\" is not a whole number");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LISTEN_ADDRESS", "9466"), false))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LISTEN_ADDRESS", "9466"), false, null, null))
                 .hasMessageStartingWith("LISTEN_ADDRESS: \"9466\" has no port");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@db/x", "SQL_DSN_FILE", "/x"), false))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@db/x", "SQL_DSN_FILE", "/x"), false, null, null))
                 .hasMessageStartingWith("SQL_DSN: set either SQL_DSN or SQL_DSN_FILE");
     }
 
     @Test
     void givenDemo_whenRead_thenNoSourceIsNeededAndTheStoreIsSeparate() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of(), true);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of(), true, null, null);
 
         assertThat(config.mainDsn()).isNull();
         assertThat(config.storePath()).isEqualTo(Path.of("data/demo-token-monitor.db"));

@@ -1,9 +1,12 @@
 package io.tokenmonitor.exporter.sync;
 
+import io.tokenmonitor.exporter.model.IdGap;
+import io.tokenmonitor.exporter.model.LogRow;
+import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.source.LogReader;
-import io.tokenmonitor.exporter.source.LogRow;
 import io.tokenmonitor.exporter.source.SourceDialect;
+import io.tokenmonitor.exporter.testing.Classifiers;
 import io.tokenmonitor.exporter.testing.GatewayDatabase;
 import io.tokenmonitor.exporter.testing.TestLog;
 import org.jdbi.v3.core.Jdbi;
@@ -100,7 +103,7 @@ class LogSyncerTest {
     @Test
     void givenFullBatch_whenRead_thenMoreIsSignalled() throws Exception {
         insertAt(NOW.getEpochSecond(), 150);
-        LogSyncer small = new LogSyncer(reader(), new RowClassifier(GatewayFlavor.NEW_API), 100, WINDOW, Clock.fixed(NOW, ZoneOffset.UTC));
+        LogSyncer small = new LogSyncer(reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 100, WINDOW, Clock.fixed(NOW, ZoneOffset.UTC));
 
         Batch first = small.read(SyncPosition.start("test"));
         Batch second = small.read(first.next());
@@ -120,7 +123,7 @@ class LogSyncerTest {
     }
 
     private LogSyncer syncerAt(Instant now) {
-        return new LogSyncer(reader(), new RowClassifier(GatewayFlavor.NEW_API), 1_000, WINDOW, Clock.fixed(now, ZoneOffset.UTC));
+        return new LogSyncer(reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 1_000, WINDOW, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private LogReader reader() {

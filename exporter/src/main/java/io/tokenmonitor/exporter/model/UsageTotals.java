@@ -1,7 +1,4 @@
-package io.tokenmonitor.exporter.store;
-
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
-import io.tokenmonitor.exporter.sync.LogKind;
+package io.tokenmonitor.exporter.model;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,13 +22,11 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
         dimensions = Map.copyOf(dimensions);
     }
 
-    /** The totals after counting {@code rows}, without the optional families. */
+    /**
+     * The totals after counting {@code rows}, and which entries changed (the ones to persist). The
+     * rows' label values are already capped ({@code model}, and the optional dimensions they carry).
+     */
     public Update plus(List<ClassifiedRow> rows, long nowMillis) {
-        return plus(rows, nowMillis, OptionalDimensions.NONE);
-    }
-
-    /** The totals after counting {@code rows}, and which entries changed (the ones to persist). */
-    public Update plus(List<ClassifiedRow> rows, long nowMillis, OptionalDimensions optional) {
         if (rows.isEmpty()) {
             // The same value, not an equal copy: the /metrics renderer keeps its bytes while the totals stay the same object.
             return new Update(this, Map.of(), Map.of(), Map.of(), Map.of());
@@ -43,7 +38,7 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
         Map<DimensionKey, DimensionTotals> changedDimensions = new LinkedHashMap<>();
         for (ClassifiedRow row : rows) {
             if (row.isUsage() && row.kind() != LogKind.ERROR) {
-                for (DimensionKey key : optional.keysOf(row)) {
+                for (DimensionKey key : row.dimensions()) {
                     DimensionTotals next = nextDimensions.getOrDefault(key, DimensionTotals.ZERO).plus(row);
                     nextDimensions.put(key, next);
                     changedDimensions.put(key, next);
