@@ -13,7 +13,6 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads the gateway's channels and {@code QuotaPerUnit} from its main database every interval,
@@ -34,7 +33,6 @@ public final class ChannelRefresher implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong errors = new AtomicLong();
     private volatile ChannelState state;
     private String failing;
     private boolean optionsUnreadableReported;
@@ -54,11 +52,6 @@ public final class ChannelRefresher implements AutoCloseable {
 
     public ChannelState state() {
         return state;
-    }
-
-    /** Failed reads since start. */
-    public long errors() {
-        return errors.get();
     }
 
     /** Reads once now (so names are known before the sync starts), then every interval. */
@@ -84,7 +77,6 @@ public final class ChannelRefresher implements AutoCloseable {
                 failing = null;
             }
         } catch (RuntimeException e) {
-            errors.incrementAndGet();
             String message = "channels: reading the gateway's channels failed: " + SourceFailure.describe(e)
                     + "; keeping the last known channels, retrying every " + interval.toSeconds() + "s";
             if (!message.equals(failing)) {
