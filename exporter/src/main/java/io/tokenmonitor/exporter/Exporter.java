@@ -64,7 +64,8 @@ public final class Exporter implements AutoCloseable {
     private final ExporterConfig config;
     private final boolean demo;
     private final Clock clock = Clock.systemUTC();
-    private final List<AutoCloseable> parts = new ArrayList<>();
+    /** What was started, in order; {@link #close} stops it backwards. */
+    private final List<Part> parts = new ArrayList<>();
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final IngestStatus status = new IngestStatus();
     private SourceDsn logDsn;
@@ -138,7 +139,7 @@ public final class Exporter implements AutoCloseable {
         DemoGateway gateway = DemoGateway.createOrReuse(config.demoPath());
         TrafficSimulator simulator = new TrafficSimulator(gateway, config.demoRowsPerSecond(), clock);
         simulator.start();
-        parts.add(simulator);
+        started("demo traffic", simulator);
         logDsn = SourceDsn.sqlite(gateway.file());
         mainDsn = logDsn;
     }
@@ -152,7 +153,7 @@ public final class Exporter implements AutoCloseable {
 
     private void openStore() {
         store = Store.open(config.storePath());
-        parts.add(store);
+        started("store", store);
     }
 
     /** The store's position, refusing a store filled from another gateway database. */
@@ -168,24 +169,24 @@ public final class Exporter implements AutoCloseable {
     /** One pool when logs and channels are in the same database, else two. */
     private void openPools() {
         logPool = SourcePool.open("gateway-logs", logDsn, poolMetrics);
-        parts.add(logPool);
+        started("gateway-logs pool", logPool);
         mainPool = logPool;
         if (!mainDsn.equals(logDsn)) {
             mainPool = SourcePool.open("gateway-main", mainDsn, poolMetrics);
-            parts.add(mainPool);
+            started("gateway-main pool", mainPool);
         }
     }
 
     private void watchChannels() {
         channels = new ChannelRefresher(new ChannelReader(Jdbi.create(mainPool), mainDsn.dialect()), store,
                 config.channelRefreshInterval(), config.quotaPerUnit());
-        parts.add(channels);
+        started("channel refresher", channels);
     }
 
     private void watchBudgets(BudgetConfig budgets) {
         budgetWatcher = new BudgetWatcher(config.configFile(), budgets, new BudgetEvaluator(store),
                 () -> channels.state().quotaPerUnit(), status::isCaughtUp, config.budgetInterval(), clock);
-        parts.add(budgetWatcher);
+        started("budget watcher", budgetWatcher);
     }
 
     private void registerCollectors(LabelCaps caps) {
@@ -203,7 +204,7 @@ public final class Exporter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        parts.add(prerender::shutdownNow);
+        started("pre-renderer", prerender::shutdownNow);
         usage.prerender(prerender);
         try {
             http = ExporterHttpServer.start(config.listenAddress(), registry, usage, status::isCaughtUp, web);
@@ -211,7 +212,7 @@ public final class Exporter implements AutoCloseable {
             throw new ConfigException("LISTEN_ADDRESS: cannot listen on " + config.listenAddress() + ": " + e.getMessage()
                     + "; is another exporter running there?");
         }
-        parts.add(http);
+        started("http server", http);
     }
 
     private void startSync(SyncPosition position, LabelCaps caps) {
@@ -222,7 +223,7 @@ public final class Exporter implements AutoCloseable {
                 new BatchCommitter(store, position, totals, status, settings, clock),
                 new RetentionPruner(store, status, settings, clock), status, settings, clock);
         sync.start();
-        parts.add(sync);
+        started("sync", sync);
     }
 
     private void logStarted(WebConfig web, BudgetConfig budgets) {
@@ -250,20 +251,31 @@ public final class Exporter implements AutoCloseable {
         }
     }
 
-    /** Stops the started parts in reverse order of starting. */
-    @Override
-    public void close() {
-        for (int i = parts.size() - 1; i >= 0; i--) {
-            quietlyClose(parts.get(i));
-        }
-        parts.clear();
+    private void started(String name, AutoCloseable part) {
+        parts.add(new Part(name, part));
     }
 
-    private static void quietlyClose(AutoCloseable part) {
-        try {
-            part.close();
-        } catch (Exception e) {
-            LOG.debug("closing {} failed", part, e);
+    /** Stops the started parts in reverse order of starting: the sync before the store it writes. */
+    @Override
+    public void close() {
+        boolean wasRunning = http != null && !parts.isEmpty();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            parts.get(i).quietlyClose();
+        }
+        parts.clear();
+        if (wasRunning) {
+            LOG.info("exporter stopped");
+        }
+    }
+
+    private record Part(String name, AutoCloseable closeable) {
+
+        void quietlyClose() {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debug("stopping the {} failed", name, e);
+            }
         }
     }
 }
