@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.history.HistoryExport;
 import org.slf4j.Logger;
@@ -35,8 +35,8 @@ public final class ExporterMain {
                 System.out.println(Exporter.version());
                 return;
             }
-            ExporterConfig config = ExporterConfig.fromEnvironment(System.getenv(), arguments.demo(), arguments.configFile(),
-                    arguments.webConfigFile());
+            ExporterConfig config = ExporterConfig.fromEnvironment(System.getenv(), arguments.demo())
+                    .withCommandLine(arguments.configFile(), arguments.webConfigFile());
             if (arguments.command().equals("export-history")) {
                 HistoryExport.run(config.storePath(), arguments.options(), Clock.systemUTC());
                 return;

@@ -111,7 +111,7 @@ class EndpointIT {
         env.put("STORE_PATH", dir.resolve("store-" + System.nanoTime() + ".db").toString());
         env.put("DEMO_PATH", dir.resolve("demo-gateway.db").toString());
         env.put("DEMO_ROWS_PER_SECOND", "50");
-        return ExporterConfig.fromEnvironment(env, true, null, null);
+        return ExporterConfig.fromEnvironment(env, true);
     }
 
     private static HttpRequest get(String url, String credentials) {

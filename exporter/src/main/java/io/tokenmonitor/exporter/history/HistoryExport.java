@@ -1,7 +1,7 @@
 package io.tokenmonitor.exporter.history;
 
-import io.tokenmonitor.exporter.config.ConfigException;
-import io.tokenmonitor.exporter.config.PromDuration;
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.time.PromDuration;
 import io.tokenmonitor.exporter.metrics.ExpositionText;
 import io.tokenmonitor.exporter.metrics.TextFormat;
 import io.tokenmonitor.exporter.metrics.UsageFamily;

@@ -1,22 +1,23 @@
 package io.tokenmonitor.exporter.store;
 
+import io.tokenmonitor.common.sqlite.SchemaMigrations;
+import io.tokenmonitor.common.sqlite.SqliteDatabase;
+import io.tokenmonitor.common.sqlite.SqliteOptions;
 import io.tokenmonitor.exporter.model.Channel;
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.model.UsageTotals;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -26,11 +27,15 @@ import java.util.OptionalLong;
  */
 public final class Store implements AutoCloseable {
 
-    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
     private static final int PRUNE_CHUNK = 10_000;
-    /** Negative: KiB, as SQLite's cache_size takes it (64 MiB, outside the Java heap). */
-    private static final int CACHE_SIZE_KIB = -64 * 1024;
+    /** 64 MiB of page cache, outside the Java heap. */
+    private static final int CACHE_SIZE_KIB = 64 * 1024;
     private static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
+    /** The schema scripts beside this class, in order; never edit a released one, add the next. */
+    private static final SchemaMigrations MIGRATIONS = new SchemaMigrations(Store.class,
+            List.of("V001__init.sql", "V002__optional_dimensions.sql", "V003__gateway_options.sql"), "exporter",
+            "run a newer exporter or point STORE_PATH at a new file");
 
     private final Path file;
     private final Jdbi jdbi;
@@ -50,31 +55,18 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating if needed) the store at {@code file} and brings its schema up to date. */
     public static Store open(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("STORE_PATH: cannot create the directory of " + file, e);
-        }
-        StoreFiles.prepare(file);
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // NORMAL is durable against a killed process in WAL mode; only a power loss may drop the last
-        // batches, and then the position goes back with them, so nothing is counted twice.
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        // A bigger page cache and fewer, larger checkpoints: the store is written in bulk during a backfill.
-        config.setCacheSize(CACHE_SIZE_KIB);
-
-        SQLiteDataSource dataSource = new SQLiteDataSource(config);
-        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        // batches, and then the position goes back with them, so nothing is counted twice. A bigger
+        // page cache: the store is written in bulk during a backfill.
+        SQLiteDataSource dataSource = SqliteDatabase.dataSource("STORE_PATH", file,
+                new SqliteOptions(SqliteOptions.Synchronous.NORMAL, BUSY_TIMEOUT, OptionalInt.of(CACHE_SIZE_KIB), false));
+        StoreFiles.prepare(file);
         Jdbi jdbi = Jdbi.create(dataSource);
         Handle writer = jdbi.open();
         try {
+            // Fewer, larger checkpoints, for the same bulk writes.
             writer.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
-            Migrations.apply(writer, file.toString());
+            MIGRATIONS.apply(writer, file.toString());
         } catch (RuntimeException e) {
             writer.close();
             throw e;

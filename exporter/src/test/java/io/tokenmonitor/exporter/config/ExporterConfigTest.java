@@ -1,5 +1,6 @@
 package io.tokenmonitor.exporter.config;
 
+import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.exporter.source.SourceDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ class ExporterConfigTest {
 
     @Test
     void givenOnlySqlDsn_whenRead_thenDefaultsApply() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi"), false, null, null);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi"), false);
 
         assertThat(config.mainDsn().dialect()).isEqualTo(SourceDialect.MYSQL);
         assertThat(config.logDsn()).isEqualTo(config.mainDsn());
@@ -30,7 +31,7 @@ class ExporterConfigTest {
     @Test
     void givenLogSqlDsn_whenRead_thenLogsComeFromIt() {
         ExporterConfig config = ExporterConfig.fromEnvironment(
-                Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi", "LOG_SQL_DSN", "postgres://u:p@logs:5432/logs"), false, null, null);
+                Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi", "LOG_SQL_DSN", "postgres://u:p@logs:5432/logs"), false);
 
         assertThat(config.logDsn().dialect()).isEqualTo(SourceDialect.POSTGRES);
         assertThat(config.mainDsn().dialect()).isEqualTo(SourceDialect.MYSQL);
@@ -38,14 +39,14 @@ class ExporterConfigTest {
 
     @Test
     void givenDatabaseUrlOnly_whenRead_thenItIsTheMainDatabase() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("DATABASE_URL", "mysql://u:p@db:3307/newapi"), false, null, null);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("DATABASE_URL", "mysql://u:p@db:3307/newapi"), false);
 
         assertThat(config.mainDsn().jdbcUrl()).startsWith("jdbc:mysql://db:3307/newapi?");
     }
 
     @Test
     void givenNoSource_whenRead_thenTheErrorNamesSqlDsn() {
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of(), false, null, null))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of(), false))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("SQL_DSN: not set");
     }
 
@@ -53,7 +54,7 @@ class ExporterConfigTest {
     void givenSecretInFile_whenRead_thenTheFileIsUsed(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("dsn"), "u:secret@tcp(db:3306)/newapi\n");
 
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN_FILE", file.toString()), false, null, null);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN_FILE", file.toString()), false);
 
         assertThat(config.mainDsn().password()).isEqualTo("secret");
     }
@@ -61,21 +62,48 @@ class ExporterConfigTest {
     @Test
     void givenBadValues_whenRead_thenEachErrorNamesItsVariable() {
         Map<String, String> base = Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "POLL_INTERVAL", "10ms"), false, null, null))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "POLL_INTERVAL", "10ms"), false))
                 .hasMessageStartingWith("POLL_INTERVAL: 10ms is too short");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "RETENTION", "7"), false, null, null))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "RETENTION", "7"), false))
                 .hasMessageStartingWith("RETENTION: \"7\" has no unit");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "SYNC_BATCH_SIZE", "ten"), false, null, null))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "SYNC_BATCH_SIZE", "ten"), false))
                 .hasMessageStartingWith("SYNC_BATCH_SIZE: \"ten\" is not a whole number");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LISTEN_ADDRESS", "9466"), false, null, null))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LISTEN_ADDRESS", "9466"), false))
                 .hasMessageStartingWith("LISTEN_ADDRESS: \"9466\" has no port");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@db/x", "SQL_DSN_FILE", "/x"), false, null, null))
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@db/x", "SQL_DSN_FILE", "/x"), false))
                 .hasMessageStartingWith("SQL_DSN: set either SQL_DSN or SQL_DSN_FILE");
     }
 
     @Test
+    void givenZero_whenAnIntervalMustBePositive_thenItIsRefusedNamingTheKeyWhileAWindowMayBeZero() {
+        Map<String, String> base = Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi");
+        // Issue 10: "0" is a duration (Prometheus' grammar); the intervals refuse it in this loader.
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "POLL_INTERVAL", "0"), false))
+                .isInstanceOf(ConfigException.class).hasMessage("POLL_INTERVAL: must be more than 0; write for example 30s");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "CHANNEL_REFRESH_INTERVAL", "0s"), false))
+                .hasMessageStartingWith("CHANNEL_REFRESH_INTERVAL: must be more than 0");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "BUDGET_INTERVAL", "0"), false))
+                .hasMessageStartingWith("BUDGET_INTERVAL: must be more than 0");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "RETENTION", "0"), false))
+                .hasMessageStartingWith("RETENTION: 0s is too short");
+        assertThat(ExporterConfig.fromEnvironment(with(base, "LATE_COMMIT_WINDOW", "0"), false).lateCommitWindow()).isZero();
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LATE_COMMIT_WINDOW", "30m1h"), false))
+                .hasMessageStartingWith("LATE_COMMIT_WINDOW: \"30m1h\" is not a duration");
+    }
+
+    @Test
+    void givenCommandLineFiles_whenApplied_thenTheyWinOverTheEnvironment() {
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi", "CONFIG_FILE", "env.yml",
+                "WEB_CONFIG_FILE", "web-env.yml"), false);
+
+        assertThat(config.withCommandLine("arg.yml", null).configFile()).isEqualTo(Path.of("arg.yml"));
+        assertThat(config.withCommandLine("arg.yml", null).webConfigFile()).isEqualTo(Path.of("web-env.yml"));
+        assertThat(config.withCommandLine(null, "web-arg.yml").webConfigFile()).isEqualTo(Path.of("web-arg.yml"));
+    }
+
+    @Test
     void givenDemo_whenRead_thenNoSourceIsNeededAndTheStoreIsSeparate() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of(), true, null, null);
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of(), true);
 
         assertThat(config.mainDsn()).isNull();
         assertThat(config.storePath()).isEqualTo(Path.of("data/demo-token-monitor.db"));

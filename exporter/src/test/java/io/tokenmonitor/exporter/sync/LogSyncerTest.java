@@ -1,5 +1,8 @@
 package io.tokenmonitor.exporter.sync;
 
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.TestLog;
 import io.tokenmonitor.exporter.model.IdGap;
 import io.tokenmonitor.exporter.model.LogRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
@@ -7,8 +10,6 @@ import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.source.LogReader;
 import io.tokenmonitor.exporter.source.SourceDialect;
 import io.tokenmonitor.exporter.testing.Classifiers;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
-import io.tokenmonitor.exporter.testing.TestLog;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,7 @@ class LogSyncerTest {
 
     @BeforeEach
     void openGateway() throws Exception {
-        gateway = GatewayDatabase.create(SourceDialect.SQLITE, GatewayFlavor.NEW_API, dir);
+        gateway = GatewayDatabase.create(Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir);
         syncer = syncerAt(NOW);
     }
 
