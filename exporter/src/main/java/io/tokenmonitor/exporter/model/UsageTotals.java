@@ -69,31 +69,18 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
     }
 
     private static SeriesTotals add(SeriesTotals base, List<ClassifiedRow> rows) {
-        long requests = base.requests();
-        long input = base.inputTokens();
-        long output = base.outputTokens();
-        long cacheRead = base.cacheReadTokens();
-        long cacheWrite = base.cacheWriteTokens();
-        long consumed = base.quotaConsumed();
-        long refunded = base.quotaRefunded();
+        UsageCounter sums = new UsageCounter(base);
         double[] durations = new double[rows.size()];
         double[] ttfts = new double[rows.size()];
         int i = 0;
         for (ClassifiedRow row : rows) {
-            if (row.kind() == LogKind.REQUEST) {
-                requests++;
-            }
-            input += row.inputTokens();
-            output += row.outputTokens();
-            cacheRead += row.cacheReadTokens();
-            cacheWrite += row.cacheWriteTokens();
-            consumed += row.quotaConsumed();
-            refunded += row.quotaRefunded();
+            sums.add(row);
             durations[i] = row.durationSeconds();
             ttfts[i] = row.ttftSeconds();
             i++;
         }
-        return new SeriesTotals(requests, input, output, cacheRead, cacheWrite, consumed, refunded,
+        return new SeriesTotals(sums.requests(), sums.inputTokens(), sums.outputTokens(), sums.cacheReadTokens(),
+                sums.cacheWriteTokens(), sums.quotaConsumed(), sums.quotaRefunded(),
                 base.duration().plusAll(durations, i), base.ttft().plusAll(ttfts, i), base.createdAtMillis());
     }
 

@@ -2,6 +2,7 @@ package io.tokenmonitor.exporter.store;
 
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.LogKind;
+import io.tokenmonitor.exporter.model.UsageCounter;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.PreparedStatement;
@@ -62,22 +63,17 @@ final class RollupRepository {
     private record BucketKey(long start, String channelId, String model, boolean stream) {
     }
 
+    /** A bucket's sums: the usage counters, the errors by status class, and the latency sum and count. */
     private static final class Sums {
-        long requests;
+        final UsageCounter usage = new UsageCounter();
         long errors4xx;
         long errors5xx;
         long errorsOther;
-        long input;
-        long output;
-        long cacheRead;
-        long cacheWrite;
-        long consumed;
-        long refunded;
         double durationSum;
         long durationCount;
 
         void add(ClassifiedRow row) {
-            requests += row.kind() == LogKind.REQUEST ? 1 : 0;
+            usage.add(row);
             if (row.kind() == LogKind.ERROR) {
                 switch (row.statusClass()) {
                     case "4xx" -> errors4xx++;
@@ -85,12 +81,6 @@ final class RollupRepository {
                     default -> errorsOther++;
                 }
             }
-            input += row.inputTokens();
-            output += row.outputTokens();
-            cacheRead += row.cacheReadTokens();
-            cacheWrite += row.cacheWriteTokens();
-            consumed += row.quotaConsumed();
-            refunded += row.quotaRefunded();
             if (!Double.isNaN(row.durationSeconds())) {
                 durationSum += row.durationSeconds();
                 durationCount++;
@@ -127,18 +117,18 @@ final class RollupRepository {
                 ps.setString(2, k.channelId());
                 ps.setString(3, k.model());
                 ps.setInt(4, k.stream() ? 1 : 0);
-                ps.setLong(5, s.requests);
+                ps.setLong(5, s.usage.requests());
                 ps.setLong(6, s.errors4xx + s.errors5xx + s.errorsOther);
                 ps.setLong(7, s.errors4xx);
                 ps.setLong(8, s.errors5xx);
                 ps.setLong(9, s.errorsOther);
-                ps.setLong(10, s.input);
-                ps.setLong(11, s.output);
-                ps.setLong(12, s.cacheRead);
-                ps.setLong(13, s.cacheWrite);
-                ps.setLong(14, s.consumed - s.refunded);
-                ps.setLong(15, s.consumed);
-                ps.setLong(16, s.refunded);
+                ps.setLong(10, s.usage.inputTokens());
+                ps.setLong(11, s.usage.outputTokens());
+                ps.setLong(12, s.usage.cacheReadTokens());
+                ps.setLong(13, s.usage.cacheWriteTokens());
+                ps.setLong(14, s.usage.quotaConsumed() - s.usage.quotaRefunded());
+                ps.setLong(15, s.usage.quotaConsumed());
+                ps.setLong(16, s.usage.quotaRefunded());
                 ps.setDouble(17, s.durationSum);
                 ps.setLong(18, s.durationCount);
                 ps.addBatch();
