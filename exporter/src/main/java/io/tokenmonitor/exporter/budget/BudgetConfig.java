@@ -111,8 +111,9 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
         }
         String active = text(node, "active", "");
         ActiveWindow.parse(at + ".active", active);   // the bridge reads the label with the same grammar
+        // Absent: the bridge's default. Written: a duration, which an empty text is not (Prometheus' grammar).
         String cooldown = text(node, "cooldown", "");
-        if (!cooldown.isEmpty()) {
+        if (node.hasNonNull("cooldown")) {
             PromDuration.parse(at + ".cooldown", cooldown);
         }
         Severity severity = Severity.parse(at + ".severity", text(node, "severity", Severity.WARNING.value()));

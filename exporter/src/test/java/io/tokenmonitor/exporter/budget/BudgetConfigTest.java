@@ -74,6 +74,9 @@ class BudgetConfigTest {
         assertThatThrownBy(() -> budget("active: '10:00-10:00'")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("b.yml: budgets[0].active: \"10:00-10:00\"");
         assertThat(budget("cooldown: '0'").cooldown()).isEqualTo("0");
+        assertThat(budget("severity: info").cooldown()).as("absent: the bridge's default").isEmpty();
+        assertThatThrownBy(() -> budget("cooldown: ''")).isInstanceOf(ConfigException.class)
+                .hasMessage("b.yml: budgets[0].cooldown: is empty; write 30s, 30m or 30h");
         assertThatThrownBy(() -> budget("cooldown: 30m1h")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("b.yml: budgets[0].cooldown: \"30m1h\"");
         assertThat(budget("notify: [team.oncall, ops-team]").targets()).containsExactly("team.oncall", "ops-team");
