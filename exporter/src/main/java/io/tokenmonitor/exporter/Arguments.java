@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.tokenmonitor.exporter;
 
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
+import io.tokenmonitor.common.testing.TestLog;
 import io.tokenmonitor.exporter.config.ExporterConfig;
-import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.SourceDialect;
 import io.tokenmonitor.exporter.testing.Await;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import io.tokenmonitor.exporter.testing.TestLog;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,15 +42,15 @@ class BudgetIT {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = SourceDialect.class, names = {"MYSQL", "POSTGRES"})
-    void givenEveryWindowKind_whenEvaluated_thenUsedEqualsTheSumOverTheSourceForTheReportedWindow(SourceDialect dialect) throws Exception {
+    @EnumSource(value = Dialect.class, names = {"MYSQL", "POSTGRES"})
+    void givenEveryWindowKind_whenEvaluated_thenUsedEqualsTheSumOverTheSourceForTheReportedWindow(Dialect dialect) throws Exception {
         Random random = new Random(7);
         Instant now = Instant.now();
         long nowSeconds = now.getEpochSecond();
         LocalDate today = now.atZone(SHANGHAI).toLocalDate();
         long midnight = today.atStartOfDay(SHANGHAI).toEpochSecond();
         LocalDate pastDay = today.minusDays(9);
-        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir)) {
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir)) {
             List<TestLog> rows = new ArrayList<>(TestLog.traffic(random, 30_000, nowSeconds - 40L * 86_400, nowSeconds - 60, 3, 3));
             rows.addAll(List.of(   // either side of midnight in Shanghai: only the second is today
                     TestLog.consume(midnight - 30, 1, "model-0", 1_000, 1_000, 9_000),
@@ -79,7 +79,7 @@ class BudgetIT {
             env.put("LISTEN_ADDRESS", "127.0.0.1:0");
             env.put("STORE_PATH", dir.resolve("store.db").toString());
             env.put("CONFIG_FILE", config.toString());
-            try (ExporterMain.Running exporter = ExporterMain.start(ExporterConfig.fromEnvironment(env, false), false)) {
+            try (Exporter exporter = Exporter.start(ExporterConfig.fromEnvironment(env, false), false)) {
                 MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
                         s -> s.samples().stream().filter(x -> x.name().equals("newapi_budget_used")).count() == 11, Duration.ofSeconds(60));
 

@@ -1,12 +1,12 @@
 package io.tokenmonitor.exporter;
 
-import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.SourceDialect;
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
+import io.tokenmonitor.common.testing.TestLog;
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.ExporterProcess;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import io.tokenmonitor.exporter.testing.TestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ class CardinalityIT {
     @Test
     void givenHundredThousandModelNames_whenSynced_thenSeriesAreCappedAndTheRestFoldsIntoOther() throws Exception {
         long now = Instant.now().getEpochSecond();
-        try (GatewayDatabase db = GatewayDatabase.create(SourceDialect.SQLITE, GatewayFlavor.NEW_API, dir)) {
+        try (GatewayDatabase db = GatewayDatabase.create(Dialect.SQLITE, Flavor.NEW_API, dir)) {
             List<TestLog> rows = new ArrayList<>(MODELS);
             for (int i = 0; i < MODELS; i++) {
                 rows.add(TestLog.consume(now - MODELS + i, 1, "random-model-" + i + "-" + Long.toHexString(i * 2654435761L), 10, 5, 15));

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mindrot.jbcrypt.BCrypt;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +21,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +41,7 @@ class EndpointIT {
                   - {name: daily, model: gpt-4o, window: calendar_day, limit: {tokens: 5000000}, notify: [telegram, feishu]}
                   - {name: hourly, channel_id: 1, window: 1h, limit: {usd: 2}, action: disable_channel, cooldown: 30m}
                 """);
-        try (ExporterMain.Running exporter = ExporterMain.start(demoConfig(Map.of("CONFIG_FILE", config.toString(),
+        try (Exporter exporter = Exporter.start(demoConfig(Map.of("CONFIG_FILE", config.toString(),
                 "OPTIONAL_LABELS", "group,token_name,username")), true)) {
             MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
                     s -> s.text().contains("newapi_budget_used{") && s.text().contains("newapi_usage_requests_total{"), Duration.ofSeconds(60));
@@ -85,7 +85,7 @@ class EndpointIT {
                   headers:
                     X-Content-Type-Options: nosniff
                 """.formatted(hash));
-        try (ExporterMain.Running exporter = ExporterMain.start(demoConfig(Map.of("WEB_CONFIG_FILE", web.toString())), true)) {
+        try (Exporter exporter = Exporter.start(demoConfig(Map.of("WEB_CONFIG_FILE", web.toString())), true)) {
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(dir.resolve("cert.pem"))).build();
             String base = "https://127.0.0.1:" + exporter.port();
 

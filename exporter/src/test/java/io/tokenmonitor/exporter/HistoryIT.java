@@ -1,15 +1,15 @@
 package io.tokenmonitor.exporter;
 
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
+import io.tokenmonitor.common.testing.TestLog;
+import io.tokenmonitor.common.testing.Usage;
 import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.history.HistoryExport;
-import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.SourceDialect;
 import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.testing.Await;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import io.tokenmonitor.exporter.testing.TestLog;
-import io.tokenmonitor.exporter.testing.Usage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,12 +53,12 @@ class HistoryIT {
         long dayStart = Math.floorDiv(now, 86_400) * 86_400 - 3 * 86_400;
         long dayEnd = dayStart + 86_400;
         Path store = dir.resolve("store.db");
-        try (GatewayDatabase db = GatewayDatabase.create(SourceDialect.SQLITE, GatewayFlavor.NEW_API, dir)) {
+        try (GatewayDatabase db = GatewayDatabase.create(Dialect.SQLITE, Flavor.NEW_API, dir)) {
             db.insert(TestLog.traffic(new Random(8), 20_000, now - 5 * 86_400, now - 4 * 3_600, 3, 4));
             Map<String, String> env = new HashMap<>(Map.of("SQL_DSN", db.sqlDsn(), "LISTEN_ADDRESS", "127.0.0.1:0",
                     "STORE_PATH", store.toString()));
             Map<String, Usage> expectedNow = db.usageByGroupBy(0);
-            try (ExporterMain.Running exporter = ExporterMain.start(ExporterConfig.fromEnvironment(env, false), false)) {
+            try (Exporter exporter = Exporter.start(ExporterConfig.fromEnvironment(env, false), false)) {
                 Await.until(() -> MetricsScrape.of(exporter.port()).usage(), expectedNow::equals, Duration.ofSeconds(60));
             }
             long expectedRequests = count(db, "SELECT COUNT(*) FROM logs WHERE type = 2 AND token_name <> '模型测试' AND NOT "

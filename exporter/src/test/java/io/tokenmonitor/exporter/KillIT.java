@@ -1,13 +1,13 @@
 package io.tokenmonitor.exporter;
 
-import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.SourceDialect;
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
+import io.tokenmonitor.common.testing.TestLog;
+import io.tokenmonitor.common.testing.Usage;
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.ExporterProcess;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import io.tokenmonitor.exporter.testing.TestLog;
-import io.tokenmonitor.exporter.testing.Usage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +39,7 @@ class KillIT {
         Random random = new Random(5);
         long now = Instant.now().getEpochSecond();
         Path log = dir.resolve("exporter.log");
-        try (GatewayDatabase db = GatewayDatabase.create(SourceDialect.MYSQL, GatewayFlavor.NEW_API, dir)) {
+        try (GatewayDatabase db = GatewayDatabase.create(Dialect.MYSQL, Flavor.NEW_API, dir)) {
             for (int i = 0; i < HISTORY_ROWS; i += 10_000) {
                 db.insert(TestLog.traffic(random, 10_000, now - 86_400 * 20, now - 600, 20, 40));
             }

@@ -1,14 +1,14 @@
 package io.tokenmonitor.exporter;
 
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
+import io.tokenmonitor.common.testing.TestLog;
+import io.tokenmonitor.common.testing.Usage;
 import io.tokenmonitor.exporter.config.ExporterConfig;
-import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.SourceDialect;
 import io.tokenmonitor.exporter.testing.Await;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
 import io.tokenmonitor.exporter.testing.TcpProxy;
-import io.tokenmonitor.exporter.testing.TestLog;
-import io.tokenmonitor.exporter.testing.Usage;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,17 +40,17 @@ class SyncIT {
     Path dir;
 
     static Stream<Arguments> everySource() {
-        return Stream.of(SourceDialect.values()).flatMap(d -> Stream.of(GatewayFlavor.values()).map(f -> Arguments.of(d, f)));
+        return Stream.of(Dialect.values()).flatMap(d -> Stream.of(Flavor.values()).map(f -> Arguments.of(d, f)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everySource")
-    void givenHistory_whenBackfilledAndTailed_thenMetricsEqualGroupByOnSource(SourceDialect dialect, GatewayFlavor flavor) throws Exception {
+    void givenHistory_whenBackfilledAndTailed_thenMetricsEqualGroupByOnSource(Dialect dialect, Flavor flavor) throws Exception {
         Random random = new Random(1);
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, flavor, dir)) {
             db.insert(TestLog.traffic(random, 20_000, now - 86_400 * 3, now - 60, 7, 11));
-            try (ExporterMain.Running exporter = start(db.sqlDsn())) {
+            try (Exporter exporter = start(db.sqlDsn())) {
                 Map<String, Usage> expected = db.usageByGroupBy(0);
                 assertThat(awaitUsage(exporter, expected)).isEqualTo(expected);
 
@@ -62,12 +62,12 @@ class SyncIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SourceDialect.class, names = {"MYSQL", "POSTGRES"})
-    void givenRowCommittedLateWithLowerId_whenNextPollsRun_thenItIsCountedOnce(SourceDialect dialect) throws Exception {
+    @EnumSource(value = Dialect.class, names = {"MYSQL", "POSTGRES"})
+    void givenRowCommittedLateWithLowerId_whenNextPollsRun_thenItIsCountedOnce(Dialect dialect) throws Exception {
         Random random = new Random(2);
         long now = Instant.now().getEpochSecond();
-        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
-             ExporterMain.Running exporter = start(db.sqlDsn())) {
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
+             Exporter exporter = start(db.sqlDsn())) {
             db.insert(TestLog.traffic(random, 300, now - 600, now, 3, 4));
             awaitUsage(exporter, db.usageByGroupBy(0));
 
@@ -87,12 +87,12 @@ class SyncIT {
     }
 
     @ParameterizedTest
-    @EnumSource(SourceDialect.class)
-    void givenGatewayDeletesOldLogs_whenSyncContinues_thenTotalsNeverGoDown(SourceDialect dialect) throws Exception {
+    @EnumSource(Dialect.class)
+    void givenGatewayDeletesOldLogs_whenSyncContinues_thenTotalsNeverGoDown(Dialect dialect) throws Exception {
         Random random = new Random(3);
         long now = Instant.now().getEpochSecond();
-        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
-             ExporterMain.Running exporter = start(db.sqlDsn())) {
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
+             Exporter exporter = start(db.sqlDsn())) {
             db.insert(TestLog.traffic(random, 3_000, now - 86_400 * 10, now - 3_600, 4, 5));
             Map<String, Usage> beforePurge = db.usageByGroupBy(0);
             awaitUsage(exporter, beforePurge);
@@ -108,13 +108,13 @@ class SyncIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SourceDialect.class, names = {"MYSQL", "POSTGRES"})
-    void givenSourceOutage_whenDatabaseComesBack_thenUpDropsAndSyncResumesExactly(SourceDialect dialect) throws Exception {
+    @EnumSource(value = Dialect.class, names = {"MYSQL", "POSTGRES"})
+    void givenSourceOutage_whenDatabaseComesBack_thenUpDropsAndSyncResumesExactly(Dialect dialect) throws Exception {
         Random random = new Random(4);
         long now = Instant.now().getEpochSecond();
-        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
-             TcpProxy proxy = new TcpProxy(dialect == SourceDialect.MYSQL ? 3306 : 5432);
-             ExporterMain.Running exporter = start(db.sqlDsnVia("127.0.0.1:" + proxy.port()))) {
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
+             TcpProxy proxy = new TcpProxy(dialect == Dialect.MYSQL ? 3306 : 5432);
+             Exporter exporter = start(db.sqlDsnVia("127.0.0.1:" + proxy.port()))) {
             db.insert(TestLog.traffic(random, 1_000, now - 3_600, now, 3, 4));
             Map<String, Usage> beforeOutage = db.usageByGroupBy(0);
             awaitUsage(exporter, beforeOutage);
@@ -133,11 +133,11 @@ class SyncIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SourceDialect.class, names = {"SQLITE", "MYSQL"})
-    void givenHostileRows_whenSynced_thenTheyAreCountedAsFarAsPossibleAndTheSyncGoesOn(SourceDialect dialect) throws Exception {
+    @EnumSource(value = Dialect.class, names = {"SQLITE", "MYSQL"})
+    void givenHostileRows_whenSynced_thenTheyAreCountedAsFarAsPossibleAndTheSyncGoesOn(Dialect dialect) throws Exception {
         long now = Instant.now().getEpochSecond();
-        try (GatewayDatabase db = GatewayDatabase.create(dialect, GatewayFlavor.NEW_API, dir);
-             ExporterMain.Running exporter = start(db.sqlDsn())) {
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
+             Exporter exporter = start(db.sqlDsn())) {
             String huge = "x".repeat(500_000);   // SQLite refuses statements over 1 MB
             db.execute("INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, other) VALUES "
                     + "(" + now + ", 2, 'nulls', NULL, NULL, NULL, NULL, NULL),"
@@ -146,7 +146,7 @@ class SyncIT {
                     + "(" + now + ", 2, 'huge-other', 1, 10, 20, 30, '{\"po\":\"" + huge + "\",\"cache_tokens\":3}'),"
                     + "(" + now + ", 99, 'unknown-type', 1, 10, 20, 30, '{}'),"
                     + "(" + now + ", 2, 'line\nbreak \"quoted\"', 1, 10, 20, 30, '{}')");
-            if (dialect == SourceDialect.SQLITE) {   // SQLite stores whatever type it is given
+            if (dialect == Dialect.SQLITE) {   // SQLite stores whatever type it is given
                 db.execute("INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, is_stream, other) "
                         + "VALUES ('" + now + "', 2, 'text-in-numbers', 'one', 'lots', 5, 'abc', 'maybe', '{}')");
             }
@@ -164,22 +164,22 @@ class SyncIT {
             assertThat(usage).doesNotContainKey("1|unknown-type");
             double rowErrors = scrape.samples().stream().filter(s -> s.name().equals("newapi_ingest_errors_total")
                     && "row".equals(s.labels().get("stage"))).mapToDouble(MetricsScrape.Sample::value).sum();
-            assertThat(rowErrors).isEqualTo(dialect == SourceDialect.SQLITE ? 3 : 2);
+            assertThat(rowErrors).isEqualTo(dialect == Dialect.SQLITE ? 3 : 2);
             assertThat(scrape.value("newapi_up")).isEqualTo(1.0);
         }
     }
 
-    private ExporterMain.Running start(String sqlDsn) throws Exception {
+    private Exporter start(String sqlDsn) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("SQL_DSN", sqlDsn);
         env.put("LISTEN_ADDRESS", "127.0.0.1:0");
         env.put("STORE_PATH", dir.resolve("store-" + System.nanoTime() + ".db").toString());
         env.put("POLL_INTERVAL", "200ms");
         env.put("SYNC_BATCH_SIZE", "1000");
-        return ExporterMain.start(ExporterConfig.fromEnvironment(env, false), false);
+        return Exporter.start(ExporterConfig.fromEnvironment(env, false), false);
     }
 
-    private static Map<String, Usage> awaitUsage(ExporterMain.Running exporter, Map<String, Usage> expected) throws Exception {
+    private static Map<String, Usage> awaitUsage(Exporter exporter, Map<String, Usage> expected) throws Exception {
         return Await.until(() -> MetricsScrape.of(exporter.port()).usage(), expected::equals, CONVERGE);
     }
 

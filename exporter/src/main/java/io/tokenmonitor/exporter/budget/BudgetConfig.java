@@ -3,8 +3,14 @@ package io.tokenmonitor.exporter.budget;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tokenmonitor.exporter.config.ConfigException;
-import io.tokenmonitor.exporter.config.PromDuration;
+import io.tokenmonitor.common.alert.Action;
+import io.tokenmonitor.common.alert.ChannelId;
+import io.tokenmonitor.common.alert.Severity;
+import io.tokenmonitor.common.alert.TargetName;
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.time.ActiveWindow;
+import io.tokenmonitor.common.time.IanaZone;
+import io.tokenmonitor.common.time.PromDuration;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -32,10 +38,6 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
     private static final Map<String, Duration> ROLLING = Map.of("1h", Duration.ofHours(1), "6h", Duration.ofHours(6),
             "12h", Duration.ofHours(12), "24h", Duration.ofHours(24), "48h", Duration.ofHours(48), "72h", Duration.ofHours(72),
             "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
-    private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
-    private static final String DAYS = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
-    private static final Pattern ACTIVE = Pattern.compile("^(" + DAYS + "(-" + DAYS + ")?(," + DAYS + "(-" + DAYS + ")?)*\\s+)?"
-            + "([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-4]):[0-5]\\d$");
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_.:\\-]{1,100}$");
     private static final String WINDOWS = "use 1h, 6h, 12h, 24h, 48h, 72h, 7d, 30d, calendar_day, calendar_month or {from, to}";
 
@@ -68,15 +70,7 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
             throw new ConfigException(source + ": expected a mapping with keys timezone, budgets");
         }
         unknownKeys(root, TOP_KEYS, source + ": unknown key \"%s\" at top level; known keys: timezone, budgets");
-        ZoneId zone = ZoneId.systemDefault();
-        if (root.has("timezone")) {
-            String text = root.get("timezone").asText();
-            try {
-                zone = ZoneId.of(text);
-            } catch (DateTimeException e) {
-                throw new ConfigException(source + ": timezone: \"" + text + "\" is not an IANA zone; for example Asia/Shanghai");
-            }
-        }
+        ZoneId zone = root.has("timezone") ? IanaZone.parse(source + ": timezone", root.get("timezone").asText()) : ZoneId.systemDefault();
         List<Budget> budgets = new ArrayList<>();
         JsonNode list = root.path("budgets");
         if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
@@ -107,35 +101,24 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
         }
         BudgetScope scope = new BudgetScope.All();
         if (node.has("channel_id")) {
-            String id = node.get("channel_id").asText().trim();
-            if (!id.matches("\\d+")) {
-                throw new ConfigException(at + ".channel_id: \"" + id + "\" is not a channel id; use the gateway's numeric id");
-            }
-            scope = new BudgetScope.Channel(Long.toString(Long.parseLong(id)));
+            scope = new BudgetScope.Channel(Long.toString(ChannelId.parse(at + ".channel_id", node.get("channel_id").asText())));
         } else if (node.has("model")) {
             scope = new BudgetScope.Model(required(node, "model", at));
         }
-        String action = text(node, "action", "notify");
-        if (!action.equals("notify") && !action.equals("disable_channel")) {
-            throw new ConfigException(at + ".action: \"" + action + "\" is not an action; use notify or disable_channel");
-        }
-        if (action.equals("disable_channel") && !(scope instanceof BudgetScope.Channel)) {
+        Action action = Action.parse(at + ".action", text(node, "action", Action.NOTIFY.value()));
+        if (action == Action.DISABLE_CHANNEL && !(scope instanceof BudgetScope.Channel)) {
             throw new ConfigException(at + ".action: disable_channel needs channel_id; add channel_id or use action: notify");
         }
         String active = text(node, "active", "");
-        if (!active.isEmpty() && !ACTIVE.matcher(active).matches()) {
-            throw new ConfigException(at + ".active: \"" + active + "\" is not an active window; write e.g. \"Mon-Fri 09:00-18:00\" or \"22:00-06:00\"");
-        }
+        ActiveWindow.parse(at + ".active", active);   // the bridge reads the label with the same grammar
+        // Absent: the bridge's default. Written: a duration, which an empty text is not (Prometheus' grammar).
         String cooldown = text(node, "cooldown", "");
-        if (!cooldown.isEmpty()) {
+        if (node.hasNonNull("cooldown")) {
             PromDuration.parse(at + ".cooldown", cooldown);
         }
-        String severity = text(node, "severity", "warning");
-        if (!SEVERITIES.contains(severity)) {
-            throw new ConfigException(at + ".severity: \"" + severity + "\" is not a severity; use info, warning or critical");
-        }
+        Severity severity = Severity.parse(at + ".severity", text(node, "severity", Severity.WARNING.value()));
         return new Budget(name, scope, window(node.get("window"), at + ".window", zone), limit(node.get("limit"), at + ".limit"),
-                notify(node.get("notify"), at + ".notify"), action, active, cooldown, severity);
+                notify(node.get("notify"), at + ".notify"), action.value(), active, cooldown, severity.value());
     }
 
     private static BudgetWindow window(JsonNode node, String at, ZoneId zone) {
@@ -208,20 +191,12 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
         if (node == null || node.isNull()) {
             return List.of();
         }
-        List<String> targets = new ArrayList<>();
         if (node.isArray()) {
-            node.forEach(t -> targets.add(t.asText().trim()));
-        } else {
-            for (String t : node.asText().split(",")) {
-                targets.add(t.trim());
-            }
+            List<String> targets = new ArrayList<>();
+            node.forEach(t -> targets.add(t.asText()));
+            return TargetName.checkAll(at, targets);
         }
-        for (String target : targets) {
-            if (!target.matches("[A-Za-z0-9_\\-]+")) {
-                throw new ConfigException(at + ": \"" + target + "\" is not a target name; use names such as telegram, feishu, wecom");
-            }
-        }
-        return targets;
+        return TargetName.parseList(at, node.asText());
     }
 
     private static String required(JsonNode node, String key, String at) {

@@ -1,8 +1,8 @@
 package io.tokenmonitor.exporter.budget;
 
-import io.tokenmonitor.exporter.store.UsageQueries;
+import io.tokenmonitor.exporter.store.Store;
+import io.tokenmonitor.exporter.store.UsageSpan;
 import io.tokenmonitor.exporter.store.UsageSum;
-import org.jdbi.v3.core.Jdbi;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,9 +11,9 @@ import java.util.List;
 /** Works out every budget's exact usage from the store's rollups. */
 public final class BudgetEvaluator {
 
-    private final Jdbi store;
+    private final Store store;
 
-    public BudgetEvaluator(Jdbi store) {
+    public BudgetEvaluator(Store store) {
         this.store = store;
     }
 
@@ -23,21 +23,29 @@ public final class BudgetEvaluator {
      * @param quotaPerUnit the gateway's quota per USD, for budgets in USD
      */
     public List<BudgetUsage> evaluate(BudgetConfig config, Instant now, double quotaPerUnit) {
-        return store.withHandle(handle -> {
-            List<BudgetUsage> result = new ArrayList<>(config.budgets().size());
-            for (Budget budget : config.budgets()) {
-                BudgetWindow.Interval window = budget.window().at(now, config.zone());
-                UsageSum sum = UsageQueries.between(handle, budget.scope().filter(), budget.scope().key(), window.start().getEpochSecond(), window.end().getEpochSecond());
-                double used = switch (budget.limit().unit()) {
-                    case TOKENS -> sum.tokens();
-                    case REQUESTS -> sum.requests();
-                    case USD -> sum.netQuota() / quotaPerUnit;
-                };
-                // Rolling and calendar windows always have one in force; a custom one is over once its end has passed.
-                boolean inForce = !(budget.window() instanceof BudgetWindow.Fixed) || window.end().isAfter(now);
-                result.add(new BudgetUsage(budget, used, window.start(), window.end(), inForce));
-            }
-            return result;
-        });
+        List<BudgetWindow.Interval> windows = new ArrayList<>(config.budgets().size());
+        List<UsageSpan> spans = new ArrayList<>(config.budgets().size());
+        for (Budget budget : config.budgets()) {
+            BudgetWindow.Interval window = budget.window().at(now, config.zone());
+            windows.add(window);
+            spans.add(new UsageSpan(budget.scope().filter(), budget.scope().key(), window.start().getEpochSecond(),
+                    window.end().getEpochSecond()));
+        }
+        List<UsageSum> sums = store.usageSums(spans);
+        List<BudgetUsage> result = new ArrayList<>(config.budgets().size());
+        for (int i = 0; i < config.budgets().size(); i++) {
+            Budget budget = config.budgets().get(i);
+            BudgetWindow.Interval window = windows.get(i);
+            UsageSum sum = sums.get(i);
+            double used = switch (budget.limit().unit()) {
+                case TOKENS -> sum.tokens();
+                case REQUESTS -> sum.requests();
+                case USD -> sum.netQuota() / quotaPerUnit;
+            };
+            // Rolling and calendar windows always have one in force; a custom one is over once its end has passed.
+            boolean inForce = !(budget.window() instanceof BudgetWindow.Fixed) || window.end().isAfter(now);
+            result.add(new BudgetUsage(budget, used, window.start(), window.end(), inForce));
+        }
+        return result;
     }
 }

@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.budget;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class BudgetWatcher implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(BudgetWatcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BudgetWatcher.class);
     /** How often the file is checked for changes, and how soon after the backfill the first evaluation runs. */
     private static final Duration TICK = Duration.ofSeconds(1);
 
@@ -80,7 +80,7 @@ public final class BudgetWatcher implements AutoCloseable {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> scheduler.execute(this::reload));
             } catch (IllegalArgumentException e) {
-                log.info("budgets: SIGHUP is not available here; the config file is still reloaded when it changes");
+                LOG.info("budgets: SIGHUP is not available here; the config file is still reloaded when it changes");
             }
         }
     }
@@ -94,7 +94,7 @@ public final class BudgetWatcher implements AutoCloseable {
                 evaluate();
             }
         } catch (RuntimeException e) {
-            log.warn("budgets: evaluating the budgets failed: {}; the last values stay published", e.getMessage());
+            LOG.warn("budgets: evaluating the budgets failed: {}; the last values stay published", e.getMessage());
         }
     }
 
@@ -106,16 +106,16 @@ public final class BudgetWatcher implements AutoCloseable {
             BudgetConfig next = BudgetConfig.parse(Files.readString(file), file.toString());
             config = next;
             lastReloadOk = true;
-            log.info("budgets: loaded {} budgets from {}", next.budgets().size(), file);
+            LOG.info("budgets: loaded {} budgets from {}", next.budgets().size(), file);
             if (storeReady.getAsBoolean()) {
                 evaluate();
             }
         } catch (ConfigException e) {
             lastReloadOk = false;
-            log.warn("budgets: {} — keeping the previous {} budgets", e.getMessage(), config.budgets().size());
+            LOG.warn("budgets: {} — keeping the previous {} budgets", e.getMessage(), config.budgets().size());
         } catch (IOException e) {
             lastReloadOk = false;
-            log.warn("budgets: cannot read {}: {} — keeping the previous {} budgets", file, e.getMessage(), config.budgets().size());
+            LOG.warn("budgets: cannot read {}: {} — keeping the previous {} budgets", file, e.getMessage(), config.budgets().size());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.channel;
 
-import io.tokenmonitor.exporter.source.Channel;
+import io.tokenmonitor.exporter.model.Channel;
 import io.tokenmonitor.exporter.source.ChannelReader;
 import io.tokenmonitor.exporter.source.SourceFailure;
 import io.tokenmonitor.exporter.store.Store;
@@ -13,7 +13,6 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads the gateway's channels and {@code QuotaPerUnit} from its main database every interval,
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChannelRefresher implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ChannelRefresher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelRefresher.class);
 
     private final ChannelReader reader;
     private final Store store;
@@ -34,7 +33,6 @@ public final class ChannelRefresher implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong errors = new AtomicLong();
     private volatile ChannelState state;
     private String failing;
     private boolean optionsUnreadableReported;
@@ -56,11 +54,6 @@ public final class ChannelRefresher implements AutoCloseable {
         return state;
     }
 
-    /** Failed reads since start. */
-    public long errors() {
-        return errors.get();
-    }
-
     /** Reads once now (so names are known before the sync starts), then every interval. */
     public void start() {
         refreshOnce();
@@ -80,15 +73,14 @@ public final class ChannelRefresher implements AutoCloseable {
             saveQuotaPerUnit(quotaPerUnit);
             state = new ChannelState(channels, quotaPerUnit, true);
             if (failing != null) {
-                log.info("channels: reading the gateway's channels works again ({} channels)", channels.size());
+                LOG.info("channels: reading the gateway's channels works again ({} channels)", channels.size());
                 failing = null;
             }
         } catch (RuntimeException e) {
-            errors.incrementAndGet();
             String message = "channels: reading the gateway's channels failed: " + SourceFailure.describe(e)
                     + "; keeping the last known channels, retrying every " + interval.toSeconds() + "s";
             if (!message.equals(failing)) {
-                log.warn(message);
+                LOG.warn(message);
                 failing = message;
             }
         }
@@ -101,7 +93,7 @@ public final class ChannelRefresher implements AutoCloseable {
         } catch (RuntimeException e) {
             if (!optionsUnreadableReported) {
                 optionsUnreadableReported = true;
-                log.warn("channels: cannot read QuotaPerUnit from the gateway's options table ({}); using {}. Set QUOTA_PER_UNIT "
+                LOG.warn("channels: cannot read QuotaPerUnit from the gateway's options table ({}); using {}. Set QUOTA_PER_UNIT "
                         + "if the gateway uses another value", SourceFailure.describe(e), (long) ChannelState.DEFAULT_QUOTA_PER_UNIT);
             }
             return ChannelState.DEFAULT_QUOTA_PER_UNIT;

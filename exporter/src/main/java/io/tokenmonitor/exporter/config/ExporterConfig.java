@@ -1,13 +1,19 @@
 package io.tokenmonitor.exporter.config;
 
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.config.Env;
+import io.tokenmonitor.common.config.HostPort;
+import io.tokenmonitor.common.gateway.GatewayDsn;
+import io.tokenmonitor.common.time.PromDuration;
+import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.source.SourceDsn;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The exporter's settings, read from environment variables (names as in the gateway and the
@@ -37,7 +43,7 @@ public record ExporterConfig(
         Double quotaPerUnit,
         int maxModels,
         Duration budgetInterval,
-        java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> optionalLabels,
+        Set<Dimension> optionalLabels,
         int maxLabelValues) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
@@ -53,31 +59,22 @@ public record ExporterConfig(
     public static final int DEFAULT_MAX_MODELS = 500;
     public static final Duration DEFAULT_BUDGET_INTERVAL = Duration.ofSeconds(15);
     public static final int DEFAULT_MAX_LABEL_VALUES = 100;
-    /** The gateway's own default for SQL_DSN=local. */
-    public static final String DEFAULT_SQLITE_PATH = "one-api.db";
 
     private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
     private static final Duration MIN_RETENTION = Duration.ofHours(1);
     private static final int MIN_BATCH_SIZE = 100;
     private static final int MAX_BATCH_SIZE = 100_000;
 
-    /** Reads the settings from {@code env}; {@code demo} switches the source to the built-in demo gateway. */
-    public static ExporterConfig fromEnvironment(Map<String, String> env, boolean demo) {
-        return fromEnvironment(env, demo, null, null);
-    }
-
     /**
-     * Reads the settings from {@code env} and the command line.
-     *
-     * @param configArg {@code --config}, which wins over {@code CONFIG_FILE}; may be null
-     * @param webConfigArg {@code --web.config.file}, which wins over {@code WEB_CONFIG_FILE}; may be null
+     * Reads the settings from {@code env}; {@code demo} switches the source to the built-in demo gateway.
+     * The command line's files come in through {@link #withCommandLine}.
      */
-    public static ExporterConfig fromEnvironment(Map<String, String> env, boolean demo, String configArg, String webConfigArg) {
-        Settings s = new Settings(env);
+    public static ExporterConfig fromEnvironment(Map<String, String> env, boolean demo) {
+        Settings s = new Settings(new Env(env));
         SourceDsn main = null;
         SourceDsn logs = null;
         if (!demo) {
-            String sqlitePath = s.text("SQLITE_PATH", DEFAULT_SQLITE_PATH);
+            String sqlitePath = s.text("SQLITE_PATH", GatewayDsn.DEFAULT_SQLITE_PATH);
             String sqlDsn = s.secret("SQL_DSN");
             String databaseUrl = s.secret("DATABASE_URL");
             if (sqlDsn != null) {
@@ -91,7 +88,7 @@ public record ExporterConfig(
             String logDsn = s.secret("LOG_SQL_DSN");
             logs = logDsn == null ? main : SourceDsn.parse("LOG_SQL_DSN", logDsn, sqlitePath);
         }
-        Duration poll = s.duration("POLL_INTERVAL", DEFAULT_POLL_INTERVAL);
+        Duration poll = s.positiveDuration("POLL_INTERVAL", DEFAULT_POLL_INTERVAL);
         if (poll.compareTo(MIN_POLL_INTERVAL) < 0) {
             throw new ConfigException("POLL_INTERVAL: " + PromDuration.format(poll) + " is too short; use at least 100ms");
         }
@@ -100,10 +97,11 @@ public record ExporterConfig(
             throw new ConfigException("RETENTION: " + PromDuration.format(retention) + " is too short; use at least 1h");
         }
         int batch = s.integer("SYNC_BATCH_SIZE", DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
+        // 0 is allowed: skipped ids are then not waited for (rows committed late are not synced).
         Duration lateCommit = s.duration("LATE_COMMIT_WINDOW", DEFAULT_LATE_COMMIT_WINDOW);
         Path store = Path.of(s.text("STORE_PATH", demo ? DEFAULT_DEMO_STORE_PATH : DEFAULT_STORE_PATH));
-        String configFile = configArg != null ? configArg : s.text("CONFIG_FILE", null);
-        String webConfigFile = webConfigArg != null ? webConfigArg : s.text("WEB_CONFIG_FILE", null);
+        String configFile = s.text("CONFIG_FILE", null);
+        String webConfigFile = s.text("WEB_CONFIG_FILE", null);
         String quotaPerUnit = s.text("QUOTA_PER_UNIT", null);
         Double quota = null;
         if (quotaPerUnit != null) {
@@ -120,19 +118,31 @@ public record ExporterConfig(
                 lateCommit, Path.of(s.text("DEMO_PATH", DEFAULT_DEMO_PATH)),
                 s.integer("DEMO_ROWS_PER_SECOND", DEFAULT_DEMO_ROWS_PER_SECOND, 1, 10_000),
                 configFile == null ? null : Path.of(configFile), webConfigFile == null ? null : Path.of(webConfigFile),
-                s.duration("CHANNEL_REFRESH_INTERVAL", DEFAULT_CHANNEL_REFRESH_INTERVAL), quota,
-                s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000), s.duration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL),
+                s.positiveDuration("CHANNEL_REFRESH_INTERVAL", DEFAULT_CHANNEL_REFRESH_INTERVAL), quota,
+                s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000), s.positiveDuration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL),
                 optionalLabels(s.text("OPTIONAL_LABELS", "")), s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000));
     }
 
-    private static java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> optionalLabels(String text) {
-        java.util.Set<io.tokenmonitor.exporter.store.OptionalDimensions.Dimension> labels =
-                java.util.EnumSet.noneOf(io.tokenmonitor.exporter.store.OptionalDimensions.Dimension.class);
+    /**
+     * These settings with the command line's files, which win over {@code CONFIG_FILE} and {@code WEB_CONFIG_FILE}.
+     *
+     * @param configArg {@code --config}; null to keep {@code CONFIG_FILE}
+     * @param webConfigArg {@code --web.config.file}; null to keep {@code WEB_CONFIG_FILE}
+     */
+    public ExporterConfig withCommandLine(String configArg, String webConfigArg) {
+        return new ExporterConfig(mainDsn, logDsn, listenAddress, storePath, pollInterval, retention, batchSize, lateCommitWindow,
+                demoPath, demoRowsPerSecond, configArg == null ? configFile : Path.of(configArg),
+                webConfigArg == null ? webConfigFile : Path.of(webConfigArg), channelRefreshInterval, quotaPerUnit, maxModels,
+                budgetInterval, optionalLabels, maxLabelValues);
+    }
+
+    private static Set<Dimension> optionalLabels(String text) {
+        Set<Dimension> labels = EnumSet.noneOf(Dimension.class);
         for (String name : text.split(",")) {
             if (name.isBlank()) {
                 continue;
             }
-            var dimension = io.tokenmonitor.exporter.store.OptionalDimensions.Dimension.ofLabel(name);
+            Dimension dimension = Dimension.ofLabel(name);
             if (dimension == null) {
                 throw new ConfigException("OPTIONAL_LABELS: \"" + name.trim() + "\" is not an optional label; use group, token_name, username");
             }
@@ -141,34 +151,25 @@ public record ExporterConfig(
         return labels;
     }
 
-    /** Typed access to the environment; each method names the variable in its error. */
-    private record Settings(Map<String, String> env) {
+    /** Typed access to the environment ({@link Env}: blank is unset, secrets also from {@code KEY_FILE}); errors name the variable. */
+    private record Settings(Env env) {
 
         String text(String key, String fallback) {
-            String value = env.get(key);
-            return value == null || value.isBlank() ? fallback : value.trim();
+            return env.get(key).orElse(fallback);
         }
 
         /** A secret from {@code KEY}, or from the file named by {@code KEY_FILE}; null when neither is set. */
         String secret(String key) {
-            String direct = text(key, null);
-            String file = text(key + "_FILE", null);
-            if (direct != null && file != null) {
-                throw new ConfigException(key + ": set either " + key + " or " + key + "_FILE, not both");
-            }
-            if (file == null) {
-                return direct;
-            }
-            try {
-                return Files.readString(Path.of(file)).trim();
-            } catch (IOException e) {
-                throw new ConfigException(key + "_FILE: cannot read " + file + ": " + e.getMessage());
-            }
+            return env.secret(key).orElse(null);
         }
 
         Duration duration(String key, Duration fallback) {
-            String value = text(key, null);
-            return value == null ? fallback : PromDuration.parse(key, value);
+            return env.get(key).map(value -> PromDuration.parse(key, value)).orElse(fallback);
+        }
+
+        /** A duration that must be more than 0 (an interval). */
+        Duration positiveDuration(String key, Duration fallback) {
+            return env.get(key).map(value -> PromDuration.parsePositive(key, value)).orElse(fallback);
         }
 
         int integer(String key, int fallback, int min, int max) {
@@ -188,21 +189,7 @@ public record ExporterConfig(
         }
 
         InetSocketAddress address(String key, String fallback) {
-            String value = text(key, fallback);
-            int colon = value.lastIndexOf(':');
-            if (colon < 0) {
-                throw new ConfigException(key + ": \"" + value + "\" has no port; write host:port, e.g. 0.0.0.0:9466");
-            }
-            String host = value.substring(0, colon);
-            try {
-                int port = Integer.parseInt(value.substring(colon + 1));
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host.replaceAll("^\\[|]$", ""), port);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key + ": \"" + value + "\" has no valid port; write host:port, e.g. 0.0.0.0:9466");
-            }
+            return HostPort.parse(key, text(key, fallback)).toSocketAddress();
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TrafficSimulator implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(TrafficSimulator.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TrafficSimulator.class);
     private static final Duration HISTORY = Duration.ofDays(2);
     private static final int HISTORY_ROWS_PER_HOUR = 120;
     private static final Duration TICK = Duration.ofMillis(200);
@@ -64,7 +64,7 @@ public final class TrafficSimulator implements AutoCloseable {
                     insert.executeBatch();
                 }
                 c.commit();
-                log.info("demo: wrote {} rows of history ({} of traffic) into {}", rows, "2 days", gateway.file());
+                LOG.info("demo: wrote {} rows of history ({} of traffic) into {}", rows, "2 days", gateway.file());
             }
         }
         thread.setDaemon(true);
@@ -95,7 +95,7 @@ public final class TrafficSimulator implements AutoCloseable {
                 insert.executeBatch();
             }
         } catch (SQLException e) {
-            log.warn("demo: writing traffic into {} failed: {}; the demo gateway stops", gateway.file(), e.getMessage());
+            LOG.warn("demo: writing traffic into {} failed: {}; the demo gateway stops", gateway.file(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

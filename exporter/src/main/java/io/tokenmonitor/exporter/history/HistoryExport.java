@@ -1,13 +1,17 @@
 package io.tokenmonitor.exporter.history;
 
-import io.tokenmonitor.exporter.config.ConfigException;
-import io.tokenmonitor.exporter.config.PromDuration;
-import io.tokenmonitor.exporter.store.ErrorKey;
-import io.tokenmonitor.exporter.store.SeriesKey;
-import io.tokenmonitor.exporter.store.SeriesTotals;
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.time.PromDuration;
+import io.tokenmonitor.exporter.metrics.ExpositionText;
+import io.tokenmonitor.exporter.metrics.TextFormat;
+import io.tokenmonitor.exporter.metrics.UsageFamily;
+import io.tokenmonitor.exporter.model.ErrorKey;
+import io.tokenmonitor.exporter.model.SeriesKey;
+import io.tokenmonitor.exporter.model.SeriesTotals;
+import io.tokenmonitor.exporter.model.UsageTotals;
+import io.tokenmonitor.exporter.store.MinuteValue;
+import io.tokenmonitor.exporter.store.RollupColumn;
 import io.tokenmonitor.exporter.store.Store;
-import io.tokenmonitor.exporter.store.UsageTotals;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.ToLongFunction;
 
 /**
@@ -38,18 +43,25 @@ import java.util.function.ToLongFunction;
  */
 public final class HistoryExport {
 
-    private static final Logger log = LoggerFactory.getLogger(HistoryExport.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryExport.class);
     /** promtool must not write into the range of Prometheus's head block. */
     static final Duration HEAD_BLOCK = Duration.ofHours(3);
     static final Duration DEFAULT_STEP = Duration.ofMinutes(5);
     private static final long MINUTE = 60;
 
+    private static final List<String> BY_STREAM = List.of("channel_id", "model", "stream");
+    private static final List<String> BY_MODEL = List.of("channel_id", "model");
+
     /**
      * One exported counter family (or the part of one that a rollup column holds): its rollup
-     * column, its labels, and its totals now. {@code help} is null for the continuation parts.
+     * column, its labels, and its totals now. {@code declared} is false for the continuation parts.
      */
-    private record Family(String name, String help, String rollupExpression, List<String> labels, String fixedLabel,
+    private record Family(UsageFamily family, boolean declared, RollupColumn column, boolean byStream, String fixedLabel,
                           Map<List<String>, Long> totals) {
+
+        List<String> labels() {
+            return byStream ? BY_STREAM : BY_MODEL;
+        }
     }
 
     private HistoryExport() {
@@ -67,12 +79,12 @@ public final class HistoryExport {
         }
         Instant to = options.containsKey("--to") ? time("--to", options.get("--to")) : clock.instant().minus(HEAD_BLOCK);
         try (Store store = Store.open(storePath)) {
-            Instant oldest = store.jdbi().withHandle(h -> h.createQuery("SELECT MIN(minute) FROM usage_minute")
-                    .mapTo(Long.class).findOne()).map(Instant::ofEpochSecond).orElse(to);
+            OptionalLong oldestMinute = store.oldestRollupMinute();
+            Instant oldest = oldestMinute.isPresent() ? Instant.ofEpochSecond(oldestMinute.getAsLong()) : to;
             Instant from = options.containsKey("--from") ? time("--from", options.get("--from")) : oldest;
             try (Writer out = Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
                 long samples = write(store, from, to, step, out);
-                log.info("export-history: wrote {} samples from {} to {} every {} into {}", samples, from, to, PromDuration.format(step), output);
+                LOG.info("export-history: wrote {} samples from {} to {} every {} into {}", samples, from, to, PromDuration.format(step), output);
             }
         }
     }
@@ -90,42 +102,33 @@ public final class HistoryExport {
         long samples = 0;
         BufferedWriter writer = new BufferedWriter(out);
         for (Family family : families(totals)) {
-            if (family.help() != null) {   // a family split over several rollup columns is declared once
-                writer.write("# TYPE " + family.name() + " counter\n# HELP " + family.name() + " " + family.help() + "\n");
+            if (family.declared()) {   // a family split over several rollup columns is declared once
+                StringBuilder header = new StringBuilder();
+                ExpositionText.header(header, TextFormat.OPENMETRICS, family.family());
+                writer.write(header.toString());
             }
-            samples += store.jdbi().withHandle(h -> writeFamily(h, family, start, end, stepSeconds, writer));
+            samples += writeFamily(store.minuteHistory(family.column(), family.byStream(), start), family, start, end, stepSeconds, writer);
         }
         writer.write("# EOF\n");
         writer.flush();
         return samples;
     }
 
-    private static long writeFamily(Handle handle, Family family, long start, long end, long step, Writer out) {
-        String keyColumns = String.join(", ", family.labels());
-        String sql = "SELECT " + keyColumns + ", minute, SUM(" + family.rollupExpression() + ") FROM usage_minute WHERE minute >= :from"
-                + " GROUP BY " + keyColumns + ", minute ORDER BY " + keyColumns + ", minute";
-        Map<List<String>, List<long[]>> rows = new HashMap<>();
-        int keys = family.labels().size();
-        handle.createQuery(sql).bind("from", start).map((rs, ctx) -> {
-            String[] key = new String[keys];
-            for (int i = 0; i < keys; i++) {
-                key[i] = family.labels().get(i).equals("stream") ? Boolean.toString(rs.getInt(i + 1) != 0) : rs.getString(i + 1);
-            }
-            return rows.computeIfAbsent(List.of(key), k -> new java.util.ArrayList<>()).add(new long[] {rs.getLong(keys + 1), rs.getLong(keys + 2)});
-        }).list();
+    private static long writeFamily(Map<List<String>, List<MinuteValue>> rows, Family family, long start, long end, long step,
+                                    Writer out) {
         long samples = 0;
         try {
             for (Map.Entry<List<String>, Long> series : family.totals().entrySet()) {
-                List<long[]> minutes = rows.getOrDefault(series.getKey(), List.of());
-                long sinceStart = minutes.stream().mapToLong(m -> m[1]).sum();
+                List<MinuteValue> minutes = rows.getOrDefault(series.getKey(), List.of());
+                long sinceStart = minutes.stream().mapToLong(MinuteValue::value).sum();
                 long value = series.getValue() - sinceStart;
                 int next = 0;
                 String labels = labels(family, series.getKey());
                 for (long t = start; t <= end; t += step) {
-                    while (next < minutes.size() && minutes.get(next)[0] < t) {
-                        value += minutes.get(next++)[1];
+                    while (next < minutes.size() && minutes.get(next).minute() < t) {
+                        value += minutes.get(next++).value();
                     }
-                    out.write(family.name() + "_total" + labels + " " + value + " " + t + "\n");
+                    out.write(family.family().sampleName() + labels + " " + value + " " + t + "\n");
                     samples++;
                 }
             }
@@ -136,27 +139,27 @@ public final class HistoryExport {
     }
 
     private static List<Family> families(UsageTotals totals) {
-        List<String> byStream = List.of("channel_id", "model", "stream");
-        List<String> byModel = List.of("channel_id", "model");
         return List.of(
-                new Family("newapi_usage_requests", "Requests the gateway logged as consumed.", "requests", byStream, null,
+                new Family(UsageFamily.REQUESTS, true, RollupColumn.REQUESTS, true, null,
                         seriesTotals(totals, SeriesTotals::requests, true)),
-                new Family("newapi_usage_tokens", "Prompt (input) and completion (output) tokens.", "input_tokens", byModel,
-                        "token_type=\"input\"", seriesTotals(totals, SeriesTotals::inputTokens, false)),
-                new Family("newapi_usage_tokens", null, "output_tokens", byModel, "token_type=\"output\"",
+                new Family(UsageFamily.TOKENS, true, RollupColumn.INPUT_TOKENS, false, "token_type=\"input\"",
+                        seriesTotals(totals, SeriesTotals::inputTokens, false)),
+                new Family(UsageFamily.TOKENS, false, RollupColumn.OUTPUT_TOKENS, false, "token_type=\"output\"",
                         seriesTotals(totals, SeriesTotals::outputTokens, false)),
-                new Family("newapi_usage_cache_read_tokens", "Prompt tokens served from the provider's cache.", "cache_read_tokens", byModel, null,
+                new Family(UsageFamily.CACHE_READ_TOKENS, true, RollupColumn.CACHE_READ_TOKENS, false, null,
                         seriesTotals(totals, SeriesTotals::cacheReadTokens, false)),
-                new Family("newapi_usage_cache_write_tokens", "Prompt tokens written to the provider's cache.", "cache_write_tokens", byModel, null,
+                new Family(UsageFamily.CACHE_WRITE_TOKENS, true, RollupColumn.CACHE_WRITE_TOKENS, false, null,
                         seriesTotals(totals, SeriesTotals::cacheWriteTokens, false)),
-                new Family("newapi_usage_quota", "Quota charged, in gateway units.", "quota_consumed", byModel, null,
+                new Family(UsageFamily.QUOTA, true, RollupColumn.QUOTA_CONSUMED, false, null,
                         seriesTotals(totals, SeriesTotals::quotaConsumed, false)),
-                new Family("newapi_usage_quota_refunded", "Quota given back by refunds and negative settlements.", "quota_refunded", byModel, null,
+                new Family(UsageFamily.QUOTA_REFUNDED, true, RollupColumn.QUOTA_REFUNDED, false, null,
                         seriesTotals(totals, SeriesTotals::quotaRefunded, false)),
-                new Family("newapi_usage_request_errors", "Failed relay attempts.", "errors_4xx", byModel, "status_class=\"4xx\"",
+                new Family(UsageFamily.REQUEST_ERRORS, true, RollupColumn.ERRORS_4XX, false, "status_class=\"4xx\"",
                         errorTotals(totals, "4xx")),
-                new Family("newapi_usage_request_errors", null, "errors_5xx", byModel, "status_class=\"5xx\"", errorTotals(totals, "5xx")),
-                new Family("newapi_usage_request_errors", null, "errors_other", byModel, "status_class=\"other\"", errorTotals(totals, "other")));
+                new Family(UsageFamily.REQUEST_ERRORS, false, RollupColumn.ERRORS_5XX, false, "status_class=\"5xx\"",
+                        errorTotals(totals, "5xx")),
+                new Family(UsageFamily.REQUEST_ERRORS, false, RollupColumn.ERRORS_OTHER, false, "status_class=\"other\"",
+                        errorTotals(totals, "other")));
     }
 
     private static Map<List<String>, Long> seriesTotals(UsageTotals totals, ToLongFunction<SeriesTotals> value, boolean byStream) {
@@ -180,18 +183,12 @@ public final class HistoryExport {
     }
 
     private static String labels(Family family, List<String> values) {
-        StringBuilder out = new StringBuilder("{");
+        String[] namesAndValues = new String[2 * values.size()];
         for (int i = 0; i < values.size(); i++) {
-            out.append(i == 0 ? "" : ",").append(family.labels().get(i)).append("=\"").append(escape(values.get(i))).append('"');
+            namesAndValues[2 * i] = family.labels().get(i);
+            namesAndValues[2 * i + 1] = values.get(i);
         }
-        if (family.fixedLabel() != null) {
-            out.append(',').append(family.fixedLabel());
-        }
-        return out.append('}').toString();
-    }
-
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return "{" + ExpositionText.labels(namesAndValues) + (family.fixedLabel() == null ? "" : "," + family.fixedLabel()) + "}";
     }
 
     private static Instant time(String option, String text) {

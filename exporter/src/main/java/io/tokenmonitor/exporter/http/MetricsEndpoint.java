@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.exporter.metrics.TextFormat;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
 
 import java.io.ByteArrayOutputStream;
@@ -40,7 +41,7 @@ final class MetricsEndpoint implements HttpHandler {
             }
             String accept = exchange.getRequestHeaders().getFirst("Accept");
             boolean openMetrics = accept != null && accept.contains("application/openmetrics-text");
-            UsageExposition.Format format = openMetrics ? UsageExposition.Format.OPENMETRICS : UsageExposition.Format.PROMETHEUS_TEXT;
+            TextFormat format = openMetrics ? TextFormat.OPENMETRICS : TextFormat.PROMETHEUS_TEXT;
             String encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
             boolean gzip = encoding != null && encoding.contains("gzip");
             ByteArrayOutputStream rest = new ByteArrayOutputStream(64 * 1024);

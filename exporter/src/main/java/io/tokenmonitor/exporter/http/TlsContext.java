@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.http;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;

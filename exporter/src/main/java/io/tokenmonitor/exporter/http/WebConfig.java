@@ -3,7 +3,7 @@ package io.tokenmonitor.exporter.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 
 import java.io.IOException;
 import java.nio.file.Files;

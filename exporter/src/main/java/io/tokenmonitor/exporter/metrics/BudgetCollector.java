@@ -5,6 +5,8 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.tokenmonitor.common.alert.PolicyLabel;
+import io.tokenmonitor.common.alert.TargetName;
 import io.tokenmonitor.exporter.budget.Budget;
 import io.tokenmonitor.exporter.budget.BudgetScope;
 import io.tokenmonitor.exporter.budget.BudgetUsage;
@@ -66,13 +68,14 @@ public final class BudgetCollector implements MultiCollector {
     private static Labels labels(Budget b, String zone) {
         Labels labels = Labels.of("budget", b.name(), "scope", b.scope().label());
         if (b.scope() instanceof BudgetScope.Channel channel) {
-            labels = labels.add("channel_id", channel.channelId());
+            labels = labels.add(PolicyLabel.CHANNEL_ID.label(), channel.channelId());
         } else if (b.scope() instanceof BudgetScope.Model model) {
             labels = labels.add("model", model.model());
         }
         return labels.add("window", b.window().label()).add("unit", b.limit().unit().label())
-                .add("notify", String.join(",", b.targets())).add("action", b.action()).add("active", b.active())
-                .add("cooldown", b.cooldown()).add("severity", b.severity()).add("tz", zone);
+                .add(PolicyLabel.NOTIFY.label(), TargetName.formatList(b.targets())).add(PolicyLabel.ACTION.label(), b.action())
+                .add(PolicyLabel.ACTIVE.label(), b.active()).add(PolicyLabel.COOLDOWN.label(), b.cooldown())
+                .add(PolicyLabel.SEVERITY.label(), b.severity()).add(PolicyLabel.TZ.label(), zone);
     }
 
     private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

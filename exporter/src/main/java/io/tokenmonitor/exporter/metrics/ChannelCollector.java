@@ -7,7 +7,7 @@ import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.tokenmonitor.exporter.channel.ChannelState;
-import io.tokenmonitor.exporter.source.Channel;
+import io.tokenmonitor.exporter.model.Channel;
 
 import java.util.List;
 import java.util.Map;

@@ -8,10 +8,10 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.tokenmonitor.exporter.model.LogKind;
+import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.store.UsageTotals;
 import io.tokenmonitor.exporter.sync.IngestStatus;
-import io.tokenmonitor.exporter.sync.LogKind;
 
 import java.util.List;
 import java.util.Map;

@@ -6,10 +6,10 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSna
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.tokenmonitor.exporter.store.DimensionKey;
-import io.tokenmonitor.exporter.store.DimensionTotals;
-import io.tokenmonitor.exporter.store.OptionalDimensions.Dimension;
-import io.tokenmonitor.exporter.store.UsageTotals;
+import io.tokenmonitor.exporter.model.Dimension;
+import io.tokenmonitor.exporter.model.DimensionKey;
+import io.tokenmonitor.exporter.model.DimensionTotals;
+import io.tokenmonitor.exporter.model.UsageTotals;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.tokenmonitor.exporter.source;
 
+import io.tokenmonitor.exporter.model.Channel;
 import org.jdbi.v3.core.Jdbi;
 
 import java.sql.Connection;

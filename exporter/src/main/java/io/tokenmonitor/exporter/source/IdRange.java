@@ -8,8 +8,4 @@ public record IdRange(long from, long to) {
             throw new IllegalArgumentException(from + " > " + to + ": an id range must not be empty");
         }
     }
-
-    public boolean contains(long id) {
-        return id >= from && id <= to;
-    }
 }

@@ -1,5 +1,6 @@
 package io.tokenmonitor.exporter.source;
 
+import io.tokenmonitor.exporter.model.LogRow;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 

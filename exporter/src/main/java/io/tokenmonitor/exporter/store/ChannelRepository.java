@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.store;
 
-import io.tokenmonitor.exporter.source.Channel;
+import io.tokenmonitor.exporter.model.Channel;
 import org.jdbi.v3.core.Handle;
 
 import java.util.HashMap;

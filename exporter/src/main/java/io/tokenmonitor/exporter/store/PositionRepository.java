@@ -1,7 +1,7 @@
 package io.tokenmonitor.exporter.store;
 
-import io.tokenmonitor.exporter.sync.IdGap;
-import io.tokenmonitor.exporter.sync.SyncPosition;
+import io.tokenmonitor.exporter.model.IdGap;
+import io.tokenmonitor.exporter.model.SyncPosition;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 

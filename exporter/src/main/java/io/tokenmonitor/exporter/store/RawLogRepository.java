@@ -1,12 +1,12 @@
 package io.tokenmonitor.exporter.store;
 
-import io.tokenmonitor.exporter.source.LogRow;
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogRow;
 import org.jdbi.v3.core.Handle;
+
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-
 import java.util.List;
 
 /** The store's {@code logs} table: raw rows for the log views, kept for the retention period. */

@@ -1,14 +1,18 @@
 package io.tokenmonitor.exporter.store;
 
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
-import io.tokenmonitor.exporter.sync.LogKind;
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogKind;
+import io.tokenmonitor.exporter.model.UsageCounter;
 import org.jdbi.v3.core.Handle;
+
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Per-minute ({@code usage_minute}) and per-day ({@code usage_day}, UTC days) sums per channel,
@@ -23,6 +27,13 @@ final class RollupRepository {
     private static final String ADD_DAY = upsert("usage_day", "day");
     private static final String PRUNE_MINUTES = "DELETE FROM usage_minute WHERE minute < :cutoff";
     private static final String PRUNE_DAYS = "DELETE FROM usage_day WHERE day < :cutoff";
+    private static final String OLDEST_MINUTE = "SELECT MIN(minute) FROM usage_minute";
+    private static final String HISTORY = """
+            SELECT %1$s, minute, SUM(%2$s) FROM usage_minute WHERE minute >= :from
+            GROUP BY %1$s, minute ORDER BY %1$s, minute
+            """;
+    private static final List<String> BY_STREAM = List.of("channel_id", "model", "stream");
+    private static final List<String> BY_MODEL = List.of("channel_id", "model");
 
     /** The same statement for both tables: only the table and its time column differ. */
     private static String upsert(String table, String timeColumn) {
@@ -52,22 +63,17 @@ final class RollupRepository {
     private record BucketKey(long start, String channelId, String model, boolean stream) {
     }
 
+    /** A bucket's sums: the usage counters, the errors by status class, and the latency sum and count. */
     private static final class Sums {
-        long requests;
+        final UsageCounter usage = new UsageCounter();
         long errors4xx;
         long errors5xx;
         long errorsOther;
-        long input;
-        long output;
-        long cacheRead;
-        long cacheWrite;
-        long consumed;
-        long refunded;
         double durationSum;
         long durationCount;
 
         void add(ClassifiedRow row) {
-            requests += row.kind() == LogKind.REQUEST ? 1 : 0;
+            usage.add(row);
             if (row.kind() == LogKind.ERROR) {
                 switch (row.statusClass()) {
                     case "4xx" -> errors4xx++;
@@ -75,12 +81,6 @@ final class RollupRepository {
                     default -> errorsOther++;
                 }
             }
-            input += row.inputTokens();
-            output += row.outputTokens();
-            cacheRead += row.cacheReadTokens();
-            cacheWrite += row.cacheWriteTokens();
-            consumed += row.quotaConsumed();
-            refunded += row.quotaRefunded();
             if (!Double.isNaN(row.durationSeconds())) {
                 durationSum += row.durationSeconds();
                 durationCount++;
@@ -117,18 +117,18 @@ final class RollupRepository {
                 ps.setString(2, k.channelId());
                 ps.setString(3, k.model());
                 ps.setInt(4, k.stream() ? 1 : 0);
-                ps.setLong(5, s.requests);
+                ps.setLong(5, s.usage.requests());
                 ps.setLong(6, s.errors4xx + s.errors5xx + s.errorsOther);
                 ps.setLong(7, s.errors4xx);
                 ps.setLong(8, s.errors5xx);
                 ps.setLong(9, s.errorsOther);
-                ps.setLong(10, s.input);
-                ps.setLong(11, s.output);
-                ps.setLong(12, s.cacheRead);
-                ps.setLong(13, s.cacheWrite);
-                ps.setLong(14, s.consumed - s.refunded);
-                ps.setLong(15, s.consumed);
-                ps.setLong(16, s.refunded);
+                ps.setLong(10, s.usage.inputTokens());
+                ps.setLong(11, s.usage.outputTokens());
+                ps.setLong(12, s.usage.cacheReadTokens());
+                ps.setLong(13, s.usage.cacheWriteTokens());
+                ps.setLong(14, s.usage.quotaConsumed() - s.usage.quotaRefunded());
+                ps.setLong(15, s.usage.quotaConsumed());
+                ps.setLong(16, s.usage.quotaRefunded());
                 ps.setDouble(17, s.durationSum);
                 ps.setLong(18, s.durationCount);
                 ps.addBatch();
@@ -137,6 +137,26 @@ final class RollupRepository {
         } catch (SQLException e) {
             throw new StoreException("writing " + (sql.contains("usage_minute") ? "minute" : "day") + " rollups failed", e);
         }
+    }
+
+    OptionalLong oldestMinute(Handle handle) {
+        return handle.createQuery(OLDEST_MINUTE).mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /** One column summed per series and minute from {@code fromSeconds} on (the key columns and the column are constants, never input). */
+    Map<List<String>, List<MinuteValue>> history(Handle handle, RollupColumn column, boolean byStream, long fromSeconds) {
+        List<String> keyColumns = byStream ? BY_STREAM : BY_MODEL;
+        String sql = HISTORY.formatted(String.join(", ", keyColumns), column.column());
+        Map<List<String>, List<MinuteValue>> rows = new HashMap<>();
+        int keys = keyColumns.size();
+        handle.createQuery(sql).bind("from", fromSeconds).map((rs, ctx) -> {
+            String[] key = new String[keys];
+            for (int i = 0; i < keys; i++) {
+                key[i] = keyColumns.get(i).equals("stream") ? Boolean.toString(rs.getInt(i + 1) != 0) : rs.getString(i + 1);
+            }
+            return rows.computeIfAbsent(List.of(key), k -> new ArrayList<>()).add(new MinuteValue(rs.getLong(keys + 1), rs.getLong(keys + 2)));
+        }).list();
+        return rows;
     }
 
     /** Deletes minute rollups before {@code minuteCutoff} and day rollups before {@code dayCutoff}. */

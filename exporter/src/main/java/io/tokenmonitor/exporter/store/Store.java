@@ -1,19 +1,24 @@
 package io.tokenmonitor.exporter.store;
 
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
-import io.tokenmonitor.exporter.sync.SyncPosition;
+import io.tokenmonitor.common.sqlite.SchemaMigrations;
+import io.tokenmonitor.common.sqlite.SqliteDatabase;
+import io.tokenmonitor.common.sqlite.SqliteOptions;
+import io.tokenmonitor.exporter.model.Channel;
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.SyncPosition;
+import io.tokenmonitor.exporter.model.UsageTotals;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The exporter's local SQLite database (WAL). One writer handle, used by the sync thread only;
@@ -22,11 +27,15 @@ import java.util.Optional;
  */
 public final class Store implements AutoCloseable {
 
-    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
     private static final int PRUNE_CHUNK = 10_000;
-    /** Negative: KiB, as SQLite's cache_size takes it (64 MiB, outside the Java heap). */
-    private static final int CACHE_SIZE_KIB = -64 * 1024;
+    /** 64 MiB of page cache, outside the Java heap. */
+    private static final int CACHE_SIZE_KIB = 64 * 1024;
     private static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
+    /** The schema scripts beside this class, in order; never edit a released one, add the next. */
+    private static final SchemaMigrations MIGRATIONS = new SchemaMigrations(Store.class,
+            List.of("V001__init.sql", "V002__optional_dimensions.sql", "V003__gateway_options.sql"), "exporter",
+            "run a newer exporter or point STORE_PATH at a new file");
 
     private final Path file;
     private final Jdbi jdbi;
@@ -46,31 +55,18 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating if needed) the store at {@code file} and brings its schema up to date. */
     public static Store open(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("STORE_PATH: cannot create the directory of " + file, e);
-        }
-        StoreFiles.prepare(file);
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // NORMAL is durable against a killed process in WAL mode; only a power loss may drop the last
-        // batches, and then the position goes back with them, so nothing is counted twice.
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        // A bigger page cache and fewer, larger checkpoints: the store is written in bulk during a backfill.
-        config.setCacheSize(CACHE_SIZE_KIB);
-
-        SQLiteDataSource dataSource = new SQLiteDataSource(config);
-        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        // batches, and then the position goes back with them, so nothing is counted twice. A bigger
+        // page cache: the store is written in bulk during a backfill.
+        SQLiteDataSource dataSource = SqliteDatabase.dataSource("STORE_PATH", file,
+                new SqliteOptions(SqliteOptions.Synchronous.NORMAL, BUSY_TIMEOUT, OptionalInt.of(CACHE_SIZE_KIB), false));
+        StoreFiles.prepare(file);
         Jdbi jdbi = Jdbi.create(dataSource);
         Handle writer = jdbi.open();
         try {
+            // Fewer, larger checkpoints, for the same bulk writes.
             writer.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
-            Migrations.apply(writer, file.toString());
+            MIGRATIONS.apply(writer, file.toString());
         } catch (RuntimeException e) {
             writer.close();
             throw e;
@@ -80,11 +76,6 @@ public final class Store implements AutoCloseable {
 
     public Path file() {
         return file;
-    }
-
-    /** For readers other than the sync thread (budgets, history export); each handle is its own connection. */
-    public Jdbi jdbi() {
-        return jdbi;
     }
 
     public UsageTotals loadTotals() {
@@ -97,22 +88,15 @@ public final class Store implements AutoCloseable {
 
     /**
      * Stores a batch in one transaction and returns the totals after it. A row whose id the store
-     * already holds is not counted again.
-     */
-    public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis) {
-        return commit(rows, position, current, nowMillis, OptionalDimensions.NONE, Long.MIN_VALUE, Long.MIN_VALUE);
-    }
-
-    /**
-     * As {@link #commit(List, SyncPosition, UsageTotals, long)}, also counting the optional families,
-     * and leaving out of the raw table and the rollups what retention would delete anyway (a backfill
-     * of a long history then writes little more than the totals).
+     * already holds is not counted again. What retention would delete anyway is left out of the raw
+     * table and the rollups (a backfill of a long history then writes little more than the totals).
      *
+     * @param rows rows whose label values are already capped
      * @param rawCutoffSeconds rows created before this are counted but not kept as raw rows
      * @param rollupCutoffSeconds rows created before this are counted but not added to the rollups
      */
     public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis,
-                              OptionalDimensions optional, long rawCutoffSeconds, long rollupCutoffSeconds) {
+                              long rawCutoffSeconds, long rollupCutoffSeconds) {
         return writer.inTransaction(tx -> {
             List<ClassifiedRow> raw = new ArrayList<>();
             for (ClassifiedRow row : rows) {
@@ -132,7 +116,7 @@ public final class Store implements AutoCloseable {
                     }
                 }
             }
-            UsageTotals.Update update = current.plus(counted, nowMillis, optional);
+            UsageTotals.Update update = current.plus(counted, nowMillis);
             rollups.add(tx, rolledUp);
             totals.save(tx, update);
             positions.save(tx, position);
@@ -148,7 +132,7 @@ public final class Store implements AutoCloseable {
      * Keeps the store's copy of the gateway's channels, so the log views can show names. Runs on its
      * own connection; SQLite serialises it with the sync's writes.
      */
-    public void saveChannels(List<io.tokenmonitor.exporter.source.Channel> current) {
+    public void saveChannels(List<Channel> current) {
         jdbi.useTransaction(tx -> channels.replace(tx, current));
     }
 
@@ -160,6 +144,37 @@ public final class Store implements AutoCloseable {
     /** Keeps {@code QuotaPerUnit} in the store, so the dashboards' SQL computes dollars without Prometheus. */
     public void saveQuotaPerUnit(double quotaPerUnit) {
         jdbi.useHandle(h -> options.saveQuotaPerUnit(h, quotaPerUnit));
+    }
+
+    /**
+     * Usage summed over each span, in order; all read on one connection, so the spans see the same
+     * committed batches. Runs beside the sync's writes (WAL readers do not block the writer).
+     */
+    public List<UsageSum> usageSums(List<UsageSpan> spans) {
+        return jdbi.withHandle(handle -> {
+            List<UsageSum> sums = new ArrayList<>(spans.size());
+            for (UsageSpan span : spans) {
+                sums.add(UsageQueries.between(handle, span.filter(), span.key(), span.startSeconds(), span.endSeconds()));
+            }
+            return sums;
+        });
+    }
+
+    /** The start of the oldest minute the rollups hold; empty when they hold none. */
+    public OptionalLong oldestRollupMinute() {
+        return jdbi.withHandle(rollups::oldestMinute);
+    }
+
+    /**
+     * One rollup column summed per series and minute, from {@code fromSeconds} on, each series'
+     * minutes in order.
+     *
+     * @param byStream whether the series are told apart by {@code stream} as well as channel and model
+     * @return per series ({@code [channel_id, model]}, or {@code [channel_id, model, stream]} with
+     *     stream as {@code true}/{@code false}), its minutes
+     */
+    public Map<List<String>, List<MinuteValue>> minuteHistory(RollupColumn column, boolean byStream, long fromSeconds) {
+        return jdbi.withHandle(handle -> rollups.history(handle, column, byStream, fromSeconds));
     }
 
     /**

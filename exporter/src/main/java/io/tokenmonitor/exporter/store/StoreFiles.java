@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.store;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,13 @@
 package io.tokenmonitor.exporter.store;
 
+import io.tokenmonitor.exporter.model.Dimension;
+import io.tokenmonitor.exporter.model.DimensionKey;
+import io.tokenmonitor.exporter.model.DimensionTotals;
+import io.tokenmonitor.exporter.model.ErrorKey;
+import io.tokenmonitor.exporter.model.HistogramCounts;
+import io.tokenmonitor.exporter.model.SeriesKey;
+import io.tokenmonitor.exporter.model.SeriesTotals;
+import io.tokenmonitor.exporter.model.UsageTotals;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -50,7 +58,7 @@ final class TotalsRepository {
         handle.createQuery(LOAD_ROWS).map((rs, ctx) -> rows.put(rs.getString(1), rs.getLong(2))).list();
         Map<DimensionKey, DimensionTotals> dimensions = new HashMap<>();
         handle.createQuery(LOAD_DIMENSIONS).map((rs, ctx) -> dimensions.put(
-                new DimensionKey(OptionalDimensions.Dimension.valueOf(rs.getString(1)), rs.getString(2)),
+                new DimensionKey(Dimension.valueOf(rs.getString(1)), rs.getString(2)),
                 new DimensionTotals(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7)))).list();
         return new UsageTotals(series, errors, rows, dimensions);
     }

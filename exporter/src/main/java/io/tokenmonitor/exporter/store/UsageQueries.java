@@ -38,7 +38,7 @@ public final class UsageQueries {
      *
      * @param key the channel id or model for {@link Filter#CHANNEL} and {@link Filter#MODEL}
      */
-    public static UsageSum between(Handle handle, Filter filter, String key, long startSeconds, long endSeconds) {
+    static UsageSum between(Handle handle, Filter filter, String key, long startSeconds, long endSeconds) {
         long start = Math.floorDiv(startSeconds, MINUTE) * MINUTE;
         long end = Math.floorDiv(endSeconds, MINUTE) * MINUTE + (endSeconds % MINUTE == 0 ? 0 : MINUTE);
         if (end <= start) {

@@ -1,8 +1,11 @@
 package io.tokenmonitor.exporter.sync;
 
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.IdGap;
+import io.tokenmonitor.exporter.model.LogRow;
+import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.source.IdRange;
 import io.tokenmonitor.exporter.source.LogReader;
-import io.tokenmonitor.exporter.source.LogRow;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -86,7 +89,7 @@ public final class LogSyncer {
         List<LogRow> found = new ArrayList<>();
         for (int i = 0; i < gaps.size(); i += LogReader.MAX_RANGES_PER_QUERY) {
             List<IdRange> ranges = gaps.subList(i, Math.min(gaps.size(), i + LogReader.MAX_RANGES_PER_QUERY))
-                    .stream().map(IdGap::range).toList();
+                    .stream().map(g -> new IdRange(g.fromId(), g.toId())).toList();
             found.addAll(reader.readRanges(ranges));
         }
         return found;

@@ -1,7 +1,11 @@
 package io.tokenmonitor.exporter.sync;
 
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogKind;
+import io.tokenmonitor.exporter.model.LogRow;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.LogRow;
+
+import java.util.List;
 
 /** Decides what each gateway log row means, following the gateway's own log types. */
 public final class RowClassifier {
@@ -19,17 +23,12 @@ public final class RowClassifier {
     private static final double MILLIS_PER_SECOND = 1000.0;
 
     private final GatewayFlavor flavor;
-    private final LabelGuard models;
+    private final LabelCaps caps;
 
-    /** Classifies rows without a cap on distinct models (tests, tools). */
-    public RowClassifier(GatewayFlavor flavor) {
-        this(flavor, new LabelGuard(Integer.MAX_VALUE, java.util.List.of()));
-    }
-
-    /** @param models the cap on distinct {@code model} label values */
-    public RowClassifier(GatewayFlavor flavor, LabelGuard models) {
+    /** @param caps the caps on distinct label values, applied to every row classified */
+    public RowClassifier(GatewayFlavor flavor, LabelCaps caps) {
         this.flavor = flavor;
-        this.models = models;
+        this.caps = caps;
     }
 
     public ClassifiedRow classify(LogRow row) {
@@ -64,11 +63,10 @@ public final class RowClassifier {
             }
         }
         boolean tokens = kind == LogKind.REQUEST;
-        String model = kind.keptAsRaw() ? models.admit(row.modelName()) : row.modelName();
-        return new ClassifiedRow(row, kind, Long.toString(row.channelId()), model,
+        return caps.apply(new ClassifiedRow(row, kind, Long.toString(row.channelId()), row.modelName(),
                 tokens ? input : 0, tokens ? output : 0,
                 tokens ? other.cacheReadTokens() : 0, tokens ? other.cacheWriteTokens() : 0,
-                consumed, refunded, duration, ttft, statusClass(kind, other.statusCode()), problems);
+                consumed, refunded, duration, ttft, statusClass(kind, other.statusCode()), problems, List.of()));
     }
 
     private LogKind kindOf(LogRow row, OtherFields other) {

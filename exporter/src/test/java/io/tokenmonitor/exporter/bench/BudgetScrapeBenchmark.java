@@ -11,15 +11,17 @@ import io.tokenmonitor.exporter.metrics.BudgetCollector;
 import io.tokenmonitor.exporter.metrics.ChannelCollector;
 import io.tokenmonitor.exporter.metrics.IngestCollector;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
-import io.tokenmonitor.exporter.source.Channel;
+import io.tokenmonitor.exporter.model.Channel;
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogRow;
+import io.tokenmonitor.exporter.model.SyncPosition;
+import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.LogRow;
 import io.tokenmonitor.exporter.store.Store;
-import io.tokenmonitor.exporter.store.UsageTotals;
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
 import io.tokenmonitor.exporter.sync.IngestStatus;
 import io.tokenmonitor.exporter.sync.RowClassifier;
-import io.tokenmonitor.exporter.sync.SyncPosition;
+import io.tokenmonitor.exporter.testing.Classifiers;
+import org.jdbi.v3.core.Jdbi;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -58,17 +60,18 @@ public final class BudgetScrapeBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = args.length == 2 && args[0].equals("--rows") ? Integer.parseInt(args[1]) : 2_000_000;
         Path dir = Files.createTempDirectory("tm-budget-bench");
-        try (Store store = Store.open(dir.resolve("store.db"))) {
+        Path file = dir.resolve("store.db");
+        try (Store store = Store.open(file)) {
             long start = System.nanoTime();
             UsageTotals totals = fill(store, rows);
             System.out.printf("filled the store with %,d requests over %d days, %d channels x %d models in %.1f s%n",
                     rows, DAYS, CHANNELS, MODELS, (System.nanoTime() - start) / 1e9);
 
             BudgetConfig config = BudgetConfig.parse(budgets(), "bench");
-            BudgetEvaluator evaluator = new BudgetEvaluator(store.jdbi());
+            BudgetEvaluator evaluator = new BudgetEvaluator(store);
             Instant now = Instant.now();
             double[] rollupMillis = time(EVALUATIONS, () -> evaluator.evaluate(config, now, 500_000));
-            double[] rawMillis = time(3, () -> rawSums(store, now));
+            double[] rawMillis = time(3, () -> rawSums(file, now));
             System.out.printf("100 budgets, 30-day windows, from rollups:   median %.1f ms, max %.1f ms (%d runs)%n",
                     median(rollupMillis), max(rollupMillis), EVALUATIONS);
             System.out.printf("baseline, the same 100 sums over raw rows:   median %.1f ms (%d runs)%n", median(rawMillis), 3);
@@ -102,7 +105,7 @@ public final class BudgetScrapeBenchmark {
     }
 
     private static UsageTotals fill(Store store, int rows) {
-        RowClassifier classifier = new RowClassifier(GatewayFlavor.NEW_API);
+        RowClassifier classifier = Classifiers.uncapped(GatewayFlavor.NEW_API);
         Random random = new Random(9);
         long now = Instant.now().getEpochSecond();
         long from = now - DAYS * 86_400;
@@ -116,7 +119,7 @@ public final class BudgetScrapeBenchmark {
                     prompt + 4 * completion, prompt, completion, 1000L * random.nextInt(30), random.nextBoolean(),
                     1 + random.nextInt(CHANNELS), "default", "{\"frt\":800}", "", "", "", 0)));
             if (batch.size() == 5_000 || i == rows) {
-                totals = store.commit(batch, new SyncPosition("bench", i, createdAt, List.of()), totals, 0);
+                totals = store.commit(batch, new SyncPosition("bench", i, createdAt, List.of()), totals, 0, Long.MIN_VALUE, Long.MIN_VALUE);
                 batch.clear();
             }
         }
@@ -135,9 +138,9 @@ public final class BudgetScrapeBenchmark {
     }
 
     /** The baseline: the same windows summed from the raw rows (created_at index) instead of the rollups. */
-    private static void rawSums(Store store, Instant now) {
+    private static void rawSums(Path store, Instant now) {
         long from = now.minus(Duration.ofDays(DAYS)).getEpochSecond();
-        store.jdbi().useHandle(h -> {
+        Jdbi.create("jdbc:sqlite:" + store.toAbsolutePath()).useHandle(h -> {
             for (int i = 0; i < BUDGETS; i++) {
                 String scope = i < 40 ? " AND channel_id = '" + (1 + i % CHANNELS) + "'" : i < 80 ? " AND model = 'model-" + (i % MODELS) + "'" : "";
                 h.createQuery("SELECT SUM(prompt_tokens + completion_tokens), COUNT(*), SUM(quota) FROM logs WHERE created_at >= :from" + scope)

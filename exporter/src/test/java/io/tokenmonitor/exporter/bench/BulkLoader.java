@@ -1,8 +1,8 @@
 package io.tokenmonitor.exporter.bench;
 
 import com.mysql.cj.jdbc.JdbcStatement;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
-import io.tokenmonitor.exporter.testing.TestLog;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.TestLog;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.tokenmonitor.exporter.bench;
 
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
-import io.tokenmonitor.exporter.testing.TestLog;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.TestLog;
 
 import java.net.URI;
 import java.net.http.HttpClient;

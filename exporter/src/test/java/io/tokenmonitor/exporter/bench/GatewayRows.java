@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.bench;
 
-import io.tokenmonitor.exporter.testing.TestLog;
+import io.tokenmonitor.common.testing.TestLog;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.tokenmonitor.exporter.bench;
 
-import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.SourceDialect;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,7 +77,7 @@ final class QueryPlans {
 
     /** Creates a PostgreSQL gateway database with {@code rows} rows, explains the queries, and drops it. */
     static List<Plan> postgres(int rows, int batchSize, Path dir) throws Exception {
-        try (GatewayDatabase pg = GatewayDatabase.create(SourceDialect.POSTGRES, GatewayFlavor.NEW_API, dir)) {
+        try (GatewayDatabase pg = GatewayDatabase.create(Dialect.POSTGRES, Flavor.NEW_API, dir)) {
             GatewayRows generator = new GatewayRows(7);
             long now = System.currentTimeMillis() / 1000;
             for (int done = 0; done < rows; done += 10_000) {

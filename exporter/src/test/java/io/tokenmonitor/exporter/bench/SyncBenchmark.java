@@ -1,9 +1,9 @@
 package io.tokenmonitor.exporter.bench;
 
-import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.SourceDialect;
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
 import io.tokenmonitor.exporter.source.SourceDsn;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ public final class SyncBenchmark {
         System.out.printf("Token Monitor exporter benchmark, %s%n%s%n", Instant.now(), Machine.describe());
         Path jar = dir.resolve("token-monitor-exporter.jar");
         Files.copy(options.jar(), jar);   // a build running next to us cannot swap the jar mid-run
-        GatewayDatabase db = GatewayDatabase.create(SourceDialect.MYSQL, GatewayFlavor.NEW_API, dir);
+        GatewayDatabase db = GatewayDatabase.create(Dialect.MYSQL, Flavor.NEW_API, dir);
         cleanup.push(db);
         System.out.println("MariaDB database " + db.sqlDsn().replaceAll("\\?.*", ""));
         GatewayRows rows = new GatewayRows(1);

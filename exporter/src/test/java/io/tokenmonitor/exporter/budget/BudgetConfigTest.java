@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.budget;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -55,11 +55,34 @@ class BudgetConfigTest {
         assertError("budgets: [{name: a, window: 1h, limit: {tokens: 1}}, {name: a, window: 6h, limit: {tokens: 1}}]",
                 "budgets.yml: budgets[1].name: \"a\" is used twice; names must be unique");
         assertError("budgets: [{name: a, window: 1h, limit: {tokens: 1}, cooldown: 5}]",
-                "budgets.yml: budgets[0].cooldown: \"5\" has no unit; write 5s, 5ms or 5m");
+                "budgets.yml: budgets[0].cooldown: \"5\" has no unit; write 5s, 5m or 5h");
         assertError("budgets: [{name: a, window: 1h, limit: {tokens: 1}, active: 'weekdays 9-5'}]",
-                "budgets.yml: budgets[0].active: \"weekdays 9-5\" is not an active window; write e.g. \"Mon-Fri 09:00-18:00\" or \"22:00-06:00\"");
+                "budgets.yml: budgets[0].active: \"weekdays 9-5\" is not an active window: \"weekdays\" is not a weekday; use Mon, Tue, Wed, Thu, Fri, Sat, Sun");
         assertError("budgets: [{name: a, window: 1h, limit: {tokens: 1}, modle: x}]",
                 "budgets.yml: budgets[0]: unknown key \"modle\"; known keys: action, active, channel_id, cooldown, limit, model, name, notify, severity, window");
+    }
+
+    @Test
+    void givenTheSharedGrammars_whenBudgetsUseThem_thenTheyAnswerAsTheBridgeDoes() {
+        // Issue 10: active windows, durations and target names are read by the shared grammars (DECISIONS.md 1-3).
+        assertThat(budget("active: always").active()).isEqualTo("always");
+        assertThat(budget("active: '09:00-12:00,13:00-18:00'").active()).isEqualTo("09:00-12:00,13:00-18:00");
+        assertThatThrownBy(() -> budget("active: '9:00-17:00'")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("b.yml: budgets[0].active: \"9:00-17:00\"");
+        assertThatThrownBy(() -> budget("active: '22:00-24:30'")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("b.yml: budgets[0].active: \"22:00-24:30\"");
+        assertThatThrownBy(() -> budget("active: '10:00-10:00'")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("b.yml: budgets[0].active: \"10:00-10:00\"");
+        assertThat(budget("cooldown: '0'").cooldown()).isEqualTo("0");
+        assertThat(budget("severity: info").cooldown()).as("absent: the bridge's default").isEmpty();
+        assertThatThrownBy(() -> budget("cooldown: ''")).isInstanceOf(ConfigException.class)
+                .hasMessage("b.yml: budgets[0].cooldown: is empty; write 30s, 30m or 30h");
+        assertThatThrownBy(() -> budget("cooldown: 30m1h")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("b.yml: budgets[0].cooldown: \"30m1h\"");
+        assertThat(budget("notify: [team.oncall, ops-team]").targets()).containsExactly("team.oncall", "ops-team");
+        assertThatThrownBy(() -> budget("notify: 'ops team'")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("b.yml: budgets[0].notify: \"ops team\" is not a target name");
+        assertThat(budget("severity: Critical").severity()).isEqualTo("critical");
     }
 
     @Test
@@ -84,6 +107,10 @@ class BudgetConfigTest {
 
         assertThat(interval.start()).isEqualTo(Instant.parse("2026-11-30T07:30:00Z"));
         assertThat(interval.end()).isEqualTo(Instant.parse("2026-11-30T08:30:45Z"));
+    }
+
+    private static Budget budget(String extra) {
+        return BudgetConfig.parse("budgets:\n  - {name: a, window: 1h, limit: {tokens: 1}, " + extra + "}\n", "b.yml").budgets().get(0);
     }
 
     private static void assertError(String yaml, String message) {

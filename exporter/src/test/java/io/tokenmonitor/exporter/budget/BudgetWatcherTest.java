@@ -23,7 +23,7 @@ class BudgetWatcherTest {
     void givenConfigFileChanges_whenGoodThenBad_thenTheGoodOneIsLoadedAndTheBadOneRejected() throws Exception {
         Path file = Files.writeString(dir.resolve("budgets.yml"), "budgets: [{name: a, window: 1h, limit: {tokens: 1}}]\n");
         try (Store store = Store.open(dir.resolve("store.db"));
-             BudgetWatcher watcher = new BudgetWatcher(file, BudgetWatcher.read(file), new BudgetEvaluator(store.jdbi()),
+             BudgetWatcher watcher = new BudgetWatcher(file, BudgetWatcher.read(file), new BudgetEvaluator(store),
                      () -> 500_000, () -> true, Duration.ofSeconds(15), Clock.systemUTC())) {
             watcher.start();
             assertThat(Await.until(() -> watcher.usage().size(), n -> n == 1, Duration.ofSeconds(10))).isEqualTo(1);

@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.http;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,11 @@
 package io.tokenmonitor.exporter.metrics;
 
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogRow;
+import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.LogRow;
-import io.tokenmonitor.exporter.store.UsageTotals;
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
 import io.tokenmonitor.exporter.sync.RowClassifier;
+import io.tokenmonitor.exporter.testing.Classifiers;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class UsageExpositionTest {
 
-    private final RowClassifier classifier = new RowClassifier(GatewayFlavor.NEW_API);
+    private final RowClassifier classifier = Classifiers.uncapped(GatewayFlavor.NEW_API);
 
     @Test
     void givenOneStreamedRequest_whenRendered_thenEveryFamilyHasItsExactLines() {
         UsageTotals totals = UsageTotals.EMPTY.plus(List.of(classifier.classify(
                 row(1, 2, "gpt-4o", 100, 40, 700, 3_000, true, "{\"frt\":400,\"cache_tokens\":25}"))), 0).next();
 
-        String text = render(totals, UsageExposition.Format.PROMETHEUS_TEXT);
+        String text = render(totals, TextFormat.PROMETHEUS_TEXT);
 
         assertThat(text).contains(
                 "# TYPE newapi_usage_requests_total counter\n",
@@ -47,7 +48,7 @@ class UsageExpositionTest {
     void givenOpenMetrics_whenRendered_thenCounterFamiliesAreNamedWithoutTotal() {
         UsageTotals totals = UsageTotals.EMPTY.plus(List.of(classifier.classify(row(1, 2, "m", 1, 1, 1, 1_000, false, ""))), 0).next();
 
-        String text = render(totals, UsageExposition.Format.OPENMETRICS);
+        String text = render(totals, TextFormat.OPENMETRICS);
 
         assertThat(text).contains("# TYPE newapi_usage_requests counter\n", "newapi_usage_requests_total{channel_id=\"7\",model=\"m\",stream=\"false\"} 1\n");
     }
@@ -58,9 +59,9 @@ class UsageExpositionTest {
         AtomicBoolean ready = new AtomicBoolean(false);
         UsageExposition exposition = new UsageExposition(() -> totals, ready::get);
 
-        assertThat(exposition.render(UsageExposition.Format.PROMETHEUS_TEXT)).isEmpty();
+        assertThat(exposition.render(TextFormat.PROMETHEUS_TEXT)).isEmpty();
         ready.set(true);
-        assertThat(new String(exposition.render(UsageExposition.Format.PROMETHEUS_TEXT), StandardCharsets.UTF_8)).contains("newapi_usage_requests_total");
+        assertThat(new String(exposition.render(TextFormat.PROMETHEUS_TEXT), StandardCharsets.UTF_8)).contains("newapi_usage_requests_total");
     }
 
     @Test
@@ -72,7 +73,7 @@ class UsageExpositionTest {
         }
         UsageTotals totals = UsageTotals.EMPTY.plus(rows, 0).next();
 
-        for (UsageExposition.Format format : UsageExposition.Format.values()) {
+        for (TextFormat format : TextFormat.values()) {
             List<String> parsed = MetricsScrape.parse(render(totals, format)).samples().stream()
                     .filter(s -> s.name().equals("newapi_usage_requests_total")).map(s -> s.labels().get("model")).toList();
             assertThat(parsed).containsExactlyInAnyOrderElementsOf(models);
@@ -84,10 +85,10 @@ class UsageExpositionTest {
         UsageTotals totals = UsageTotals.EMPTY.plus(List.of(classifier.classify(row(1, 2, "m", 1, 1, 1, 1_000, false, ""))), 0).next();
         UsageExposition exposition = new UsageExposition(() -> totals, () -> true);
 
-        assertThat(exposition.render(UsageExposition.Format.PROMETHEUS_TEXT)).isSameAs(exposition.render(UsageExposition.Format.PROMETHEUS_TEXT));
+        assertThat(exposition.render(TextFormat.PROMETHEUS_TEXT)).isSameAs(exposition.render(TextFormat.PROMETHEUS_TEXT));
     }
 
-    private static String render(UsageTotals totals, UsageExposition.Format format) {
+    private static String render(UsageTotals totals, TextFormat format) {
         return new String(new UsageExposition(() -> totals, () -> true).render(format), StandardCharsets.UTF_8);
     }
 

@@ -1,6 +1,6 @@
 package io.tokenmonitor.exporter.source;
 
-import io.tokenmonitor.exporter.config.ConfigException;
+import io.tokenmonitor.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,11 +57,34 @@ class SourceDsnTest {
     }
 
     @Test
-    void givenJdbcUrl_whenParsed_thenItIsKeptAndThePasswordMasked() {
+    void givenJdbcUrl_whenParsed_thenTheCredentialsGoToThePoolAndThePasswordIsMasked() {
         SourceDsn dsn = SourceDsn.parse("SQL_DSN", "jdbc:mysql://h:3306/db?user=u&password=secret", "x.db");
 
-        assertThat(dsn.jdbcUrl()).isEqualTo("jdbc:mysql://h:3306/db?user=u&password=secret");
+        // The shared DSN grammar (issue 10) takes user and password out of the URL; the pool gets them.
+        assertThat(dsn.jdbcUrl()).startsWith("jdbc:mysql://h:3306/db?").doesNotContain("secret");
+        assertThat(dsn.user()).isEqualTo("u");
+        assertThat(dsn.password()).isEqualTo("secret");
         assertThat(dsn.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void givenGatewayDsns_whenParsed_thenTheExportersDriverTimeoutsAreAddedAndTheDsnsOwnOptionsWin() {
+        assertThat(SourceDsn.parse("SQL_DSN", "u:p@tcp(db:3306)/x", "x.db").jdbcUrl())
+                .isEqualTo("jdbc:mysql://db:3306/x?connectTimeout=10000&socketTimeout=120000&tcpKeepAlive=true&allowPublicKeyRetrieval=true");
+        assertThat(SourceDsn.parse("SQL_DSN", "postgres://u:p@pg:5432/x", "x.db").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://pg:5432/x?connectTimeout=10&socketTimeout=120&tcpKeepAlive=true&ApplicationName=token-monitor-exporter");
+        assertThat(SourceDsn.parse("SQL_DSN", "jdbc:postgresql://pg:5432/x?socketTimeout=600", "x.db").jdbcUrl())
+                .contains("socketTimeout=600").doesNotContain("socketTimeout=120");
+    }
+
+    @Test
+    void givenUnixSocketDsn_whenParsed_thenItIsAccepted() {
+        // Refused before issue 10 ("unix sockets are not supported"); the gateway accepts it, so the exporter does too.
+        SourceDsn dsn = SourceDsn.parse("SQL_DSN", "root:pw@unix(/run/mysqld/mysqld.sock)/new-api", "x.db");
+
+        assertThat(dsn.dialect()).isEqualTo(SourceDialect.MYSQL);
+        assertThat(dsn.jdbcUrl()).contains("junixsocket.file=/run/mysqld/mysqld.sock").contains("connectTimeout=10000");
+        assertThat(dsn.identity()).isEqualTo("mysql:new-api");
     }
 
     @Test

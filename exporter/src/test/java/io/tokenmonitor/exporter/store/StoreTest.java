@@ -1,16 +1,24 @@
 package io.tokenmonitor.exporter.store;
 
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.Dimension;
+import io.tokenmonitor.exporter.model.DimensionKey;
+import io.tokenmonitor.exporter.model.IdGap;
+import io.tokenmonitor.exporter.model.LogRow;
+import io.tokenmonitor.exporter.model.SeriesKey;
+import io.tokenmonitor.exporter.model.SeriesTotals;
+import io.tokenmonitor.exporter.model.SyncPosition;
+import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.LogRow;
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
-import io.tokenmonitor.exporter.sync.IdGap;
 import io.tokenmonitor.exporter.sync.RowClassifier;
-import io.tokenmonitor.exporter.sync.SyncPosition;
+import io.tokenmonitor.exporter.testing.Classifiers;
+import io.tokenmonitor.exporter.testing.StoreSql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StoreTest {
 
     private static final long DAY = 86_400;
-    private final RowClassifier classifier = new RowClassifier(GatewayFlavor.NEW_API);
+    private final RowClassifier classifier = Classifiers.uncapped(GatewayFlavor.NEW_API);
 
     @TempDir
     Path dir;
@@ -29,7 +37,7 @@ class StoreTest {
         SyncPosition position = new SyncPosition("mysql:newapi", 2, 1_000, List.of(new IdGap(1, 1, 5_000)));
         UsageTotals committed;
         try (Store store = Store.open(file)) {
-            committed = store.commit(List.of(request(2, 1_000, 120, 30, 500, 4_000)), position, UsageTotals.EMPTY, 1L);
+            committed = store.commit(List.of(request(2, 1_000, 120, 30, 500, 4_000)), position, UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
         }
 
         try (Store reopened = Store.open(file)) {
@@ -46,9 +54,9 @@ class StoreTest {
     @Test
     void givenRowAlreadyStored_whenCommittedAgain_thenItIsNotCountedTwice() {
         try (Store store = Store.open(dir.resolve("store.db"))) {
-            UsageTotals once = store.commit(List.of(request(7, 1_000, 10, 10, 10, 1_000)), SyncPosition.start("s"), UsageTotals.EMPTY, 1L);
+            UsageTotals once = store.commit(List.of(request(7, 1_000, 10, 10, 10, 1_000)), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
 
-            UsageTotals twice = store.commit(List.of(request(7, 1_000, 10, 10, 10, 1_000)), SyncPosition.start("s"), once, 2L);
+            UsageTotals twice = store.commit(List.of(request(7, 1_000, 10, 10, 10, 1_000)), SyncPosition.start("s"), once, 2L, Long.MIN_VALUE, Long.MIN_VALUE);
 
             assertThat(twice.series()).isEqualTo(once.series());
         }
@@ -56,28 +64,30 @@ class StoreTest {
 
     @Test
     void givenOldRawRows_whenPruned_thenTheyGoButTotalsStay() {
-        try (Store store = Store.open(dir.resolve("store.db"))) {
+        Path file = dir.resolve("store.db");
+        try (Store store = Store.open(file)) {
             UsageTotals totals = store.commit(List.of(request(1, 10 * DAY, 5, 5, 5, 1_000), request(2, 40 * DAY, 5, 5, 5, 1_000)),
-                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L);
+                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
 
             int deleted = store.prune(30 * DAY, 30 * DAY);
 
             assertThat(deleted).isEqualTo(1);
             assertThat(store.loadTotals()).isEqualTo(totals);
-            int left = store.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM logs").mapTo(Integer.class).one());
+            long left = StoreSql.one(file, "SELECT COUNT(*) FROM logs");
             assertThat(left).isEqualTo(1);
         }
     }
 
     @Test
     void givenRowsOlderThanRetention_whenCommitted_thenTheyAreCountedButNeitherKeptRawNorRolledUp() {
-        try (Store store = Store.open(dir.resolve("store.db"))) {
+        Path file = dir.resolve("store.db");
+        try (Store store = Store.open(file)) {
             UsageTotals totals = store.commit(List.of(request(1, 10 * DAY, 5, 5, 5, 1_000), request(2, 40 * DAY, 7, 7, 7, 1_000)),
-                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, OptionalDimensions.NONE, 30 * DAY, 20 * DAY);
+                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, 30 * DAY, 20 * DAY);
 
             assertThat(totals.series().get(new SeriesKey("3", "gpt-4o", false)).requests()).isEqualTo(2);
-            long raw = store.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM logs").mapTo(Long.class).one());
-            long rolledUpQuota = store.jdbi().withHandle(h -> h.createQuery("SELECT SUM(quota) FROM usage_minute").mapTo(Long.class).one());
+            long raw = StoreSql.one(file, "SELECT COUNT(*) FROM logs");
+            long rolledUpQuota = StoreSql.one(file, "SELECT SUM(quota) FROM usage_minute");
             assertThat(raw).isEqualTo(1);
             assertThat(rolledUpQuota).isEqualTo(7);
         }
@@ -93,7 +103,7 @@ class StoreTest {
 
         try (Store reopened = Store.open(file)) {
             assertThat(reopened.quotaPerUnit()).isEqualTo(1_000_000);
-            long rows = reopened.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM gateway_options").mapTo(Long.class).one());
+            long rows = StoreSql.one(file, "SELECT COUNT(*) FROM gateway_options");
             assertThat(rows).as("one row, read by the dashboards as a scalar subquery").isEqualTo(1);
         }
     }
@@ -102,7 +112,7 @@ class StoreTest {
     void givenStoreFromANewerExporter_whenOpened_thenItIsRefused() {
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
-            store.jdbi().useHandle(h -> h.execute("PRAGMA user_version = 99"));
+            StoreSql.execute(file, "PRAGMA user_version = 99");
         }
 
         assertThatThrownBy(() -> Store.open(file)).hasMessageContaining("schema version 99 is newer than this exporter knows");
@@ -110,12 +120,12 @@ class StoreTest {
 
     @Test
     void givenRowsInTwoMinutes_whenCommitted_thenRollupsSumPerMinute() {
-        try (Store store = Store.open(dir.resolve("store.db"))) {
+        Path file = dir.resolve("store.db");
+        try (Store store = Store.open(file)) {
             store.commit(List.of(request(1, 600, 1, 2, 3, 1_000), request(2, 659, 10, 20, 30, 1_000), request(3, 660, 100, 200, 300, 1_000)),
-                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L);
+                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
 
-            List<Long> quotaPerMinute = store.jdbi().withHandle(h -> h.createQuery("SELECT quota FROM usage_minute ORDER BY minute")
-                    .mapTo(Long.class).list());
+            List<Long> quotaPerMinute = StoreSql.longs(file, "SELECT quota FROM usage_minute ORDER BY minute");
             assertThat(quotaPerMinute).containsExactly(33L, 300L);
         }
     }
@@ -123,24 +133,24 @@ class StoreTest {
     @Test
     void givenOptionalTokenDimensionCappedAtTwo_whenThreeTokensCommitted_thenTheThirdFoldsIntoOtherAndAllSurviveReopening() {
         Path file = dir.resolve("store.db");
-        OptionalDimensions tokens = new OptionalDimensions(java.util.Set.of(OptionalDimensions.Dimension.TOKEN), 2, java.util.Map.of());
+        RowClassifier tokens = Classifiers.withDimensions(GatewayFlavor.NEW_API, Set.of(Dimension.TOKEN), 2);
         UsageTotals committed;
         try (Store store = Store.open(file)) {
-            committed = store.commit(List.of(request(1, 60, 1, 1, 1, 1_000, "a"), request(2, 60, 1, 1, 1, 1_000, "b"),
-                    request(3, 60, 1, 1, 1, 1_000, "c"), request(4, 60, 1, 1, 1, 1_000, "a")), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, tokens, Long.MIN_VALUE, Long.MIN_VALUE);
+            committed = store.commit(List.of(request(tokens, 1, "a"), request(tokens, 2, "b"), request(tokens, 3, "c"),
+                    request(tokens, 4, "a")), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
         }
 
-        assertThat(committed.dimensions()).containsOnlyKeys(new DimensionKey(OptionalDimensions.Dimension.TOKEN, "a"),
-                new DimensionKey(OptionalDimensions.Dimension.TOKEN, "b"), new DimensionKey(OptionalDimensions.Dimension.TOKEN, "__other__"));
-        assertThat(committed.dimensions().get(new DimensionKey(OptionalDimensions.Dimension.TOKEN, "a")).requests()).isEqualTo(2);
+        assertThat(committed.dimensions()).containsOnlyKeys(new DimensionKey(Dimension.TOKEN, "a"),
+                new DimensionKey(Dimension.TOKEN, "b"), new DimensionKey(Dimension.TOKEN, "__other__"));
+        assertThat(committed.dimensions().get(new DimensionKey(Dimension.TOKEN, "a")).requests()).isEqualTo(2);
         try (Store reopened = Store.open(file)) {
             assertThat(reopened.loadTotals().dimensions()).isEqualTo(committed.dimensions());
         }
     }
 
-    private ClassifiedRow request(long id, long createdAt, long prompt, long completion, long quota, long useTimeMillis, String token) {
-        return classifier.classify(new LogRow(id, createdAt, 2, 1, "alice", token, "gpt-4o", quota, prompt, completion,
-                useTimeMillis, false, 3, "default", "{}", "", "", "", 0));
+    private static ClassifiedRow request(RowClassifier classifier, long id, String token) {
+        return classifier.classify(new LogRow(id, 60, 2, 1, "alice", token, "gpt-4o", 1, 1, 1,
+                1_000, false, 3, "default", "{}", "", "", "", 0));
     }
 
     private ClassifiedRow request(long id, long createdAt, long prompt, long completion, long quota, long useTimeMillis) {

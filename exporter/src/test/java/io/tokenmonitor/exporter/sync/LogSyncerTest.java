@@ -1,11 +1,15 @@
 package io.tokenmonitor.exporter.sync;
 
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.TestLog;
+import io.tokenmonitor.exporter.model.IdGap;
+import io.tokenmonitor.exporter.model.LogRow;
+import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.source.LogReader;
-import io.tokenmonitor.exporter.source.LogRow;
 import io.tokenmonitor.exporter.source.SourceDialect;
-import io.tokenmonitor.exporter.testing.GatewayDatabase;
-import io.tokenmonitor.exporter.testing.TestLog;
+import io.tokenmonitor.exporter.testing.Classifiers;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +37,7 @@ class LogSyncerTest {
 
     @BeforeEach
     void openGateway() throws Exception {
-        gateway = GatewayDatabase.create(SourceDialect.SQLITE, GatewayFlavor.NEW_API, dir);
+        gateway = GatewayDatabase.create(Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir);
         syncer = syncerAt(NOW);
     }
 
@@ -100,7 +104,7 @@ class LogSyncerTest {
     @Test
     void givenFullBatch_whenRead_thenMoreIsSignalled() throws Exception {
         insertAt(NOW.getEpochSecond(), 150);
-        LogSyncer small = new LogSyncer(reader(), new RowClassifier(GatewayFlavor.NEW_API), 100, WINDOW, Clock.fixed(NOW, ZoneOffset.UTC));
+        LogSyncer small = new LogSyncer(reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 100, WINDOW, Clock.fixed(NOW, ZoneOffset.UTC));
 
         Batch first = small.read(SyncPosition.start("test"));
         Batch second = small.read(first.next());
@@ -120,7 +124,7 @@ class LogSyncerTest {
     }
 
     private LogSyncer syncerAt(Instant now) {
-        return new LogSyncer(reader(), new RowClassifier(GatewayFlavor.NEW_API), 1_000, WINDOW, Clock.fixed(now, ZoneOffset.UTC));
+        return new LogSyncer(reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 1_000, WINDOW, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private LogReader reader() {

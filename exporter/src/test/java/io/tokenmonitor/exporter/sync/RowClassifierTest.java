@@ -1,15 +1,18 @@
 package io.tokenmonitor.exporter.sync;
 
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogKind;
+import io.tokenmonitor.exporter.model.LogRow;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-import io.tokenmonitor.exporter.source.LogRow;
+import io.tokenmonitor.exporter.testing.Classifiers;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RowClassifierTest {
 
-    private final RowClassifier newApi = new RowClassifier(GatewayFlavor.NEW_API);
-    private final RowClassifier oneApi = new RowClassifier(GatewayFlavor.ONE_API);
+    private final RowClassifier newApi = Classifiers.uncapped(GatewayFlavor.NEW_API);
+    private final RowClassifier oneApi = Classifiers.uncapped(GatewayFlavor.ONE_API);
 
     @Test
     void givenStreamedConsumeRow_whenClassified_thenItIsARequestWithLatencyAndTtft() {

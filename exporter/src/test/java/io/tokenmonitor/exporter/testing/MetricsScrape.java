@@ -1,5 +1,7 @@
 package io.tokenmonitor.exporter.testing;
 
+import io.tokenmonitor.common.testing.Usage;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.tokenmonitor.exporter.source;
+package io.tokenmonitor.exporter.model;
 
 /**
  * One row of the gateway's {@code logs} table as read, normalised to one shape for both gateways.

@@ -1,4 +1,4 @@
-package io.tokenmonitor.exporter.store;
+package io.tokenmonitor.exporter.model;
 
 /** Cumulative values of one usage series since the store was created. */
 public record SeriesTotals(

@@ -1,4 +1,4 @@
-package io.tokenmonitor.exporter.source;
+package io.tokenmonitor.exporter.model;
 
 /**
  * A gateway channel as read from the {@code channels} table (never its key).

@@ -1,6 +1,8 @@
-package io.tokenmonitor.exporter.sync;
+package io.tokenmonitor.exporter.model;
 
-import io.tokenmonitor.exporter.source.LogRow;
+import io.tokenmonitor.exporter.model.LogRow;
+
+import java.util.List;
 
 /**
  * A log row with its meaning worked out: what kind of row it is and what it adds to each counter.
@@ -9,7 +11,9 @@ import io.tokenmonitor.exporter.source.LogRow;
  *
  * @param durationSeconds request latency, NaN when the row has none
  * @param ttftSeconds time to first token, NaN when not measured
+ * @param model the {@code model} label value, folded into {@code __other__} beyond the cap
  * @param problems values that were unusable and replaced (counted as ingest errors)
+ * @param dimensions the optional-dimension series this row adds to, values capped like {@code model}
  */
 public record ClassifiedRow(
         LogRow row,
@@ -25,7 +29,18 @@ public record ClassifiedRow(
         double durationSeconds,
         double ttftSeconds,
         String statusClass,
-        int problems) {
+        int problems,
+        List<DimensionKey> dimensions) {
+
+    public ClassifiedRow {
+        dimensions = List.copyOf(dimensions);
+    }
+
+    /** The same row with its label values as capped for publishing. */
+    public ClassifiedRow withLabels(String cappedModel, List<DimensionKey> cappedDimensions) {
+        return new ClassifiedRow(row, kind, channelId, cappedModel, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens,
+                quotaConsumed, quotaRefunded, durationSeconds, ttftSeconds, statusClass, problems, cappedDimensions);
+    }
 
     public boolean isUsage() {
         return kind == LogKind.REQUEST || kind == LogKind.SETTLEMENT || kind == LogKind.REFUND || kind == LogKind.ERROR;

@@ -1,4 +1,4 @@
-package io.tokenmonitor.exporter.sync;
+package io.tokenmonitor.exporter.model;
 
 /** What a gateway log row means for usage accounting. */
 public enum LogKind {

@@ -1,6 +1,4 @@
-package io.tokenmonitor.exporter.sync;
-
-import io.tokenmonitor.exporter.source.IdRange;
+package io.tokenmonitor.exporter.model;
 
 /**
  * Ids below the sync position that were not visible when the rows around them were read. MySQL and
@@ -14,9 +12,5 @@ public record IdGap(long fromId, long toId, long expiresAtSeconds) {
         if (fromId > toId) {
             throw new IllegalArgumentException("gap " + fromId + ".." + toId + " is empty");
         }
-    }
-
-    public IdRange range() {
-        return new IdRange(fromId, toId);
     }
 }

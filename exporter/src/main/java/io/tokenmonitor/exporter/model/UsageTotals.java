@@ -1,7 +1,4 @@
-package io.tokenmonitor.exporter.store;
-
-import io.tokenmonitor.exporter.sync.ClassifiedRow;
-import io.tokenmonitor.exporter.sync.LogKind;
+package io.tokenmonitor.exporter.model;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,13 +22,11 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
         dimensions = Map.copyOf(dimensions);
     }
 
-    /** The totals after counting {@code rows}, without the optional families. */
+    /**
+     * The totals after counting {@code rows}, and which entries changed (the ones to persist). The
+     * rows' label values are already capped ({@code model}, and the optional dimensions they carry).
+     */
     public Update plus(List<ClassifiedRow> rows, long nowMillis) {
-        return plus(rows, nowMillis, OptionalDimensions.NONE);
-    }
-
-    /** The totals after counting {@code rows}, and which entries changed (the ones to persist). */
-    public Update plus(List<ClassifiedRow> rows, long nowMillis, OptionalDimensions optional) {
         if (rows.isEmpty()) {
             // The same value, not an equal copy: the /metrics renderer keeps its bytes while the totals stay the same object.
             return new Update(this, Map.of(), Map.of(), Map.of(), Map.of());
@@ -43,7 +38,7 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
         Map<DimensionKey, DimensionTotals> changedDimensions = new LinkedHashMap<>();
         for (ClassifiedRow row : rows) {
             if (row.isUsage() && row.kind() != LogKind.ERROR) {
-                for (DimensionKey key : optional.keysOf(row)) {
+                for (DimensionKey key : row.dimensions()) {
                     DimensionTotals next = nextDimensions.getOrDefault(key, DimensionTotals.ZERO).plus(row);
                     nextDimensions.put(key, next);
                     changedDimensions.put(key, next);
@@ -74,31 +69,18 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
     }
 
     private static SeriesTotals add(SeriesTotals base, List<ClassifiedRow> rows) {
-        long requests = base.requests();
-        long input = base.inputTokens();
-        long output = base.outputTokens();
-        long cacheRead = base.cacheReadTokens();
-        long cacheWrite = base.cacheWriteTokens();
-        long consumed = base.quotaConsumed();
-        long refunded = base.quotaRefunded();
+        UsageCounter sums = new UsageCounter(base);
         double[] durations = new double[rows.size()];
         double[] ttfts = new double[rows.size()];
         int i = 0;
         for (ClassifiedRow row : rows) {
-            if (row.kind() == LogKind.REQUEST) {
-                requests++;
-            }
-            input += row.inputTokens();
-            output += row.outputTokens();
-            cacheRead += row.cacheReadTokens();
-            cacheWrite += row.cacheWriteTokens();
-            consumed += row.quotaConsumed();
-            refunded += row.quotaRefunded();
+            sums.add(row);
             durations[i] = row.durationSeconds();
             ttfts[i] = row.ttftSeconds();
             i++;
         }
-        return new SeriesTotals(requests, input, output, cacheRead, cacheWrite, consumed, refunded,
+        return new SeriesTotals(sums.requests(), sums.inputTokens(), sums.outputTokens(), sums.cacheReadTokens(),
+                sums.cacheWriteTokens(), sums.quotaConsumed(), sums.quotaRefunded(),
                 base.duration().plusAll(durations, i), base.ttft().plusAll(ttfts, i), base.createdAtMillis());
     }
 

@@ -1,4 +1,4 @@
-package io.tokenmonitor.exporter.sync;
+package io.tokenmonitor.exporter.model;
 
 import java.util.List;
 

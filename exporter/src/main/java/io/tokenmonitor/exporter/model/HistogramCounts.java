@@ -1,4 +1,4 @@
-package io.tokenmonitor.exporter.store;
+package io.tokenmonitor.exporter.model;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
