@@ -46,7 +46,7 @@ public final class BreakerWorker {
             BreakerJobs.Job job = next.get();
             PolicyLabels labels = PolicyLabels.of(job.event().labels(), policy.defaults());
             long channelId = labels.channelId().orElseThrow(() -> new IllegalStateException("queued without channel_id"));
-            BreakerOutcome outcome = breaker.trip(channelId, job.event());
+            BreakerOutcome outcome = breaker.trip(channelId, job.event().alertKey(), job.event().alertName());
             metrics.breaker(outcome.result().label());
             List<String> notes = new ArrayList<>();
             job.heldSince().ifPresent(since -> notes.add(held(since, labels.zone())));

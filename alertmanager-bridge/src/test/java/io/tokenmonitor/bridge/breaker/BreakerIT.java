@@ -3,18 +3,14 @@ package io.tokenmonitor.bridge.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenmonitor.bridge.intake.WebhookMessage;
-import io.tokenmonitor.bridge.policy.AlertEvent;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.bridge.testing.GatewayDatabase;
 import io.tokenmonitor.bridge.testing.GatewayDatabase.Flavor;
 import io.tokenmonitor.bridge.testing.GatewayDatabase.Kind;
 import io.tokenmonitor.bridge.testing.MutableClock;
-import io.tokenmonitor.bridge.testing.Webhooks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -55,12 +51,6 @@ class BreakerIT {
             return new ChannelBreaker(GatewayDsn.parse(gateway.sqlDsn()), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
         }
 
-        static AlertEvent alert(long channelId) {
-            WebhookMessage m = Webhooks.message("fp" + channelId, "firing", "2026-11-30T01:00:00Z",
-                    Map.of("action", "disable_channel", "channel_id", Long.toString(channelId)));
-            return AlertEvent.from(m.alerts().get(0), m.externalURL());
-        }
-
         List<String> audit() {
             return state.read(h -> h.createQuery("SELECT action || ' ' || channel_id || ' ' || result || ' ' || coalesce(status_before, -1) "
                     + "|| '->' || coalesce(status_after, -1) FROM breaker_audit ORDER BY id").mapTo(String.class).list());
@@ -68,7 +58,7 @@ class BreakerIT {
 
         @Test
         void givenEnabledChannel_whenTripped_thenStatus2AndAbilitiesDisabledAndAudited() throws Exception {
-            BreakerOutcome outcome = breaker(false, 3).trip(1, alert(1));
+            BreakerOutcome outcome = breaker(false, 3).trip(1, "fp1", "Test");
             assertThat(outcome.result()).isEqualTo(BreakerOutcome.Result.DISABLED);
             assertThat(gateway.status(1)).isEqualTo(2);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(false, false);
@@ -83,8 +73,8 @@ class BreakerIT {
         @Test
         void givenChannelAlreadyDisabled_whenTrippedAgain_thenNothingChangesAndBothAttemptsAudited() throws Exception {
             ChannelBreaker breaker = breaker(false, 3);
-            breaker.trip(1, alert(1));
-            BreakerOutcome second = breaker.trip(1, alert(1));
+            breaker.trip(1, "fp1", "Test");
+            BreakerOutcome second = breaker.trip(1, "fp1", "Test");
             assertThat(second.result()).isEqualTo(BreakerOutcome.Result.ALREADY_DISABLED);
             assertThat(gateway.status(1)).isEqualTo(2);
             assertThat(audit()).containsExactly("disable 1 disabled 1->2", "disable 1 already_disabled 2->2");
@@ -93,18 +83,18 @@ class BreakerIT {
         @Test
         void givenHourlyLimitReached_whenAnotherChannelTrips_thenRateLimitedAndUntouched() throws Exception {
             ChannelBreaker breaker = breaker(false, 1);
-            breaker.trip(1, alert(1));
+            breaker.trip(1, "fp1", "Test");
             clock.advance(Duration.ofMinutes(59));
-            assertThat(breaker.trip(2, alert(2)).result()).isEqualTo(BreakerOutcome.Result.RATE_LIMITED);
+            assertThat(breaker.trip(2, "fp2", "Test").result()).isEqualTo(BreakerOutcome.Result.RATE_LIMITED);
             assertThat(gateway.status(2)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(2)).containsExactly(true);
             clock.advance(Duration.ofMinutes(2));
-            assertThat(breaker.trip(2, alert(2)).result()).isEqualTo(BreakerOutcome.Result.DISABLED);
+            assertThat(breaker.trip(2, "fp2", "Test").result()).isEqualTo(BreakerOutcome.Result.DISABLED);
         }
 
         @Test
         void givenDryRun_whenTripped_thenReportsButChangesNothing() throws Exception {
-            BreakerOutcome outcome = breaker(true, 3).trip(1, alert(1));
+            BreakerOutcome outcome = breaker(true, 3).trip(1, "fp1", "Test");
             assertThat(outcome.result()).isEqualTo(BreakerOutcome.Result.DRY_RUN);
             assertThat(gateway.status(1)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);
@@ -114,7 +104,7 @@ class BreakerIT {
         @Test
         void givenAbilitiesUpdateFails_whenTripped_thenChannelStatusIsRolledBack() throws Exception {
             gateway.execute("DROP TABLE abilities");
-            BreakerOutcome outcome = breaker(false, 3).trip(1, alert(1));
+            BreakerOutcome outcome = breaker(false, 3).trip(1, "fp1", "Test");
             assertThat(outcome.result()).isEqualTo(BreakerOutcome.Result.FAILED);
             assertThat(gateway.status(1)).as("one transaction: no half-done breaker").isEqualTo(1);
             assertThat(audit()).containsExactly("disable 1 failed -1->-1");
@@ -122,13 +112,13 @@ class BreakerIT {
 
         @Test
         void givenUnknownChannel_whenTripped_thenNotFound() {
-            assertThat(breaker(false, 3).trip(99, alert(99)).result()).isEqualTo(BreakerOutcome.Result.NOT_FOUND);
+            assertThat(breaker(false, 3).trip(99, "fp99", "Test").result()).isEqualTo(BreakerOutcome.Result.NOT_FOUND);
         }
 
         @Test
         void givenChannelTheBreakerDisabled_whenEnabled_thenStatus1AndAbilitiesBack() throws Exception {
             ChannelBreaker breaker = breaker(false, 3);
-            breaker.trip(1, alert(1));
+            breaker.trip(1, "fp1", "Test");
             assertThat(breaker.enable(1).result()).isEqualTo(BreakerOutcome.Result.ENABLED);
             assertThat(gateway.status(1)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);

@@ -69,6 +69,15 @@ public final class GatewayDatabase implements AutoCloseable {
         return flavor;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The database's unique name (also the file name of a SQLite one, without ".db"). */
+    public String name() {
+        return name;
+    }
+
     public void execute(String... statements) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
             for (String sql : statements) {
