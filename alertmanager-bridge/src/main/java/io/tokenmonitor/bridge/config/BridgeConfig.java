@@ -1,10 +1,10 @@
 package io.tokenmonitor.bridge.config;
 
-import io.tokenmonitor.bridge.notify.Language;
-import io.tokenmonitor.bridge.policy.ActiveWindow;
+import io.tokenmonitor.bridge.notify.TargetConfig;
+import io.tokenmonitor.bridge.policy.AlertDefaults;
+import io.tokenmonitor.bridge.settings.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,16 +30,6 @@ public record BridgeConfig(
         public boolean required() {
             return bearerToken.isPresent() || user.isPresent();
         }
-    }
-
-    /** Policy defaults for alerts that do not carry the label. */
-    public record AlertDefaults(ZoneId zone, Duration cooldown, ActiveWindow active, String severity,
-                                Language language, Duration dedupWindow, Duration deferredExpiry) {
-        public static final Duration DEFAULT_COOLDOWN = Duration.ofHours(1);
-        /** Alertmanager HA peers and retries re-send within a group_interval (5 m by default); twice that. */
-        public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
-        /** A deferred alert Alertmanager stopped re-sending (repeat_interval ≤ 24 h is usual) is stale. */
-        public static final Duration DEFAULT_DEFERRED_EXPIRY = Duration.ofHours(25);
     }
 
     /** The channel breaker: where the gateway database is and how careful to be. */

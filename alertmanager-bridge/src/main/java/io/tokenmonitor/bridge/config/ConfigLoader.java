@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
 import io.tokenmonitor.bridge.config.BridgeConfig.BreakerSettings;
 import io.tokenmonitor.bridge.config.BridgeConfig.OutboxSettings;
 import io.tokenmonitor.bridge.config.BridgeConfig.WebhookAuth;
 import io.tokenmonitor.bridge.notify.Language;
+import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.policy.ActiveWindow;
+import io.tokenmonitor.bridge.policy.AlertDefaults;
+import io.tokenmonitor.bridge.policy.PolicyLabels;
+import io.tokenmonitor.bridge.settings.PromDuration;
+import io.tokenmonitor.bridge.settings.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -99,7 +103,7 @@ public final class ConfigLoader {
     private static AlertDefaults defaults(Optional<YamlSection> section) {
         YamlSection s = section.orElse(YamlSection.root("config", null));
         s.allowOnly("timezone", "cooldown", "active", "severity", "language", "dedup_window", "deferred_expiry");
-        ZoneId zone = s.parsed("timezone", ConfigLoader::zone).orElse(ZoneId.systemDefault());
+        ZoneId zone = s.parsed("timezone", PolicyLabels::parseZone).orElse(ZoneId.systemDefault());
         String severity = s.text("severity").map(v -> v.toLowerCase(Locale.ROOT)).orElse(DEFAULT_SEVERITY);
         if (!SEVERITIES.contains(severity)) {
             throw s.error("severity", "\"" + severity + "\" is not a severity; use info, warning or critical");
@@ -111,15 +115,6 @@ public final class ConfigLoader {
                 s.parsed("language", Language::parse).orElse(Language.ZH),
                 s.duration("dedup_window").orElse(AlertDefaults.DEFAULT_DEDUP_WINDOW),
                 s.duration("deferred_expiry").orElse(AlertDefaults.DEFAULT_DEFERRED_EXPIRY));
-    }
-
-    /** Reads an IANA zone; the message gives an example, as users often guess "Asia/Beijing". */
-    public static ZoneId zone(String text) {
-        try {
-            return ZoneId.of(text);
-        } catch (java.time.DateTimeException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not an IANA zone; for example Asia/Shanghai");
-        }
     }
 
     private static void envTargets(Env env, Map<String, TargetConfig> targets) {

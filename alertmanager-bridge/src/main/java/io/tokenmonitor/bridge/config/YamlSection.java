@@ -3,6 +3,8 @@ package io.tokenmonitor.bridge.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokenmonitor.bridge.settings.PromDuration;
+import io.tokenmonitor.bridge.settings.Secret;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;

@@ -95,7 +95,7 @@ public final class AlertIntake implements HttpHandler {
         Tally tally = new Tally();
         try {
             store.writeGrouped(h -> {
-                policy.accept(h, message, clock.instant(), tally);
+                policy.accept(h, message.events(), clock.instant(), tally);
                 return null;
             });
         } catch (RuntimeException e) {

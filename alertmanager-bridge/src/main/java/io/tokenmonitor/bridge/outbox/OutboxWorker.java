@@ -1,9 +1,9 @@
 package io.tokenmonitor.bridge.outbox;
 
-import io.tokenmonitor.bridge.config.PromDuration;
 import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.notify.Delivery;
 import io.tokenmonitor.bridge.notify.Notifier;
+import io.tokenmonitor.bridge.settings.PromDuration;
 import io.tokenmonitor.bridge.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;

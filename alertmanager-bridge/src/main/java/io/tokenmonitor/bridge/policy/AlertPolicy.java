@@ -1,8 +1,5 @@
 package io.tokenmonitor.bridge.policy;
 
-import io.tokenmonitor.bridge.breaker.BreakerJobs;
-import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
-import io.tokenmonitor.bridge.intake.WebhookMessage;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notification;
 import io.tokenmonitor.bridge.notify.Notifier;
@@ -48,9 +45,8 @@ public final class AlertPolicy {
     }
 
     /** Plans every alert of one webhook; call inside a write transaction. */
-    public void accept(Handle h, WebhookMessage message, Instant now, Tally tally) {
-        for (WebhookMessage.Alert alert : message.alerts()) {
-            AlertEvent event = AlertEvent.from(alert, message.externalURL());
+    public void accept(Handle h, List<AlertEvent> events, Instant now, Tally tally) {
+        for (AlertEvent event : events) {
             tally.received(event.status());
             if (!seen.firstSighting(h, event.eventKey(), now)) {
                 tally.suppressed("duplicate");

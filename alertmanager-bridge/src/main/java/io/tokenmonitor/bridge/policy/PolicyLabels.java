@@ -1,8 +1,6 @@
 package io.tokenmonitor.bridge.policy;
 
-import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
-import io.tokenmonitor.bridge.config.ConfigLoader;
-import io.tokenmonitor.bridge.config.PromDuration;
+import io.tokenmonitor.bridge.settings.PromDuration;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -44,7 +42,7 @@ public record PolicyLabels(
         List<String> targets = Arrays.stream(labels.getOrDefault("notify", "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
         ActiveWindow window = read(labels, "active", ActiveWindow::parse, defaults.active(), problems);
-        ZoneId zone = read(labels, "tz", ConfigLoader::zone, defaults.zone(), problems);
+        ZoneId zone = read(labels, "tz", PolicyLabels::parseZone, defaults.zone(), problems);
         Duration cooldown = read(labels, "cooldown", PromDuration::parse, defaults.cooldown(), problems);
         Action action = read(labels, "action", v -> switch (v) {
             case "notify" -> Action.NOTIFY;
@@ -65,6 +63,15 @@ public record PolicyLabels(
         String severity = Optional.ofNullable(labels.get("severity")).map(s -> s.strip().toLowerCase(Locale.ROOT))
                 .filter(s -> !s.isEmpty()).orElse(defaults.severity());
         return new PolicyLabels(targets, window, zone, cooldown, action, channelId, severity, problems);
+    }
+
+    /** Reads an IANA zone (the {@code tz} label, the default timezone); the message gives an example, as users often guess "Asia/Beijing". */
+    public static ZoneId parseZone(String text) {
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not an IANA zone; for example Asia/Shanghai");
+        }
     }
 
     private static <T> T read(Map<String, String> labels, String name, java.util.function.Function<String, T> parser,

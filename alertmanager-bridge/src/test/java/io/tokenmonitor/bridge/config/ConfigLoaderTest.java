@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.bridge.notify.Language;
+import io.tokenmonitor.bridge.notify.TargetConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

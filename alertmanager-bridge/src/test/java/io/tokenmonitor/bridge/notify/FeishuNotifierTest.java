@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenmonitor.bridge.config.Secret;
+import io.tokenmonitor.bridge.settings.Secret;
 import io.tokenmonitor.bridge.testing.FakePlatform;
 import io.tokenmonitor.bridge.testing.MutableClock;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.tokenmonitor.bridge.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenmonitor.bridge.config.Secret;
+import io.tokenmonitor.bridge.settings.Secret;
 import io.tokenmonitor.bridge.testing.FakePlatform;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tokenmonitor.bridge.config;
+package io.tokenmonitor.bridge.settings;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

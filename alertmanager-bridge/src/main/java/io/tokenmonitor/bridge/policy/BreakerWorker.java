@@ -1,9 +1,8 @@
-package io.tokenmonitor.bridge.breaker;
+package io.tokenmonitor.bridge.policy;
 
+import io.tokenmonitor.bridge.breaker.BreakerOutcome;
+import io.tokenmonitor.bridge.breaker.ChannelBreaker;
 import io.tokenmonitor.bridge.metrics.BridgeMetrics;
-import io.tokenmonitor.bridge.policy.AlertPolicy;
-import io.tokenmonitor.bridge.policy.PolicyLabels;
-import io.tokenmonitor.bridge.policy.Tally;
 import io.tokenmonitor.bridge.state.StateStore;
 import java.time.Clock;
 import java.time.Instant;

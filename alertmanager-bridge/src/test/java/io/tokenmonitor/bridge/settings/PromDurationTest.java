@@ -1,4 +1,4 @@
-package io.tokenmonitor.bridge.config;
+package io.tokenmonitor.bridge.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -1,4 +1,4 @@
-package io.tokenmonitor.bridge.config;
+package io.tokenmonitor.bridge.settings;
 
 /** A secret value whose {@code toString} never shows it, so it cannot leak into logs by accident. */
 public record Secret(String value) {
