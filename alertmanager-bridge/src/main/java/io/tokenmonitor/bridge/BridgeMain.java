@@ -11,6 +11,7 @@ import io.tokenmonitor.bridge.config.BridgeConfig;
 import io.tokenmonitor.bridge.config.ConfigException;
 import io.tokenmonitor.bridge.config.ConfigLoader;
 import io.tokenmonitor.bridge.config.Env;
+import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.Delivery;
 import io.tokenmonitor.bridge.notify.JsonPost;
 import io.tokenmonitor.bridge.notify.Notification;
@@ -100,7 +101,7 @@ public final class BridgeMain {
     }
 
     private static void serve(BridgeConfig config) {
-        BridgeConfig.WebhookAuth auth = config.auth();
+        WebhookAuth auth = config.auth();
         if (!auth.required() && !auth.allowUnauthenticated()) {
             throw new ConfigException("BRIDGE_TOKEN: the webhook needs credentials; set BRIDGE_TOKEN and/or "
                     + "BRIDGE_USER + BRIDGE_PASSWORD, or BRIDGE_ALLOW_UNAUTHENTICATED=true on a trusted network");

@@ -28,7 +28,7 @@ import org.sqlite.SQLiteDataSource;
  * gateway's main database. Idempotent, rate-limited, dry-run capable, and every attempt is audited.
  */
 public final class ChannelBreaker {
-    private static final Logger LOG = LoggerFactory.getLogger(ChannelBreaker.class);
+    private static final Logger log = LoggerFactory.getLogger(ChannelBreaker.class);
     private static final Duration LIMIT_WINDOW = Duration.ofHours(1);
     private static final int GATEWAY_BUSY_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_DETAIL_CHARS = 200;
@@ -74,7 +74,7 @@ public final class ChannelBreaker {
             audit.record(h, now, "disable", recorded, Optional.of(alertKey), Optional.of(alertName));
             return null;
         });
-        LOG.info("breaker: channel {} for alert {} ({}): {}{}", channelId, alertName, alertKey,
+        log.info("breaker: channel {} for alert {} ({}): {}{}", channelId, alertName, alertKey,
                 outcome.result().label(), outcome.detail().isEmpty() ? "" : " - " + outcome.detail());
         return outcome;
     }

@@ -65,7 +65,10 @@ public record PolicyLabels(
         return new PolicyLabels(targets, window, zone, cooldown, action, channelId, severity, problems);
     }
 
-    /** Reads an IANA zone (the {@code tz} label, the default timezone); the message gives an example, as users often guess "Asia/Beijing". */
+    /**
+     * Reads an IANA zone (the {@code tz} label, {@code defaults.timezone}); the message gives an example, as users
+     * often guess "Asia/Beijing".
+     */
     public static ZoneId parseZone(String text) {
         try {
             return ZoneId.of(text);

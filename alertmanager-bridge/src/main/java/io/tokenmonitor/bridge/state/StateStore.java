@@ -28,7 +28,7 @@ import org.sqlite.SQLiteDataSource;
  * group instead of one per request.
  */
 public final class StateStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+    private static final Logger log = LoggerFactory.getLogger(StateStore.class);
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     private static final int POOL_SIZE = 4;
     /** Enough to amortise one fsync over a burst, small enough that one group stays a few milliseconds. */
@@ -61,7 +61,7 @@ public final class StateStore implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.debug("state: checkpoint failed, next try in {} ms", CHECKPOINT_PERIOD_MILLIS, e);
+                log.debug("state: checkpoint failed, next try in {} ms", CHECKPOINT_PERIOD_MILLIS, e);
             }
         }
     }
@@ -158,7 +158,7 @@ public final class StateStore implements AutoCloseable {
                 group.forEach(w -> w.fail(new IllegalStateException("state store is closing")));
                 return;
             } catch (RuntimeException e) {
-                LOG.debug("state: group commit of {} writes failed", group.size(), e);
+                log.debug("state: group commit of {} writes failed", group.size(), e);
                 group.forEach(w -> w.fail(e));
             } finally {
                 group.clear();
