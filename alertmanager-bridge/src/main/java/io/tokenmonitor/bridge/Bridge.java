@@ -100,7 +100,7 @@ public final class Bridge implements AutoCloseable {
         Cooldown cooldown = new Cooldown();
         DeferredAlerts deferred = new DeferredAlerts(json);
         BreakerJobs breakerJobs = new BreakerJobs(json);
-        Optional<GatewayDsn> gateway = config.breaker().sqlDsn().map(s -> GatewayDsn.parse(s.value()));
+        Optional<GatewayDsn> gateway = config.breaker().gateway();
         AlertPolicy policy = new AlertPolicy(config.defaults(), notifiers, outbox, seen, cooldown, deferred, breakerJobs,
                 gateway.isPresent());
 

@@ -25,12 +25,16 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point. {@code serve} (the default) runs the bridge; {@code test-send TARGET} sends a sample message;
- * {@code enable-channel ID} re-enables a channel the breaker disabled. Start-up errors are one line and exit 2.
+ * {@code enable-channel ID} re-enables a channel the breaker disabled. Settings errors are one line and exit 2;
+ * any other start-up failure is logged with its stack trace and exits 1.
  */
 public final class BridgeMain {
+    private static final Logger log = LoggerFactory.getLogger(BridgeMain.class);
     private static final int EXIT_OK = 0;
     private static final int EXIT_FAILED = 1;
     private static final int EXIT_CONFIG = 2;
@@ -46,11 +50,12 @@ public final class BridgeMain {
         int code;
         try {
             code = run(args, new Env(System.getenv()), System.out);
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());   // a settings mistake: one line saying what to change
             code = EXIT_CONFIG;
-        } catch (IllegalStateException e) {
-            System.err.println(e.getMessage());
+        } catch (RuntimeException e) {
+            // Not a settings mistake: the state store, the network or a bug; the stack trace is for the report.
+            log.error("start-up failed: {}", e.getMessage(), e);
             code = EXIT_FAILED;
         }
         if (code != KEEP_RUNNING) {
@@ -144,9 +149,8 @@ public final class BridgeMain {
         } catch (NumberFormatException e) {
             throw new ConfigException("enable-channel: \"" + id + "\" is not a channel id");
         }
-        GatewayDsn dsn = GatewayDsn.parse(config.breaker().sqlDsn()
-                .orElseThrow(() -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"))
-                .value());
+        GatewayDsn dsn = config.breaker().gateway()
+                .orElseThrow(() -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
             ChannelBreaker breaker = new ChannelBreaker(dsn, store, new BreakerAudit(), false, 0, Clock.systemUTC(), new ObjectMapper());
             BreakerOutcome outcome = breaker.enable(channelId);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokenmonitor.bridge.breaker.BreakerSettings;
+import io.tokenmonitor.bridge.breaker.GatewayDsn;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.TargetConfig;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Builds the {@link BridgeConfig} from environment variables and the optional YAML file; fails on the first error. */
 public final class ConfigLoader {
@@ -190,9 +192,22 @@ public final class ConfigLoader {
         s.allowOnly("sql_dsn", "sql_dsn_file", "dry_run", "max_per_hour");
         Optional<Secret> fromFile = s.secret("sql_dsn");
         Optional<Secret> fromEnv = env.secret("SQL_DSN").map(Secret::new);
-        return new BreakerSettings(fromFile.isPresent() ? fromFile : fromEnv,
+        Optional<GatewayDsn> gateway = fromFile.isPresent()
+                ? fromFile.map(dsn -> gatewayDsn(dsn, problem -> s.error("sql_dsn", problem)))
+                : fromEnv.map(dsn -> gatewayDsn(dsn, problem -> new ConfigException("SQL_DSN: " + problem)));
+        return new BreakerSettings(gateway,
                 s.bool("dry_run").orElse(false),
                 s.integer("max_per_hour", 0, 1000).map(Long::intValue).orElse(BreakerSettings.DEFAULT_MAX_PER_HOUR));
+    }
+
+    /** Parses the gateway DSN at start, so that a typo stops the bridge rather than its first breaker attempt. */
+    private static GatewayDsn gatewayDsn(Secret dsn, Function<String, ConfigException> error) {
+        try {
+            return GatewayDsn.parse(dsn.value());
+        } catch (IllegalArgumentException e) {
+            // The parser's message starts with "SQL_DSN: " and masks the password.
+            throw error.apply(e.getMessage().replaceFirst("^SQL_DSN: ", ""));
+        }
     }
 
     private static OutboxSettings outbox(Optional<YamlSection> section) {

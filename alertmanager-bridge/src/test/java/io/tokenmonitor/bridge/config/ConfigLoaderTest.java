@@ -106,6 +106,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void givenUnparsableGatewayDsn_whenLoaded_thenOneLineNamesTheKeyAndMasksThePassword() {
+        assertThatThrownBy(() -> load(Map.of("SQL_DSN", "root:hunter2@tcp(db:3306)"), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("SQL_DSN: cannot parse")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> load(Map.of(), "breaker:\n  sql_dsn: root:hunter2@tcp(db:3306)\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bridge.yml: breaker.sql_dsn: cannot parse")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void givenYamlTargetNamedLikeEnvTarget_whenLoaded_thenRejected() {
         assertThatThrownBy(() -> load(Map.of("WECOM_WEBHOOK", "https://q.example/send?key=1"),
                 "targets:\n  wecom:\n    type: wecom\n    webhook: https://q.example/send?key=2\n"))
