@@ -1,6 +1,7 @@
 package io.tokenmonitor.bridge.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.bridge.state.StateStore;
@@ -8,7 +9,10 @@ import io.tokenmonitor.bridge.testing.GatewayDatabase;
 import io.tokenmonitor.bridge.testing.GatewayDatabase.Flavor;
 import io.tokenmonitor.bridge.testing.GatewayDatabase.Kind;
 import io.tokenmonitor.bridge.testing.MutableClock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -17,8 +21,35 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The breaker against real MariaDB, PostgreSQL and SQLite gateway databases with New API and One API schemas. */
+/**
+ * The breaker against real MariaDB, PostgreSQL and SQLite gateway databases with New API and One API schemas; on
+ * MariaDB and PostgreSQL every test runs again as a user with exactly the column grants the README documents.
+ */
 class BreakerIT {
+    private static final String PASSWORD = "breaker-pw";
+
+    /** The README's statements, verbatim; {@code new-api}, {@code tm_breaker} and '…' are replaced per test. */
+    static final List<String> MYSQL_NEW_API = List.of(
+            "CREATE USER 'tm_breaker'@'%' IDENTIFIED BY '…';",
+            "GRANT SELECT (id, status, other_info), UPDATE (status, other_info) ON `new-api`.channels TO 'tm_breaker'@'%';",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON `new-api`.abilities TO 'tm_breaker'@'%';");
+    static final List<String> MYSQL_ONE_API = List.of(
+            "CREATE USER 'tm_breaker'@'%' IDENTIFIED BY '…';",
+            "GRANT SELECT (id, status), UPDATE (status) ON `one-api`.channels TO 'tm_breaker'@'%';",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON `one-api`.abilities TO 'tm_breaker'@'%';");
+    static final List<String> POSTGRES_NEW_API = List.of(
+            "CREATE ROLE tm_breaker LOGIN PASSWORD '…';",
+            "GRANT CONNECT ON DATABASE \"new-api\" TO tm_breaker;",
+            "GRANT USAGE ON SCHEMA public TO tm_breaker;",
+            "GRANT SELECT (id, status, other_info), UPDATE (status, other_info) ON channels TO tm_breaker;",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON abilities TO tm_breaker;");
+    static final List<String> POSTGRES_ONE_API = List.of(
+            "CREATE ROLE tm_breaker LOGIN PASSWORD '…';",
+            "GRANT CONNECT ON DATABASE \"one-api\" TO tm_breaker;",
+            "GRANT USAGE ON SCHEMA public TO tm_breaker;",
+            "GRANT SELECT (id, status), UPDATE (status) ON channels TO tm_breaker;",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON abilities TO tm_breaker;");
+
 
     abstract static class Contract {
         private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,8 +78,13 @@ class BreakerIT {
             gateway.close();
         }
 
+        /** SQL_DSN of the user the breaker connects as. */
+        String breakerDsn() {
+            return gateway.sqlDsn();
+        }
+
         ChannelBreaker breaker(boolean dryRun, int maxPerHour) {
-            return new ChannelBreaker(GatewayDsn.parse(gateway.sqlDsn()), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
+            return new ChannelBreaker(GatewayDsn.parse(breakerDsn()), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
         }
 
         List<String> audit() {
@@ -167,5 +203,80 @@ class BreakerIT {
     class SqliteOneApi extends Contract {
         Kind kind() { return Kind.SQLITE; }
         Flavor flavor() { return Flavor.ONE_API; }
+    }
+
+    /** The whole contract again, as a user holding only the documented column grants (no {@code channels.key}). */
+    abstract static class ColumnGrants extends Contract {
+        String user;
+
+        @BeforeEach
+        void grant() throws Exception {
+            user = gateway.name() + "_brk";
+            List<String> grants = kind() == Kind.MARIADB
+                    ? (flavor() == Flavor.NEW_API ? MYSQL_NEW_API : MYSQL_ONE_API)
+                    : (flavor() == Flavor.NEW_API ? POSTGRES_NEW_API : POSTGRES_ONE_API);
+            gateway.execute(grants.stream()
+                    .map(sql -> sql.replace("new-api", gateway.name()).replace("one-api", gateway.name())
+                            .replace("tm_breaker", user).replace("…", PASSWORD).replaceAll(";$", ""))
+                    .toArray(String[]::new));
+        }
+
+        @AfterEach
+        void revoke() throws Exception {
+            // Runs before the database is dropped; DROP OWNED also revokes CONNECT on the PostgreSQL database.
+            gateway.execute(kind() == Kind.MARIADB ? new String[] {"DROP USER IF EXISTS '" + user + "'@'%'"}
+                    : new String[] {"DROP OWNED BY " + user, "DROP ROLE " + user});
+        }
+
+        @Override
+        String breakerDsn() {
+            return kind() == Kind.MARIADB
+                    ? user + ":" + PASSWORD + "@tcp(127.0.0.1:3306)/" + gateway.name() + "?charset=utf8mb4&parseTime=True&loc=Local"
+                    : "postgres://" + user + ":" + PASSWORD + "@127.0.0.1:5432/" + gateway.name() + "?sslmode=disable";
+        }
+
+        @Test
+        void givenTheDocumentedGrants_whenTheUserReadsChannelKeys_thenTheDatabaseRefuses() {
+            GatewayDsn dsn = GatewayDsn.parse(breakerDsn());
+            String key = kind() == Kind.MARIADB ? "`key`" : "\"key\"";
+            assertThatThrownBy(() -> {
+                try (var c = DriverManager.getConnection(dsn.jdbcUrl(), dsn.user().orElseThrow(), dsn.password().orElseThrow());
+                     var st = c.createStatement()) {
+                    st.executeQuery("SELECT " + key + " FROM channels WHERE id = 1").close();
+                }
+            }).isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Nested
+    class MariaDbNewApiColumnGrants extends ColumnGrants {
+        Kind kind() { return Kind.MARIADB; }
+        Flavor flavor() { return Flavor.NEW_API; }
+    }
+
+    @Nested
+    class MariaDbOneApiColumnGrants extends ColumnGrants {
+        Kind kind() { return Kind.MARIADB; }
+        Flavor flavor() { return Flavor.ONE_API; }
+    }
+
+    @Nested
+    class PostgresNewApiColumnGrants extends ColumnGrants {
+        Kind kind() { return Kind.POSTGRES; }
+        Flavor flavor() { return Flavor.NEW_API; }
+    }
+
+    @Nested
+    class PostgresOneApiColumnGrants extends ColumnGrants {
+        Kind kind() { return Kind.POSTGRES; }
+        Flavor flavor() { return Flavor.ONE_API; }
+    }
+
+    @Test
+    void theBridgeReadmeShowsExactlyTheseGrants() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (List<String> grants : List.of(MYSQL_NEW_API, MYSQL_ONE_API, POSTGRES_NEW_API, POSTGRES_ONE_API)) {
+            assertThat(readme).contains(grants);
+        }
     }
 }
