@@ -1,13 +1,14 @@
 package io.tokenmonitor.e2e.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.e2e.harness.AlertmanagerProcess;
 import io.tokenmonitor.e2e.harness.BridgeProcess;
 import io.tokenmonitor.e2e.harness.ConfigDiff;
 import io.tokenmonitor.e2e.harness.ExporterProcess;
 import io.tokenmonitor.e2e.harness.FakeChatPlatform;
 import io.tokenmonitor.e2e.harness.FakeChatPlatform.Message;
-import io.tokenmonitor.e2e.harness.MariaDbGateway;
 import io.tokenmonitor.e2e.harness.PrometheusApi;
 import io.tokenmonitor.e2e.harness.PrometheusProcess;
 import io.tokenmonitor.e2e.harness.RepoPaths;
@@ -28,6 +29,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -97,7 +99,7 @@ class AlertPathIT {
 
     Path dir;
 
-    MariaDbGateway gateway;
+    GatewayDatabase gateway;
     FakeChatPlatform telegram;
     FakeChatPlatform feishu;
     FakeChatPlatform wecom;
@@ -114,10 +116,10 @@ class AlertPathIT {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
-    void startEverything(@TempDir Path tempDir) throws IOException {
+    void startEverything(@TempDir Path tempDir) throws IOException, SQLException {
         dir = tempDir;
         started = Instant.now();
-        gateway = MariaDbGateway.create();
+        gateway = GatewayDatabase.create(Dialect.MYSQL, GatewayDatabase.Flavor.NEW_API, tempDir);
         gateway.addChannel(CHANNEL_BREAKER, "e2e-alpha", List.of("gpt-4o", "gpt-4o-mini"));
         gateway.addChannel(CHANNEL_INACTIVE, "e2e-beta", List.of("gpt-4o", "gpt-4o-mini"));
         gateway.addChannel(CHANNEL_COOLDOWN, "e2e-gamma", List.of("gpt-4o"));
@@ -210,7 +212,7 @@ class AlertPathIT {
 
     @Test
     @Order(2)
-    void exceededChannelBudget_isAnnouncedOncePerTarget_andTheBreakerDisablesTheChannel() {
+    void exceededChannelBudget_isAnnouncedOncePerTarget_andTheBreakerDisablesTheChannel() throws SQLException {
         Predicate<Message> firing = m -> m.mentions("budget=e2e-channel") && !isResolved(m);
         awaitMessages(List.of(telegram, feishu), firing, "the firing message of budget e2e-channel");
         pause(QUIET_PERIOD);
@@ -228,15 +230,15 @@ class AlertPathIT {
         assertThat(telegram.rejected()).as("telegram rejections").isEmpty();
 
         assertThat(gateway.channelStatus(CHANNEL_BREAKER)).as("channels.status of channel 1").isEqualTo(2);
-        assertThat(gateway.abilitiesEnabled(CHANNEL_BREAKER)).as("abilities.enabled of channel 1").isNotEmpty().containsOnly(0);
+        assertThat(gateway.abilitiesEnabled(CHANNEL_BREAKER)).as("abilities.enabled of channel 1").isNotEmpty().containsOnly(false);
         assertThat(gateway.channelStatus(CHANNEL_COOLDOWN)).as("channel 3 (action notify) is untouched").isEqualTo(1);
-        assertThat(gateway.abilitiesEnabled(CHANNEL_COOLDOWN)).containsOnly(1);
+        assertThat(gateway.abilitiesEnabled(CHANNEL_COOLDOWN)).containsOnly(true);
         assertThat(metric(bridge.url("/metrics"), "newapi_bridge_breaker_actions_total", "result", "disabled")).isEqualTo(1.0);
     }
 
     @Test
     @Order(3)
-    void alertOutsideItsActiveWindow_isNotDelivered_andTripsNoBreaker() {
+    void alertOutsideItsActiveWindow_isNotDelivered_andTripsNoBreaker() throws SQLException {
         await("TokenMonitorBudgetExceeded for e2e-inactive firing in Prometheus", DELIVERY_TIMEOUT, () -> !api.query(
                 "ALERTS{alertname=\"TokenMonitorBudgetExceeded\",budget=\"e2e-inactive\",alertstate=\"firing\"}", Instant.now()).isEmpty());
         List<JsonNode> amAlerts = alertmanager.alerts().stream()
@@ -253,7 +255,7 @@ class AlertPathIT {
             assertThat(target.messages(m -> m.mentions("e2e-inactive"))).as("%s: messages about e2e-inactive", target.name()).isEmpty();
         }
         assertThat(gateway.channelStatus(CHANNEL_INACTIVE)).as("channels.status of channel 2").isEqualTo(1);
-        assertThat(gateway.abilitiesEnabled(CHANNEL_INACTIVE)).as("abilities.enabled of channel 2").isNotEmpty().containsOnly(1);
+        assertThat(gateway.abilitiesEnabled(CHANNEL_INACTIVE)).as("abilities.enabled of channel 2").isNotEmpty().containsOnly(true);
     }
 
     @Test

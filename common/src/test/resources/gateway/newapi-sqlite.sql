@@ -1,0 +1,20 @@
+-- New API's tables as GORM creates them on SQLite (logs, channels, abilities, options).
+CREATE TABLE `logs` (`id` integer PRIMARY KEY AUTOINCREMENT,`user_id` integer,`created_at` integer,`type` integer,`content` text,`username` text DEFAULT '',`token_name` text DEFAULT '',`model_name` text DEFAULT '',`quota` integer DEFAULT 0,`prompt_tokens` integer DEFAULT 0,`completion_tokens` integer DEFAULT 0,`use_time` integer DEFAULT 0,`is_stream` numeric,`channel_id` integer,`channel_name` text,`token_id` integer DEFAULT 0,`group` text,`ip` text DEFAULT '',`request_id` varchar(64) DEFAULT '',`other` text);
+CREATE INDEX `idx_created_at_id` ON `logs`(`created_at`,`id`);
+CREATE INDEX `idx_created_at_type` ON `logs`(`created_at`,`type`);
+CREATE INDEX `index_username_model_name` ON `logs`(`model_name`,`username`);
+CREATE INDEX `idx_logs_user_id` ON `logs`(`user_id`);
+CREATE INDEX `idx_logs_username` ON `logs`(`username`);
+CREATE INDEX `idx_logs_token_name` ON `logs`(`token_name`);
+CREATE INDEX `idx_logs_model_name` ON `logs`(`model_name`);
+CREATE INDEX `idx_logs_channel_id` ON `logs`(`channel_id`);
+CREATE INDEX `idx_logs_token_id` ON `logs`(`token_id`);
+CREATE INDEX `idx_logs_group` ON `logs`(`group`);
+CREATE INDEX `idx_logs_ip` ON `logs`(`ip`);
+CREATE INDEX `idx_logs_request_id` ON `logs`(`request_id`);
+CREATE TABLE `channels` (`id` integer PRIMARY KEY AUTOINCREMENT,`type` integer DEFAULT 0,`key` text NOT NULL,`openai_organization` text,`test_model` text,`status` integer DEFAULT 1,`name` text,`weight` integer DEFAULT 0,`created_time` integer,`test_time` integer,`response_time` integer,`base_url` text DEFAULT '',`other` text,`balance` real,`balance_updated_time` integer,`models` text,`group` varchar(64) DEFAULT 'default',`used_quota` integer DEFAULT 0,`model_mapping` text,`status_code_mapping` varchar(1024) DEFAULT '',`priority` integer DEFAULT 0,`auto_ban` integer DEFAULT 1,`other_info` text,`tag` text,`setting` text,`param_override` text);
+CREATE INDEX `idx_channels_name` ON `channels`(`name`);
+CREATE INDEX `idx_channels_tag` ON `channels`(`tag`);
+CREATE TABLE `abilities` (`group` varchar(64),`model` varchar(255),`channel_id` integer,`enabled` numeric,`priority` integer DEFAULT 0,`weight` integer DEFAULT 0,`tag` text,PRIMARY KEY (`group`,`model`,`channel_id`));
+CREATE INDEX `idx_abilities_channel_id` ON `abilities`(`channel_id`);
+CREATE TABLE `options` (`key` text,`value` text,PRIMARY KEY (`key`));

@@ -1,0 +1,7 @@
+-- One API's tables as GORM creates them on SQLite.
+CREATE TABLE `logs` (`id` integer PRIMARY KEY AUTOINCREMENT,`user_id` integer,`created_at` integer,`type` integer,`content` text,`username` text DEFAULT '',`token_name` text DEFAULT '',`model_name` text DEFAULT '',`quota` integer DEFAULT 0,`prompt_tokens` integer DEFAULT 0,`completion_tokens` integer DEFAULT 0,`channel_id` integer,`request_id` text DEFAULT '',`elapsed_time` integer DEFAULT 0,`is_stream` numeric DEFAULT false,`system_prompt_reset` numeric DEFAULT false);
+CREATE INDEX `idx_created_at_type` ON `logs`(`created_at`,`type`);
+CREATE INDEX `idx_logs_channel_id` ON `logs`(`channel_id`);
+CREATE TABLE `channels` (`id` integer PRIMARY KEY AUTOINCREMENT,`type` integer DEFAULT 0,`key` text NOT NULL,`status` integer DEFAULT 1,`name` text,`weight` integer DEFAULT 0,`created_time` integer,`test_time` integer,`response_time` integer,`base_url` text DEFAULT '',`other` text,`balance` real,`balance_updated_time` integer,`models` text,`group` varchar(32) DEFAULT 'default',`used_quota` integer DEFAULT 0,`model_mapping` varchar(1024) DEFAULT '',`priority` integer DEFAULT 0,`config` text,`system_prompt` text);
+CREATE TABLE `abilities` (`group` varchar(32),`model` text,`channel_id` integer,`enabled` numeric,`priority` integer DEFAULT 0,PRIMARY KEY (`group`,`model`,`channel_id`));
+CREATE TABLE `options` (`key` text,`value` text,PRIMARY KEY (`key`));
