@@ -1,5 +1,6 @@
 package io.tokenmonitor.bridge.breaker;
 
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import java.util.Optional;
 
 /** The channel breaker: where the gateway database is (empty: breaker off) and how careful to be. */

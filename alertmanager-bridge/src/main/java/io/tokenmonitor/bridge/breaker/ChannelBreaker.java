@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.config.Secret;
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -31,6 +34,9 @@ public final class ChannelBreaker {
     private static final Logger log = LoggerFactory.getLogger(ChannelBreaker.class);
     private static final Duration LIMIT_WINDOW = Duration.ofHours(1);
     private static final int GATEWAY_BUSY_TIMEOUT_MILLIS = 5_000;
+    /** Fail fast if the gateway database hangs: a breaker attempt must not hold up notifications for long. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_DETAIL_CHARS = 200;
 
     private static final String UPDATE_STATUS = "UPDATE channels SET status = :after WHERE id = :id AND status = :before";
@@ -208,9 +214,15 @@ public final class ChannelBreaker {
             source.setUrl(dsn.jdbcUrl());
             return Jdbi.create(source);
         }
+        String url = dsn.jdbcUrl(driverOptions(dsn.dialect()));
         return dsn.user().isPresent()
-                ? Jdbi.create(dsn.jdbcUrl(), dsn.user().get(), dsn.password().orElse(""))
-                : Jdbi.create(dsn.jdbcUrl());
+                ? Jdbi.create(url, dsn.user().get(), dsn.password().map(Secret::value).orElse(""))
+                : Jdbi.create(url);
+    }
+
+    /** The breaker's own driver options: short timeouts (the DSN's own options win over them). */
+    static Map<String, String> driverOptions(GatewayDsn.Dialect dialect) {
+        return dialect.timeoutOptions(CONNECT_TIMEOUT, SOCKET_TIMEOUT);
     }
 
     private static BreakerOutcome outcome(BreakerOutcome.Result result, long channelId, Integer before, Integer after, String detail) {

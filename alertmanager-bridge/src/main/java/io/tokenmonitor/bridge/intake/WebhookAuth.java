@@ -1,6 +1,6 @@
 package io.tokenmonitor.bridge.intake;
 
-import io.tokenmonitor.bridge.settings.Secret;
+import io.tokenmonitor.common.config.Secret;
 import java.util.Optional;
 
 /** Credentials Alertmanager must present; with none, only an explicit opt-out lets the bridge start. */

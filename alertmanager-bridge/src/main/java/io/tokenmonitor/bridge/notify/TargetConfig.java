@@ -1,6 +1,6 @@
 package io.tokenmonitor.bridge.notify;
 
-import io.tokenmonitor.bridge.settings.Secret;
+import io.tokenmonitor.common.config.Secret;
 import java.net.URI;
 import java.util.Optional;
 

@@ -1,6 +1,7 @@
 package io.tokenmonitor.bridge.policy;
 
 import io.tokenmonitor.bridge.notify.Language;
+import io.tokenmonitor.common.time.ActiveWindow;
 import java.time.Duration;
 import java.time.ZoneId;
 

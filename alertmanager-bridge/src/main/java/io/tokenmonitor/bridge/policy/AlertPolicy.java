@@ -4,6 +4,7 @@ import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notification;
 import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.outbox.Outbox;
+import io.tokenmonitor.common.alert.Action;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -73,7 +74,7 @@ public final class AlertPolicy {
         }
         List<String> notes = new ArrayList<>();
         heldSince.ifPresent(since -> notes.add(heldNote(since, policy.zone())));
-        if (policy.action() == PolicyLabels.Action.DISABLE_CHANNEL) {
+        if (policy.action() == Action.DISABLE_CHANNEL) {
             if (policy.channelId().isEmpty()) {
                 notes.add(language().pick("熔断未执行：告警没有 channel_id 标签",
                         "Breaker not run: the alert has no channel_id label"));

@@ -1,14 +1,15 @@
 package io.tokenmonitor.bridge.breaker;
 
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.bridge.state.StateStore;
-import io.tokenmonitor.bridge.testing.GatewayDatabase;
-import io.tokenmonitor.bridge.testing.GatewayDatabase.Flavor;
-import io.tokenmonitor.bridge.testing.GatewayDatabase.Kind;
 import io.tokenmonitor.bridge.testing.MutableClock;
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -59,7 +60,7 @@ class BreakerIT {
         GatewayDatabase gateway;
         StateStore state;
 
-        abstract Kind kind();
+        abstract Dialect kind();
 
         abstract Flavor flavor();
 
@@ -84,7 +85,7 @@ class BreakerIT {
         }
 
         ChannelBreaker breaker(boolean dryRun, int maxPerHour) {
-            return new ChannelBreaker(GatewayDsn.parse(breakerDsn()), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
+            return new ChannelBreaker(GatewayDsn.parse("SQL_DSN", breakerDsn(), null), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
         }
 
         List<String> audit() {
@@ -171,37 +172,37 @@ class BreakerIT {
 
     @Nested
     class MariaDbNewApi extends Contract {
-        Kind kind() { return Kind.MARIADB; }
+        Dialect kind() { return Dialect.MYSQL; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class MariaDbOneApi extends Contract {
-        Kind kind() { return Kind.MARIADB; }
+        Dialect kind() { return Dialect.MYSQL; }
         Flavor flavor() { return Flavor.ONE_API; }
     }
 
     @Nested
     class PostgresNewApi extends Contract {
-        Kind kind() { return Kind.POSTGRES; }
+        Dialect kind() { return Dialect.POSTGRES; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class PostgresOneApi extends Contract {
-        Kind kind() { return Kind.POSTGRES; }
+        Dialect kind() { return Dialect.POSTGRES; }
         Flavor flavor() { return Flavor.ONE_API; }
     }
 
     @Nested
     class SqliteNewApi extends Contract {
-        Kind kind() { return Kind.SQLITE; }
+        Dialect kind() { return Dialect.SQLITE; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class SqliteOneApi extends Contract {
-        Kind kind() { return Kind.SQLITE; }
+        Dialect kind() { return Dialect.SQLITE; }
         Flavor flavor() { return Flavor.ONE_API; }
     }
 
@@ -212,7 +213,7 @@ class BreakerIT {
         @BeforeEach
         void grant() throws Exception {
             user = gateway.name() + "_brk";
-            List<String> grants = kind() == Kind.MARIADB
+            List<String> grants = kind() == Dialect.MYSQL
                     ? (flavor() == Flavor.NEW_API ? MYSQL_NEW_API : MYSQL_ONE_API)
                     : (flavor() == Flavor.NEW_API ? POSTGRES_NEW_API : POSTGRES_ONE_API);
             gateway.execute(grants.stream()
@@ -224,23 +225,23 @@ class BreakerIT {
         @AfterEach
         void revoke() throws Exception {
             // Runs before the database is dropped; DROP OWNED also revokes CONNECT on the PostgreSQL database.
-            gateway.execute(kind() == Kind.MARIADB ? new String[] {"DROP USER IF EXISTS '" + user + "'@'%'"}
+            gateway.execute(kind() == Dialect.MYSQL ? new String[] {"DROP USER IF EXISTS '" + user + "'@'%'"}
                     : new String[] {"DROP OWNED BY " + user, "DROP ROLE " + user});
         }
 
         @Override
         String breakerDsn() {
-            return kind() == Kind.MARIADB
+            return kind() == Dialect.MYSQL
                     ? user + ":" + PASSWORD + "@tcp(127.0.0.1:3306)/" + gateway.name() + "?charset=utf8mb4&parseTime=True&loc=Local"
                     : "postgres://" + user + ":" + PASSWORD + "@127.0.0.1:5432/" + gateway.name() + "?sslmode=disable";
         }
 
         @Test
         void givenTheDocumentedGrants_whenTheUserReadsChannelKeys_thenTheDatabaseRefuses() {
-            GatewayDsn dsn = GatewayDsn.parse(breakerDsn());
-            String key = kind() == Kind.MARIADB ? "`key`" : "\"key\"";
+            GatewayDsn dsn = GatewayDsn.parse("SQL_DSN", breakerDsn(), null);
+            String key = kind() == Dialect.MYSQL ? "`key`" : "\"key\"";
             assertThatThrownBy(() -> {
-                try (var c = DriverManager.getConnection(dsn.jdbcUrl(), dsn.user().orElseThrow(), dsn.password().orElseThrow());
+                try (var c = DriverManager.getConnection(dsn.jdbcUrl(), dsn.user().orElseThrow(), dsn.password().orElseThrow().value());
                      var st = c.createStatement()) {
                     st.executeQuery("SELECT " + key + " FROM channels WHERE id = 1").close();
                 }
@@ -250,25 +251,25 @@ class BreakerIT {
 
     @Nested
     class MariaDbNewApiColumnGrants extends ColumnGrants {
-        Kind kind() { return Kind.MARIADB; }
+        Dialect kind() { return Dialect.MYSQL; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class MariaDbOneApiColumnGrants extends ColumnGrants {
-        Kind kind() { return Kind.MARIADB; }
+        Dialect kind() { return Dialect.MYSQL; }
         Flavor flavor() { return Flavor.ONE_API; }
     }
 
     @Nested
     class PostgresNewApiColumnGrants extends ColumnGrants {
-        Kind kind() { return Kind.POSTGRES; }
+        Dialect kind() { return Dialect.POSTGRES; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class PostgresOneApiColumnGrants extends ColumnGrants {
-        Kind kind() { return Kind.POSTGRES; }
+        Dialect kind() { return Dialect.POSTGRES; }
         Flavor flavor() { return Flavor.ONE_API; }
     }
 

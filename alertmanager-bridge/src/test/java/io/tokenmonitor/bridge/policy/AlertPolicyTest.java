@@ -1,5 +1,6 @@
 package io.tokenmonitor.bridge.policy;
 
+import io.tokenmonitor.common.time.ActiveWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -41,12 +41,20 @@ class StartupFailureIT {
     }
 
     @Test
-    void givenAStateStoreThatCannotBeOpened_whenStarted_thenStackTraceAndExit1() throws Exception {
-        Path notADirectory = dir.resolve("file");
-        Files.writeString(notADirectory, "x");
+    void givenAStatePathWhoseDirectoryCannotBeMade_whenStarted_thenOneLineAndExit2() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
         Exit exit = run(Map.of("BRIDGE_TOKEN", "t", "STATE_PATH", notADirectory.resolve("bridge.db").toString()));
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.output()).hasSize(1);
+        assertThat(exit.output().get(0)).startsWith("STATE_PATH: cannot create the directory");
+    }
+
+    @Test
+    void givenAStateStoreThatCannotBeOpened_whenStarted_thenStackTraceAndExit1() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("bridge.db"));   // SQLite cannot open a directory
+        Exit exit = run(Map.of("BRIDGE_TOKEN", "t", "STATE_PATH", directory.toString()));
         assertThat(exit.code()).isEqualTo(1);
-        assertThat(exit.output().get(0)).contains("start-up failed: STATE_PATH: cannot create the directory of");
+        assertThat(exit.output().get(0)).contains("start-up failed: ");
         assertThat(exit.output()).anySatisfy(line -> assertThat(line).startsWith("\tat io.tokenmonitor.bridge.state.StateStore.open"));
     }
 }
