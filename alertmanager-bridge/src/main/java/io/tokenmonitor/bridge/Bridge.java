@@ -6,19 +6,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.bridge.breaker.BreakerAudit;
-import io.tokenmonitor.bridge.breaker.BreakerJobs;
-import io.tokenmonitor.bridge.breaker.BreakerWorker;
 import io.tokenmonitor.bridge.breaker.ChannelBreaker;
-import io.tokenmonitor.bridge.breaker.GatewayDsn;
 import io.tokenmonitor.bridge.config.BridgeConfig;
-import io.tokenmonitor.bridge.config.TargetConfig;
 import io.tokenmonitor.bridge.http.BridgeServer;
 import io.tokenmonitor.bridge.http.MetricsHandler;
 import io.tokenmonitor.bridge.intake.AlertIntake;
 import io.tokenmonitor.bridge.intake.BearerOrBasicAuth;
+import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.notify.JsonPost;
 import io.tokenmonitor.bridge.notify.Notifier;
+import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TargetNotifiers;
 import io.tokenmonitor.bridge.outbox.Backoff;
 import io.tokenmonitor.bridge.outbox.Outbox;
@@ -26,11 +24,14 @@ import io.tokenmonitor.bridge.outbox.OutboxWorker;
 import io.tokenmonitor.bridge.outbox.RateLimit;
 import io.tokenmonitor.bridge.outbox.WorkSignal;
 import io.tokenmonitor.bridge.policy.AlertPolicy;
+import io.tokenmonitor.bridge.policy.BreakerJobs;
+import io.tokenmonitor.bridge.policy.BreakerWorker;
 import io.tokenmonitor.bridge.policy.Cooldown;
 import io.tokenmonitor.bridge.policy.DeferredAlerts;
 import io.tokenmonitor.bridge.policy.DeferredScheduler;
 import io.tokenmonitor.bridge.policy.SeenEvents;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.undertow.server.HttpHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /** A running bridge: state store, workers and HTTP server, wired from a {@link BridgeConfig}. */
 public final class Bridge implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+    private static final Logger log = LoggerFactory.getLogger(Bridge.class);
     /** Windows are minutes apart at the finest, so a 15 s look at deferred alerts is prompt enough. */
     private static final Duration DEFERRED_CHECK = Duration.ofSeconds(15);
     private static final Duration BREAKER_POLL = Duration.ofSeconds(30);
@@ -99,7 +100,7 @@ public final class Bridge implements AutoCloseable {
         Cooldown cooldown = new Cooldown();
         DeferredAlerts deferred = new DeferredAlerts(json);
         BreakerJobs breakerJobs = new BreakerJobs(json);
-        Optional<GatewayDsn> gateway = config.breaker().sqlDsn().map(s -> GatewayDsn.parse(s.value()));
+        Optional<GatewayDsn> gateway = config.breaker().gateway();
         AlertPolicy policy = new AlertPolicy(config.defaults(), notifiers, outbox, seen, cooldown, deferred, breakerJobs,
                 gateway.isPresent());
 
@@ -113,7 +114,7 @@ public final class Bridge implements AutoCloseable {
         };
 
         AlertIntake intake = new AlertIntake(webhookMapper(), store, policy, metrics, clock, onBreakerQueued);
-        BridgeConfig.WebhookAuth auth = config.auth();
+        WebhookAuth auth = config.auth();
         HttpHandler alerts = auth.required()
                 ? new BearerOrBasicAuth(auth.bearerToken(), auth.user(), auth.password(), intake)
                 : intake;
@@ -138,12 +139,12 @@ public final class Bridge implements AutoCloseable {
                     config.breaker().maxPerHour(), clock, json);
             BreakerWorker worker = new BreakerWorker(store, breakerJobs, breaker, policy, metrics, clock, onQueued);
             bridge.loop("breaker", worker::runOnce, BREAKER_POLL, breakerSignal, clock);
-            LOG.info("breaker: gateway database {}{}, at most {} channel(s) per hour", dsn,
+            log.info("breaker: gateway database {}{}, at most {} channel(s) per hour", dsn,
                     config.breaker().dryRun() ? " (dry run)" : "", config.breaker().maxPerHour());
         });
         bridge.loop("housekeeping", new Housekeeping(store, outbox, seen, cooldown, config.outbox().retention(), clock),
                 HOUSEKEEPING_PERIOD, new WorkSignal(), clock);
-        LOG.info("bridge {} listening on {}:{}, state {}, targets {}", version, config.listenHost(), server.port(),
+        log.info("bridge {} listening on {}:{}, state {}, targets {}", version, config.listenHost(), server.port(),
                 config.statePath(), config.targets().isEmpty() ? "(none)" : String.join(", ", config.targets().keySet()));
         return bridge;
     }
@@ -163,7 +164,7 @@ public final class Bridge implements AutoCloseable {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    LOG.error("{}: run failed, next try in {}s", name, period.toSeconds(), e);
+                    log.error("{}: run failed, next try in {}s", name, period.toSeconds(), e);
                 }
                 try {
                     signal.await(clock.instant().plus(period), clock);
@@ -178,7 +179,7 @@ public final class Bridge implements AutoCloseable {
         try {
             return store.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
         } catch (RuntimeException e) {
-            LOG.debug("healthz: state store check failed", e);
+            log.debug("healthz: state store check failed", e);
             return false;
         }
     }
@@ -203,6 +204,6 @@ public final class Bridge implements AutoCloseable {
             }
         }
         store.close();
-        LOG.info("bridge stopped at {}", Instant.now());
+        log.info("bridge stopped at {}", Instant.now());
     }
 }

@@ -6,30 +6,35 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.bridge.breaker.BreakerAudit;
 import io.tokenmonitor.bridge.breaker.BreakerOutcome;
 import io.tokenmonitor.bridge.breaker.ChannelBreaker;
-import io.tokenmonitor.bridge.breaker.GatewayDsn;
 import io.tokenmonitor.bridge.config.BridgeConfig;
-import io.tokenmonitor.bridge.config.ConfigException;
 import io.tokenmonitor.bridge.config.ConfigLoader;
-import io.tokenmonitor.bridge.config.Env;
-import io.tokenmonitor.bridge.config.TargetConfig;
+import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.Delivery;
 import io.tokenmonitor.bridge.notify.JsonPost;
 import io.tokenmonitor.bridge.notify.Notification;
 import io.tokenmonitor.bridge.notify.Notifier;
+import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TargetNotifiers;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.config.Env;
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point. {@code serve} (the default) runs the bridge; {@code test-send TARGET} sends a sample message;
- * {@code enable-channel ID} re-enables a channel the breaker disabled. Start-up errors are one line and exit 2.
+ * {@code enable-channel ID} re-enables a channel the breaker disabled. Settings errors are one line and exit 2;
+ * any other start-up failure is logged with its stack trace and exits 1.
  */
 public final class BridgeMain {
+    private static final Logger log = LoggerFactory.getLogger(BridgeMain.class);
     private static final int EXIT_OK = 0;
     private static final int EXIT_FAILED = 1;
     private static final int EXIT_CONFIG = 2;
@@ -45,11 +50,12 @@ public final class BridgeMain {
         int code;
         try {
             code = run(args, new Env(System.getenv()), System.out);
-        } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());   // a settings mistake: one line saying what to change
             code = EXIT_CONFIG;
-        } catch (IllegalStateException e) {
-            System.err.println(e.getMessage());
+        } catch (RuntimeException e) {
+            // Not a settings mistake: the state store, the network or a bug; the stack trace is for the report.
+            log.error("start-up failed: {}", e.getMessage(), e);
             code = EXIT_FAILED;
         }
         if (code != KEEP_RUNNING) {
@@ -100,7 +106,7 @@ public final class BridgeMain {
     }
 
     private static void serve(BridgeConfig config) {
-        BridgeConfig.WebhookAuth auth = config.auth();
+        WebhookAuth auth = config.auth();
         if (!auth.required() && !auth.allowUnauthenticated()) {
             throw new ConfigException("BRIDGE_TOKEN: the webhook needs credentials; set BRIDGE_TOKEN and/or "
                     + "BRIDGE_USER + BRIDGE_PASSWORD, or BRIDGE_ALLOW_UNAUTHENTICATED=true on a trusted network");
@@ -143,9 +149,8 @@ public final class BridgeMain {
         } catch (NumberFormatException e) {
             throw new ConfigException("enable-channel: \"" + id + "\" is not a channel id");
         }
-        GatewayDsn dsn = GatewayDsn.parse(config.breaker().sqlDsn()
-                .orElseThrow(() -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"))
-                .value());
+        GatewayDsn dsn = config.breaker().gateway()
+                .orElseThrow(() -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
             ChannelBreaker breaker = new ChannelBreaker(dsn, store, new BreakerAudit(), false, 0, Clock.systemUTC(), new ObjectMapper());
             BreakerOutcome outcome = breaker.enable(channelId);

@@ -3,18 +3,19 @@ package io.tokenmonitor.bridge.breaker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tokenmonitor.bridge.policy.AlertEvent;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.config.Secret;
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -30,9 +31,12 @@ import org.sqlite.SQLiteDataSource;
  * gateway's main database. Idempotent, rate-limited, dry-run capable, and every attempt is audited.
  */
 public final class ChannelBreaker {
-    private static final Logger LOG = LoggerFactory.getLogger(ChannelBreaker.class);
+    private static final Logger log = LoggerFactory.getLogger(ChannelBreaker.class);
     private static final Duration LIMIT_WINDOW = Duration.ofHours(1);
     private static final int GATEWAY_BUSY_TIMEOUT_MILLIS = 5_000;
+    /** Fail fast if the gateway database hangs: a breaker attempt must not hold up notifications for long. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_DETAIL_CHARS = 200;
 
     private static final String UPDATE_STATUS = "UPDATE channels SET status = :after WHERE id = :id AND status = :before";
@@ -59,21 +63,24 @@ public final class ChannelBreaker {
         this.json = json;
     }
 
-    /** Disables the channel for a firing alert; never throws, the outcome says what happened. */
-    public BreakerOutcome trip(long channelId, AlertEvent alert) {
+    /**
+     * Disables the channel for a firing alert, named by its key (Alertmanager's fingerprint) and its alertname for
+     * the audit and the gateway's {@code other_info}; never throws, the outcome says what happened.
+     */
+    public BreakerOutcome trip(long channelId, String alertKey, String alertName) {
         Instant now = clock.instant();
         BreakerOutcome outcome;
         try {
-            outcome = gateway().inTransaction(h -> disable(h, channelId, alert, now));
+            outcome = gateway().inTransaction(h -> disable(h, channelId, alertKey, alertName, now));
         } catch (SQLException | RuntimeException e) {
             outcome = new BreakerOutcome(BreakerOutcome.Result.FAILED, channelId, Optional.empty(), Optional.empty(), oneLine(e));
         }
         BreakerOutcome recorded = outcome;
         state.write(h -> {
-            audit.record(h, now, "disable", recorded, Optional.of(alert.alertKey()), Optional.of(alert.alertName()));
+            audit.record(h, now, "disable", recorded, Optional.of(alertKey), Optional.of(alertName));
             return null;
         });
-        LOG.info("breaker: channel {} for alert {} ({}): {}{}", channelId, alert.alertName(), alert.alertKey(),
+        log.info("breaker: channel {} for alert {} ({}): {}{}", channelId, alertName, alertKey,
                 outcome.result().label(), outcome.detail().isEmpty() ? "" : " - " + outcome.detail());
         return outcome;
     }
@@ -100,7 +107,7 @@ public final class ChannelBreaker {
         return outcome;
     }
 
-    private BreakerOutcome disable(Handle h, long channelId, AlertEvent alert, Instant now) throws SQLException {
+    private BreakerOutcome disable(Handle h, long channelId, String alertKey, String alertName, Instant now) throws SQLException {
         boolean hasOtherInfo = channelColumns(h).contains("other_info");
         Optional<ChannelRow> row = select(h, channelId, hasOtherInfo);
         if (row.isEmpty()) {
@@ -118,7 +125,7 @@ public final class ChannelBreaker {
         if (dryRun) {
             return outcome(BreakerOutcome.Result.DRY_RUN, channelId, before, before, "breaker.dry_run=true");
         }
-        String reason = "token-monitor breaker: alert " + alert.alertName() + " (" + alert.alertKey() + ")";
+        String reason = "token-monitor breaker: alert " + alertName + " (" + alertKey + ")";
         int changed = hasOtherInfo
                 ? h.createUpdate(UPDATE_STATUS_AND_INFO).bind("after", ChannelStatus.MANUALLY_DISABLED)
                     .bind("info", otherInfo(row.get().otherInfo(), reason, now)).bind("id", channelId)
@@ -168,12 +175,17 @@ public final class ChannelBreaker {
                 .map((rs, ctx) -> new ChannelRow(rs.getInt(1), rs.getString(2))).findOne();
     }
 
+    /**
+     * The columns of {@code channels} the user may see, from the driver's metadata (information_schema or the
+     * catalog), so that a user granted column by column, without {@code channels.key}, suffices: a probe such as
+     * {@code SELECT *} would be refused for that user.
+     */
     private static Set<String> channelColumns(Handle h) throws SQLException {
         Set<String> names = new HashSet<>();
-        try (Statement st = h.getConnection().createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM channels WHERE 1 = 0")) {
-            ResultSetMetaData meta = rs.getMetaData();
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                names.add(meta.getColumnName(i).toLowerCase(Locale.ROOT));
+        Connection c = h.getConnection();
+        try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), "channels", "%")) {
+            while (rs.next()) {
+                names.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
             }
         }
         return names;
@@ -202,9 +214,15 @@ public final class ChannelBreaker {
             source.setUrl(dsn.jdbcUrl());
             return Jdbi.create(source);
         }
+        String url = dsn.jdbcUrl(driverOptions(dsn.dialect()));
         return dsn.user().isPresent()
-                ? Jdbi.create(dsn.jdbcUrl(), dsn.user().get(), dsn.password().orElse(""))
-                : Jdbi.create(dsn.jdbcUrl());
+                ? Jdbi.create(url, dsn.user().get(), dsn.password().map(Secret::value).orElse(""))
+                : Jdbi.create(url);
+    }
+
+    /** The breaker's own driver options: short timeouts (the DSN's own options win over them). */
+    static Map<String, String> driverOptions(GatewayDsn.Dialect dialect) {
+        return dialect.timeoutOptions(CONNECT_TIMEOUT, SOCKET_TIMEOUT);
     }
 
     private static BreakerOutcome outcome(BreakerOutcome.Result result, long channelId, Integer before, Integer after, String detail) {

@@ -4,12 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
-import io.tokenmonitor.bridge.config.BridgeConfig.BreakerSettings;
-import io.tokenmonitor.bridge.config.BridgeConfig.OutboxSettings;
-import io.tokenmonitor.bridge.config.BridgeConfig.WebhookAuth;
+import io.tokenmonitor.bridge.breaker.BreakerSettings;
+import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.Language;
-import io.tokenmonitor.bridge.policy.ActiveWindow;
+import io.tokenmonitor.bridge.notify.TargetConfig;
+import io.tokenmonitor.bridge.outbox.OutboxSettings;
+import io.tokenmonitor.bridge.policy.AlertDefaults;
+import io.tokenmonitor.common.alert.Severity;
+import io.tokenmonitor.common.alert.TargetName;
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.config.Env;
+import io.tokenmonitor.common.config.HostPort;
+import io.tokenmonitor.common.config.Secret;
+import io.tokenmonitor.common.config.YamlSection;
+import io.tokenmonitor.common.gateway.GatewayDsn;
+import io.tokenmonitor.common.time.ActiveWindow;
+import io.tokenmonitor.common.time.IanaZone;
+import io.tokenmonitor.common.time.PromDuration;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,10 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Builds the {@link BridgeConfig} from environment variables and the optional YAML file; fails on the first error. */
 public final class ConfigLoader {
@@ -28,7 +37,6 @@ public final class ConfigLoader {
     public static final String DEFAULT_STATE_PATH = "data/bridge.db";
     public static final String DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org";
     public static final String DEFAULT_SEVERITY = "warning";
-    private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -37,13 +45,8 @@ public final class ConfigLoader {
         YamlSection root = readYaml(configFile);
         root.allowOnly("defaults", "targets", "breaker", "outbox");
 
-        String listen = env.get("LISTEN_ADDRESS").orElse(DEFAULT_LISTEN_ADDRESS);
-        int colon = listen.lastIndexOf(':');
-        int port = colon < 0 ? -1 : parsePort(listen.substring(colon + 1));
-        if (port < 0) {
-            throw new ConfigException("LISTEN_ADDRESS: \"" + listen + "\" is not host:port; for example 0.0.0.0:9467");
-        }
-        String host = listen.substring(0, colon).replaceAll("^\\[|]$", "");
+        HostPort listen = HostPort.parse("LISTEN_ADDRESS", env.get("LISTEN_ADDRESS").orElse(DEFAULT_LISTEN_ADDRESS), -1,
+                "0.0.0.0:9467 or [::1]:9467");
 
         WebhookAuth auth = auth(env);
         AlertDefaults defaults = defaults(root.section("defaults"));
@@ -52,7 +55,7 @@ public final class ConfigLoader {
         root.section("targets").ifPresent(section -> fileTargets(section, targets));
         BreakerSettings breaker = breaker(env, root.section("breaker"));
         OutboxSettings outbox = outbox(root.section("outbox"));
-        return new BridgeConfig(host.isEmpty() ? "0.0.0.0" : host, port,
+        return new BridgeConfig(listen.host().isEmpty() ? "0.0.0.0" : listen.host(), listen.port(),
                 Path.of(env.get("STATE_PATH").orElse(DEFAULT_STATE_PATH)), auth, defaults, targets, breaker, outbox);
     }
 
@@ -69,15 +72,6 @@ public final class ConfigLoader {
             throw new ConfigException(name + ": not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new ConfigException(name + ": cannot read the config file (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private static int parsePort(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            return port >= 0 && port <= 65535 ? port : -1;
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 
@@ -99,27 +93,15 @@ public final class ConfigLoader {
     private static AlertDefaults defaults(Optional<YamlSection> section) {
         YamlSection s = section.orElse(YamlSection.root("config", null));
         s.allowOnly("timezone", "cooldown", "active", "severity", "language", "dedup_window", "deferred_expiry");
-        ZoneId zone = s.parsed("timezone", ConfigLoader::zone).orElse(ZoneId.systemDefault());
-        String severity = s.text("severity").map(v -> v.toLowerCase(Locale.ROOT)).orElse(DEFAULT_SEVERITY);
-        if (!SEVERITIES.contains(severity)) {
-            throw s.error("severity", "\"" + severity + "\" is not a severity; use info, warning or critical");
-        }
+        ZoneId zone = s.setting("timezone", IanaZone::parse).orElse(ZoneId.systemDefault());
+        String severity = s.setting("severity", Severity::parse).map(Severity::value).orElse(DEFAULT_SEVERITY);
         return new AlertDefaults(zone,
-                s.duration("cooldown").orElse(AlertDefaults.DEFAULT_COOLDOWN),
-                s.parsed("active", ActiveWindow::parse).orElse(ActiveWindow.ALWAYS),
+                s.setting("cooldown", PromDuration::parse).orElse(AlertDefaults.DEFAULT_COOLDOWN),
+                s.setting("active", ActiveWindow::parse).orElse(ActiveWindow.ALWAYS),
                 severity,
                 s.parsed("language", Language::parse).orElse(Language.ZH),
-                s.duration("dedup_window").orElse(AlertDefaults.DEFAULT_DEDUP_WINDOW),
-                s.duration("deferred_expiry").orElse(AlertDefaults.DEFAULT_DEFERRED_EXPIRY));
-    }
-
-    /** Reads an IANA zone; the message gives an example, as users often guess "Asia/Beijing". */
-    public static ZoneId zone(String text) {
-        try {
-            return ZoneId.of(text);
-        } catch (java.time.DateTimeException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not an IANA zone; for example Asia/Shanghai");
-        }
+                s.setting("dedup_window", PromDuration::parse).orElse(AlertDefaults.DEFAULT_DEDUP_WINDOW),
+                s.setting("deferred_expiry", PromDuration::parse).orElse(AlertDefaults.DEFAULT_DEFERRED_EXPIRY));
     }
 
     private static void envTargets(Env env, Map<String, TargetConfig> targets) {
@@ -155,10 +137,7 @@ public final class ConfigLoader {
 
     private static void fileTargets(YamlSection section, Map<String, TargetConfig> targets) {
         for (String name : section.keys()) {
-            if (!name.matches("[A-Za-z0-9_.-]+")) {
-                throw section.error(name, "target names may hold letters, digits, '_', '.' and '-' only, "
-                        + "since the notify label lists them separated by commas");
-            }
+            TargetName.check(section.where(name), name);
             if (targets.containsKey(name)) {
                 throw section.error(name, "the target \"" + name + "\" is already defined by environment variables; rename one");
             }
@@ -195,7 +174,12 @@ public final class ConfigLoader {
         s.allowOnly("sql_dsn", "sql_dsn_file", "dry_run", "max_per_hour");
         Optional<Secret> fromFile = s.secret("sql_dsn");
         Optional<Secret> fromEnv = env.secret("SQL_DSN").map(Secret::new);
-        return new BreakerSettings(fromFile.isPresent() ? fromFile : fromEnv,
+        // Parsed at start, so that a typo stops the bridge rather than its first breaker attempt.
+        String sqlitePath = env.get("SQLITE_PATH").orElse(null);
+        Optional<GatewayDsn> gateway = fromFile.isPresent()
+                ? fromFile.map(dsn -> GatewayDsn.parse(s.where("sql_dsn"), dsn.value(), sqlitePath))
+                : fromEnv.map(dsn -> GatewayDsn.parse("SQL_DSN", dsn.value(), sqlitePath));
+        return new BreakerSettings(gateway,
                 s.bool("dry_run").orElse(false),
                 s.integer("max_per_hour", 0, 1000).map(Long::intValue).orElse(BreakerSettings.DEFAULT_MAX_PER_HOUR));
     }
@@ -203,15 +187,15 @@ public final class ConfigLoader {
     private static OutboxSettings outbox(Optional<YamlSection> section) {
         YamlSection s = section.orElse(YamlSection.root("config", null));
         s.allowOnly("dead_letter_after", "max_backoff", "retention");
-        Duration deadLetterAfter = s.duration("dead_letter_after").orElse(OutboxSettings.DEFAULT_DEAD_LETTER_AFTER);
+        Duration deadLetterAfter = s.setting("dead_letter_after", PromDuration::parse).orElse(OutboxSettings.DEFAULT_DEAD_LETTER_AFTER);
         if (deadLetterAfter.compareTo(Duration.ofMinutes(1)) < 0) {
             throw s.error("dead_letter_after", PromDuration.format(deadLetterAfter) + " is too short; use 1m or more");
         }
-        Duration maxBackoff = s.duration("max_backoff").orElse(OutboxSettings.DEFAULT_MAX_BACKOFF);
+        Duration maxBackoff = s.setting("max_backoff", PromDuration::parse).orElse(OutboxSettings.DEFAULT_MAX_BACKOFF);
         if (maxBackoff.compareTo(Duration.ofSeconds(1)) < 0) {
             throw s.error("max_backoff", PromDuration.format(maxBackoff) + " is too short; use 1s or more");
         }
-        return new OutboxSettings(deadLetterAfter, maxBackoff, s.duration("retention").orElse(OutboxSettings.DEFAULT_RETENTION));
+        return new OutboxSettings(deadLetterAfter, maxBackoff, s.setting("retention", PromDuration::parse).orElse(OutboxSettings.DEFAULT_RETENTION));
     }
 
     private static URI httpUrl(String key, String value) {

@@ -1,6 +1,6 @@
 package io.tokenmonitor.bridge.intake;
 
-import io.tokenmonitor.bridge.config.Secret;
+import io.tokenmonitor.common.config.Secret;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;

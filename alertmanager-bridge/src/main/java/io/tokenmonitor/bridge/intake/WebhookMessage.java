@@ -1,11 +1,18 @@
 package io.tokenmonitor.bridge.intake;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.tokenmonitor.bridge.policy.AlertEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * An Alertmanager webhook body (version 4). Unknown fields are ignored, since newer Alertmanagers add some
@@ -74,6 +81,47 @@ public record WebhookMessage(
             }
         }
         return Optional.empty();
+    }
+
+    /** The alerts of a validated body as the events the policy works on, in the body's order. */
+    public List<AlertEvent> events() {
+        return alerts.stream().map(this::event).toList();
+    }
+
+    private AlertEvent event(Alert alert) {
+        Map<String, String> labels = withoutNulls(alert.labels());
+        String key = alert.fingerprint() != null && !alert.fingerprint().isBlank() && alert.fingerprint().length() <= 64
+                ? alert.fingerprint()
+                : labelHash(labels);
+        return new AlertEvent(key, alert.status(), labels, withoutNulls(alert.annotations()), alert.startsAt(),
+                alert.endsAt(), alert.generatorURL(), externalURL);
+    }
+
+    private static Map<String, String> withoutNulls(Map<String, String> map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (map != null) {
+            map.forEach((k, v) -> {
+                if (k != null) {
+                    out.put(k, v == null ? "" : v);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static String labelHash(Map<String, String> labels) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(labels).forEach((k, v) -> {
+                sha.update(k.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(v.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            });
+            return "l" + HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private static String clip(String text) {

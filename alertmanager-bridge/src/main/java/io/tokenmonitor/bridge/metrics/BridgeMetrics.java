@@ -4,7 +4,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.tokenmonitor.bridge.outbox.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +31,7 @@ public final class BridgeMetrics {
     public static final List<String> SEND_RESULTS = List.of("sent", "retry", "rejected");
     public static final List<String> BREAKER_RESULTS =
             List.of("disabled", "already_disabled", "dry_run", "rate_limited", "failed", "not_found");
-    private static final Logger LOG = LoggerFactory.getLogger(BridgeMetrics.class);
+    private static final Logger log = LoggerFactory.getLogger(BridgeMetrics.class);
 
     private final Counter received;
     private final Counter suppressed;
@@ -42,7 +41,7 @@ public final class BridgeMetrics {
 
     /** Registers every family; {@code pending} is read at scrape time for the outbox gauges. */
     public BridgeMetrics(PrometheusRegistry registry, String version, List<String> targets,
-                         Supplier<Map<String, Outbox.PendingStats>> pending, Clock clock) {
+                         Supplier<Map<String, PendingStats>> pending, Clock clock) {
         // Base names: client_java adds _total to counters and _info to info metrics on exposition.
         received = Counter.builder().name("newapi_bridge_alerts_received")
                 .help("Alerts received from Alertmanager, duplicates included.").labelNames("status").register(registry);
@@ -65,18 +64,18 @@ public final class BridgeMetrics {
         GaugeWithCallback.builder().name("newapi_bridge_outbox_pending")
                 .help("Message parts waiting for delivery.").labelNames("target")
                 .callback(cb -> {
-                    Map<String, Outbox.PendingStats> stats = quietlyRead(pending);
+                    Map<String, PendingStats> stats = quietlyRead(pending);
                     for (String t : targets) {
-                        Outbox.PendingStats s = stats.get(t);
+                        PendingStats s = stats.get(t);
                         cb.call(s == null ? 0 : s.count(), t);
                     }
                 }).register(registry);
         GaugeWithCallback.builder().name("newapi_bridge_outbox_oldest_pending_age_seconds")
                 .help("Age of the oldest message part waiting for delivery; 0 when none waits.").labelNames("target")
                 .callback(cb -> {
-                    Map<String, Outbox.PendingStats> stats = quietlyRead(pending);
+                    Map<String, PendingStats> stats = quietlyRead(pending);
                     for (String t : targets) {
-                        Outbox.PendingStats s = stats.get(t);
+                        PendingStats s = stats.get(t);
                         double age = s == null ? 0 : Math.max(0, Duration.between(s.oldestCreated(), clock.instant()).toMillis() / 1000.0);
                         cb.call(age, t);
                     }
@@ -105,12 +104,12 @@ public final class BridgeMetrics {
         breakerActions.labelValues(result).inc();
     }
 
-    private static Map<String, Outbox.PendingStats> quietlyRead(Supplier<Map<String, Outbox.PendingStats>> pending) {
+    private static Map<String, PendingStats> quietlyRead(Supplier<Map<String, PendingStats>> pending) {
         try {
             return pending.get();
         } catch (RuntimeException e) {
             // A scrape must not fail because the store is busy; the gauges read 0 for this one scrape.
-            LOG.debug("metrics: reading outbox stats failed", e);
+            log.debug("metrics: reading outbox stats failed", e);
             return Map.of();
         }
     }

@@ -1,6 +1,6 @@
 package io.tokenmonitor.bridge.notify;
 
-import io.tokenmonitor.bridge.config.Secret;
+import io.tokenmonitor.common.config.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;

@@ -1,8 +1,6 @@
 package io.tokenmonitor.bridge.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenmonitor.bridge.config.TargetConfig;
-import io.tokenmonitor.bridge.outbox.RateLimit;
 import java.time.Clock;
 import java.util.List;
 
@@ -29,13 +27,13 @@ public final class TargetNotifiers {
         return new WeComNotifier(w.webhook(), http, json);
     }
 
-    public static List<RateLimit.Rule> rateLimit(TargetConfig target) {
+    public static List<SendRate> rateLimit(TargetConfig target) {
         if (target instanceof TargetConfig.Telegram) {
-            return RateLimit.TELEGRAM;
+            return SendRate.TELEGRAM;
         }
         if (target instanceof TargetConfig.Feishu) {
-            return RateLimit.FEISHU;
+            return SendRate.FEISHU;
         }
-        return RateLimit.WECOM;
+        return SendRate.WECOM;
     }
 }

@@ -3,7 +3,7 @@ package io.tokenmonitor.bridge.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tokenmonitor.bridge.config.Secret;
+import io.tokenmonitor.common.config.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.tokenmonitor.bridge.outbox;
 
+import io.tokenmonitor.bridge.metrics.PendingStats;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +33,6 @@ public final class Outbox {
             SELECT target, count(*), min(created_ms) FROM outbox WHERE state = 'pending' GROUP BY target
             """;
     private static final String PRUNE = "DELETE FROM outbox WHERE state <> 'pending' AND done_ms < :before";
-
-    /** Pending work of one target, for the gauges. */
-    public record PendingStats(long count, Instant oldestCreated) {
-    }
 
     /** Queues the parts of one message, in order, for one target. */
     public void enqueue(Handle h, String target, String alertKey, String alertStatus, List<String> parts, Instant now) {

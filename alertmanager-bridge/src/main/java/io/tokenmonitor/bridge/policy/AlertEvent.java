@@ -1,16 +1,11 @@
 package io.tokenmonitor.bridge.policy;
 
-import io.tokenmonitor.bridge.intake.WebhookMessage;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notification;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * One alert as the bridge stores it: identity ({@link #alertKey}, Alertmanager's fingerprint or a hash of the
- * labels), status, labels, annotations and links. Times stay RFC 3339 strings, exactly as Alertmanager sent them.
+ * labels, see {@code WebhookMessage#events()}), status, labels, annotations and links. Times stay RFC 3339 strings, exactly as Alertmanager sent them.
  */
 public record AlertEvent(
         String alertKey,
@@ -37,16 +32,6 @@ public record AlertEvent(
     public AlertEvent {
         labels = new TreeMap<>(labels);
         annotations = annotations == null ? Map.of() : new TreeMap<>(annotations);
-    }
-
-    /** Builds the event from a validated webhook alert. */
-    public static AlertEvent from(WebhookMessage.Alert alert, String externalUrl) {
-        Map<String, String> labels = withoutNulls(alert.labels());
-        String key = alert.fingerprint() != null && !alert.fingerprint().isBlank() && alert.fingerprint().length() <= 64
-                ? alert.fingerprint()
-                : labelHash(labels);
-        return new AlertEvent(key, alert.status(), labels, withoutNulls(alert.annotations()), alert.startsAt(),
-                alert.endsAt(), alert.generatorURL(), externalUrl);
     }
 
     /** Identifies this exact event, so Alertmanager's duplicates of it are recognised. */
@@ -93,33 +78,6 @@ public record AlertEvent(
     private static void link(List<Notification.Link> links, Notification.LinkKind kind, String url) {
         if (url != null && (url.startsWith("http://") || url.startsWith("https://"))) {
             links.add(new Notification.Link(kind, url));
-        }
-    }
-
-    private static Map<String, String> withoutNulls(Map<String, String> map) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (map != null) {
-            map.forEach((k, v) -> {
-                if (k != null) {
-                    out.put(k, v == null ? "" : v);
-                }
-            });
-        }
-        return out;
-    }
-
-    private static String labelHash(Map<String, String> labels) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            new TreeMap<>(labels).forEach((k, v) -> {
-                sha.update(k.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(v.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            });
-            return "l" + HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 }

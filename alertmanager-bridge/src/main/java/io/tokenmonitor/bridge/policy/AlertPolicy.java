@@ -1,12 +1,10 @@
 package io.tokenmonitor.bridge.policy;
 
-import io.tokenmonitor.bridge.breaker.BreakerJobs;
-import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
-import io.tokenmonitor.bridge.intake.WebhookMessage;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notification;
 import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.outbox.Outbox;
+import io.tokenmonitor.common.alert.Action;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -48,9 +46,8 @@ public final class AlertPolicy {
     }
 
     /** Plans every alert of one webhook; call inside a write transaction. */
-    public void accept(Handle h, WebhookMessage message, Instant now, Tally tally) {
-        for (WebhookMessage.Alert alert : message.alerts()) {
-            AlertEvent event = AlertEvent.from(alert, message.externalURL());
+    public void accept(Handle h, List<AlertEvent> events, Instant now, Tally tally) {
+        for (AlertEvent event : events) {
             tally.received(event.status());
             if (!seen.firstSighting(h, event.eventKey(), now)) {
                 tally.suppressed("duplicate");
@@ -77,7 +74,7 @@ public final class AlertPolicy {
         }
         List<String> notes = new ArrayList<>();
         heldSince.ifPresent(since -> notes.add(heldNote(since, policy.zone())));
-        if (policy.action() == PolicyLabels.Action.DISABLE_CHANNEL) {
+        if (policy.action() == Action.DISABLE_CHANNEL) {
             if (policy.channelId().isEmpty()) {
                 notes.add(language().pick("熔断未执行：告警没有 channel_id 标签",
                         "Breaker not run: the alert has no channel_id label"));

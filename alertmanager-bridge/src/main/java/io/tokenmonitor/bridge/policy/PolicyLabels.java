@@ -1,8 +1,11 @@
 package io.tokenmonitor.bridge.policy;
 
-import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
-import io.tokenmonitor.bridge.config.ConfigLoader;
-import io.tokenmonitor.bridge.config.PromDuration;
+import io.tokenmonitor.common.alert.Action;
+import io.tokenmonitor.common.alert.ChannelId;
+import io.tokenmonitor.common.alert.PolicyLabel;
+import io.tokenmonitor.common.time.ActiveWindow;
+import io.tokenmonitor.common.time.IanaZone;
+import io.tokenmonitor.common.time.PromDuration;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -11,10 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The policy an alert asks for through its labels (contract §4), with the configured defaults filled in. A bad
- * label value does not drop the alert: the default applies and the problem is shown in the message.
+ * label value does not drop the alert: the default applies and the problem is shown in the message. The values
+ * are read with the shared grammars, as the exporter writes them.
  */
 public record PolicyLabels(
         List<String> targets,
@@ -25,9 +30,6 @@ public record PolicyLabels(
         Optional<Long> channelId,
         String severity,
         List<Problem> problems) {
-
-    /** What the alert asks the bridge to do besides notifying. */
-    public enum Action { NOTIFY, DISABLE_CHANNEL }
 
     /** A label whose value could not be used. */
     public record Problem(String label, String message) {
@@ -41,42 +43,31 @@ public record PolicyLabels(
     /** Reads the policy labels of {@code labels}; {@code targets} is empty when the alert names none (all targets). */
     public static PolicyLabels of(Map<String, String> labels, AlertDefaults defaults) {
         List<Problem> problems = new ArrayList<>();
-        List<String> targets = Arrays.stream(labels.getOrDefault("notify", "").split(","))
+        // Names are not checked here: a name no target has is counted as unknown_target where it is used.
+        List<String> targets = Arrays.stream(labels.getOrDefault(PolicyLabel.NOTIFY.label(), "").split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
-        ActiveWindow window = read(labels, "active", ActiveWindow::parse, defaults.active(), problems);
-        ZoneId zone = read(labels, "tz", ConfigLoader::zone, defaults.zone(), problems);
-        Duration cooldown = read(labels, "cooldown", PromDuration::parse, defaults.cooldown(), problems);
-        Action action = read(labels, "action", v -> switch (v) {
-            case "notify" -> Action.NOTIFY;
-            case "disable_channel" -> Action.DISABLE_CHANNEL;
-            default -> throw new IllegalArgumentException("\"" + v + "\" is not notify or disable_channel");
-        }, Action.NOTIFY, problems);
-        Optional<Long> channelId = Optional.ofNullable(read(labels, "channel_id", v -> {
-            try {
-                long id = Long.parseLong(v);
-                if (id > 0) {
-                    return id;
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the message below
-            }
-            throw new IllegalArgumentException("\"" + v + "\" is not a channel id");
-        }, null, problems));
-        String severity = Optional.ofNullable(labels.get("severity")).map(s -> s.strip().toLowerCase(Locale.ROOT))
+        ActiveWindow window = read(labels, PolicyLabel.ACTIVE, ActiveWindow::parse, defaults.active(), problems);
+        ZoneId zone = read(labels, PolicyLabel.TZ, IanaZone::parse, defaults.zone(), problems);
+        Duration cooldown = read(labels, PolicyLabel.COOLDOWN, PromDuration::parse, defaults.cooldown(), problems);
+        Action action = read(labels, PolicyLabel.ACTION, Action::parse, Action.NOTIFY, problems);
+        Optional<Long> channelId = Optional.ofNullable(read(labels, PolicyLabel.CHANNEL_ID, ChannelId::parse, null, problems));
+        String severity = Optional.ofNullable(labels.get(PolicyLabel.SEVERITY.label())).map(s -> s.strip().toLowerCase(Locale.ROOT))
                 .filter(s -> !s.isEmpty()).orElse(defaults.severity());
         return new PolicyLabels(targets, window, zone, cooldown, action, channelId, severity, problems);
     }
 
-    private static <T> T read(Map<String, String> labels, String name, java.util.function.Function<String, T> parser,
+    private static <T> T read(Map<String, String> labels, PolicyLabel label, BiFunction<String, String, T> parser,
                               T fallback, List<Problem> problems) {
+        String name = label.label();
         String value = labels.get(name);
         if (value == null || value.isBlank()) {
             return fallback;
         }
         try {
-            return parser.apply(value.strip());
+            return parser.apply(name, value.strip());
         } catch (IllegalArgumentException e) {
-            problems.add(new Problem(name, e.getMessage()));
+            // The shared grammars name the key first ("active: …"); the note names the label itself.
+            problems.add(new Problem(name, e.getMessage().replaceFirst("^" + name + ": ", "")));
             return fallback;
         }
     }

@@ -2,12 +2,14 @@ package io.tokenmonitor.bridge.state;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.tokenmonitor.common.sqlite.SchemaMigrations;
+import io.tokenmonitor.common.sqlite.SqliteDatabase;
+import io.tokenmonitor.common.sqlite.SqliteOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,7 +20,6 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -28,8 +29,11 @@ import org.sqlite.SQLiteDataSource;
  * group instead of one per request.
  */
 public final class StateStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
-    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+    /** The state's schema: numbered files beside this class. Never edit a released file; add the next one. */
+    static final SchemaMigrations SCHEMA = new SchemaMigrations(StateStore.class, List.of("V001__init.sql"), "bridge",
+            "run the newer bridge or point STATE_PATH at another file");
     private static final int POOL_SIZE = 4;
     /** Enough to amortise one fsync over a burst, small enough that one group stays a few milliseconds. */
     private static final int MAX_GROUP = 128;
@@ -61,29 +65,16 @@ public final class StateStore implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.debug("state: checkpoint failed, next try in {} ms", CHECKPOINT_PERIOD_MILLIS, e);
+                log.debug("state: checkpoint failed, next try in {} ms", CHECKPOINT_PERIOD_MILLIS, e);
             }
         }
     }
 
     /** Opens (creating if needed) and migrates the store at {@code path}. */
     public static StateStore open(Path path) {
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("STATE_PATH: cannot create the directory of " + path, e);
-        }
-        SQLiteConfig sqlite = new SQLiteConfig();
-        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // FULL: a 2xx to Alertmanager promises the alert survives a power cut, not only a crash.
-        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        SQLiteDataSource source = new SQLiteDataSource(sqlite);
-        source.setUrl("jdbc:sqlite:" + path);
+        SQLiteDataSource source = SqliteDatabase.dataSource("STATE_PATH", path,
+                new SqliteOptions(SqliteOptions.Synchronous.FULL, BUSY_TIMEOUT, OptionalInt.empty(), true));
         HikariConfig pool = new HikariConfig();
         pool.setDataSource(source);
         pool.setPoolName("bridge-state");
@@ -92,7 +83,7 @@ public final class StateStore implements AutoCloseable {
         pool.setConnectionInitSql("PRAGMA wal_autocheckpoint = 0");
         StateStore store = new StateStore(new HikariDataSource(pool));
         try {
-            Migrations.apply(store.jdbi, path.toString());
+            SCHEMA.apply(store.jdbi, path.toString());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -158,7 +149,7 @@ public final class StateStore implements AutoCloseable {
                 group.forEach(w -> w.fail(new IllegalStateException("state store is closing")));
                 return;
             } catch (RuntimeException e) {
-                LOG.debug("state: group commit of {} writes failed", group.size(), e);
+                log.debug("state: group commit of {} writes failed", group.size(), e);
                 group.forEach(w -> w.fail(e));
             } finally {
                 group.clear();

@@ -1,28 +1,56 @@
 package io.tokenmonitor.bridge.breaker;
 
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenmonitor.bridge.intake.WebhookMessage;
-import io.tokenmonitor.bridge.policy.AlertEvent;
 import io.tokenmonitor.bridge.state.StateStore;
-import io.tokenmonitor.bridge.testing.GatewayDatabase;
-import io.tokenmonitor.bridge.testing.GatewayDatabase.Flavor;
-import io.tokenmonitor.bridge.testing.GatewayDatabase.Kind;
 import io.tokenmonitor.bridge.testing.MutableClock;
-import io.tokenmonitor.bridge.testing.Webhooks;
+import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
+import io.tokenmonitor.common.testing.GatewayDatabase;
+import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The breaker against real MariaDB, PostgreSQL and SQLite gateway databases with New API and One API schemas. */
+/**
+ * The breaker against real MariaDB, PostgreSQL and SQLite gateway databases with New API and One API schemas; on
+ * MariaDB and PostgreSQL every test runs again as a user with exactly the column grants the README documents.
+ */
 class BreakerIT {
+    private static final String PASSWORD = "breaker-pw";
+
+    /** The README's statements, verbatim; {@code new-api}, {@code tm_breaker} and '…' are replaced per test. */
+    static final List<String> MYSQL_NEW_API = List.of(
+            "CREATE USER 'tm_breaker'@'%' IDENTIFIED BY '…';",
+            "GRANT SELECT (id, status, other_info), UPDATE (status, other_info) ON `new-api`.channels TO 'tm_breaker'@'%';",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON `new-api`.abilities TO 'tm_breaker'@'%';");
+    static final List<String> MYSQL_ONE_API = List.of(
+            "CREATE USER 'tm_breaker'@'%' IDENTIFIED BY '…';",
+            "GRANT SELECT (id, status), UPDATE (status) ON `one-api`.channels TO 'tm_breaker'@'%';",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON `one-api`.abilities TO 'tm_breaker'@'%';");
+    static final List<String> POSTGRES_NEW_API = List.of(
+            "CREATE ROLE tm_breaker LOGIN PASSWORD '…';",
+            "GRANT CONNECT ON DATABASE \"new-api\" TO tm_breaker;",
+            "GRANT USAGE ON SCHEMA public TO tm_breaker;",
+            "GRANT SELECT (id, status, other_info), UPDATE (status, other_info) ON channels TO tm_breaker;",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON abilities TO tm_breaker;");
+    static final List<String> POSTGRES_ONE_API = List.of(
+            "CREATE ROLE tm_breaker LOGIN PASSWORD '…';",
+            "GRANT CONNECT ON DATABASE \"one-api\" TO tm_breaker;",
+            "GRANT USAGE ON SCHEMA public TO tm_breaker;",
+            "GRANT SELECT (id, status), UPDATE (status) ON channels TO tm_breaker;",
+            "GRANT SELECT (channel_id), UPDATE (enabled) ON abilities TO tm_breaker;");
+
 
     abstract static class Contract {
         private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +60,7 @@ class BreakerIT {
         GatewayDatabase gateway;
         StateStore state;
 
-        abstract Kind kind();
+        abstract Dialect kind();
 
         abstract Flavor flavor();
 
@@ -51,14 +79,13 @@ class BreakerIT {
             gateway.close();
         }
 
-        ChannelBreaker breaker(boolean dryRun, int maxPerHour) {
-            return new ChannelBreaker(GatewayDsn.parse(gateway.sqlDsn()), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
+        /** SQL_DSN of the user the breaker connects as. */
+        String breakerDsn() {
+            return gateway.sqlDsn();
         }
 
-        static AlertEvent alert(long channelId) {
-            WebhookMessage m = Webhooks.message("fp" + channelId, "firing", "2026-11-30T01:00:00Z",
-                    Map.of("action", "disable_channel", "channel_id", Long.toString(channelId)));
-            return AlertEvent.from(m.alerts().get(0), m.externalURL());
+        ChannelBreaker breaker(boolean dryRun, int maxPerHour) {
+            return new ChannelBreaker(GatewayDsn.parse("SQL_DSN", breakerDsn(), null), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
         }
 
         List<String> audit() {
@@ -68,7 +95,7 @@ class BreakerIT {
 
         @Test
         void givenEnabledChannel_whenTripped_thenStatus2AndAbilitiesDisabledAndAudited() throws Exception {
-            BreakerOutcome outcome = breaker(false, 3).trip(1, alert(1));
+            BreakerOutcome outcome = breaker(false, 3).trip(1, "fp1", "Test");
             assertThat(outcome.result()).isEqualTo(BreakerOutcome.Result.DISABLED);
             assertThat(gateway.status(1)).isEqualTo(2);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(false, false);
@@ -83,8 +110,8 @@ class BreakerIT {
         @Test
         void givenChannelAlreadyDisabled_whenTrippedAgain_thenNothingChangesAndBothAttemptsAudited() throws Exception {
             ChannelBreaker breaker = breaker(false, 3);
-            breaker.trip(1, alert(1));
-            BreakerOutcome second = breaker.trip(1, alert(1));
+            breaker.trip(1, "fp1", "Test");
+            BreakerOutcome second = breaker.trip(1, "fp1", "Test");
             assertThat(second.result()).isEqualTo(BreakerOutcome.Result.ALREADY_DISABLED);
             assertThat(gateway.status(1)).isEqualTo(2);
             assertThat(audit()).containsExactly("disable 1 disabled 1->2", "disable 1 already_disabled 2->2");
@@ -93,18 +120,18 @@ class BreakerIT {
         @Test
         void givenHourlyLimitReached_whenAnotherChannelTrips_thenRateLimitedAndUntouched() throws Exception {
             ChannelBreaker breaker = breaker(false, 1);
-            breaker.trip(1, alert(1));
+            breaker.trip(1, "fp1", "Test");
             clock.advance(Duration.ofMinutes(59));
-            assertThat(breaker.trip(2, alert(2)).result()).isEqualTo(BreakerOutcome.Result.RATE_LIMITED);
+            assertThat(breaker.trip(2, "fp2", "Test").result()).isEqualTo(BreakerOutcome.Result.RATE_LIMITED);
             assertThat(gateway.status(2)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(2)).containsExactly(true);
             clock.advance(Duration.ofMinutes(2));
-            assertThat(breaker.trip(2, alert(2)).result()).isEqualTo(BreakerOutcome.Result.DISABLED);
+            assertThat(breaker.trip(2, "fp2", "Test").result()).isEqualTo(BreakerOutcome.Result.DISABLED);
         }
 
         @Test
         void givenDryRun_whenTripped_thenReportsButChangesNothing() throws Exception {
-            BreakerOutcome outcome = breaker(true, 3).trip(1, alert(1));
+            BreakerOutcome outcome = breaker(true, 3).trip(1, "fp1", "Test");
             assertThat(outcome.result()).isEqualTo(BreakerOutcome.Result.DRY_RUN);
             assertThat(gateway.status(1)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);
@@ -114,7 +141,7 @@ class BreakerIT {
         @Test
         void givenAbilitiesUpdateFails_whenTripped_thenChannelStatusIsRolledBack() throws Exception {
             gateway.execute("DROP TABLE abilities");
-            BreakerOutcome outcome = breaker(false, 3).trip(1, alert(1));
+            BreakerOutcome outcome = breaker(false, 3).trip(1, "fp1", "Test");
             assertThat(outcome.result()).isEqualTo(BreakerOutcome.Result.FAILED);
             assertThat(gateway.status(1)).as("one transaction: no half-done breaker").isEqualTo(1);
             assertThat(audit()).containsExactly("disable 1 failed -1->-1");
@@ -122,13 +149,13 @@ class BreakerIT {
 
         @Test
         void givenUnknownChannel_whenTripped_thenNotFound() {
-            assertThat(breaker(false, 3).trip(99, alert(99)).result()).isEqualTo(BreakerOutcome.Result.NOT_FOUND);
+            assertThat(breaker(false, 3).trip(99, "fp99", "Test").result()).isEqualTo(BreakerOutcome.Result.NOT_FOUND);
         }
 
         @Test
         void givenChannelTheBreakerDisabled_whenEnabled_thenStatus1AndAbilitiesBack() throws Exception {
             ChannelBreaker breaker = breaker(false, 3);
-            breaker.trip(1, alert(1));
+            breaker.trip(1, "fp1", "Test");
             assertThat(breaker.enable(1).result()).isEqualTo(BreakerOutcome.Result.ENABLED);
             assertThat(gateway.status(1)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);
@@ -145,37 +172,112 @@ class BreakerIT {
 
     @Nested
     class MariaDbNewApi extends Contract {
-        Kind kind() { return Kind.MARIADB; }
+        Dialect kind() { return Dialect.MYSQL; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class MariaDbOneApi extends Contract {
-        Kind kind() { return Kind.MARIADB; }
+        Dialect kind() { return Dialect.MYSQL; }
         Flavor flavor() { return Flavor.ONE_API; }
     }
 
     @Nested
     class PostgresNewApi extends Contract {
-        Kind kind() { return Kind.POSTGRES; }
+        Dialect kind() { return Dialect.POSTGRES; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class PostgresOneApi extends Contract {
-        Kind kind() { return Kind.POSTGRES; }
+        Dialect kind() { return Dialect.POSTGRES; }
         Flavor flavor() { return Flavor.ONE_API; }
     }
 
     @Nested
     class SqliteNewApi extends Contract {
-        Kind kind() { return Kind.SQLITE; }
+        Dialect kind() { return Dialect.SQLITE; }
         Flavor flavor() { return Flavor.NEW_API; }
     }
 
     @Nested
     class SqliteOneApi extends Contract {
-        Kind kind() { return Kind.SQLITE; }
+        Dialect kind() { return Dialect.SQLITE; }
         Flavor flavor() { return Flavor.ONE_API; }
+    }
+
+    /** The whole contract again, as a user holding only the documented column grants (no {@code channels.key}). */
+    abstract static class ColumnGrants extends Contract {
+        String user;
+
+        @BeforeEach
+        void grant() throws Exception {
+            user = gateway.name() + "_brk";
+            List<String> grants = kind() == Dialect.MYSQL
+                    ? (flavor() == Flavor.NEW_API ? MYSQL_NEW_API : MYSQL_ONE_API)
+                    : (flavor() == Flavor.NEW_API ? POSTGRES_NEW_API : POSTGRES_ONE_API);
+            gateway.execute(grants.stream()
+                    .map(sql -> sql.replace("new-api", gateway.name()).replace("one-api", gateway.name())
+                            .replace("tm_breaker", user).replace("…", PASSWORD).replaceAll(";$", ""))
+                    .toArray(String[]::new));
+        }
+
+        @AfterEach
+        void revoke() throws Exception {
+            // Runs before the database is dropped; DROP OWNED also revokes CONNECT on the PostgreSQL database.
+            gateway.execute(kind() == Dialect.MYSQL ? new String[] {"DROP USER IF EXISTS '" + user + "'@'%'"}
+                    : new String[] {"DROP OWNED BY " + user, "DROP ROLE " + user});
+        }
+
+        @Override
+        String breakerDsn() {
+            return kind() == Dialect.MYSQL
+                    ? user + ":" + PASSWORD + "@tcp(127.0.0.1:3306)/" + gateway.name() + "?charset=utf8mb4&parseTime=True&loc=Local"
+                    : "postgres://" + user + ":" + PASSWORD + "@127.0.0.1:5432/" + gateway.name() + "?sslmode=disable";
+        }
+
+        @Test
+        void givenTheDocumentedGrants_whenTheUserReadsChannelKeys_thenTheDatabaseRefuses() {
+            GatewayDsn dsn = GatewayDsn.parse("SQL_DSN", breakerDsn(), null);
+            String key = kind() == Dialect.MYSQL ? "`key`" : "\"key\"";
+            assertThatThrownBy(() -> {
+                try (var c = DriverManager.getConnection(dsn.jdbcUrl(), dsn.user().orElseThrow(), dsn.password().orElseThrow().value());
+                     var st = c.createStatement()) {
+                    st.executeQuery("SELECT " + key + " FROM channels WHERE id = 1").close();
+                }
+            }).isInstanceOf(SQLException.class);
+        }
+    }
+
+    @Nested
+    class MariaDbNewApiColumnGrants extends ColumnGrants {
+        Dialect kind() { return Dialect.MYSQL; }
+        Flavor flavor() { return Flavor.NEW_API; }
+    }
+
+    @Nested
+    class MariaDbOneApiColumnGrants extends ColumnGrants {
+        Dialect kind() { return Dialect.MYSQL; }
+        Flavor flavor() { return Flavor.ONE_API; }
+    }
+
+    @Nested
+    class PostgresNewApiColumnGrants extends ColumnGrants {
+        Dialect kind() { return Dialect.POSTGRES; }
+        Flavor flavor() { return Flavor.NEW_API; }
+    }
+
+    @Nested
+    class PostgresOneApiColumnGrants extends ColumnGrants {
+        Dialect kind() { return Dialect.POSTGRES; }
+        Flavor flavor() { return Flavor.ONE_API; }
+    }
+
+    @Test
+    void theBridgeReadmeShowsExactlyTheseGrants() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (List<String> grants : List.of(MYSQL_NEW_API, MYSQL_ONE_API, POSTGRES_NEW_API, POSTGRES_ONE_API)) {
+            assertThat(readme).contains(grants);
+        }
     }
 }

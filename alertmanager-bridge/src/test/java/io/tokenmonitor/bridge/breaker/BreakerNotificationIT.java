@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.bridge.Bridge;
 import io.tokenmonitor.bridge.testing.FakePlatform;
-import io.tokenmonitor.bridge.testing.GatewayDatabase;
 import io.tokenmonitor.bridge.testing.TestConfigs;
 import io.tokenmonitor.bridge.testing.Webhooks;
+import io.tokenmonitor.common.gateway.GatewayDsn;
+import io.tokenmonitor.common.testing.GatewayDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +28,7 @@ class BreakerNotificationIT {
     @Test
     void givenDisableChannelAlert_whenPosted_thenChannelDisabledAndMessageSaysSo() throws Exception {
         try (FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
-             GatewayDatabase gateway = GatewayDatabase.create(GatewayDatabase.Kind.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
+             GatewayDatabase gateway = GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
             gateway.addChannel(5, 1, "default", "gpt-4o");
             Bridge bridge = Bridge.start(TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn())),
                     Clock.systemUTC(), new PrometheusRegistry(), "test");

@@ -3,36 +3,49 @@ package io.tokenmonitor.bridge.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.tokenmonitor.common.config.Secret;
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import org.junit.jupiter.api.Test;
 
+/** The shared DSN parser as the breaker uses it: with its own short driver timeouts. */
 class GatewayDsnTest {
+    private static GatewayDsn parse(String dsn) {
+        return GatewayDsn.parse("SQL_DSN", dsn, null);
+    }
+
+    private static String breakerUrl(GatewayDsn dsn) {
+        return dsn.jdbcUrl(ChannelBreaker.driverOptions(dsn.dialect()));
+    }
+
     @Test
     void givenGoMysqlDsn_whenParsed_thenJdbcUrlAndCredentialsAndMaskedToString() {
-        GatewayDsn dsn = GatewayDsn.parse("root:p@ss:w0rd@tcp(db:3306)/newapi?charset=utf8mb4&parseTime=True");
+        GatewayDsn dsn = parse("root:p@ss:w0rd@tcp(db:3306)/newapi?charset=utf8mb4&parseTime=True");
         assertThat(dsn.dialect()).isEqualTo(GatewayDsn.Dialect.MYSQL);
-        assertThat(dsn.jdbcUrl()).startsWith("jdbc:mysql://db:3306/newapi?");
+        assertThat(breakerUrl(dsn)).startsWith("jdbc:mysql://db:3306/newapi?")
+                .contains("connectTimeout=5000").contains("socketTimeout=15000");
         assertThat(dsn.user()).contains("root");
-        assertThat(dsn.password()).contains("p@ss:w0rd");
+        assertThat(dsn.password().map(Secret::value)).contains("p@ss:w0rd");
         assertThat(dsn.toString()).doesNotContain("w0rd");
     }
 
     @Test
     void givenPostgresUrl_whenParsed_thenJdbcUrlKeepsOptions() {
-        GatewayDsn dsn = GatewayDsn.parse("postgres://gw:secret@pg:5433/newapi?sslmode=disable");
+        GatewayDsn dsn = parse("postgres://gw:secret@pg:5433/newapi?sslmode=disable");
         assertThat(dsn.dialect()).isEqualTo(GatewayDsn.Dialect.POSTGRES);
-        assertThat(dsn.jdbcUrl()).startsWith("jdbc:postgresql://pg:5433/newapi?sslmode=disable&");
-        assertThat(dsn.password()).contains("secret");
+        assertThat(breakerUrl(dsn)).startsWith("jdbc:postgresql://pg:5433/newapi?").contains("sslmode=disable")
+                .contains("connectTimeout=5").contains("socketTimeout=15");
+        assertThat(dsn.password().map(Secret::value)).contains("secret");
         assertThat(dsn.toString()).doesNotContain("secret");
     }
 
     @Test
     void givenSqlitePathWithGatewayOptions_whenParsed_thenOptionsDropped() {
-        assertThat(GatewayDsn.parse("/data/one-api.db?_busy_timeout=30000").jdbcUrl()).isEqualTo("jdbc:sqlite:/data/one-api.db");
+        assertThat(breakerUrl(parse("/data/one-api.db?_busy_timeout=30000"))).isEqualTo("jdbc:sqlite:/data/one-api.db");
     }
 
     @Test
     void givenBrokenDsn_whenParsed_thenMessageShowsExpectedFormsWithoutPassword() {
-        assertThatIllegalArgumentException().isThrownBy(() -> GatewayDsn.parse("root:hunter2@tcp(db:3306)"))
+        assertThatIllegalArgumentException().isThrownBy(() -> parse("root:hunter2@tcp(db:3306)"))
                 .withMessageStartingWith("SQL_DSN: cannot parse")
                 .withMessageContaining("expected user:pass@tcp(host:port)/database")
                 .withMessageNotContaining("hunter2");

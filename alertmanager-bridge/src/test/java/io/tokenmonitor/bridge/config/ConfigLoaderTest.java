@@ -1,9 +1,12 @@
 package io.tokenmonitor.bridge.config;
 
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.config.Env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.bridge.notify.Language;
+import io.tokenmonitor.bridge.notify.TargetConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +105,33 @@ class ConfigLoaderTest {
                 .hasMessageEndingWith("targets.x.type: \"slack\" is not a target type; use telegram, feishu or wecom");
         assertThatThrownBy(() -> load(Map.of("TELEGRAM_BOT_TOKEN", "1:x"), null))
                 .hasMessageStartingWith("TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID: set both");
+    }
+
+    @Test
+    void givenTheSharedGrammars_whenLoaded_thenDecisionsApply() throws Exception {
+        assertThat(load(Map.of(), "defaults:\n  cooldown: \"0\"\n").defaults().cooldown()).isZero();
+        assertThatThrownBy(() -> load(Map.of(), "defaults:\n  cooldown: 30m1h\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("defaults.cooldown");
+        assertThatThrownBy(() -> load(Map.of(), "defaults:\n  active: \"9:00-17:00\"\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("defaults.active").hasMessageContaining("09:00");
+        assertThat(load(Map.of(), "defaults:\n  active: \"09:00-12:00,13:00-18:00\"\n").defaults().active().isAlways()).isFalse();
+        assertThat(load(Map.of(), "targets:\n  team.oncall:\n    type: wecom\n    webhook: https://q.example/send?key=1\n")
+                .targets()).containsKey("team.oncall");
+        assertThat(load(Map.of("LISTEN_ADDRESS", "[::1]:9467"), null).listenHost()).isEqualTo("::1");
+        assertThatThrownBy(() -> load(Map.of("LISTEN_ADDRESS", "::1:9467"), null)).hasMessageStartingWith("LISTEN_ADDRESS: ");
+        assertThat(load(Map.of("SQL_DSN", "root:pw@unix(/run/mysqld/mysqld.sock)/new-api"), null).breaker().gateway()).isPresent();
+    }
+
+    @Test
+    void givenUnparsableGatewayDsn_whenLoaded_thenOneLineNamesTheKeyAndMasksThePassword() {
+        assertThatThrownBy(() -> load(Map.of("SQL_DSN", "root:hunter2@tcp(db:3306)"), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("SQL_DSN: cannot parse")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> load(Map.of(), "breaker:\n  sql_dsn: root:hunter2@tcp(db:3306)\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bridge.yml: breaker.sql_dsn: cannot parse")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test

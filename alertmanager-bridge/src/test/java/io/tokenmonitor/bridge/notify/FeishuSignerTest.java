@@ -2,7 +2,7 @@ package io.tokenmonitor.bridge.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenmonitor.bridge.config.Secret;
+import io.tokenmonitor.common.config.Secret;
 import org.junit.jupiter.api.Test;
 
 class FeishuSignerTest {

@@ -3,8 +3,8 @@ package io.tokenmonitor.bridge.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenmonitor.bridge.config.Secret;
 import io.tokenmonitor.bridge.testing.FakePlatform;
+import io.tokenmonitor.common.config.Secret;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

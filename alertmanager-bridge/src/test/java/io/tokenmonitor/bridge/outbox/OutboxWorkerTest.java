@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.tokenmonitor.bridge.config.Secret;
 import io.tokenmonitor.bridge.metrics.BridgeMetrics;
+import io.tokenmonitor.bridge.metrics.PendingStats;
 import io.tokenmonitor.bridge.notify.JsonPost;
+import io.tokenmonitor.bridge.notify.SendRate;
 import io.tokenmonitor.bridge.notify.TelegramNotifier;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.bridge.testing.FakePlatform;
 import io.tokenmonitor.bridge.testing.MutableClock;
+import io.tokenmonitor.common.config.Secret;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +49,7 @@ class OutboxWorkerTest {
         BridgeMetrics metrics = new BridgeMetrics(registry, "test", List.of("telegram"), () -> store.read(outbox::pending), clock);
         TelegramNotifier notifier = new TelegramNotifier(telegram.url(""), new Secret("1:T"), "42", Optional.empty(),
                 new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)), JSON);
-        worker = new OutboxWorker("telegram", notifier, store, outbox, new RateLimit(RateLimit.TELEGRAM),
+        worker = new OutboxWorker("telegram", notifier, store, outbox, new RateLimit(SendRate.TELEGRAM),
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)),
                 Duration.ofMinutes(30), clock, metrics, new WorkSignal());
     }
@@ -79,7 +81,7 @@ class OutboxWorkerTest {
     }
 
     private long pending() {
-        return store.read(h -> outbox.pending(h).values().stream().mapToLong(Outbox.PendingStats::count).sum());
+        return store.read(h -> outbox.pending(h).values().stream().mapToLong(PendingStats::count).sum());
     }
 
     private List<String> delivered() {

@@ -1,15 +1,16 @@
 package io.tokenmonitor.bridge.policy;
 
+import io.tokenmonitor.common.time.ActiveWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.tokenmonitor.bridge.breaker.BreakerJobs;
-import io.tokenmonitor.bridge.config.BridgeConfig.AlertDefaults;
 import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.outbox.Outbox;
+import io.tokenmonitor.bridge.policy.AlertDefaults;
+import io.tokenmonitor.bridge.policy.BreakerJobs;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.bridge.testing.MutableClock;
 import io.tokenmonitor.bridge.testing.RecordingNotifier;
@@ -64,7 +65,7 @@ class AlertPolicyTest {
     private Tally post(String fingerprint, String status, Map<String, String> labels) {
         Tally tally = new Tally();
         store.write(h -> {
-            policy.accept(h, Webhooks.message(fingerprint, status, STARTS, labels), clock.instant(), tally);
+            policy.accept(h, Webhooks.message(fingerprint, status, STARTS, labels).events(), clock.instant(), tally);
             return null;
         });
         return tally;

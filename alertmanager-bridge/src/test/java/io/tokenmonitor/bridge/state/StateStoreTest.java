@@ -18,7 +18,7 @@ class StateStoreTest {
         try (StateStore store = StateStore.open(dir.resolve("sub/bridge.db"))) {
             int version = store.read(h -> h.createQuery("PRAGMA user_version").mapTo(Integer.class).one());
             String journal = store.read(h -> h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
-            assertThat(version).isEqualTo(Migrations.latestVersion());
+            assertThat(version).isEqualTo(StateStore.SCHEMA.latestVersion());
             assertThat(journal).isEqualTo("wal");
         }
     }

@@ -2,7 +2,7 @@ package io.tokenmonitor.bridge.testing;
 
 import io.tokenmonitor.bridge.config.BridgeConfig;
 import io.tokenmonitor.bridge.config.ConfigLoader;
-import io.tokenmonitor.bridge.config.Env;
+import io.tokenmonitor.common.config.Env;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

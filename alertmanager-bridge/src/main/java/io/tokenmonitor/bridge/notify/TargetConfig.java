@@ -1,5 +1,6 @@
-package io.tokenmonitor.bridge.config;
+package io.tokenmonitor.bridge.notify;
 
+import io.tokenmonitor.common.config.Secret;
 import java.net.URI;
 import java.util.Optional;
 

@@ -1,9 +1,8 @@
-package io.tokenmonitor.bridge.breaker;
+package io.tokenmonitor.bridge.policy;
 
+import io.tokenmonitor.bridge.breaker.BreakerOutcome;
+import io.tokenmonitor.bridge.breaker.ChannelBreaker;
 import io.tokenmonitor.bridge.metrics.BridgeMetrics;
-import io.tokenmonitor.bridge.policy.AlertPolicy;
-import io.tokenmonitor.bridge.policy.PolicyLabels;
-import io.tokenmonitor.bridge.policy.Tally;
 import io.tokenmonitor.bridge.state.StateStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,7 +45,7 @@ public final class BreakerWorker {
             BreakerJobs.Job job = next.get();
             PolicyLabels labels = PolicyLabels.of(job.event().labels(), policy.defaults());
             long channelId = labels.channelId().orElseThrow(() -> new IllegalStateException("queued without channel_id"));
-            BreakerOutcome outcome = breaker.trip(channelId, job.event());
+            BreakerOutcome outcome = breaker.trip(channelId, job.event().alertKey(), job.event().alertName());
             metrics.breaker(outcome.result().label());
             List<String> notes = new ArrayList<>();
             job.heldSince().ifPresent(since -> notes.add(held(since, labels.zone())));

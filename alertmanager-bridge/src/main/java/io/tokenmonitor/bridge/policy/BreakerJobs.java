@@ -1,8 +1,7 @@
-package io.tokenmonitor.bridge.breaker;
+package io.tokenmonitor.bridge.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tokenmonitor.bridge.policy.AlertEvent;
 import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
