@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /** A running bridge: state store, workers and HTTP server, wired from a {@link BridgeConfig}. */
 public final class Bridge implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Bridge.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** Windows are minutes apart at the finest, so a 15 s look at deferred alerts is prompt enough. */
     private static final Duration DEFERRED_CHECK = Duration.ofSeconds(15);
     private static final Duration BREAKER_POLL = Duration.ofSeconds(30);
@@ -139,12 +139,12 @@ public final class Bridge implements AutoCloseable {
                     config.breaker().maxPerHour(), clock, json);
             BreakerWorker worker = new BreakerWorker(store, breakerJobs, breaker, policy, metrics, clock, onQueued);
             bridge.loop("breaker", worker::runOnce, BREAKER_POLL, breakerSignal, clock);
-            log.info("breaker: gateway database {}{}, at most {} channel(s) per hour", dsn,
+            LOG.info("breaker: gateway database {}{}, at most {} channel(s) per hour", dsn,
                     config.breaker().dryRun() ? " (dry run)" : "", config.breaker().maxPerHour());
         });
         bridge.loop("housekeeping", new Housekeeping(store, outbox, seen, cooldown, config.outbox().retention(), clock),
                 HOUSEKEEPING_PERIOD, new WorkSignal(), clock);
-        log.info("bridge {} listening on {}:{}, state {}, targets {}", version, config.listenHost(), server.port(),
+        LOG.info("bridge {} listening on {}:{}, state {}, targets {}", version, config.listenHost(), server.port(),
                 config.statePath(), config.targets().isEmpty() ? "(none)" : String.join(", ", config.targets().keySet()));
         return bridge;
     }
@@ -164,7 +164,7 @@ public final class Bridge implements AutoCloseable {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    log.error("{}: run failed, next try in {}s", name, period.toSeconds(), e);
+                    LOG.error("{}: run failed, next try in {}s", name, period.toSeconds(), e);
                 }
                 try {
                     signal.await(clock.instant().plus(period), clock);
@@ -179,7 +179,7 @@ public final class Bridge implements AutoCloseable {
         try {
             return store.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
         } catch (RuntimeException e) {
-            log.debug("healthz: state store check failed", e);
+            LOG.debug("healthz: state store check failed", e);
             return false;
         }
     }
@@ -204,6 +204,6 @@ public final class Bridge implements AutoCloseable {
             }
         }
         store.close();
-        log.info("bridge stopped at {}", Instant.now());
+        LOG.info("bridge stopped at {}", Instant.now());
     }
 }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * any other start-up failure is logged with its stack trace and exits 1.
  */
 public final class BridgeMain {
-    private static final Logger log = LoggerFactory.getLogger(BridgeMain.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeMain.class);
     private static final int EXIT_OK = 0;
     private static final int EXIT_FAILED = 1;
     private static final int EXIT_CONFIG = 2;
@@ -55,7 +55,7 @@ public final class BridgeMain {
             code = EXIT_CONFIG;
         } catch (RuntimeException e) {
             // Not a settings mistake: the state store, the network or a bug; the stack trace is for the report.
-            log.error("start-up failed: {}", e.getMessage(), e);
+            LOG.error("start-up failed: {}", e.getMessage(), e);
             code = EXIT_FAILED;
         }
         if (code != KEEP_RUNNING) {

@@ -31,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
  * gateway's main database. Idempotent, rate-limited, dry-run capable, and every attempt is audited.
  */
 public final class ChannelBreaker {
-    private static final Logger log = LoggerFactory.getLogger(ChannelBreaker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelBreaker.class);
     private static final Duration LIMIT_WINDOW = Duration.ofHours(1);
     private static final int GATEWAY_BUSY_TIMEOUT_MILLIS = 5_000;
     /** Fail fast if the gateway database hangs: a breaker attempt must not hold up notifications for long. */
@@ -80,7 +80,7 @@ public final class ChannelBreaker {
             audit.record(h, now, "disable", recorded, Optional.of(alertKey), Optional.of(alertName));
             return null;
         });
-        log.info("breaker: channel {} for alert {} ({}): {}{}", channelId, alertName, alertKey,
+        LOG.info("breaker: channel {} for alert {} ({}): {}{}", channelId, alertName, alertKey,
                 outcome.result().label(), outcome.detail().isEmpty() ? "" : " - " + outcome.detail());
         return outcome;
     }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class AlertIntake implements HttpHandler {
     /** Alertmanager groups are small; 1 MiB holds thousands of alerts and bounds a hostile body. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
-    private static final Logger log = LoggerFactory.getLogger(AlertIntake.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AlertIntake.class);
     private static final int MAX_REASON_CHARS = 200;
 
     private final ObjectMapper mapper;
@@ -99,7 +99,7 @@ public final class AlertIntake implements HttpHandler {
                 return null;
             });
         } catch (RuntimeException e) {
-            log.warn("intake: storing {} alert(s) of group {} failed, answering 503: {}", message.alerts().size(),
+            LOG.warn("intake: storing {} alert(s) of group {} failed, answering 503: {}", message.alerts().size(),
                     message.groupKey(), oneLine(String.valueOf(e.getMessage())));
             reply(exchange, StatusCodes.SERVICE_UNAVAILABLE, "could not store the alerts; retry later");
             return;

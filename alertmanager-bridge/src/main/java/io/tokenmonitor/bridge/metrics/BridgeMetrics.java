@@ -31,7 +31,7 @@ public final class BridgeMetrics {
     public static final List<String> SEND_RESULTS = List.of("sent", "retry", "rejected");
     public static final List<String> BREAKER_RESULTS =
             List.of("disabled", "already_disabled", "dry_run", "rate_limited", "failed", "not_found");
-    private static final Logger log = LoggerFactory.getLogger(BridgeMetrics.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeMetrics.class);
 
     private final Counter received;
     private final Counter suppressed;
@@ -109,7 +109,7 @@ public final class BridgeMetrics {
             return pending.get();
         } catch (RuntimeException e) {
             // A scrape must not fail because the store is busy; the gauges read 0 for this one scrape.
-            log.debug("metrics: reading outbox stats failed", e);
+            LOG.debug("metrics: reading outbox stats failed", e);
             return Map.of();
         }
     }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * platform that failed one message will most likely fail the next).
  */
 public final class OutboxWorker implements Runnable {
-    private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
     /** Without a signal, look again this often anyway (cheap, and covers a missed wake-up). */
     static final Duration IDLE_POLL = Duration.ofSeconds(30);
     /** After an unexpected error (the store failing), wait this long before trying again. */
@@ -86,7 +86,7 @@ public final class OutboxWorker implements Runnable {
                 });
                 metrics.sent(target, "retry");
                 if (consecutiveFailures++ == 0) {
-                    log.warn("outbox {}: delivery failing, will retry: {}", target, retry.reason());
+                    LOG.warn("outbox {}: delivery failing, will retry: {}", target, retry.reason());
                 }
                 return next;
             }
@@ -101,7 +101,7 @@ public final class OutboxWorker implements Runnable {
             });
             metrics.sent(target, "sent");
             if (consecutiveFailures > 0) {
-                log.info("outbox {}: delivering again after {} failed attempts", target, consecutiveFailures);
+                LOG.info("outbox {}: delivering again after {} failed attempts", target, consecutiveFailures);
                 consecutiveFailures = 0;
             }
         }
@@ -112,7 +112,7 @@ public final class OutboxWorker implements Runnable {
             return notifier.send(entry.payload());
         } catch (RuntimeException e) {
             // A notifier must not throw; if one does it is a bug, worth a stack trace, and the message is kept.
-            log.error("outbox {}: notifier failed on entry {}", target, entry.id(), e);
+            LOG.error("outbox {}: notifier failed on entry {}", target, entry.id(), e);
             return new Delivery.RetryLater(Duration.ZERO, "internal error " + e.getClass().getSimpleName());
         }
     }
@@ -123,7 +123,7 @@ public final class OutboxWorker implements Runnable {
             return null;
         });
         metrics.deadLetter(target);
-        log.warn("outbox {}: dead letter id={} alert={} ({}, part {}/{}): {}", target, entry.id(), entry.alertKey(),
+        LOG.warn("outbox {}: dead letter id={} alert={} ({}, part {}/{}): {}", target, entry.id(), entry.alertKey(),
                 entry.alertStatus(), entry.part(), entry.parts(), reason);
     }
 
@@ -134,7 +134,7 @@ public final class OutboxWorker implements Runnable {
             try {
                 wake = runOnce();
             } catch (RuntimeException e) {
-                log.error("outbox {}: worker error, pausing {}", target, PromDuration.format(ERROR_PAUSE), e);
+                LOG.error("outbox {}: worker error, pausing {}", target, PromDuration.format(ERROR_PAUSE), e);
                 wake = clock.instant().plus(ERROR_PAUSE);
             }
             try {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * firing (no resolved message since), it is announced then. Alerts Alertmanager stopped re-sending expire.
  */
 public final class DeferredScheduler {
-    private static final Logger log = LoggerFactory.getLogger(DeferredScheduler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeferredScheduler.class);
 
     private final StateStore store;
     private final DeferredAlerts deferred;
@@ -43,7 +43,7 @@ public final class DeferredScheduler {
                 PolicyLabels labels = PolicyLabels.of(event.labels(), policy.defaults());
                 if (event.firing() && d.lastSeen().plus(policy.defaults().deferredExpiry()).isBefore(now)) {
                     deferred.remove(h, event.alertKey());
-                    log.info("deferred: alert {} ({}) not re-sent by Alertmanager for {}; dropped", event.alertName(),
+                    LOG.info("deferred: alert {} ({}) not re-sent by Alertmanager for {}; dropped", event.alertName(),
                             event.alertKey(), policy.defaults().deferredExpiry());
                     count++;
                 } else if (labels.window().isOpen(now, labels.zone())) {

@@ -29,7 +29,7 @@ import org.sqlite.SQLiteDataSource;
  * group instead of one per request.
  */
 public final class StateStore implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
     /** The state's schema: numbered files beside this class. Never edit a released file; add the next one. */
     static final SchemaMigrations SCHEMA = new SchemaMigrations(StateStore.class, List.of("V001__init.sql"), "bridge",
@@ -65,7 +65,7 @@ public final class StateStore implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.debug("state: checkpoint failed, next try in {} ms", CHECKPOINT_PERIOD_MILLIS, e);
+                LOG.debug("state: checkpoint failed, next try in {} ms", CHECKPOINT_PERIOD_MILLIS, e);
             }
         }
     }
@@ -149,7 +149,7 @@ public final class StateStore implements AutoCloseable {
                 group.forEach(w -> w.fail(new IllegalStateException("state store is closing")));
                 return;
             } catch (RuntimeException e) {
-                log.debug("state: group commit of {} writes failed", group.size(), e);
+                LOG.debug("state: group commit of {} writes failed", group.size(), e);
                 group.forEach(w -> w.fail(e));
             } finally {
                 group.clear();
