@@ -49,7 +49,7 @@ public final class BreakerWorker {
             metrics.breaker(outcome.result().label());
             List<String> notes = new ArrayList<>();
             job.heldSince().ifPresent(since -> notes.add(held(since, labels.zone())));
-            notes.add(outcome.describe(policy.language()));
+            notes.add(BreakerNotes.describe(outcome, policy.language()));
             Tally tally = new Tally();
             Instant now = clock.instant();
             store.write(h -> {

@@ -1,0 +1,28 @@
+package io.tokenmonitor.bridge;
+
+import io.tokenmonitor.common.testing.PackageRules;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge's packages follow an alert: {@code intake} reads the webhook, {@code policy} decides, {@code outbox}
+ * keeps the message until {@code notify} has delivered it. The {@code breaker} stands aside: it takes a channel id
+ * and an alert key and knows nothing of policy or messages. {@code state} and {@code metrics} are at the bottom;
+ * {@code config} builds each owner's settings; {@code Bridge} (the root package) wires them.
+ */
+class PackageStructureTest {
+    @Test
+    void eachPackageUsesOnlyWhatIsDownstreamOfIt() {
+        PackageRules.of("io.tokenmonitor.bridge").assertUsesOnly(Map.of(
+                "state", Set.of(),
+                "metrics", Set.of(),
+                "notify", Set.of(),
+                "outbox", Set.of("notify", "metrics", "state"),
+                "breaker", Set.of("state"),
+                "policy", Set.of("breaker", "outbox", "notify", "metrics", "state"),
+                "intake", Set.of("policy", "metrics", "state"),
+                "http", Set.of(),
+                "config", Set.of("intake", "policy", "outbox", "notify", "breaker")));
+    }
+}
