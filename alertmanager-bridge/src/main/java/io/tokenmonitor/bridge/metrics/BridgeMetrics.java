@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge's self metrics (names are part of the contract with the rules and dashboards):
+ * The bridge's self metrics (names are what the rules and dashboards read: docs/metrics.md):
  * <pre>
  * newapi_bridge_alerts_received_total{status}
  * newapi_bridge_notifications_suppressed_total{reason}

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * The policy an alert asks for through its labels (contract §4), with the configured defaults filled in. A bad
+ * The policy an alert asks for through its labels (docs/alert-labels.md), with the configured defaults filled in. A bad
  * label value does not drop the alert: the default applies and the problem is shown in the message. The values
  * are read with the shared grammars, as the exporter writes them.
  */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The labels by which an alert tells the bridge what to do (contract §4). The exporter puts them on its budget
+ * The labels by which an alert tells the bridge what to do (docs/alert-labels.md). The exporter puts them on its budget
  * series from the budget config, alerting rules may set them too, and the bridge reads them; both programs name
  * them through this enum, and read their values with {@link TargetName}, {@link Action}, {@link Severity},
  * {@link ChannelId}, {@code time.ActiveWindow}, {@code time.PromDuration} and {@code time.IanaZone}.

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One configured budget: what it counts, over which window, up to which limit, and the policy
- * labels the bridge acts on when it is exceeded (contract §3 and §4).
+ * labels the bridge acts on when it is exceeded (docs/alert-labels.md).
  *
  * @param targets bridge target names (the notify label); empty means the bridge's default (every target)
  * @param active active window such as {@code Mon-Fri 09:00-18:00}; empty means always

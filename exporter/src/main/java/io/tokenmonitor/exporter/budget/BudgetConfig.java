@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * The exporter's YAML config file ({@code --config} / {@code CONFIG_FILE}): the time zone and the
- * budgets (contract §3). Every mistake is reported with the path of the key, such as
+ * budgets (docs/alert-labels.md). Every mistake is reported with the path of the key, such as
  * {@code budgets[2].window: "calender_day" is not a window; use 1h … 30d, calendar_day, calendar_month or {from, to}}.
  */
 public record BudgetConfig(ZoneId zone, List<Budget> budgets) {

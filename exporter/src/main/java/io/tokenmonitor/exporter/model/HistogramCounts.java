@@ -9,9 +9,9 @@ import java.util.stream.Collectors;
  */
 public final class HistogramCounts {
 
-    /** Request duration bucket bounds in seconds (contract §1); +Inf is implied. */
+    /** Request duration bucket bounds in seconds (docs/metrics.md); +Inf is implied. */
     public static final double[] DURATION_BOUNDS = {1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600};
-    /** Time-to-first-token bucket bounds in seconds (contract §1); +Inf is implied. */
+    /** Time-to-first-token bucket bounds in seconds (docs/metrics.md); +Inf is implied. */
     public static final double[] TTFT_BOUNDS = {0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 20, 30, 60};
 
     private final double[] bounds;
