@@ -50,6 +50,7 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** Windows are minutes apart at the finest, so a 15 s look at deferred alerts is prompt enough. */
     private static final Duration DEFERRED_CHECK = Duration.ofSeconds(15);
+
     private static final Duration BREAKER_POLL = Duration.ofSeconds(30);
     private static final Duration HOUSEKEEPING_PERIOD = Duration.ofHours(1);
     /** Deep JSON nesting is never Alertmanager; the limit stops stack-hungry bodies early. */
@@ -70,7 +71,9 @@ public final class Bridge implements AutoCloseable {
     /** The JSON mapper for webhook bodies: lenient to unknown fields, strict about structure and size. */
     static ObjectMapper webhookMapper() {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_NESTING).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_JSON_NESTING)
+                        .build())
                 .build();
         return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
@@ -87,12 +90,18 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
-    private static Bridge wire(BridgeConfig config, Clock clock, PrometheusRegistry registry, String version,
-                               ObjectMapper json, StateStore store) {
+    private static Bridge wire(
+            BridgeConfig config,
+            Clock clock,
+            PrometheusRegistry registry,
+            String version,
+            ObjectMapper json,
+            StateStore store) {
         Outbox outbox = new Outbox();
-        BridgeMetrics metrics = new BridgeMetrics(registry, version, List.copyOf(config.targets().keySet()),
-                () -> store.read(outbox::pending), clock);
-        TargetNotifiers factory = new TargetNotifiers(new JsonPost(JsonPost.defaultClient(), JsonPost.DEFAULT_TIMEOUT), json, clock);
+        BridgeMetrics metrics = new BridgeMetrics(
+                registry, version, List.copyOf(config.targets().keySet()), () -> store.read(outbox::pending), clock);
+        TargetNotifiers factory =
+                new TargetNotifiers(new JsonPost(JsonPost.defaultClient(), JsonPost.DEFAULT_TIMEOUT), json, clock);
         Map<String, Notifier> notifiers = new LinkedHashMap<>();
         config.targets().forEach((name, target) -> notifiers.put(name, factory.create(target)));
 
@@ -101,8 +110,8 @@ public final class Bridge implements AutoCloseable {
         DeferredAlerts deferred = new DeferredAlerts(json);
         BreakerJobs breakerJobs = new BreakerJobs(json);
         Optional<GatewayDsn> gateway = config.breaker().gateway();
-        AlertPolicy policy = new AlertPolicy(config.defaults(), notifiers, outbox, seen, cooldown, deferred, breakerJobs,
-                gateway.isPresent());
+        AlertPolicy policy = new AlertPolicy(
+                config.defaults(), notifiers, outbox, seen, cooldown, deferred, breakerJobs, gateway.isPresent());
 
         Map<String, WorkSignal> targetSignals = new LinkedHashMap<>();
         config.targets().keySet().forEach(t -> targetSignals.put(t, new WorkSignal()));
@@ -118,16 +127,27 @@ public final class Bridge implements AutoCloseable {
         HttpHandler alerts = auth.required()
                 ? new BearerOrBasicAuth(auth.bearerToken(), auth.user(), auth.password(), intake)
                 : intake;
-        BridgeServer server = new BridgeServer(config.listenHost(), config.listenPort(), alerts, new MetricsHandler(registry),
+        BridgeServer server = new BridgeServer(
+                config.listenHost(),
+                config.listenPort(),
+                alerts,
+                new MetricsHandler(registry),
                 () -> quietlyHealthy(store));
         Bridge bridge = new Bridge(store, server);
 
         for (Map.Entry<String, Notifier> e : notifiers.entrySet()) {
             TargetConfig target = config.targets().get(e.getKey());
-            OutboxWorker worker = new OutboxWorker(e.getKey(), e.getValue(), store, outbox,
+            OutboxWorker worker = new OutboxWorker(
+                    e.getKey(),
+                    e.getValue(),
+                    store,
+                    outbox,
                     new RateLimit(TargetNotifiers.rateLimit(target)),
                     new Backoff(Backoff.DEFAULT_BASE, config.outbox().maxBackoff(), RandomGenerator.getDefault()),
-                    config.outbox().deadLetterAfter(), clock, metrics, targetSignals.get(e.getKey()));
+                    config.outbox().deadLetterAfter(),
+                    clock,
+                    metrics,
+                    targetSignals.get(e.getKey()));
             bridge.workers.add(worker);
             bridge.signals.add(targetSignals.get(e.getKey()));
             bridge.thread("outbox-" + e.getKey(), worker);
@@ -135,17 +155,37 @@ public final class Bridge implements AutoCloseable {
         DeferredScheduler scheduler = new DeferredScheduler(store, deferred, policy, metrics, clock, onBreakerQueued);
         bridge.loop("deferred", scheduler::runOnce, DEFERRED_CHECK, new WorkSignal(), clock);
         gateway.ifPresent(dsn -> {
-            ChannelBreaker breaker = new ChannelBreaker(dsn, store, new BreakerAudit(), config.breaker().dryRun(),
-                    config.breaker().maxPerHour(), clock, json);
+            ChannelBreaker breaker = new ChannelBreaker(
+                    dsn,
+                    store,
+                    new BreakerAudit(),
+                    config.breaker().dryRun(),
+                    config.breaker().maxPerHour(),
+                    clock,
+                    json);
             BreakerWorker worker = new BreakerWorker(store, breakerJobs, breaker, policy, metrics, clock, onQueued);
             bridge.loop("breaker", worker::runOnce, BREAKER_POLL, breakerSignal, clock);
-            LOG.info("breaker: gateway database {}{}, at most {} channel(s) per hour", dsn,
-                    config.breaker().dryRun() ? " (dry run)" : "", config.breaker().maxPerHour());
+            LOG.info(
+                    "breaker: gateway database {}{}, at most {} channel(s) per hour",
+                    dsn,
+                    config.breaker().dryRun() ? " (dry run)" : "",
+                    config.breaker().maxPerHour());
         });
-        bridge.loop("housekeeping", new Housekeeping(store, outbox, seen, cooldown, config.outbox().retention(), clock),
-                HOUSEKEEPING_PERIOD, new WorkSignal(), clock);
-        LOG.info("bridge {} listening on {}:{}, state {}, targets {}", version, config.listenHost(), server.port(),
-                config.statePath(), config.targets().isEmpty() ? "(none)" : String.join(", ", config.targets().keySet()));
+        bridge.loop(
+                "housekeeping",
+                new Housekeeping(store, outbox, seen, cooldown, config.outbox().retention(), clock),
+                HOUSEKEEPING_PERIOD,
+                new WorkSignal(),
+                clock);
+        LOG.info(
+                "bridge {} listening on {}:{}, state {}, targets {}",
+                version,
+                config.listenHost(),
+                server.port(),
+                config.statePath(),
+                config.targets().isEmpty()
+                        ? "(none)"
+                        : String.join(", ", config.targets().keySet()));
         return bridge;
     }
 
@@ -177,7 +217,8 @@ public final class Bridge implements AutoCloseable {
 
     private static boolean quietlyHealthy(StateStore store) {
         try {
-            return store.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+            return store.read(
+                    h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
         } catch (RuntimeException e) {
             LOG.debug("healthz: state store check failed", e);
             return false;

@@ -39,10 +39,10 @@ public final class BridgeMain {
     private static final int EXIT_FAILED = 1;
     private static final int EXIT_CONFIG = 2;
     private static final int KEEP_RUNNING = -1;
-    private static final String USAGE = "usage: token-monitor-bridge [--config FILE] [serve | test-send TARGET | enable-channel ID]";
+    private static final String USAGE =
+            "usage: token-monitor-bridge [--config FILE] [serve | test-send TARGET | enable-channel ID]";
 
-    private BridgeMain() {
-    }
+    private BridgeMain() {}
 
     public static void main(String[] args) {
         // Undertow logs through jboss-logging; send it to the same SLF4J backend as everything else.
@@ -51,7 +51,7 @@ public final class BridgeMain {
         try {
             code = run(args, new Env(System.getenv()), System.out);
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());   // a settings mistake: one line saying what to change
+            System.err.println(e.getMessage()); // a settings mistake: one line saying what to change
             code = EXIT_CONFIG;
         } catch (RuntimeException e) {
             // Not a settings mistake: the state store, the network or a bug; the stack trace is for the report.
@@ -121,12 +121,16 @@ public final class BridgeMain {
         TargetConfig target = config.targets().get(name);
         if (target == null) {
             throw new ConfigException("test-send: no target \"" + name + "\"; configured: "
-                    + (config.targets().isEmpty() ? "(none)" : String.join(", ", config.targets().keySet())));
+                    + (config.targets().isEmpty()
+                            ? "(none)"
+                            : String.join(", ", config.targets().keySet())));
         }
         Clock clock = Clock.systemUTC();
-        Notifier notifier = new TargetNotifiers(new JsonPost(JsonPost.defaultClient(), JsonPost.DEFAULT_TIMEOUT),
-                new ObjectMapper(), clock).create(target);
-        List<String> parts = notifier.render(Notification.sample(config.defaults().language(), config.defaults().zone(), clock.instant()));
+        Notifier notifier = new TargetNotifiers(
+                        new JsonPost(JsonPost.defaultClient(), JsonPost.DEFAULT_TIMEOUT), new ObjectMapper(), clock)
+                .create(target);
+        List<String> parts = notifier.render(Notification.sample(
+                config.defaults().language(), config.defaults().zone(), clock.instant()));
         for (String part : parts) {
             Delivery delivery = notifier.send(part);
             if (delivery instanceof Delivery.Rejected rejected) {
@@ -149,10 +153,13 @@ public final class BridgeMain {
         } catch (NumberFormatException e) {
             throw new ConfigException("enable-channel: \"" + id + "\" is not a channel id");
         }
-        GatewayDsn dsn = config.breaker().gateway()
-                .orElseThrow(() -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
+        GatewayDsn dsn = config.breaker()
+                .gateway()
+                .orElseThrow(
+                        () -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
-            ChannelBreaker breaker = new ChannelBreaker(dsn, store, new BreakerAudit(), false, 0, Clock.systemUTC(), new ObjectMapper());
+            ChannelBreaker breaker =
+                    new ChannelBreaker(dsn, store, new BreakerAudit(), false, 0, Clock.systemUTC(), new ObjectMapper());
             BreakerOutcome outcome = breaker.enable(channelId);
             out.println("enable-channel " + channelId + ": " + outcome.result().label()
                     + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));

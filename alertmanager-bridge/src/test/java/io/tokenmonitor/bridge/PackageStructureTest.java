@@ -14,15 +14,16 @@ import org.junit.jupiter.api.Test;
 class PackageStructureTest {
     @Test
     void eachPackageUsesOnlyWhatIsDownstreamOfIt() {
-        PackageRules.of("io.tokenmonitor.bridge").assertUsesOnly(Map.of(
-                "state", Set.of(),
-                "metrics", Set.of(),
-                "notify", Set.of(),
-                "outbox", Set.of("notify", "metrics", "state"),
-                "breaker", Set.of("state"),
-                "policy", Set.of("breaker", "outbox", "notify", "metrics", "state"),
-                "intake", Set.of("policy", "metrics", "state"),
-                "http", Set.of(),
-                "config", Set.of("intake", "policy", "outbox", "notify", "breaker")));
+        PackageRules.of("io.tokenmonitor.bridge")
+                .assertUsesOnly(Map.of(
+                        "state", Set.of(),
+                        "metrics", Set.of(),
+                        "notify", Set.of(),
+                        "outbox", Set.of("notify", "metrics", "state"),
+                        "breaker", Set.of("state"),
+                        "policy", Set.of("breaker", "outbox", "notify", "metrics", "state"),
+                        "intake", Set.of("policy", "metrics", "state"),
+                        "http", Set.of(),
+                        "config", Set.of("intake", "policy", "outbox", "notify", "breaker")));
     }
 }

@@ -1,7 +1,6 @@
 package io.tokenmonitor.exporter;
 
 import io.tokenmonitor.common.config.ConfigException;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,8 +11,14 @@ import java.util.Set;
  *
  * @param options the command's own {@code --key value} pairs (such as {@code --output})
  */
-record Arguments(String command, boolean demo, boolean help, boolean version, String configFile, String webConfigFile,
-                 Map<String, String> options) {
+record Arguments(
+        String command,
+        boolean demo,
+        boolean help,
+        boolean version,
+        String configFile,
+        String webConfigFile,
+        Map<String, String> options) {
 
     private static final Set<String> COMMANDS = Set.of("serve", "export-history");
     private static final Set<String> EXPORT_OPTIONS = Set.of("--output", "--from", "--to", "--step");

@@ -34,10 +34,6 @@ import io.tokenmonitor.exporter.sync.LabelCaps;
 import io.tokenmonitor.exporter.sync.RetentionPruner;
 import io.tokenmonitor.exporter.sync.SyncLoop;
 import io.tokenmonitor.exporter.sync.SyncSettings;
-import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -49,6 +45,9 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running exporter, wired from an {@link ExporterConfig}: the store, the gateway's pools, the
@@ -66,6 +65,7 @@ public final class Exporter implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     /** What was started, in order; {@link #close} stops it backwards. */
     private final List<Part> parts = new ArrayList<>();
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final IngestStatus status = new IngestStatus();
     private SourceDsn logDsn;
@@ -76,6 +76,7 @@ public final class Exporter implements AutoCloseable {
     private HikariDataSource mainPool;
     /** Replaced whole after each committed batch; scrapes read whichever value is current. */
     private AtomicReference<UsageTotals> totals;
+
     private ChannelRefresher channels;
     private BudgetWatcher budgetWatcher;
     private ExporterHttpServer http;
@@ -115,7 +116,8 @@ public final class Exporter implements AutoCloseable {
         SyncPosition position = positionOfThisGateway();
         openPools();
         totals = new AtomicReference<>(store.loadTotals());
-        LabelCaps caps = LabelCaps.continuing(totals.get(), config.maxModels(), config.optionalLabels(), config.maxLabelValues());
+        LabelCaps caps = LabelCaps.continuing(
+                totals.get(), config.maxModels(), config.optionalLabels(), config.maxLabelValues());
         watchChannels();
         watchBudgets(budgets);
         registerCollectors(caps);
@@ -146,8 +148,8 @@ public final class Exporter implements AutoCloseable {
 
     private void registerJvmAndPoolMetrics() {
         JvmMetrics.builder().register(registry);
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry,
-                io.micrometer.core.instrument.Clock.SYSTEM);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(
+                PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM);
         poolMetrics = new MicrometerMetricsTrackerFactory(meters);
     }
 
@@ -160,8 +162,9 @@ public final class Exporter implements AutoCloseable {
     private SyncPosition positionOfThisGateway() {
         SyncPosition position = store.loadPosition().orElse(SyncPosition.start(logDsn.identity()));
         if (!position.source().equals(logDsn.identity())) {
-            throw new ConfigException("STORE_PATH: " + config.storePath() + " holds data synced from " + position.source()
-                    + ", not from " + logDsn.identity() + "; use a new STORE_PATH for another gateway database");
+            throw new ConfigException(
+                    "STORE_PATH: " + config.storePath() + " holds data synced from " + position.source() + ", not from "
+                            + logDsn.identity() + "; use a new STORE_PATH for another gateway database");
         }
         return position;
     }
@@ -178,19 +181,29 @@ public final class Exporter implements AutoCloseable {
     }
 
     private void watchChannels() {
-        channels = new ChannelRefresher(new ChannelReader(Jdbi.create(mainPool), mainDsn.dialect()), store,
-                config.channelRefreshInterval(), config.quotaPerUnit());
+        channels = new ChannelRefresher(
+                new ChannelReader(Jdbi.create(mainPool), mainDsn.dialect()),
+                store,
+                config.channelRefreshInterval(),
+                config.quotaPerUnit());
         started("channel refresher", channels);
     }
 
     private void watchBudgets(BudgetConfig budgets) {
-        budgetWatcher = new BudgetWatcher(config.configFile(), budgets, new BudgetEvaluator(store),
-                () -> channels.state().quotaPerUnit(), status::isCaughtUp, config.budgetInterval(), clock);
+        budgetWatcher = new BudgetWatcher(
+                config.configFile(),
+                budgets,
+                new BudgetEvaluator(store),
+                () -> channels.state().quotaPerUnit(),
+                status::isCaughtUp,
+                config.budgetInterval(),
+                clock);
         started("budget watcher", budgetWatcher);
     }
 
     private void registerCollectors(LabelCaps caps) {
-        registry.register(new IngestCollector(status, totals::get, version(), logDsn.dialect().label()));
+        registry.register(new IngestCollector(
+                status, totals::get, version(), logDsn.dialect().label()));
         registry.register(new ChannelCollector(channels::state));
         registry.register(new OptionalUsageCollector(totals::get, status::isCaughtUp, caps.enabled()));
         registry.register(new BudgetCollector(budgetWatcher));
@@ -209,28 +222,49 @@ public final class Exporter implements AutoCloseable {
         try {
             http = ExporterHttpServer.start(config.listenAddress(), registry, usage, status::isCaughtUp, web);
         } catch (BindException e) {
-            throw new ConfigException("LISTEN_ADDRESS: cannot listen on " + config.listenAddress() + ": " + e.getMessage()
-                    + "; is another exporter running there?");
+            throw new ConfigException("LISTEN_ADDRESS: cannot listen on " + config.listenAddress() + ": "
+                    + e.getMessage() + "; is another exporter running there?");
         }
         started("http server", http);
     }
 
     private void startSync(SyncPosition position, LabelCaps caps) {
-        Duration rollupRetention = config.retention().compareTo(MIN_ROLLUP_RETENTION) > 0 ? config.retention() : MIN_ROLLUP_RETENTION;
-        SyncSettings settings = new SyncSettings(config.pollInterval(), config.batchSize(), config.lateCommitWindow(),
-                config.retention(), rollupRetention);
-        SyncLoop sync = new SyncLoop(Jdbi.create(logPool), logDsn.toString(), logDsn.dialect(), caps,
+        Duration rollupRetention =
+                config.retention().compareTo(MIN_ROLLUP_RETENTION) > 0 ? config.retention() : MIN_ROLLUP_RETENTION;
+        SyncSettings settings = new SyncSettings(
+                config.pollInterval(),
+                config.batchSize(),
+                config.lateCommitWindow(),
+                config.retention(),
+                rollupRetention);
+        SyncLoop sync = new SyncLoop(
+                Jdbi.create(logPool),
+                logDsn.toString(),
+                logDsn.dialect(),
+                caps,
                 new BatchCommitter(store, position, totals, status, settings, clock),
-                new RetentionPruner(store, status, settings, clock), status, settings, clock);
+                new RetentionPruner(store, status, settings, clock),
+                status,
+                settings,
+                clock);
         sync.start();
         started("sync", sync);
     }
 
     private void logStarted(WebConfig web, BudgetConfig budgets) {
-        LOG.info("exporter {}: serving {}://{}:{}/metrics; logs from {}; channels from {}; store {}; poll {}, retention {}; {} budgets{}",
-                version(), web.tls() == null ? "http" : "https", config.listenAddress().getHostString(), http.port(), logDsn, mainDsn,
-                config.storePath(), PromDuration.format(config.pollInterval()), PromDuration.format(config.retention()),
-                budgets.budgets().size(), demo ? "; demo traffic " + config.demoRowsPerSecond() + " rows/s" : "");
+        LOG.info(
+                "exporter {}: serving {}://{}:{}/metrics; logs from {}; channels from {}; store {}; poll {}, retention {}; {} budgets{}",
+                version(),
+                web.tls() == null ? "http" : "https",
+                config.listenAddress().getHostString(),
+                http.port(),
+                logDsn,
+                mainDsn,
+                config.storePath(),
+                PromDuration.format(config.pollInterval()),
+                PromDuration.format(config.retention()),
+                budgets.budgets().size(),
+                demo ? "; demo traffic " + config.demoRowsPerSecond() + " rows/s" : "");
     }
 
     /** The HTTP port actually bound. */

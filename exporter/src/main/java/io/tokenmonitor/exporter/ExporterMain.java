@@ -3,10 +3,9 @@ package io.tokenmonitor.exporter;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.history.HistoryExport;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Clock;
 
 /** Starts the exporter: reads the settings, opens the store and the gateway database, serves /metrics. */
 public final class ExporterMain {
@@ -21,8 +20,7 @@ public final class ExporterMain {
               export-history       write the store's history as OpenMetrics for promtool tsdb create-blocks-from openmetrics
             Settings come from environment variables; see README.md ("Configuration").""";
 
-    private ExporterMain() {
-    }
+    private ExporterMain() {}
 
     public static void main(String[] args) {
         try {

@@ -1,5 +1,8 @@
 package io.tokenmonitor.exporter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
@@ -7,10 +10,6 @@ import io.tokenmonitor.common.testing.TestLog;
 import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,9 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every budget window kind against MariaDB and PostgreSQL sources: the exporter's
@@ -42,8 +41,11 @@ class BudgetIT {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"MYSQL", "POSTGRES"})
-    void givenEveryWindowKind_whenEvaluated_thenUsedEqualsTheSumOverTheSourceForTheReportedWindow(Dialect dialect) throws Exception {
+    @EnumSource(
+            value = Dialect.class,
+            names = {"MYSQL", "POSTGRES"})
+    void givenEveryWindowKind_whenEvaluated_thenUsedEqualsTheSumOverTheSourceForTheReportedWindow(Dialect dialect)
+            throws Exception {
         Random random = new Random(7);
         Instant now = Instant.now();
         long nowSeconds = now.getEpochSecond();
@@ -51,12 +53,14 @@ class BudgetIT {
         long midnight = today.atStartOfDay(SHANGHAI).toEpochSecond();
         LocalDate pastDay = today.minusDays(9);
         try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir)) {
-            List<TestLog> rows = new ArrayList<>(TestLog.traffic(random, 30_000, nowSeconds - 40L * 86_400, nowSeconds - 60, 3, 3));
-            rows.addAll(List.of(   // either side of midnight in Shanghai: only the second is today
+            List<TestLog> rows =
+                    new ArrayList<>(TestLog.traffic(random, 30_000, nowSeconds - 40L * 86_400, nowSeconds - 60, 3, 3));
+            rows.addAll(List.of( // either side of midnight in Shanghai: only the second is today
                     TestLog.consume(midnight - 30, 1, "model-0", 1_000, 1_000, 9_000),
                     TestLog.consume(midnight + 30, 1, "model-0", 2_000, 2_000, 18_000)));
             db.insert(rows);
-            Path config = Files.writeString(dir.resolve("budgets.yml"), """
+            Path config = Files.writeString(
+                    dir.resolve("budgets.yml"), """
                     timezone: Asia/Shanghai
                     budgets:
                       - {name: r1h, window: 1h, limit: {tokens: 1000}}
@@ -80,37 +84,60 @@ class BudgetIT {
             env.put("STORE_PATH", dir.resolve("store.db").toString());
             env.put("CONFIG_FILE", config.toString());
             try (Exporter exporter = Exporter.start(ExporterConfig.fromEnvironment(env, false), false)) {
-                MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
-                        s -> s.samples().stream().filter(x -> x.name().equals("newapi_budget_used")).count() == 11, Duration.ofSeconds(60));
+                MetricsScrape scrape = Await.until(
+                        () -> MetricsScrape.of(exporter.port()),
+                        s -> s.samples().stream()
+                                        .filter(x -> x.name().equals("newapi_budget_used"))
+                                        .count()
+                                == 11,
+                        Duration.ofSeconds(60));
 
                 Map<String, double[]> windows = new HashMap<>();
                 for (MetricsScrape.Sample s : scrape.samples()) {
                     if (s.name().startsWith("newapi_budget_window_")) {
-                        windows.computeIfAbsent(s.labels().get("budget"), b -> new double[2])[s.name().contains("start") ? 0 : 1] = s.value();
+                        windows.computeIfAbsent(s.labels().get("budget"), b -> new double[2])[
+                                        s.name().contains("start") ? 0 : 1] =
+                                s.value();
                     }
                 }
-                assertThat(windows.get("today")[0]).as("calendar day starts at midnight in Shanghai").isEqualTo(midnight);
-                assertThat(windows.get("past-range")[0]).isEqualTo(pastDay.atTime(7, 13).atZone(SHANGHAI).toEpochSecond());
-                assertThat(windows.get("past-range")[1]).as("to is inclusive to the minute")
-                        .isEqualTo(pastDay.plusDays(2).atTime(19, 47).atZone(SHANGHAI).toEpochSecond());
-                List<MetricsScrape.Sample> used = scrape.samples().stream().filter(s -> s.name().equals("newapi_budget_used")).toList();
+                assertThat(windows.get("today")[0])
+                        .as("calendar day starts at midnight in Shanghai")
+                        .isEqualTo(midnight);
+                assertThat(windows.get("past-range")[0])
+                        .isEqualTo(pastDay.atTime(7, 13).atZone(SHANGHAI).toEpochSecond());
+                assertThat(windows.get("past-range")[1])
+                        .as("to is inclusive to the minute")
+                        .isEqualTo(pastDay.plusDays(2)
+                                .atTime(19, 47)
+                                .atZone(SHANGHAI)
+                                .toEpochSecond());
+                List<MetricsScrape.Sample> used = scrape.samples().stream()
+                        .filter(s -> s.name().equals("newapi_budget_used"))
+                        .toList();
                 assertThat(used).hasSize(11);
                 for (MetricsScrape.Sample s : used) {
                     String budget = s.labels().get("budget");
-                    double expected = expected(db, s.labels(), (long) windows.get(budget)[0], (long) windows.get(budget)[1]);
+                    double expected =
+                            expected(db, s.labels(), (long) windows.get(budget)[0], (long) windows.get(budget)[1]);
                     assertThat(s.value()).as(budget).isCloseTo(expected, within(1e-9 * Math.max(1, expected)));
                 }
-                assertThat(used.stream().filter(s -> s.value() > 0).count()).as("budgets that saw traffic").isGreaterThanOrEqualTo(10);
-                assertThat(scrape.samples().stream().filter(s -> s.name().equals("newapi_budget_limit")).map(s -> s.labels().get("budget")))
+                assertThat(used.stream().filter(s -> s.value() > 0).count())
+                        .as("budgets that saw traffic")
+                        .isGreaterThanOrEqualTo(10);
+                assertThat(scrape.samples().stream()
+                                .filter(s -> s.name().equals("newapi_budget_limit"))
+                                .map(s -> s.labels().get("budget")))
                         .as("an ended custom window keeps its usage but loses its limit, so its alert resolves")
-                        .hasSize(10).doesNotContain("past-range");
+                        .hasSize(10)
+                        .doesNotContain("past-range");
                 assertThat(used.get(0).labels()).containsEntry("tz", "Asia/Shanghai");
             }
         }
     }
 
     /** The same sum, computed by the source database over [start, end). */
-    private static double expected(GatewayDatabase db, Map<String, String> labels, long start, long end) throws Exception {
+    private static double expected(GatewayDatabase db, Map<String, String> labels, long start, long end)
+            throws Exception {
         String usage = "type = 2 AND token_name <> '模型测试'";
         String scope = switch (labels.get("scope")) {
             case "channel" -> " AND channel_id = " + Long.parseLong(labels.get("channel_id"));
@@ -119,12 +146,17 @@ class BudgetIT {
         };
         String value = switch (labels.get("unit")) {
             case "tokens" -> "SUM(CASE WHEN " + usage + " THEN prompt_tokens + completion_tokens ELSE 0 END)";
-            case "requests" -> "SUM(CASE WHEN " + usage + " AND NOT (prompt_tokens = 0 AND completion_tokens = 0 AND other LIKE '%\"task_id\"%')"
-                    + " THEN 1 ELSE 0 END)";
+            case "requests" ->
+                "SUM(CASE WHEN " + usage
+                        + " AND NOT (prompt_tokens = 0 AND completion_tokens = 0 AND other LIKE '%\"task_id\"%')"
+                        + " THEN 1 ELSE 0 END)";
             default -> "SUM(CASE WHEN " + usage + " THEN quota WHEN type = 6 THEN -quota ELSE 0 END)";
         };
-        String sql = "SELECT COALESCE(" + value + ", 0) FROM logs WHERE created_at >= " + start + " AND created_at < " + end + scope;
-        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        String sql = "SELECT COALESCE(" + value + ", 0) FROM logs WHERE created_at >= " + start + " AND created_at < "
+                + end + scope;
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             long sum = rs.getLong(1);
             return labels.get("unit").equals("usd") ? sum / QUOTA_PER_UNIT : sum;

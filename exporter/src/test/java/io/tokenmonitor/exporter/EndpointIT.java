@@ -1,12 +1,11 @@
 package io.tokenmonitor.exporter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.mindrot.jbcrypt.BCrypt;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,9 +22,9 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mindrot.jbcrypt.BCrypt;
 
 /** The exporter's HTTP endpoint: promtool finds nothing in a real scrape; TLS and basic auth in the exporter-toolkit format. */
 class EndpointIT {
@@ -41,23 +40,41 @@ class EndpointIT {
                   - {name: daily, model: gpt-4o, window: calendar_day, limit: {tokens: 5000000}, notify: [telegram, feishu]}
                   - {name: hourly, channel_id: 1, window: 1h, limit: {usd: 2}, action: disable_channel, cooldown: 30m}
                 """);
-        try (Exporter exporter = Exporter.start(demoConfig(Map.of("CONFIG_FILE", config.toString(),
-                "OPTIONAL_LABELS", "group,token_name,username")), true)) {
-            MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
-                    s -> s.text().contains("newapi_budget_used{") && s.text().contains("newapi_usage_requests_total{"), Duration.ofSeconds(60));
-            assertThat(scrape.text()).contains("newapi_group_usage_requests_total{group=\"default\"}", "newapi_token_usage_tokens_total{",
-                    "newapi_user_usage_quota_total{username=\"alice\"}");
+        try (Exporter exporter = Exporter.start(
+                demoConfig(Map.of("CONFIG_FILE", config.toString(), "OPTIONAL_LABELS", "group,token_name,username")),
+                true)) {
+            MetricsScrape scrape = Await.until(
+                    () -> MetricsScrape.of(exporter.port()),
+                    s -> s.text().contains("newapi_budget_used{") && s.text().contains("newapi_usage_requests_total{"),
+                    Duration.ofSeconds(60));
+            assertThat(scrape.text())
+                    .contains(
+                            "newapi_group_usage_requests_total{group=\"default\"}",
+                            "newapi_token_usage_tokens_total{",
+                            "newapi_user_usage_quota_total{username=\"alice\"}");
 
-            HttpResponse<byte[]> asPrometheusAsks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
-                    .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
-                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(asPrometheusAsks.headers().firstValue("Content-Encoding")).contains("gzip");
-            String openMetrics = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(asPrometheusAsks.body()))
-                    .readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(openMetrics).contains("# TYPE newapi_usage_requests counter\n", "newapi_up ").endsWith("# EOF\n");
+            HttpResponse<byte[]> asPrometheusAsks = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
+                                    .header(
+                                            "Accept",
+                                            "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+                                    .header("Accept-Encoding", "gzip")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(asPrometheusAsks.headers().firstValue("Content-Encoding"))
+                    .contains("gzip");
+            String openMetrics = new String(
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(asPrometheusAsks.body()))
+                            .readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertThat(openMetrics)
+                    .contains("# TYPE newapi_usage_requests counter\n", "newapi_up ")
+                    .endsWith("# EOF\n");
 
-            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+            Process promtool = new ProcessBuilder("promtool", "check", "metrics")
+                    .redirectErrorStream(true)
+                    .start();
             promtool.getOutputStream().write(scrape.text().getBytes(StandardCharsets.UTF_8));
             promtool.getOutputStream().close();
             String findings = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -68,13 +85,29 @@ class EndpointIT {
 
     @Test
     void givenWebConfigWithTlsAndBasicAuth_whenScraped_thenOnlyAuthenticatedHttpsGetsMetrics() throws Exception {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
-                .redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-days",
+                        "1",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout",
+                        dir.resolve("key.pem").toString(),
+                        "-out",
+                        dir.resolve("cert.pem").toString())
+                .redirectErrorStream(true)
+                .start();
         openssl.getInputStream().readAllBytes();
         assertThat(openssl.waitFor()).isZero();
-        String hash = BCrypt.hashpw("s3cret", BCrypt.gensalt(10)).replaceFirst("^\\$2a\\$", "\\$2y\\$");   // as htpasswd -B writes it
+        String hash = BCrypt.hashpw("s3cret", BCrypt.gensalt(10))
+                .replaceFirst("^\\$2a\\$", "\\$2y\\$"); // as htpasswd -B writes it
         Path web = Files.writeString(dir.resolve("web.yml"), """
                 tls_server_config:
                   cert_file: cert.pem
@@ -86,13 +119,19 @@ class EndpointIT {
                     X-Content-Type-Options: nosniff
                 """.formatted(hash));
         try (Exporter exporter = Exporter.start(demoConfig(Map.of("WEB_CONFIG_FILE", web.toString())), true)) {
-            HttpClient https = HttpClient.newBuilder().sslContext(trusting(dir.resolve("cert.pem"))).build();
+            HttpClient https = HttpClient.newBuilder()
+                    .sslContext(trusting(dir.resolve("cert.pem")))
+                    .build();
             String base = "https://127.0.0.1:" + exporter.port();
 
-            HttpResponse<String> anonymous = https.send(get(base + "/metrics", null), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> wrong = https.send(get(base + "/metrics", "prometheus:nope"), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> right = https.send(get(base + "/metrics", "prometheus:s3cret"), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> health = https.send(get(base + "/healthz", null), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> anonymous =
+                    https.send(get(base + "/metrics", null), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> wrong =
+                    https.send(get(base + "/metrics", "prometheus:nope"), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> right =
+                    https.send(get(base + "/metrics", "prometheus:s3cret"), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health =
+                    https.send(get(base + "/healthz", null), HttpResponse.BodyHandlers.ofString());
 
             assertThat(anonymous.statusCode()).isEqualTo(401);
             assertThat(wrong.statusCode()).isEqualTo(401);
@@ -100,8 +139,12 @@ class EndpointIT {
             assertThat(right.body()).contains("newapi_up");
             assertThat(right.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThatThrownBy(() -> HttpClient.newHttpClient().send(get("http://127.0.0.1:" + exporter.port() + "/metrics", null),
-                    HttpResponse.BodyHandlers.ofString())).as("plain HTTP is not served").isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> HttpClient.newHttpClient()
+                            .send(
+                                    get("http://127.0.0.1:" + exporter.port() + "/metrics", null),
+                                    HttpResponse.BodyHandlers.ofString()))
+                    .as("plain HTTP is not served")
+                    .isInstanceOf(java.io.IOException.class);
         }
     }
 
@@ -117,7 +160,9 @@ class EndpointIT {
     private static HttpRequest get(String url, String credentials) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
         if (credentials != null) {
-            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            builder.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         return builder.build();
     }
@@ -126,7 +171,8 @@ class EndpointIT {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(certificate)) {
-            trusted.setCertificateEntry("exporter", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trusted.setCertificateEntry(
+                    "exporter", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trusted);

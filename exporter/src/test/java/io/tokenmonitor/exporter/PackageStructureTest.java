@@ -13,17 +13,18 @@ import org.junit.jupiter.api.Test;
 class PackageStructureTest {
     @Test
     void eachPackageUsesOnlyWhatIsUpstreamOfIt() {
-        PackageRules.of("io.tokenmonitor.exporter").assertUsesOnly(Map.ofEntries(
-                Map.entry("model", Set.of()),
-                Map.entry("source", Set.of("model")),
-                Map.entry("store", Set.of("model")),
-                Map.entry("sync", Set.of("model", "source", "store")),
-                Map.entry("channel", Set.of("model", "source", "store")),
-                Map.entry("budget", Set.of("model", "store")),
-                Map.entry("metrics", Set.of("model", "source", "sync", "store", "budget", "channel")),
-                Map.entry("history", Set.of("model", "store", "metrics")),
-                Map.entry("http", Set.of("metrics")),
-                Map.entry("config", Set.of("model", "source")),
-                Map.entry("demo", Set.of())));
+        PackageRules.of("io.tokenmonitor.exporter")
+                .assertUsesOnly(Map.ofEntries(
+                        Map.entry("model", Set.of()),
+                        Map.entry("source", Set.of("model")),
+                        Map.entry("store", Set.of("model")),
+                        Map.entry("sync", Set.of("model", "source", "store")),
+                        Map.entry("channel", Set.of("model", "source", "store")),
+                        Map.entry("budget", Set.of("model", "store")),
+                        Map.entry("metrics", Set.of("model", "source", "sync", "store", "budget", "channel")),
+                        Map.entry("history", Set.of("model", "store", "metrics")),
+                        Map.entry("http", Set.of("metrics")),
+                        Map.entry("config", Set.of("model", "source")),
+                        Map.entry("demo", Set.of())));
     }
 }

@@ -1,12 +1,11 @@
 package io.tokenmonitor.exporter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.ExporterProcess;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store shared with Grafana as docker-compose.yml shares it: the exporter as uid 10001 gid 0 in
@@ -42,24 +41,40 @@ class StoreSharedWithGrafanaIT {
     }
 
     @Test
-    void givenGrafanaReadTheStoreWhileTheExporterWasStopped_whenTheExporterRestarts_thenItStillWrites() throws Exception {
+    void givenGrafanaReadTheStoreWhileTheExporterWasStopped_whenTheExporterRestarts_thenItStillWrites()
+            throws Exception {
         Path data = sharedDirectory();
-        Map<String, String> env = Map.of("STORE_PATH", data.resolve("token-monitor.db").toString(),
-                "DEMO_PATH", data.resolve("demo-gateway.db").toString(), "DEMO_ROWS_PER_SECOND", "20");
+        Map<String, String> env = Map.of(
+                "STORE_PATH",
+                data.resolve("token-monitor.db").toString(),
+                "DEMO_PATH",
+                data.resolve("demo-gateway.db").toString(),
+                "DEMO_ROWS_PER_SECOND",
+                "20");
         Path log = data.resolve("exporter.log");
 
         ExporterProcess first = ExporterProcess.start(EXPORTER, env, log, List.of("-Xmx128m"), List.of("--demo"));
         double synced = Await.until(() -> rows(first), n -> n > 0, Duration.ofSeconds(60));
         assertThat(synced).as("rows synced by the first run").isPositive();
-        assertThat(first.stop()).as("the JVM's exit code after SIGTERM and its shutdown hooks").isEqualTo(143);
-        assertThat(data.resolve("token-monitor.db-wal")).as("removed at the last close").doesNotExist();
+        assertThat(first.stop())
+                .as("the JVM's exit code after SIGTERM and its shutdown hooks")
+                .isEqualTo(143);
+        assertThat(data.resolve("token-monitor.db-wal"))
+                .as("removed at the last close")
+                .doesNotExist();
 
-        String count = run(concat(GRAFANA, "sqlite3", "file:" + data.resolve("token-monitor.db") + "?mode=ro", "SELECT count(*) FROM logs"));
+        String count = run(concat(
+                GRAFANA,
+                "sqlite3",
+                "file:" + data.resolve("token-monitor.db") + "?mode=ro",
+                "SELECT count(*) FROM logs"));
         assertThat(Long.parseLong(count)).as("rows Grafana reads").isPositive();
         assertThat(Files.getOwner(data.resolve("token-monitor.db-shm")).getName())
-                .as("the reader created -shm as its own user").isIn("472", userName(472));
+                .as("the reader created -shm as its own user")
+                .isIn("472", userName(472));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("token-monitor.db-shm"))))
-                .as("-shm has the store's mode, group-writable").isEqualTo("rw-rw-r--");
+                .as("-shm has the store's mode, group-writable")
+                .isEqualTo("rw-rw-r--");
 
         ExporterProcess second = ExporterProcess.start(EXPORTER, env, log, List.of("-Xmx128m"), List.of("--demo"));
         try {
@@ -76,8 +91,13 @@ class StoreSharedWithGrafanaIT {
     void givenAReaderFileTheExporterCannotWrite_whenItStarts_thenItStopsNamingTheFileAndTheFix() throws Exception {
         Path data = sharedDirectory();
         Path store = data.resolve("token-monitor.db");
-        Map<String, String> env = Map.of("STORE_PATH", store.toString(),
-                "DEMO_PATH", data.resolve("demo-gateway.db").toString(), "DEMO_ROWS_PER_SECOND", "20");
+        Map<String, String> env = Map.of(
+                "STORE_PATH",
+                store.toString(),
+                "DEMO_PATH",
+                data.resolve("demo-gateway.db").toString(),
+                "DEMO_ROWS_PER_SECOND",
+                "20");
         Path log = data.resolve("exporter.log");
         ExporterProcess first = ExporterProcess.start(EXPORTER, env, log, List.of("-Xmx128m"), List.of("--demo"));
         Await.until(() -> rows(first), n -> n > 0, Duration.ofSeconds(60));
@@ -86,21 +106,27 @@ class StoreSharedWithGrafanaIT {
         Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-r--r--"));
         run(concat(GRAFANA, "sqlite3", "file:" + store + "?mode=ro", "SELECT count(*) FROM logs"));
         Path shm = data.resolve("token-monitor.db-shm");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shm))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shm)))
+                .isEqualTo("rw-r--r--");
 
         ExporterProcess second = ExporterProcess.start(EXPORTER, env, log, List.of("-Xmx128m"), List.of("--demo"));
         try {
-            assertThat(second.awaitExit(Duration.ofSeconds(60))).as("exit code of a start it cannot write").isEqualTo(2);
+            assertThat(second.awaitExit(Duration.ofSeconds(60)))
+                    .as("exit code of a start it cannot write")
+                    .isEqualTo(2);
         } finally {
             second.close();
         }
-        assertThat(Files.readString(log)).contains(shm + " (owner ").contains("rw-r--r--")
+        assertThat(Files.readString(log))
+                .contains(shm + " (owner ")
+                .contains("rw-r--r--")
                 .contains("chmod g+w " + data.resolve("token-monitor.db-wal") + " " + shm);
     }
 
     /** A directory as exporter/Dockerfile makes /data: owned by 10001:0, mode 0775. */
     private Path sharedDirectory() throws Exception {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // for the other uids to get in
+        Files.setPosixFilePermissions(
+                tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // for the other uids to get in
         Path data = Files.createDirectory(tmp.resolve("data"));
         run(List.of("chown", "10001:0", data.toString()));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxr-x"));
@@ -109,7 +135,9 @@ class StoreSharedWithGrafanaIT {
 
     private static double rows(ExporterProcess exporter) throws IOException, InterruptedException {
         return MetricsScrape.of(exporter.port()).samples().stream()
-                .filter(s -> s.name().equals("newapi_ingest_rows_total")).mapToDouble(MetricsScrape.Sample::value).sum();
+                .filter(s -> s.name().equals("newapi_ingest_rows_total"))
+                .mapToDouble(MetricsScrape.Sample::value)
+                .sum();
     }
 
     private static String userName(int uid) throws Exception {

@@ -1,5 +1,7 @@
 package io.tokenmonitor.exporter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
@@ -9,12 +11,6 @@ import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
 import io.tokenmonitor.exporter.testing.TcpProxy;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -25,8 +21,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exporter against real gateway databases (MariaDB and PostgreSQL on 127.0.0.1, SQLite files),
@@ -40,12 +39,14 @@ class SyncIT {
     Path dir;
 
     static Stream<Arguments> everySource() {
-        return Stream.of(Dialect.values()).flatMap(d -> Stream.of(Flavor.values()).map(f -> Arguments.of(d, f)));
+        return Stream.of(Dialect.values())
+                .flatMap(d -> Stream.of(Flavor.values()).map(f -> Arguments.of(d, f)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everySource")
-    void givenHistory_whenBackfilledAndTailed_thenMetricsEqualGroupByOnSource(Dialect dialect, Flavor flavor) throws Exception {
+    void givenHistory_whenBackfilledAndTailed_thenMetricsEqualGroupByOnSource(Dialect dialect, Flavor flavor)
+            throws Exception {
         Random random = new Random(1);
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, flavor, dir)) {
@@ -62,19 +63,23 @@ class SyncIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"MYSQL", "POSTGRES"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"MYSQL", "POSTGRES"})
     void givenRowCommittedLateWithLowerId_whenNextPollsRun_thenItIsCountedOnce(Dialect dialect) throws Exception {
         Random random = new Random(2);
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
-             Exporter exporter = start(db.sqlDsn())) {
+                Exporter exporter = start(db.sqlDsn())) {
             db.insert(TestLog.traffic(random, 300, now - 600, now, 3, 4));
             awaitUsage(exporter, db.usageByGroupBy(0));
 
             try (Connection late = db.connect()) {
                 late.setAutoCommit(false);
-                db.insert(late, List.of(TestLog.consume(now, 9, "late-model", 1234, 567, 4321)));   // id allocated, not visible
-                db.insert(TestLog.traffic(random, 200, now, now, 3, 4));                          // higher ids, committed
+                db.insert(
+                        late,
+                        List.of(TestLog.consume(now, 9, "late-model", 1234, 567, 4321))); // id allocated, not visible
+                db.insert(TestLog.traffic(random, 200, now, now, 3, 4)); // higher ids, committed
                 Map<String, Usage> withoutLate = db.usageByGroupBy(0);
                 assertThat(awaitUsage(exporter, withoutLate)).isEqualTo(withoutLate);
                 late.commit();
@@ -92,14 +97,15 @@ class SyncIT {
         Random random = new Random(3);
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
-             Exporter exporter = start(db.sqlDsn())) {
+                Exporter exporter = start(db.sqlDsn())) {
             db.insert(TestLog.traffic(random, 3_000, now - 86_400 * 10, now - 3_600, 4, 5));
             Map<String, Usage> beforePurge = db.usageByGroupBy(0);
             awaitUsage(exporter, beforePurge);
             long maxIdBeforePurge = db.maxId();
 
             // As the gateway's "delete logs before" does: DELETE FROM logs WHERE created_at < ?
-            assertThat(db.execute("DELETE FROM logs WHERE created_at < " + (now - 86_400 * 2))).isPositive();
+            assertThat(db.execute("DELETE FROM logs WHERE created_at < " + (now - 86_400 * 2)))
+                    .isPositive();
             db.insert(TestLog.traffic(random, 400, now - 10, now, 4, 5));
 
             Map<String, Usage> expected = sum(beforePurge, db.usageByGroupBy(maxIdBeforePurge));
@@ -108,20 +114,23 @@ class SyncIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"MYSQL", "POSTGRES"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"MYSQL", "POSTGRES"})
     void givenSourceOutage_whenDatabaseComesBack_thenUpDropsAndSyncResumesExactly(Dialect dialect) throws Exception {
         Random random = new Random(4);
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
-             TcpProxy proxy = new TcpProxy(dialect == Dialect.MYSQL ? 3306 : 5432);
-             Exporter exporter = start(db.sqlDsnVia("127.0.0.1:" + proxy.port()))) {
+                TcpProxy proxy = new TcpProxy(dialect == Dialect.MYSQL ? 3306 : 5432);
+                Exporter exporter = start(db.sqlDsnVia("127.0.0.1:" + proxy.port()))) {
             db.insert(TestLog.traffic(random, 1_000, now - 3_600, now, 3, 4));
             Map<String, Usage> beforeOutage = db.usageByGroupBy(0);
             awaitUsage(exporter, beforeOutage);
 
             proxy.cut();
             db.insert(TestLog.traffic(random, 500, now, now, 3, 4));
-            MetricsScrape during = Await.until(() -> MetricsScrape.of(exporter.port()), s -> s.value("newapi_up") == 0.0, CONVERGE);
+            MetricsScrape during =
+                    Await.until(() -> MetricsScrape.of(exporter.port()), s -> s.value("newapi_up") == 0.0, CONVERGE);
             assertThat(during.value("newapi_up")).isZero();
             assertThat(during.usage()).as("last known values keep being served").isEqualTo(beforeOutage);
 
@@ -133,27 +142,36 @@ class SyncIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"SQLITE", "MYSQL"})
-    void givenHostileRows_whenSynced_thenTheyAreCountedAsFarAsPossibleAndTheSyncGoesOn(Dialect dialect) throws Exception {
+    @EnumSource(
+            value = Dialect.class,
+            names = {"SQLITE", "MYSQL"})
+    void givenHostileRows_whenSynced_thenTheyAreCountedAsFarAsPossibleAndTheSyncGoesOn(Dialect dialect)
+            throws Exception {
         long now = Instant.now().getEpochSecond();
         try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir);
-             Exporter exporter = start(db.sqlDsn())) {
-            String huge = "x".repeat(500_000);   // SQLite refuses statements over 1 MB
-            db.execute("INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, other) VALUES "
-                    + "(" + now + ", 2, 'nulls', NULL, NULL, NULL, NULL, NULL),"
-                    + "(" + now + ", 2, 'negative', 1, -50, 20, 30, '{}'),"
-                    + "(" + now + ", 2, 'bad-other', 1, 10, 20, 30, 'not json at all'),"
-                    + "(" + now + ", 2, 'huge-other', 1, 10, 20, 30, '{\"po\":\"" + huge + "\",\"cache_tokens\":3}'),"
-                    + "(" + now + ", 99, 'unknown-type', 1, 10, 20, 30, '{}'),"
-                    + "(" + now + ", 2, 'line\nbreak \"quoted\"', 1, 10, 20, 30, '{}')");
-            if (dialect == Dialect.SQLITE) {   // SQLite stores whatever type it is given
-                db.execute("INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, is_stream, other) "
-                        + "VALUES ('" + now + "', 2, 'text-in-numbers', 'one', 'lots', 5, 'abc', 'maybe', '{}')");
+                Exporter exporter = start(db.sqlDsn())) {
+            String huge = "x".repeat(500_000); // SQLite refuses statements over 1 MB
+            db.execute(
+                    "INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, other) VALUES "
+                            + "(" + now + ", 2, 'nulls', NULL, NULL, NULL, NULL, NULL),"
+                            + "(" + now + ", 2, 'negative', 1, -50, 20, 30, '{}'),"
+                            + "(" + now + ", 2, 'bad-other', 1, 10, 20, 30, 'not json at all'),"
+                            + "(" + now + ", 2, 'huge-other', 1, 10, 20, 30, '{\"po\":\"" + huge
+                            + "\",\"cache_tokens\":3}'),"
+                            + "(" + now + ", 99, 'unknown-type', 1, 10, 20, 30, '{}'),"
+                            + "(" + now + ", 2, 'line\nbreak \"quoted\"', 1, 10, 20, 30, '{}')");
+            if (dialect == Dialect.SQLITE) { // SQLite stores whatever type it is given
+                db.execute(
+                        "INSERT INTO logs (created_at, type, model_name, channel_id, prompt_tokens, completion_tokens, quota, is_stream, other) "
+                                + "VALUES ('" + now
+                                + "', 2, 'text-in-numbers', 'one', 'lots', 5, 'abc', 'maybe', '{}')");
             }
             db.insert(List.of(TestLog.consume(now, 2, "after-the-bad-rows", 7, 8, 9)));
 
-            MetricsScrape scrape = Await.until(() -> MetricsScrape.of(exporter.port()),
-                    s -> s.usage().containsKey("2|after-the-bad-rows"), CONVERGE);
+            MetricsScrape scrape = Await.until(
+                    () -> MetricsScrape.of(exporter.port()),
+                    s -> s.usage().containsKey("2|after-the-bad-rows"),
+                    CONVERGE);
             Map<String, Usage> usage = scrape.usage();
             assertThat(usage.get("2|after-the-bad-rows")).isEqualTo(new Usage(1, 7, 8, 9, 0));
             assertThat(usage.get("0|nulls")).isEqualTo(new Usage(1, 0, 0, 0, 0));
@@ -162,8 +180,11 @@ class SyncIT {
             assertThat(usage.get("1|huge-other")).isEqualTo(new Usage(1, 10, 20, 30, 0));
             assertThat(usage.get("1|line\nbreak \"quoted\"")).isEqualTo(new Usage(1, 10, 20, 30, 0));
             assertThat(usage).doesNotContainKey("1|unknown-type");
-            double rowErrors = scrape.samples().stream().filter(s -> s.name().equals("newapi_ingest_errors_total")
-                    && "row".equals(s.labels().get("stage"))).mapToDouble(MetricsScrape.Sample::value).sum();
+            double rowErrors = scrape.samples().stream()
+                    .filter(s -> s.name().equals("newapi_ingest_errors_total")
+                            && "row".equals(s.labels().get("stage")))
+                    .mapToDouble(MetricsScrape.Sample::value)
+                    .sum();
             assertThat(rowErrors).isEqualTo(dialect == Dialect.SQLITE ? 3 : 2);
             assertThat(scrape.value("newapi_up")).isEqualTo(1.0);
         }

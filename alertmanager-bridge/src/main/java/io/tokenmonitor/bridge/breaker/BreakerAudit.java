@@ -20,22 +20,40 @@ public final class BreakerAudit {
             """;
 
     /** Records one attempt. */
-    public void record(Handle h, Instant at, String action, BreakerOutcome outcome, Optional<String> alertKey,
-                       Optional<String> alertName) {
-        h.createUpdate(INSERT).bind("at", at.toEpochMilli()).bind("action", action).bind("channel", outcome.channelId())
-                .bind("alertKey", alertKey.orElse(null)).bind("alertname", alertName.orElse(null))
-                .bind("before", outcome.statusBefore().orElse(null)).bind("after", outcome.statusAfter().orElse(null))
-                .bind("result", outcome.result().label()).bind("detail", outcome.detail()).execute();
+    public void record(
+            Handle h,
+            Instant at,
+            String action,
+            BreakerOutcome outcome,
+            Optional<String> alertKey,
+            Optional<String> alertName) {
+        h.createUpdate(INSERT)
+                .bind("at", at.toEpochMilli())
+                .bind("action", action)
+                .bind("channel", outcome.channelId())
+                .bind("alertKey", alertKey.orElse(null))
+                .bind("alertname", alertName.orElse(null))
+                .bind("before", outcome.statusBefore().orElse(null))
+                .bind("after", outcome.statusAfter().orElse(null))
+                .bind("result", outcome.result().label())
+                .bind("detail", outcome.detail())
+                .execute();
     }
 
     /** How many channels the breaker disabled (or, in dry-run mode, would have) since {@code since}. */
     public int disabledSince(Handle h, Instant since) {
-        return h.createQuery(COUNT_SINCE).bind("since", since.toEpochMilli()).mapTo(Integer.class).one();
+        return h.createQuery(COUNT_SINCE)
+                .bind("since", since.toEpochMilli())
+                .mapTo(Integer.class)
+                .one();
     }
 
     /** Whether the latest effective breaker action on the channel was disabling it (and no re-enable since). */
     public boolean disabledByBreaker(Handle h, long channelId) {
-        return h.createQuery(LAST_FOR_CHANNEL).bind("channel", channelId)
-                .map((rs, ctx) -> rs.getString(1).equals("disable")).findOne().orElse(false);
+        return h.createQuery(LAST_FOR_CHANNEL)
+                .bind("channel", channelId)
+                .map((rs, ctx) -> rs.getString(1).equals("disable"))
+                .findOne()
+                .orElse(false);
     }
 }

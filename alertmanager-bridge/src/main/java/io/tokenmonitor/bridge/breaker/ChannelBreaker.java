@@ -36,10 +36,12 @@ public final class ChannelBreaker {
     private static final int GATEWAY_BUSY_TIMEOUT_MILLIS = 5_000;
     /** Fail fast if the gateway database hangs: a breaker attempt must not hold up notifications for long. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_DETAIL_CHARS = 200;
 
-    private static final String UPDATE_STATUS = "UPDATE channels SET status = :after WHERE id = :id AND status = :before";
+    private static final String UPDATE_STATUS =
+            "UPDATE channels SET status = :after WHERE id = :id AND status = :before";
     private static final String UPDATE_STATUS_AND_INFO =
             "UPDATE channels SET status = :after, other_info = :info WHERE id = :id AND status = :before";
     private static final String UPDATE_ABILITIES = "UPDATE abilities SET enabled = :enabled WHERE channel_id = :id";
@@ -52,8 +54,14 @@ public final class ChannelBreaker {
     private final Clock clock;
     private final ObjectMapper json;
 
-    public ChannelBreaker(GatewayDsn dsn, StateStore state, BreakerAudit audit, boolean dryRun, int maxPerHour,
-                          Clock clock, ObjectMapper json) {
+    public ChannelBreaker(
+            GatewayDsn dsn,
+            StateStore state,
+            BreakerAudit audit,
+            boolean dryRun,
+            int maxPerHour,
+            Clock clock,
+            ObjectMapper json) {
         this.dsn = dsn;
         this.state = state;
         this.audit = audit;
@@ -73,15 +81,21 @@ public final class ChannelBreaker {
         try {
             outcome = gateway().inTransaction(h -> disable(h, channelId, alertKey, alertName, now));
         } catch (SQLException | RuntimeException e) {
-            outcome = new BreakerOutcome(BreakerOutcome.Result.FAILED, channelId, Optional.empty(), Optional.empty(), oneLine(e));
+            outcome = new BreakerOutcome(
+                    BreakerOutcome.Result.FAILED, channelId, Optional.empty(), Optional.empty(), oneLine(e));
         }
         BreakerOutcome recorded = outcome;
         state.write(h -> {
             audit.record(h, now, "disable", recorded, Optional.of(alertKey), Optional.of(alertName));
             return null;
         });
-        LOG.info("breaker: channel {} for alert {} ({}): {}{}", channelId, alertName, alertKey,
-                outcome.result().label(), outcome.detail().isEmpty() ? "" : " - " + outcome.detail());
+        LOG.info(
+                "breaker: channel {} for alert {} ({}): {}{}",
+                channelId,
+                alertName,
+                alertKey,
+                outcome.result().label(),
+                outcome.detail().isEmpty() ? "" : " - " + outcome.detail());
         return outcome;
     }
 
@@ -90,13 +104,18 @@ public final class ChannelBreaker {
         Instant now = clock.instant();
         BreakerOutcome outcome;
         if (!state.read(h -> audit.disabledByBreaker(h, channelId))) {
-            outcome = new BreakerOutcome(BreakerOutcome.Result.REFUSED, channelId, Optional.empty(), Optional.empty(),
+            outcome = new BreakerOutcome(
+                    BreakerOutcome.Result.REFUSED,
+                    channelId,
+                    Optional.empty(),
+                    Optional.empty(),
                     "the breaker did not disable it (no such entry in breaker_audit), so it is not ours to enable");
         } else {
             try {
                 outcome = gateway().inTransaction(h -> reenable(h, channelId, now));
             } catch (SQLException | RuntimeException e) {
-                outcome = new BreakerOutcome(BreakerOutcome.Result.FAILED, channelId, Optional.empty(), Optional.empty(), oneLine(e));
+                outcome = new BreakerOutcome(
+                        BreakerOutcome.Result.FAILED, channelId, Optional.empty(), Optional.empty(), oneLine(e));
             }
         }
         BreakerOutcome recorded = outcome;
@@ -107,7 +126,8 @@ public final class ChannelBreaker {
         return outcome;
     }
 
-    private BreakerOutcome disable(Handle h, long channelId, String alertKey, String alertName, Instant now) throws SQLException {
+    private BreakerOutcome disable(Handle h, long channelId, String alertKey, String alertName, Instant now)
+            throws SQLException {
         boolean hasOtherInfo = channelColumns(h).contains("other_info");
         Optional<ChannelRow> row = select(h, channelId, hasOtherInfo);
         if (row.isEmpty()) {
@@ -119,7 +139,11 @@ public final class ChannelBreaker {
         }
         int recent = state.read(s -> audit.disabledSince(s, now.minus(LIMIT_WINDOW)));
         if (recent >= maxPerHour) {
-            return outcome(BreakerOutcome.Result.RATE_LIMITED, channelId, before, before,
+            return outcome(
+                    BreakerOutcome.Result.RATE_LIMITED,
+                    channelId,
+                    before,
+                    before,
                     recent + " channel(s) disabled in the last hour, limit breaker.max_per_hour=" + maxPerHour);
         }
         if (dryRun) {
@@ -127,15 +151,24 @@ public final class ChannelBreaker {
         }
         String reason = "token-monitor breaker: alert " + alertName + " (" + alertKey + ")";
         int changed = hasOtherInfo
-                ? h.createUpdate(UPDATE_STATUS_AND_INFO).bind("after", ChannelStatus.MANUALLY_DISABLED)
-                    .bind("info", otherInfo(row.get().otherInfo(), reason, now)).bind("id", channelId)
-                    .bind("before", ChannelStatus.ENABLED).execute()
-                : h.createUpdate(UPDATE_STATUS).bind("after", ChannelStatus.MANUALLY_DISABLED).bind("id", channelId)
-                    .bind("before", ChannelStatus.ENABLED).execute();
+                ? h.createUpdate(UPDATE_STATUS_AND_INFO)
+                        .bind("after", ChannelStatus.MANUALLY_DISABLED)
+                        .bind("info", otherInfo(row.get().otherInfo(), reason, now))
+                        .bind("id", channelId)
+                        .bind("before", ChannelStatus.ENABLED)
+                        .execute()
+                : h.createUpdate(UPDATE_STATUS)
+                        .bind("after", ChannelStatus.MANUALLY_DISABLED)
+                        .bind("id", channelId)
+                        .bind("before", ChannelStatus.ENABLED)
+                        .execute();
         if (changed == 0) {
             return outcome(BreakerOutcome.Result.ALREADY_DISABLED, channelId, before, null, "changed concurrently");
         }
-        h.createUpdate(UPDATE_ABILITIES).bind("enabled", false).bind("id", channelId).execute();
+        h.createUpdate(UPDATE_ABILITIES)
+                .bind("enabled", false)
+                .bind("id", channelId)
+                .execute();
         return outcome(BreakerOutcome.Result.DISABLED, channelId, before, ChannelStatus.MANUALLY_DISABLED, "");
     }
 
@@ -147,32 +180,53 @@ public final class ChannelBreaker {
         }
         int before = row.get().status();
         if (before != ChannelStatus.MANUALLY_DISABLED) {
-            return outcome(BreakerOutcome.Result.REFUSED, channelId, before, before,
+            return outcome(
+                    BreakerOutcome.Result.REFUSED,
+                    channelId,
+                    before,
+                    before,
                     "its status is " + before + ", not 2; someone changed it after the breaker");
         }
         int changed = hasOtherInfo
-                ? h.createUpdate(UPDATE_STATUS_AND_INFO).bind("after", ChannelStatus.ENABLED)
-                    .bind("info", otherInfo(row.get().otherInfo(), "re-enabled with token-monitor-bridge enable-channel", now))
-                    .bind("id", channelId).bind("before", ChannelStatus.MANUALLY_DISABLED).execute()
-                : h.createUpdate(UPDATE_STATUS).bind("after", ChannelStatus.ENABLED).bind("id", channelId)
-                    .bind("before", ChannelStatus.MANUALLY_DISABLED).execute();
+                ? h.createUpdate(UPDATE_STATUS_AND_INFO)
+                        .bind("after", ChannelStatus.ENABLED)
+                        .bind(
+                                "info",
+                                otherInfo(
+                                        row.get().otherInfo(),
+                                        "re-enabled with token-monitor-bridge enable-channel",
+                                        now))
+                        .bind("id", channelId)
+                        .bind("before", ChannelStatus.MANUALLY_DISABLED)
+                        .execute()
+                : h.createUpdate(UPDATE_STATUS)
+                        .bind("after", ChannelStatus.ENABLED)
+                        .bind("id", channelId)
+                        .bind("before", ChannelStatus.MANUALLY_DISABLED)
+                        .execute();
         if (changed == 0) {
             return outcome(BreakerOutcome.Result.REFUSED, channelId, before, null, "changed concurrently");
         }
-        h.createUpdate(UPDATE_ABILITIES).bind("enabled", true).bind("id", channelId).execute();
+        h.createUpdate(UPDATE_ABILITIES)
+                .bind("enabled", true)
+                .bind("id", channelId)
+                .execute();
         return outcome(BreakerOutcome.Result.ENABLED, channelId, before, ChannelStatus.ENABLED, "");
     }
 
-    private record ChannelRow(int status, String otherInfo) {
-    }
+    private record ChannelRow(int status, String otherInfo) {}
 
     private Optional<ChannelRow> select(Handle h, long channelId, boolean withOtherInfo) {
         // Lock the row so that a concurrent gateway update cannot slip between the read and the write.
         String lock = dsn.dialect() == GatewayDsn.Dialect.SQLITE ? "" : " FOR UPDATE";
-        String sql = (withOtherInfo ? "SELECT status, other_info FROM channels WHERE id = :id"
-                : "SELECT status, NULL FROM channels WHERE id = :id") + lock;
-        return h.createQuery(sql).bind("id", channelId)
-                .map((rs, ctx) -> new ChannelRow(rs.getInt(1), rs.getString(2))).findOne();
+        String sql = (withOtherInfo
+                        ? "SELECT status, other_info FROM channels WHERE id = :id"
+                        : "SELECT status, NULL FROM channels WHERE id = :id")
+                + lock;
+        return h.createQuery(sql)
+                .bind("id", channelId)
+                .map((rs, ctx) -> new ChannelRow(rs.getInt(1), rs.getString(2)))
+                .findOne();
     }
 
     /**
@@ -216,7 +270,8 @@ public final class ChannelBreaker {
         }
         String url = dsn.jdbcUrl(driverOptions(dsn.dialect()));
         return dsn.user().isPresent()
-                ? Jdbi.create(url, dsn.user().get(), dsn.password().map(Secret::value).orElse(""))
+                ? Jdbi.create(
+                        url, dsn.user().get(), dsn.password().map(Secret::value).orElse(""))
                 : Jdbi.create(url);
     }
 
@@ -225,7 +280,8 @@ public final class ChannelBreaker {
         return dialect.timeoutOptions(CONNECT_TIMEOUT, SOCKET_TIMEOUT);
     }
 
-    private static BreakerOutcome outcome(BreakerOutcome.Result result, long channelId, Integer before, Integer after, String detail) {
+    private static BreakerOutcome outcome(
+            BreakerOutcome.Result result, long channelId, Integer before, Integer after, String detail) {
         return new BreakerOutcome(result, channelId, Optional.ofNullable(before), Optional.ofNullable(after), detail);
     }
 

@@ -5,8 +5,8 @@ public final class ChannelStatus {
     public static final int ENABLED = 1;
     /** Status 2 is not re-enabled by New API's periodic channel test (status 3 is), so the breaker uses it. */
     public static final int MANUALLY_DISABLED = 2;
+
     public static final int AUTO_DISABLED = 3;
 
-    private ChannelStatus() {
-    }
+    private ChannelStatus() {}
 }

@@ -45,7 +45,10 @@ public final class ConfigLoader {
         YamlSection root = readYaml(configFile);
         root.allowOnly("defaults", "targets", "breaker", "outbox");
 
-        HostPort listen = HostPort.parse("LISTEN_ADDRESS", env.get("LISTEN_ADDRESS").orElse(DEFAULT_LISTEN_ADDRESS), -1,
+        HostPort listen = HostPort.parse(
+                "LISTEN_ADDRESS",
+                env.get("LISTEN_ADDRESS").orElse(DEFAULT_LISTEN_ADDRESS),
+                -1,
                 "0.0.0.0:9467 or [::1]:9467");
 
         WebhookAuth auth = auth(env);
@@ -55,8 +58,15 @@ public final class ConfigLoader {
         root.section("targets").ifPresent(section -> fileTargets(section, targets));
         BreakerSettings breaker = breaker(env, root.section("breaker"));
         OutboxSettings outbox = outbox(root.section("outbox"));
-        return new BridgeConfig(listen.host().isEmpty() ? "0.0.0.0" : listen.host(), listen.port(),
-                Path.of(env.get("STATE_PATH").orElse(DEFAULT_STATE_PATH)), auth, defaults, targets, breaker, outbox);
+        return new BridgeConfig(
+                listen.host().isEmpty() ? "0.0.0.0" : listen.host(),
+                listen.port(),
+                Path.of(env.get("STATE_PATH").orElse(DEFAULT_STATE_PATH)),
+                auth,
+                defaults,
+                targets,
+                breaker,
+                outbox);
     }
 
     private YamlSection readYaml(Optional<Path> file) {
@@ -68,10 +78,13 @@ public final class ConfigLoader {
             JsonNode tree = yaml.readTree(Files.readString(file.get()));
             return YamlSection.root(name, tree);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new ConfigException(name + ": not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            String where =
+                    e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException(name + ": not valid YAML" + where + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
-            throw new ConfigException(name + ": cannot read the config file (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(
+                    name + ": cannot read the config file (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -94,8 +107,10 @@ public final class ConfigLoader {
         YamlSection s = section.orElse(YamlSection.root("config", null));
         s.allowOnly("timezone", "cooldown", "active", "severity", "language", "dedup_window", "deferred_expiry");
         ZoneId zone = s.setting("timezone", IanaZone::parse).orElse(ZoneId.systemDefault());
-        String severity = s.setting("severity", Severity::parse).map(Severity::value).orElse(DEFAULT_SEVERITY);
-        return new AlertDefaults(zone,
+        String severity =
+                s.setting("severity", Severity::parse).map(Severity::value).orElse(DEFAULT_SEVERITY);
+        return new AlertDefaults(
+                zone,
                 s.setting("cooldown", PromDuration::parse).orElse(AlertDefaults.DEFAULT_COOLDOWN),
                 s.setting("active", ActiveWindow::parse).orElse(ActiveWindow.ALWAYS),
                 severity,
@@ -108,7 +123,8 @@ public final class ConfigLoader {
         Optional<Secret> botToken = env.secret("TELEGRAM_BOT_TOKEN").map(Secret::new);
         Optional<String> chatId = env.get("TELEGRAM_CHAT_ID");
         if (botToken.isPresent() != chatId.isPresent()) {
-            throw new ConfigException("TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID: set both to define the telegram target, or neither");
+            throw new ConfigException(
+                    "TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID: set both to define the telegram target, or neither");
         }
         if (botToken.isPresent()) {
             Optional<Long> thread = env.get("TELEGRAM_MESSAGE_THREAD_ID").map(v -> {
@@ -118,8 +134,16 @@ public final class ConfigLoader {
                     throw new ConfigException("TELEGRAM_MESSAGE_THREAD_ID: \"" + v + "\" is not a whole number");
                 }
             });
-            targets.put("telegram", new TargetConfig.Telegram("telegram", botToken.get(), chatId.get(), thread,
-                    httpUrl("TELEGRAM_API_URL", env.get("TELEGRAM_API_URL").orElse(DEFAULT_TELEGRAM_API_URL))));
+            targets.put(
+                    "telegram",
+                    new TargetConfig.Telegram(
+                            "telegram",
+                            botToken.get(),
+                            chatId.get(),
+                            thread,
+                            httpUrl(
+                                    "TELEGRAM_API_URL",
+                                    env.get("TELEGRAM_API_URL").orElse(DEFAULT_TELEGRAM_API_URL))));
         }
         Optional<Secret> feishu = env.secret("FEISHU_WEBHOOK").map(Secret::new);
         Optional<Secret> feishuSecret = env.secret("FEISHU_SECRET").map(Secret::new);
@@ -139,33 +163,49 @@ public final class ConfigLoader {
         for (String name : section.keys()) {
             TargetName.check(section.where(name), name);
             if (targets.containsKey(name)) {
-                throw section.error(name, "the target \"" + name + "\" is already defined by environment variables; rename one");
+                throw section.error(
+                        name, "the target \"" + name + "\" is already defined by environment variables; rename one");
             }
-            YamlSection t = section.section(name).orElseThrow(() -> section.error(name, "expected a mapping with type and its settings"));
+            YamlSection t = section.section(name)
+                    .orElseThrow(() -> section.error(name, "expected a mapping with type and its settings"));
             String type = t.text("type").orElseThrow(() -> t.error("type", "missing; use telegram, feishu or wecom"));
-            targets.put(name, switch (type) {
-                case "telegram" -> {
-                    t.allowOnly("type", "bot_token", "bot_token_file", "chat_id", "message_thread_id", "api_url");
-                    yield new TargetConfig.Telegram(name,
-                            t.secret("bot_token").orElseThrow(() -> t.error("bot_token", "missing; set bot_token or bot_token_file")),
-                            t.text("chat_id").orElseThrow(() -> t.error("chat_id", "missing; the chat or group id, e.g. -1001234567890")),
-                            t.integer("message_thread_id", 1, Long.MAX_VALUE),
-                            httpUrl(t.keyPath("api_url"), t.text("api_url").orElse(DEFAULT_TELEGRAM_API_URL)));
-                }
-                case "feishu" -> {
-                    t.allowOnly("type", "webhook", "webhook_file", "secret", "secret_file");
-                    Secret url = t.secret("webhook").orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
-                    httpUrl(t.keyPath("webhook"), url.value());
-                    yield new TargetConfig.Feishu(name, url, t.secret("secret"));
-                }
-                case "wecom" -> {
-                    t.allowOnly("type", "webhook", "webhook_file");
-                    Secret url = t.secret("webhook").orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
-                    httpUrl(t.keyPath("webhook"), url.value());
-                    yield new TargetConfig.WeCom(name, url);
-                }
-                default -> throw t.error("type", "\"" + type + "\" is not a target type; use telegram, feishu or wecom");
-            });
+            targets.put(
+                    name,
+                    switch (type) {
+                        case "telegram" -> {
+                            t.allowOnly(
+                                    "type", "bot_token", "bot_token_file", "chat_id", "message_thread_id", "api_url");
+                            yield new TargetConfig.Telegram(
+                                    name,
+                                    t.secret("bot_token")
+                                            .orElseThrow(() ->
+                                                    t.error("bot_token", "missing; set bot_token or bot_token_file")),
+                                    t.text("chat_id")
+                                            .orElseThrow(() -> t.error(
+                                                    "chat_id", "missing; the chat or group id, e.g. -1001234567890")),
+                                    t.integer("message_thread_id", 1, Long.MAX_VALUE),
+                                    httpUrl(
+                                            t.keyPath("api_url"),
+                                            t.text("api_url").orElse(DEFAULT_TELEGRAM_API_URL)));
+                        }
+                        case "feishu" -> {
+                            t.allowOnly("type", "webhook", "webhook_file", "secret", "secret_file");
+                            Secret url = t.secret("webhook")
+                                    .orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
+                            httpUrl(t.keyPath("webhook"), url.value());
+                            yield new TargetConfig.Feishu(name, url, t.secret("secret"));
+                        }
+                        case "wecom" -> {
+                            t.allowOnly("type", "webhook", "webhook_file");
+                            Secret url = t.secret("webhook")
+                                    .orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
+                            httpUrl(t.keyPath("webhook"), url.value());
+                            yield new TargetConfig.WeCom(name, url);
+                        }
+                        default ->
+                            throw t.error(
+                                    "type", "\"" + type + "\" is not a target type; use telegram, feishu or wecom");
+                    });
         }
     }
 
@@ -179,7 +219,8 @@ public final class ConfigLoader {
         Optional<GatewayDsn> gateway = fromFile.isPresent()
                 ? fromFile.map(dsn -> GatewayDsn.parse(s.where("sql_dsn"), dsn.value(), sqlitePath))
                 : fromEnv.map(dsn -> GatewayDsn.parse("SQL_DSN", dsn.value(), sqlitePath));
-        return new BreakerSettings(gateway,
+        return new BreakerSettings(
+                gateway,
                 s.bool("dry_run").orElse(false),
                 s.integer("max_per_hour", 0, 1000).map(Long::intValue).orElse(BreakerSettings.DEFAULT_MAX_PER_HOUR));
     }
@@ -187,7 +228,8 @@ public final class ConfigLoader {
     private static OutboxSettings outbox(Optional<YamlSection> section) {
         YamlSection s = section.orElse(YamlSection.root("config", null));
         s.allowOnly("dead_letter_after", "max_backoff", "retention");
-        Duration deadLetterAfter = s.setting("dead_letter_after", PromDuration::parse).orElse(OutboxSettings.DEFAULT_DEAD_LETTER_AFTER);
+        Duration deadLetterAfter =
+                s.setting("dead_letter_after", PromDuration::parse).orElse(OutboxSettings.DEFAULT_DEAD_LETTER_AFTER);
         if (deadLetterAfter.compareTo(Duration.ofMinutes(1)) < 0) {
             throw s.error("dead_letter_after", PromDuration.format(deadLetterAfter) + " is too short; use 1m or more");
         }
@@ -195,7 +237,10 @@ public final class ConfigLoader {
         if (maxBackoff.compareTo(Duration.ofSeconds(1)) < 0) {
             throw s.error("max_backoff", PromDuration.format(maxBackoff) + " is too short; use 1s or more");
         }
-        return new OutboxSettings(deadLetterAfter, maxBackoff, s.setting("retention", PromDuration::parse).orElse(OutboxSettings.DEFAULT_RETENTION));
+        return new OutboxSettings(
+                deadLetterAfter,
+                maxBackoff,
+                s.setting("retention", PromDuration::parse).orElse(OutboxSettings.DEFAULT_RETENTION));
     }
 
     private static URI httpUrl(String key, String value) {
@@ -207,7 +252,8 @@ public final class ConfigLoader {
             return uri;
         } catch (IllegalArgumentException e) {
             // The value may hold a token (webhook keys), so it is not echoed.
-            throw new ConfigException(key + ": not an http(s) URL; for example https://open.feishu.cn/open-apis/bot/v2/hook/…");
+            throw new ConfigException(
+                    key + ": not an http(s) URL; for example https://open.feishu.cn/open-apis/bot/v2/hook/…");
         }
     }
 }

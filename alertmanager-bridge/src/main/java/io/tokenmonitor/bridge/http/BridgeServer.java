@@ -27,7 +27,8 @@ public final class BridgeServer implements AutoCloseable {
                 }))
                 .setFallbackHandler(exchange -> {
                     exchange.setStatusCode(StatusCodes.NOT_FOUND);
-                    exchange.getResponseSender().send("not found; endpoints: POST /alerts, GET /metrics, GET /healthz\n");
+                    exchange.getResponseSender()
+                            .send("not found; endpoints: POST /alerts, GET /metrics, GET /healthz\n");
                 })
                 .setInvalidMethodHandler(exchange -> {
                     exchange.setStatusCode(StatusCodes.METHOD_NOT_ALLOWED);

@@ -20,7 +20,8 @@ public final class MetricsHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
+        ExpositionFormatWriter writer =
+                formats.findWriter(exchange.getRequestHeaders().getFirst(Headers.ACCEPT));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.write(out, registry.scrape());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, writer.getContentType());

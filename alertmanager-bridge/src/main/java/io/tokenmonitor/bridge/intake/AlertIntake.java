@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class AlertIntake implements HttpHandler {
     /** Alertmanager groups are small; 1 MiB holds thousands of alerts and bounds a hostile body. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(AlertIntake.class);
     private static final int MAX_REASON_CHARS = 200;
 
@@ -38,8 +39,13 @@ public final class AlertIntake implements HttpHandler {
     private final Clock clock;
     private final Runnable onQueued;
 
-    public AlertIntake(ObjectMapper mapper, StateStore store, AlertPolicy policy, BridgeMetrics metrics, Clock clock,
-                       Runnable onQueued) {
+    public AlertIntake(
+            ObjectMapper mapper,
+            StateStore store,
+            AlertPolicy policy,
+            BridgeMetrics metrics,
+            Clock clock,
+            Runnable onQueued) {
         this.mapper = mapper;
         this.store = store;
         this.policy = policy;
@@ -64,7 +70,9 @@ public final class AlertIntake implements HttpHandler {
             for (Throwable t = e; t != null && !tooBig; t = t.getCause()) {
                 tooBig = t instanceof RequestTooBigException;
             }
-            reply(exchange, tooBig ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.BAD_REQUEST,
+            reply(
+                    exchange,
+                    tooBig ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.BAD_REQUEST,
                     tooBig ? "body larger than " + MAX_BODY_BYTES + " bytes" : "could not read the request body");
             return;
         }
@@ -77,7 +85,10 @@ public final class AlertIntake implements HttpHandler {
         try {
             message = mapper.readValue(body, WebhookMessage.class);
         } catch (JsonProcessingException e) {
-            reply(exchange, StatusCodes.BAD_REQUEST, "not an Alertmanager v4 webhook: " + oneLine(e.getOriginalMessage()));
+            reply(
+                    exchange,
+                    StatusCodes.BAD_REQUEST,
+                    "not an Alertmanager v4 webhook: " + oneLine(e.getOriginalMessage()));
             return;
         } catch (IOException e) {
             reply(exchange, StatusCodes.BAD_REQUEST, "not an Alertmanager v4 webhook: unreadable body");
@@ -99,8 +110,11 @@ public final class AlertIntake implements HttpHandler {
                 return null;
             });
         } catch (RuntimeException e) {
-            LOG.warn("intake: storing {} alert(s) of group {} failed, answering 503: {}", message.alerts().size(),
-                    message.groupKey(), oneLine(String.valueOf(e.getMessage())));
+            LOG.warn(
+                    "intake: storing {} alert(s) of group {} failed, answering 503: {}",
+                    message.alerts().size(),
+                    message.groupKey(),
+                    oneLine(String.valueOf(e.getMessage())));
             reply(exchange, StatusCodes.SERVICE_UNAVAILABLE, "could not store the alerts; retry later");
             return;
         }
@@ -113,7 +127,8 @@ public final class AlertIntake implements HttpHandler {
 
     private static boolean validUtf8(byte[] body) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body));

@@ -19,7 +19,8 @@ public final class BearerOrBasicAuth implements HttpHandler {
     private final Optional<byte[]> basic;
     private final HttpHandler next;
 
-    public BearerOrBasicAuth(Optional<Secret> bearerToken, Optional<String> user, Optional<Secret> password, HttpHandler next) {
+    public BearerOrBasicAuth(
+            Optional<Secret> bearerToken, Optional<String> user, Optional<Secret> password, HttpHandler next) {
         this.bearer = bearerToken.map(t -> t.value().getBytes(StandardCharsets.UTF_8));
         this.basic = user.flatMap(u -> password.map(p -> (u + ":" + p.value()).getBytes(StandardCharsets.UTF_8)));
         this.next = next;
@@ -38,7 +39,8 @@ public final class BearerOrBasicAuth implements HttpHandler {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
-        exchange.getResponseSender().send("unauthorized: send the bearer token or basic-auth credentials configured for the bridge\n");
+        exchange.getResponseSender()
+                .send("unauthorized: send the bearer token or basic-auth credentials configured for the bridge\n");
     }
 
     private boolean authorised(String header) {

@@ -42,8 +42,7 @@ public record WebhookMessage(
             String startsAt,
             String endsAt,
             String generatorURL,
-            String fingerprint) {
-    }
+            String fingerprint) {}
 
     /** The first reason this body cannot be processed, phrased for a one-line 400 answer; empty when it is fine. */
     public Optional<String> problem() {
@@ -90,11 +89,20 @@ public record WebhookMessage(
 
     private AlertEvent event(Alert alert) {
         Map<String, String> labels = withoutNulls(alert.labels());
-        String key = alert.fingerprint() != null && !alert.fingerprint().isBlank() && alert.fingerprint().length() <= 64
+        String key = alert.fingerprint() != null
+                        && !alert.fingerprint().isBlank()
+                        && alert.fingerprint().length() <= 64
                 ? alert.fingerprint()
                 : labelHash(labels);
-        return new AlertEvent(key, alert.status(), labels, withoutNulls(alert.annotations()), alert.startsAt(),
-                alert.endsAt(), alert.generatorURL(), externalURL);
+        return new AlertEvent(
+                key,
+                alert.status(),
+                labels,
+                withoutNulls(alert.annotations()),
+                alert.startsAt(),
+                alert.endsAt(),
+                alert.generatorURL(),
+                externalURL);
     }
 
     private static Map<String, String> withoutNulls(Map<String, String> map) {

@@ -40,19 +40,38 @@ public final class BridgeMetrics {
     private final Counter breakerActions;
 
     /** Registers every family; {@code pending} is read at scrape time for the outbox gauges. */
-    public BridgeMetrics(PrometheusRegistry registry, String version, List<String> targets,
-                         Supplier<Map<String, PendingStats>> pending, Clock clock) {
+    public BridgeMetrics(
+            PrometheusRegistry registry,
+            String version,
+            List<String> targets,
+            Supplier<Map<String, PendingStats>> pending,
+            Clock clock) {
         // Base names: client_java adds _total to counters and _info to info metrics on exposition.
-        received = Counter.builder().name("newapi_bridge_alerts_received")
-                .help("Alerts received from Alertmanager, duplicates included.").labelNames("status").register(registry);
-        suppressed = Counter.builder().name("newapi_bridge_notifications_suppressed")
-                .help("Notifications not sent, by reason.").labelNames("reason").register(registry);
-        sent = Counter.builder().name("newapi_bridge_notifications_sent")
-                .help("Delivery attempts of message parts, by target and result.").labelNames("target", "result").register(registry);
-        deadLetters = Counter.builder().name("newapi_bridge_dead_letters")
-                .help("Message parts given up on (rejected by the platform or too old).").labelNames("target").register(registry);
-        breakerActions = Counter.builder().name("newapi_bridge_breaker_actions")
-                .help("Channel breaker attempts, by result.").labelNames("result").register(registry);
+        received = Counter.builder()
+                .name("newapi_bridge_alerts_received")
+                .help("Alerts received from Alertmanager, duplicates included.")
+                .labelNames("status")
+                .register(registry);
+        suppressed = Counter.builder()
+                .name("newapi_bridge_notifications_suppressed")
+                .help("Notifications not sent, by reason.")
+                .labelNames("reason")
+                .register(registry);
+        sent = Counter.builder()
+                .name("newapi_bridge_notifications_sent")
+                .help("Delivery attempts of message parts, by target and result.")
+                .labelNames("target", "result")
+                .register(registry);
+        deadLetters = Counter.builder()
+                .name("newapi_bridge_dead_letters")
+                .help("Message parts given up on (rejected by the platform or too old).")
+                .labelNames("target")
+                .register(registry);
+        breakerActions = Counter.builder()
+                .name("newapi_bridge_breaker_actions")
+                .help("Channel breaker attempts, by result.")
+                .labelNames("result")
+                .register(registry);
         received.initLabelValues("firing");
         received.initLabelValues("resolved");
         SUPPRESS_REASONS.forEach(suppressed::initLabelValues);
@@ -61,26 +80,42 @@ public final class BridgeMetrics {
             SEND_RESULTS.forEach(r -> sent.initLabelValues(target, r));
             deadLetters.initLabelValues(target);
         }
-        GaugeWithCallback.builder().name("newapi_bridge_outbox_pending")
-                .help("Message parts waiting for delivery.").labelNames("target")
+        GaugeWithCallback.builder()
+                .name("newapi_bridge_outbox_pending")
+                .help("Message parts waiting for delivery.")
+                .labelNames("target")
                 .callback(cb -> {
                     Map<String, PendingStats> stats = quietlyRead(pending);
                     for (String t : targets) {
                         PendingStats s = stats.get(t);
                         cb.call(s == null ? 0 : s.count(), t);
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("newapi_bridge_outbox_oldest_pending_age_seconds")
-                .help("Age of the oldest message part waiting for delivery; 0 when none waits.").labelNames("target")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("newapi_bridge_outbox_oldest_pending_age_seconds")
+                .help("Age of the oldest message part waiting for delivery; 0 when none waits.")
+                .labelNames("target")
                 .callback(cb -> {
                     Map<String, PendingStats> stats = quietlyRead(pending);
                     for (String t : targets) {
                         PendingStats s = stats.get(t);
-                        double age = s == null ? 0 : Math.max(0, Duration.between(s.oldestCreated(), clock.instant()).toMillis() / 1000.0);
+                        double age = s == null
+                                ? 0
+                                : Math.max(
+                                        0,
+                                        Duration.between(s.oldestCreated(), clock.instant())
+                                                        .toMillis()
+                                                / 1000.0);
                         cb.call(age, t);
                     }
-                }).register(registry);
-        Info build = Info.builder().name("newapi_bridge_build").help("Build of the bridge.").labelNames("version").register(registry);
+                })
+                .register(registry);
+        Info build = Info.builder()
+                .name("newapi_bridge_build")
+                .help("Build of the bridge.")
+                .labelNames("version")
+                .register(registry);
         build.addLabelValues(version);
     }
 

@@ -24,6 +24,7 @@ public final class FeishuNotifier implements Notifier {
     static final int MAX_MARKDOWN_BYTES = 12_000;
     /** Feishu asks throttled bots to slow down without saying how long; its limit is 100 per minute. */
     static final Duration THROTTLE_WAIT = Duration.ofSeconds(10);
+
     private static final int CODE_THROTTLED = 11232;
     private static final int CODE_BAD_REQUEST_OR_THROTTLED = 9499;
 
@@ -33,7 +34,8 @@ public final class FeishuNotifier implements Notifier {
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public FeishuNotifier(Secret webhook, Optional<Secret> signingSecret, JsonPost http, ObjectMapper mapper, Clock clock) {
+    public FeishuNotifier(
+            Secret webhook, Optional<Secret> signingSecret, JsonPost http, ObjectMapper mapper, Clock clock) {
         this.webhook = URI.create(webhook.value());
         this.signer = signingSecret.map(FeishuSigner::new);
         this.http = http;
@@ -53,7 +55,8 @@ public final class FeishuNotifier implements Notifier {
         for (MessageLayout.Field f : layout.fields()) {
             lines.add(f.label().isEmpty() ? escape(f.value()) : "**" + escape(f.label()) + ":** " + escape(f.value()));
         }
-        List<String> bodies = new MessageSplitter(s -> s.getBytes(StandardCharsets.UTF_8).length, MAX_MARKDOWN_BYTES).split(lines);
+        List<String> bodies =
+                new MessageSplitter(s -> s.getBytes(StandardCharsets.UTF_8).length, MAX_MARKDOWN_BYTES).split(lines);
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < bodies.size(); i++) {
             boolean last = i == bodies.size() - 1;
@@ -77,7 +80,9 @@ public final class FeishuNotifier implements Notifier {
             for (Notification.Link link : layout.links()) {
                 ObjectNode button = elements.addObject();
                 button.put("tag", "button");
-                button.putObject("text").put("tag", "plain_text").put("content", MessageLayout.caption(link.kind(), language));
+                button.putObject("text")
+                        .put("tag", "plain_text")
+                        .put("content", MessageLayout.caption(link.kind(), language));
                 button.put("type", link.kind() == Notification.LinkKind.DASHBOARD ? "primary" : "default");
                 button.putArray("behaviors").addObject().put("type", "open_url").put("default_url", link.url());
             }
@@ -160,7 +165,8 @@ public final class FeishuNotifier implements Notifier {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
-                case '&', '<', '>', '*', '_', '~', '[', ']', '(', ')', '#', '`', '|', '\\' -> out.append("&#").append((int) c).append(';');
+                case '&', '<', '>', '*', '_', '~', '[', ']', '(', ')', '#', '`', '|', '\\' ->
+                    out.append("&#").append((int) c).append(';');
                 default -> out.append(c);
             }
         }

@@ -14,8 +14,7 @@ public final class JsonPost {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The platform's answer. */
-    public record Response(int status, String body) {
-    }
+    public record Response(int status, String body) {}
 
     private final HttpClient client;
     private final Duration timeout;
@@ -27,7 +26,10 @@ public final class JsonPost {
 
     /** A client with a connect timeout, shared by all notifiers. */
     public static HttpClient defaultClient() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** Posts {@code json}; throws on network failure, returns any HTTP answer. */
@@ -38,13 +40,16 @@ public final class JsonPost {
                 .header("User-Agent", "token-monitor-bridge")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+                client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Response(response.statusCode(), response.body());
     }
 
     /** One line describing a network failure, for the outbox's last_error; never contains the URL. */
     static String describe(Exception e) {
-        String message = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+        String message = e.getMessage() == null
+                ? ""
+                : ": " + e.getMessage().lines().findFirst().orElse("");
         return "network error " + e.getClass().getSimpleName() + message;
     }
 }

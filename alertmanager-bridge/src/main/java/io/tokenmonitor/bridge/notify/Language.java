@@ -4,10 +4,38 @@ import java.util.Locale;
 
 /** The words of a message, in Chinese (the original Token Monitor's default) or English. */
 public enum Language {
-    ZH("告警", "已恢复", "测试消息", "级别", "摘要", "详情", "开始时间", "恢复时间", "标签", "说明",
-            "运行手册", "仪表盘", "静默", "来源", "这是 Token Monitor 告警桥的测试消息。"),
-    EN("FIRING", "RESOLVED", "TEST", "Severity", "Summary", "Description", "Started", "Resolved", "Labels", "Note",
-            "Runbook", "Dashboard", "Silence", "Source", "This is a test message from the Token Monitor alert bridge.");
+    ZH(
+            "告警",
+            "已恢复",
+            "测试消息",
+            "级别",
+            "摘要",
+            "详情",
+            "开始时间",
+            "恢复时间",
+            "标签",
+            "说明",
+            "运行手册",
+            "仪表盘",
+            "静默",
+            "来源",
+            "这是 Token Monitor 告警桥的测试消息。"),
+    EN(
+            "FIRING",
+            "RESOLVED",
+            "TEST",
+            "Severity",
+            "Summary",
+            "Description",
+            "Started",
+            "Resolved",
+            "Labels",
+            "Note",
+            "Runbook",
+            "Dashboard",
+            "Silence",
+            "Source",
+            "This is a test message from the Token Monitor alert bridge.");
 
     final String firing;
     final String resolved;
@@ -25,9 +53,22 @@ public enum Language {
     final String source;
     final String testText;
 
-    Language(String firing, String resolved, String test, String severity, String summary, String description,
-             String started, String ended, String labels, String note, String runbook, String dashboard,
-             String silence, String source, String testText) {
+    Language(
+            String firing,
+            String resolved,
+            String test,
+            String severity,
+            String summary,
+            String description,
+            String started,
+            String ended,
+            String labels,
+            String note,
+            String runbook,
+            String dashboard,
+            String silence,
+            String source,
+            String testText) {
         this.firing = firing;
         this.resolved = resolved;
         this.test = test;

@@ -14,18 +14,18 @@ import java.util.Set;
  * into chunks of at most {@link #MAX_CHUNK_CHARS} characters so that every rendered line fits any platform's
  * limit even after escaping, which lets the splitters cut between lines and never inside markup.
  */
-public record MessageLayout(String title, String severity, boolean resolvedOrTest, List<Field> fields,
-                            List<Notification.Link> links) {
+public record MessageLayout(
+        String title, String severity, boolean resolvedOrTest, List<Field> fields, List<Notification.Link> links) {
     /** Worst case escaping is five characters per character ({@code &amp;}); 700 × 5 stays below 4096. */
     static final int MAX_CHUNK_CHARS = 700;
 
     /** Labels that only steer the bridge; listing them in every message would be noise. */
     private static final Set<String> POLICY_LABELS = Set.of("notify", "active", "tz", "cooldown", "action");
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT);
 
     /** One labelled line; {@code label} is empty for continuation chunks and label listings. */
-    public record Field(String label, String value) {
-    }
+    public record Field(String label, String value) {}
 
     public MessageLayout {
         fields = List.copyOf(fields);
@@ -43,11 +43,12 @@ public record MessageLayout(String title, String severity, boolean resolvedOrTes
         String icon = switch (n.kind()) {
             case RESOLVED -> "✅";
             case TEST -> "🔔";
-            case FIRING -> switch (n.severity()) {
-                case "critical" -> "🔴";
-                case "info" -> "🔵";
-                default -> "🟠";
-            };
+            case FIRING ->
+                switch (n.severity()) {
+                    case "critical" -> "🔴";
+                    case "info" -> "🔵";
+                    default -> "🟠";
+                };
         };
         List<Field> fields = new ArrayList<>();
         add(fields, l.severity, n.severity());
@@ -69,8 +70,12 @@ public record MessageLayout(String title, String severity, boolean resolvedOrTes
             }
             add(fields, "", label.getKey() + "=" + label.getValue());
         }
-        return new MessageLayout(icon + " " + status + " " + truncate(n.alertName()), n.severity(),
-                n.kind() != Notification.Kind.FIRING, fields, n.links());
+        return new MessageLayout(
+                icon + " " + status + " " + truncate(n.alertName()),
+                n.severity(),
+                n.kind() != Notification.Kind.FIRING,
+                fields,
+                n.links());
     }
 
     /** The caption of a link in this message's language. */

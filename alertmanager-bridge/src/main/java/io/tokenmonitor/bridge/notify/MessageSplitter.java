@@ -47,7 +47,10 @@ public final class MessageSplitter {
         }
         List<String> out = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
-            out.add(parts.size() == 1 ? parts.get(i).toString() : "(" + (i + 1) + "/" + parts.size() + ") " + parts.get(i));
+            out.add(
+                    parts.size() == 1
+                            ? parts.get(i).toString()
+                            : "(" + (i + 1) + "/" + parts.size() + ") " + parts.get(i));
         }
         return out;
     }

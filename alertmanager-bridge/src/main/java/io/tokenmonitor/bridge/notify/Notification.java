@@ -23,14 +23,22 @@ public record Notification(
         Language language) {
 
     /** Firing, resolved, or a test message. */
-    public enum Kind { FIRING, RESOLVED, TEST }
-
-    /** A link shown as a button or hyperlink. */
-    public record Link(LinkKind kind, String url) {
+    public enum Kind {
+        FIRING,
+        RESOLVED,
+        TEST
     }
 
+    /** A link shown as a button or hyperlink. */
+    public record Link(LinkKind kind, String url) {}
+
     /** What a link points at; decides its caption. */
-    public enum LinkKind { DASHBOARD, RUNBOOK, SILENCE, SOURCE }
+    public enum LinkKind {
+        DASHBOARD,
+        RUNBOOK,
+        SILENCE,
+        SOURCE
+    }
 
     public Notification {
         labels = new TreeMap<>(labels);
@@ -42,9 +50,18 @@ public record Notification(
 
     /** The sample message of the {@code test-send} command. */
     public static Notification sample(Language language, ZoneId zone, Instant now) {
-        return new Notification(Kind.TEST, "TokenMonitorBridgeTest", "info",
+        return new Notification(
+                Kind.TEST,
+                "TokenMonitorBridgeTest",
+                "info",
                 Map.of("alertname", "TokenMonitorBridgeTest", "severity", "info"),
-                language.testText, "<b>&</b> " + language.pick("转义检查", "escaping check"), now, Optional.empty(),
-                List.of(), List.of(), zone, language);
+                language.testText,
+                "<b>&</b> " + language.pick("转义检查", "escaping check"),
+                now,
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                zone,
+                language);
     }
 }

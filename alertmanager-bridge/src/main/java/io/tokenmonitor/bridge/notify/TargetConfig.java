@@ -11,14 +11,11 @@ public sealed interface TargetConfig {
 
     /** A Telegram chat reached through a bot. */
     record Telegram(String name, Secret botToken, String chatId, Optional<Long> messageThreadId, URI apiUrl)
-            implements TargetConfig {
-    }
+            implements TargetConfig {}
 
     /** A Feishu/Lark custom bot webhook, with its optional signing secret. */
-    record Feishu(String name, Secret webhook, Optional<Secret> signingSecret) implements TargetConfig {
-    }
+    record Feishu(String name, Secret webhook, Optional<Secret> signingSecret) implements TargetConfig {}
 
     /** A WeCom group bot webhook (the key in its URL is the only credential). */
-    record WeCom(String name, Secret webhook) implements TargetConfig {
-    }
+    record WeCom(String name, Secret webhook) implements TargetConfig {}
 }

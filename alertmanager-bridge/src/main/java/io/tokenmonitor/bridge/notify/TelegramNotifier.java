@@ -23,8 +23,13 @@ public final class TelegramNotifier implements Notifier {
     private final JsonPost http;
     private final ObjectMapper mapper;
 
-    public TelegramNotifier(URI apiUrl, Secret botToken, String chatId, Optional<Long> messageThreadId,
-                            JsonPost http, ObjectMapper mapper) {
+    public TelegramNotifier(
+            URI apiUrl,
+            Secret botToken,
+            String chatId,
+            Optional<Long> messageThreadId,
+            JsonPost http,
+            ObjectMapper mapper) {
         String base = apiUrl.toString().replaceAll("/+$", "");
         this.sendMessage = URI.create(base + "/bot" + botToken.value() + "/sendMessage");
         this.botToken = botToken;
@@ -45,8 +50,8 @@ public final class TelegramNotifier implements Notifier {
         List<String> lines = new ArrayList<>();
         lines.add("<b>" + escape(layout.title()) + "</b>");
         for (MessageLayout.Field f : layout.fields()) {
-            lines.add(f.label().isEmpty() ? escape(f.value())
-                    : "<b>" + escape(f.label()) + ":</b> " + escape(f.value()));
+            lines.add(
+                    f.label().isEmpty() ? escape(f.value()) : "<b>" + escape(f.label()) + ":</b> " + escape(f.value()));
         }
         for (Notification.Link link : layout.links()) {
             lines.add("<a href=\"" + escapeAttribute(link.url()) + "\">"
@@ -91,8 +96,8 @@ public final class TelegramNotifier implements Notifier {
             return new Delivery.RetryLater(Duration.ZERO, "telegram " + code + ": " + description);
         }
         if (parameters.has("migrate_to_chat_id")) {
-            return new Delivery.Rejected("telegram: group became supergroup " + parameters.path("migrate_to_chat_id").asText()
-                    + "; set chat_id to that id");
+            return new Delivery.Rejected("telegram: group became supergroup "
+                    + parameters.path("migrate_to_chat_id").asText() + "; set chat_id to that id");
         }
         return new Delivery.Rejected("telegram " + code + ": " + description);
     }

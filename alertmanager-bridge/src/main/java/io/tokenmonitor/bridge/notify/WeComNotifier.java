@@ -17,6 +17,7 @@ public final class WeComNotifier implements Notifier {
     static final int MAX_CONTENT_BYTES = 4000;
     /** WeCom allows 20 messages a minute per bot; after 45009 the minute has to pass. */
     static final Duration RATE_LIMIT_WAIT = Duration.ofSeconds(60);
+
     private static final int ERRCODE_FREQ_OUT_OF_LIMIT = 45009;
     private static final int ERRCODE_SYSTEM_BUSY = -1;
 

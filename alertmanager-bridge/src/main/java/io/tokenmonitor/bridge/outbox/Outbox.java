@@ -38,19 +38,35 @@ public final class Outbox {
     public void enqueue(Handle h, String target, String alertKey, String alertStatus, List<String> parts, Instant now) {
         PreparedBatch batch = h.prepareBatch(INSERT);
         for (int i = 0; i < parts.size(); i++) {
-            batch.bind("target", target).bind("alertKey", alertKey).bind("status", alertStatus)
-                    .bind("part", i + 1).bind("parts", parts.size()).bind("payload", parts.get(i))
-                    .bind("now", now.toEpochMilli()).add();
+            batch.bind("target", target)
+                    .bind("alertKey", alertKey)
+                    .bind("status", alertStatus)
+                    .bind("part", i + 1)
+                    .bind("parts", parts.size())
+                    .bind("payload", parts.get(i))
+                    .bind("now", now.toEpochMilli())
+                    .add();
         }
         batch.execute();
     }
 
     /** The oldest pending entry of the target: delivery is first in, first out per target. */
     public Optional<OutboxEntry> head(Handle h, String target) {
-        return h.createQuery(HEAD).bind("target", target).map((rs, ctx) -> new OutboxEntry(
-                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getInt(6),
-                rs.getString(7), Instant.ofEpochMilli(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9)),
-                rs.getInt(10), Optional.ofNullable(rs.getString(11)))).findOne();
+        return h.createQuery(HEAD)
+                .bind("target", target)
+                .map((rs, ctx) -> new OutboxEntry(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getInt(5),
+                        rs.getInt(6),
+                        rs.getString(7),
+                        Instant.ofEpochMilli(rs.getLong(8)),
+                        Instant.ofEpochMilli(rs.getLong(9)),
+                        rs.getInt(10),
+                        Optional.ofNullable(rs.getString(11))))
+                .findOne();
     }
 
     public void markSent(Handle h, long id, Instant now) {
@@ -58,20 +74,30 @@ public final class Outbox {
     }
 
     public void markRetry(Handle h, long id, Instant next, String reason) {
-        h.createUpdate(MARK_RETRY).bind("id", id).bind("next", next.toEpochMilli()).bind("reason", reason).execute();
+        h.createUpdate(MARK_RETRY)
+                .bind("id", id)
+                .bind("next", next.toEpochMilli())
+                .bind("reason", reason)
+                .execute();
     }
 
     public void markDead(Handle h, long id, Instant now, String reason) {
-        h.createUpdate(MARK_DEAD).bind("id", id).bind("now", now.toEpochMilli()).bind("reason", reason).execute();
+        h.createUpdate(MARK_DEAD)
+                .bind("id", id)
+                .bind("now", now.toEpochMilli())
+                .bind("reason", reason)
+                .execute();
     }
 
     /** Pending count and oldest entry per target that has any. */
     public Map<String, PendingStats> pending(Handle h) {
         Map<String, PendingStats> out = new LinkedHashMap<>();
-        h.createQuery(PENDING).map((rs, ctx) -> {
-            out.put(rs.getString(1), new PendingStats(rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
-            return null;
-        }).list();
+        h.createQuery(PENDING)
+                .map((rs, ctx) -> {
+                    out.put(rs.getString(1), new PendingStats(rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
+                    return null;
+                })
+                .list();
         return out;
     }
 

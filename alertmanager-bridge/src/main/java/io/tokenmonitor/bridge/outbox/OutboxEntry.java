@@ -4,6 +4,15 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** One pending message part for one target. */
-public record OutboxEntry(long id, String target, String alertKey, String alertStatus, int part, int parts,
-                          String payload, Instant created, Instant nextAttempt, int attempts, Optional<String> lastError) {
-}
+public record OutboxEntry(
+        long id,
+        String target,
+        String alertKey,
+        String alertStatus,
+        int part,
+        int parts,
+        String payload,
+        Instant created,
+        Instant nextAttempt,
+        int attempts,
+        Optional<String> lastError) {}

@@ -37,8 +37,17 @@ public final class OutboxWorker implements Runnable {
     private int consecutiveFailures;
     private volatile boolean running = true;
 
-    public OutboxWorker(String target, Notifier notifier, StateStore store, Outbox outbox, RateLimit rateLimit,
-                        Backoff backoff, Duration deadLetterAfter, Clock clock, BridgeMetrics metrics, WorkSignal signal) {
+    public OutboxWorker(
+            String target,
+            Notifier notifier,
+            StateStore store,
+            Outbox outbox,
+            RateLimit rateLimit,
+            Backoff backoff,
+            Duration deadLetterAfter,
+            Clock clock,
+            BridgeMetrics metrics,
+            WorkSignal signal) {
         this.target = target;
         this.notifier = notifier;
         this.store = store;
@@ -64,8 +73,13 @@ public final class OutboxWorker implements Runnable {
                 return entry.nextAttempt();
             }
             if (!now.isBefore(entry.created().plus(deadLetterAfter))) {
-                bury(entry, now, "not delivered within " + PromDuration.format(deadLetterAfter)
-                        + entry.lastError().map(e -> "; last error: " + e).orElse(""));
+                bury(
+                        entry,
+                        now,
+                        "not delivered within " + PromDuration.format(deadLetterAfter)
+                                + entry.lastError()
+                                        .map(e -> "; last error: " + e)
+                                        .orElse(""));
                 continue;
             }
             Instant slot = rateLimit.nextSlot(now);
@@ -113,7 +127,8 @@ public final class OutboxWorker implements Runnable {
         } catch (RuntimeException e) {
             // A notifier must not throw; if one does it is a bug, worth a stack trace, and the message is kept.
             LOG.error("outbox {}: notifier failed on entry {}", target, entry.id(), e);
-            return new Delivery.RetryLater(Duration.ZERO, "internal error " + e.getClass().getSimpleName());
+            return new Delivery.RetryLater(
+                    Duration.ZERO, "internal error " + e.getClass().getSimpleName());
         }
     }
 
@@ -123,8 +138,15 @@ public final class OutboxWorker implements Runnable {
             return null;
         });
         metrics.deadLetter(target);
-        LOG.warn("outbox {}: dead letter id={} alert={} ({}, part {}/{}): {}", target, entry.id(), entry.alertKey(),
-                entry.alertStatus(), entry.part(), entry.parts(), reason);
+        LOG.warn(
+                "outbox {}: dead letter id={} alert={} ({}, part {}/{}): {}",
+                target,
+                entry.id(),
+                entry.alertKey(),
+                entry.alertStatus(),
+                entry.part(),
+                entry.parts(),
+                reason);
     }
 
     @Override

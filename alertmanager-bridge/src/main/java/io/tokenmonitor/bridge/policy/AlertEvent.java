@@ -49,29 +49,47 @@ public record AlertEvent(
 
     /** Renders the platform-neutral message for this event. */
     public Notification toNotification(PolicyLabels policy, List<String> notes, Language language) {
-        Optional<Instant> ends = Optional.ofNullable(endsAt).filter(s -> !s.isEmpty()).map(Instant::parse)
+        Optional<Instant> ends = Optional.ofNullable(endsAt)
+                .filter(s -> !s.isEmpty())
+                .map(Instant::parse)
                 .filter(t -> firing() ? false : t.isAfter(ZERO_TIME));
         List<Notification.Link> links = new ArrayList<>();
         link(links, Notification.LinkKind.DASHBOARD, annotations.get("dashboard_url"));
         link(links, Notification.LinkKind.RUNBOOK, annotations.get("runbook_url"));
         if (firing() && externalUrl != null && !externalUrl.isBlank()) {
-            link(links, Notification.LinkKind.SILENCE, externalUrl.replaceAll("/+$", "") + "/#/silences/new?filter="
-                    + URLEncoder.encode(matchers(), StandardCharsets.UTF_8).replace("+", "%20"));
+            link(
+                    links,
+                    Notification.LinkKind.SILENCE,
+                    externalUrl.replaceAll("/+$", "") + "/#/silences/new?filter="
+                            + URLEncoder.encode(matchers(), StandardCharsets.UTF_8)
+                                    .replace("+", "%20"));
         }
         link(links, Notification.LinkKind.SOURCE, generatorUrl);
         List<String> allNotes = new ArrayList<>(policy.problems().stream()
-                .map(p -> language.pick("标签 " + p.label() + " 无效（" + p.message() + "），已按默认处理",
+                .map(p -> language.pick(
+                        "标签 " + p.label() + " 无效（" + p.message() + "），已按默认处理",
                         "label " + p.label() + " ignored (" + p.message() + "); default used"))
                 .toList());
         allNotes.addAll(notes);
-        return new Notification(firing() ? Notification.Kind.FIRING : Notification.Kind.RESOLVED, alertName(),
-                policy.severity(), labels, annotations.get("summary"), annotations.get("description"),
-                Instant.parse(startsAt), ends, links, allNotes, policy.zone(), language);
+        return new Notification(
+                firing() ? Notification.Kind.FIRING : Notification.Kind.RESOLVED,
+                alertName(),
+                policy.severity(),
+                labels,
+                annotations.get("summary"),
+                annotations.get("description"),
+                Instant.parse(startsAt),
+                ends,
+                links,
+                allNotes,
+                policy.zone(),
+                language);
     }
 
     private String matchers() {
         return labels.entrySet().stream()
-                .map(e -> e.getKey() + "=\"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .map(e ->
+                        e.getKey() + "=\"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
                 .collect(Collectors.joining(",", "{", "}"));
     }
 

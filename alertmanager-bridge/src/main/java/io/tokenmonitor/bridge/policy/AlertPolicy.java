@@ -33,8 +33,15 @@ public final class AlertPolicy {
     private final BreakerJobs breakerJobs;
     private final boolean breakerConfigured;
 
-    public AlertPolicy(AlertDefaults defaults, Map<String, Notifier> notifiers, Outbox outbox, SeenEvents seen,
-                       Cooldown cooldown, DeferredAlerts deferred, BreakerJobs breakerJobs, boolean breakerConfigured) {
+    public AlertPolicy(
+            AlertDefaults defaults,
+            Map<String, Notifier> notifiers,
+            Outbox outbox,
+            SeenEvents seen,
+            Cooldown cooldown,
+            DeferredAlerts deferred,
+            BreakerJobs breakerJobs,
+            boolean breakerConfigured) {
         this.defaults = defaults;
         this.notifiers = new LinkedHashMap<>(notifiers);
         this.outbox = outbox;
@@ -76,13 +83,13 @@ public final class AlertPolicy {
         heldSince.ifPresent(since -> notes.add(heldNote(since, policy.zone())));
         if (policy.action() == Action.DISABLE_CHANNEL) {
             if (policy.channelId().isEmpty()) {
-                notes.add(language().pick("熔断未执行：告警没有 channel_id 标签",
-                        "Breaker not run: the alert has no channel_id label"));
+                notes.add(language()
+                        .pick("熔断未执行：告警没有 channel_id 标签", "Breaker not run: the alert has no channel_id label"));
             } else if (!breakerConfigured) {
                 notes.add(language().pick("熔断未执行：未配置 SQL_DSN", "Breaker not run: SQL_DSN is not set"));
             } else {
-                breakerJobs.add(h, event, heldSince, now);   // the breaker worker announces with its outcome
-                tally.enqueued(1);                             // wakes the workers after the commit
+                breakerJobs.add(h, event, heldSince, now); // the breaker worker announces with its outcome
+                tally.enqueued(1); // wakes the workers after the commit
                 return;
             }
         }
@@ -103,8 +110,14 @@ public final class AlertPolicy {
      * Queues the firing message for each of the alert's targets outside their cooldown; {@code forced} skips the
      * cooldown (the breaker just changed something, which is news).
      */
-    public void announceFiring(Handle h, AlertEvent event, PolicyLabels policy, List<String> notes, boolean forced,
-                               Instant now, Tally tally) {
+    public void announceFiring(
+            Handle h,
+            AlertEvent event,
+            PolicyLabels policy,
+            List<String> notes,
+            boolean forced,
+            Instant now,
+            Tally tally) {
         Notification notification = event.toNotification(policy, notes, language());
         for (String target : targets(policy, tally)) {
             if (!forced && cooldown.active(h, event.alertKey(), target, policy.cooldown(), now)) {
@@ -118,15 +131,16 @@ public final class AlertPolicy {
         }
     }
 
-    private void announceResolved(Handle h, AlertEvent event, PolicyLabels policy, Optional<Instant> heldSince,
-                                  Instant now, Tally tally) {
+    private void announceResolved(
+            Handle h, AlertEvent event, PolicyLabels policy, Optional<Instant> heldSince, Instant now, Tally tally) {
         List<String> announced = cooldown.announcedTargets(h, event.alertKey());
         for (String target : targets(policy, tally)) {
             if (!announced.contains(target)) {
                 tally.suppressed("not_announced");
             }
         }
-        List<String> notes = heldSince.map(since -> List.of(heldNote(since, policy.zone()))).orElse(List.of());
+        List<String> notes =
+                heldSince.map(since -> List.of(heldNote(since, policy.zone()))).orElse(List.of());
         Notification notification = event.toNotification(policy, notes, language());
         for (String target : announced) {
             // Told it fired, so owed the resolution, even if the notify label changed in between.
@@ -160,8 +174,10 @@ public final class AlertPolicy {
 
     private String heldNote(Instant since, ZoneId zone) {
         String at = HELD_TIME.format(since.atZone(zone));
-        return language().pick("自 " + at + " 起因不在通知时段内而暂缓，时段开始后发送",
-                "Held since " + at + " outside the active window; sent now that it is open");
+        return language()
+                .pick(
+                        "自 " + at + " 起因不在通知时段内而暂缓，时段开始后发送",
+                        "Held since " + at + " outside the active window; sent now that it is open");
     }
 
     /** The language of messages. */

@@ -8,28 +8,44 @@ import io.tokenmonitor.bridge.notify.Language;
  * notification, so the breaker reports outcomes and knows nothing of messages or languages.
  */
 final class BreakerNotes {
-    private BreakerNotes() {
-    }
+    private BreakerNotes() {}
 
     /** One sentence for the notification, saying what the breaker did or why it did not. */
     static String describe(BreakerOutcome outcome, Language l) {
         String before = outcome.statusBefore().map(String::valueOf).orElse("?");
         return switch (outcome.result()) {
-            case DISABLED -> l.pick("熔断：已禁用渠道 #" + outcome.channelId() + "（status " + before + " → 2），其 abilities 已停用",
-                    "Breaker: disabled channel #" + outcome.channelId() + " (status " + before + " → 2) and its abilities");
-            case ALREADY_DISABLED -> l.pick("熔断：渠道 #" + outcome.channelId() + " 已处于禁用状态（status " + before + "），未做改动",
-                    "Breaker: channel #" + outcome.channelId() + " was already disabled (status " + before + "); nothing changed");
-            case DRY_RUN -> l.pick("熔断（演练模式）：本应禁用渠道 #" + outcome.channelId() + "（status " + before + "），未做改动",
-                    "Breaker (dry run): would disable channel #" + outcome.channelId() + " (status " + before + "); nothing changed");
-            case RATE_LIMITED -> l.pick("熔断：未禁用渠道 #" + outcome.channelId() + "，" + outcome.detail(),
-                    "Breaker: did not disable channel #" + outcome.channelId() + ": " + outcome.detail());
-            case FAILED -> l.pick("熔断：禁用渠道 #" + outcome.channelId() + " 失败：" + outcome.detail(),
-                    "Breaker: disabling channel #" + outcome.channelId() + " failed: " + outcome.detail());
-            case NOT_FOUND -> l.pick("熔断：网关数据库中没有渠道 #" + outcome.channelId(),
-                    "Breaker: channel #" + outcome.channelId() + " does not exist in the gateway database");
+            case DISABLED ->
+                l.pick(
+                        "熔断：已禁用渠道 #" + outcome.channelId() + "（status " + before + " → 2），其 abilities 已停用",
+                        "Breaker: disabled channel #" + outcome.channelId() + " (status " + before
+                                + " → 2) and its abilities");
+            case ALREADY_DISABLED ->
+                l.pick(
+                        "熔断：渠道 #" + outcome.channelId() + " 已处于禁用状态（status " + before + "），未做改动",
+                        "Breaker: channel #" + outcome.channelId() + " was already disabled (status " + before
+                                + "); nothing changed");
+            case DRY_RUN ->
+                l.pick(
+                        "熔断（演练模式）：本应禁用渠道 #" + outcome.channelId() + "（status " + before + "），未做改动",
+                        "Breaker (dry run): would disable channel #" + outcome.channelId() + " (status " + before
+                                + "); nothing changed");
+            case RATE_LIMITED ->
+                l.pick(
+                        "熔断：未禁用渠道 #" + outcome.channelId() + "，" + outcome.detail(),
+                        "Breaker: did not disable channel #" + outcome.channelId() + ": " + outcome.detail());
+            case FAILED ->
+                l.pick(
+                        "熔断：禁用渠道 #" + outcome.channelId() + " 失败：" + outcome.detail(),
+                        "Breaker: disabling channel #" + outcome.channelId() + " failed: " + outcome.detail());
+            case NOT_FOUND ->
+                l.pick(
+                        "熔断：网关数据库中没有渠道 #" + outcome.channelId(),
+                        "Breaker: channel #" + outcome.channelId() + " does not exist in the gateway database");
             case ENABLED -> l.pick("已重新启用渠道 #" + outcome.channelId(), "Re-enabled channel #" + outcome.channelId());
-            case REFUSED -> l.pick("未重新启用渠道 #" + outcome.channelId() + "：" + outcome.detail(),
-                    "Did not re-enable channel #" + outcome.channelId() + ": " + outcome.detail());
+            case REFUSED ->
+                l.pick(
+                        "未重新启用渠道 #" + outcome.channelId() + "：" + outcome.detail(),
+                        "Did not re-enable channel #" + outcome.channelId() + ": " + outcome.detail());
         };
     }
 }

@@ -27,8 +27,14 @@ public final class BreakerWorker {
     private final Clock clock;
     private final Runnable onQueued;
 
-    public BreakerWorker(StateStore store, BreakerJobs jobs, ChannelBreaker breaker, AlertPolicy policy,
-                         BridgeMetrics metrics, Clock clock, Runnable onQueued) {
+    public BreakerWorker(
+            StateStore store,
+            BreakerJobs jobs,
+            ChannelBreaker breaker,
+            AlertPolicy policy,
+            BridgeMetrics metrics,
+            Clock clock,
+            Runnable onQueued) {
         this.store = store;
         this.jobs = jobs;
         this.breaker = breaker;
@@ -44,8 +50,10 @@ public final class BreakerWorker {
         for (Optional<BreakerJobs.Job> next = store.read(jobs::next); next.isPresent(); next = store.read(jobs::next)) {
             BreakerJobs.Job job = next.get();
             PolicyLabels labels = PolicyLabels.of(job.event().labels(), policy.defaults());
-            long channelId = labels.channelId().orElseThrow(() -> new IllegalStateException("queued without channel_id"));
-            BreakerOutcome outcome = breaker.trip(channelId, job.event().alertKey(), job.event().alertName());
+            long channelId =
+                    labels.channelId().orElseThrow(() -> new IllegalStateException("queued without channel_id"));
+            BreakerOutcome outcome =
+                    breaker.trip(channelId, job.event().alertKey(), job.event().alertName());
             metrics.breaker(outcome.result().label());
             List<String> notes = new ArrayList<>();
             job.heldSince().ifPresent(since -> notes.add(held(since, labels.zone())));
@@ -53,7 +61,8 @@ public final class BreakerWorker {
             Tally tally = new Tally();
             Instant now = clock.instant();
             store.write(h -> {
-                policy.announceFiring(h, job.event(), labels, notes, outcome.result() == BreakerOutcome.Result.DISABLED, now, tally);
+                policy.announceFiring(
+                        h, job.event(), labels, notes, outcome.result() == BreakerOutcome.Result.DISABLED, now, tally);
                 jobs.remove(h, job.id());
                 return null;
             });
@@ -66,7 +75,9 @@ public final class BreakerWorker {
 
     private String held(Instant since, ZoneId zone) {
         String at = HELD_TIME.format(since.atZone(zone));
-        return policy.language().pick("自 " + at + " 起因不在通知时段内而暂缓，时段开始后处理",
-                "Held since " + at + " outside the active window; handled now that it is open");
+        return policy.language()
+                .pick(
+                        "自 " + at + " 起因不在通知时段内而暂缓，时段开始后处理",
+                        "Held since " + at + " outside the active window; handled now that it is open");
     }
 }

@@ -15,11 +15,11 @@ public final class DeferredAlerts {
                 last_seen_ms = excluded.last_seen_ms
             """;
     private static final String REMOVE = "DELETE FROM deferred_alerts WHERE alert_key = :key";
-    private static final String ALL = "SELECT event_json, deferred_ms, last_seen_ms FROM deferred_alerts ORDER BY deferred_ms, alert_key";
+    private static final String ALL =
+            "SELECT event_json, deferred_ms, last_seen_ms FROM deferred_alerts ORDER BY deferred_ms, alert_key";
 
     /** A deferred alert and since when it waits. */
-    public record Deferred(AlertEvent event, Instant since, Instant lastSeen) {
-    }
+    public record Deferred(AlertEvent event, Instant since, Instant lastSeen) {}
 
     private final ObjectMapper json;
 
@@ -28,8 +28,12 @@ public final class DeferredAlerts {
     }
 
     public void put(Handle h, AlertEvent event, Instant now) {
-        h.createUpdate(UPSERT).bind("key", event.alertKey()).bind("status", event.status())
-                .bind("json", write(event)).bind("now", now.toEpochMilli()).execute();
+        h.createUpdate(UPSERT)
+                .bind("key", event.alertKey())
+                .bind("status", event.status())
+                .bind("json", write(event))
+                .bind("now", now.toEpochMilli())
+                .execute();
     }
 
     public void remove(Handle h, String alertKey) {
@@ -37,8 +41,12 @@ public final class DeferredAlerts {
     }
 
     public List<Deferred> all(Handle h) {
-        return h.createQuery(ALL).map((rs, ctx) -> new Deferred(read(rs.getString(1)),
-                Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)))).list();
+        return h.createQuery(ALL)
+                .map((rs, ctx) -> new Deferred(
+                        read(rs.getString(1)),
+                        Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3))))
+                .list();
     }
 
     private String write(AlertEvent event) {

@@ -22,8 +22,13 @@ public final class DeferredScheduler {
     private final Clock clock;
     private final Runnable onQueued;
 
-    public DeferredScheduler(StateStore store, DeferredAlerts deferred, AlertPolicy policy, BridgeMetrics metrics,
-                             Clock clock, Runnable onQueued) {
+    public DeferredScheduler(
+            StateStore store,
+            DeferredAlerts deferred,
+            AlertPolicy policy,
+            BridgeMetrics metrics,
+            Clock clock,
+            Runnable onQueued) {
         this.store = store;
         this.deferred = deferred;
         this.policy = policy;
@@ -41,10 +46,14 @@ public final class DeferredScheduler {
             for (DeferredAlerts.Deferred d : deferred.all(h)) {
                 AlertEvent event = d.event();
                 PolicyLabels labels = PolicyLabels.of(event.labels(), policy.defaults());
-                if (event.firing() && d.lastSeen().plus(policy.defaults().deferredExpiry()).isBefore(now)) {
+                if (event.firing()
+                        && d.lastSeen().plus(policy.defaults().deferredExpiry()).isBefore(now)) {
                     deferred.remove(h, event.alertKey());
-                    LOG.info("deferred: alert {} ({}) not re-sent by Alertmanager for {}; dropped", event.alertName(),
-                            event.alertKey(), policy.defaults().deferredExpiry());
+                    LOG.info(
+                            "deferred: alert {} ({}) not re-sent by Alertmanager for {}; dropped",
+                            event.alertName(),
+                            event.alertKey(),
+                            policy.defaults().deferredExpiry());
                     count++;
                 } else if (labels.window().isOpen(now, labels.zone())) {
                     policy.process(h, event, Optional.of(d.since()), now, tally);
@@ -53,7 +62,7 @@ public final class DeferredScheduler {
             }
             return count;
         });
-        tally.publish(metrics);   // suppressions found now (cooldown, unknown target); nothing is received twice
+        tally.publish(metrics); // suppressions found now (cooldown, unknown target); nothing is received twice
         if (tally.enqueued() > 0) {
             onQueued.run();
         }

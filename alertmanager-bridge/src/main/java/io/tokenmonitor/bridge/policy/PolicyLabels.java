@@ -32,8 +32,7 @@ public record PolicyLabels(
         List<Problem> problems) {
 
     /** A label whose value could not be used. */
-    public record Problem(String label, String message) {
-    }
+    public record Problem(String label, String message) {}
 
     public PolicyLabels {
         targets = List.copyOf(targets);
@@ -44,20 +43,31 @@ public record PolicyLabels(
     public static PolicyLabels of(Map<String, String> labels, AlertDefaults defaults) {
         List<Problem> problems = new ArrayList<>();
         // Names are not checked here: a name no target has is counted as unknown_target where it is used.
-        List<String> targets = Arrays.stream(labels.getOrDefault(PolicyLabel.NOTIFY.label(), "").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        List<String> targets = Arrays.stream(
+                        labels.getOrDefault(PolicyLabel.NOTIFY.label(), "").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
         ActiveWindow window = read(labels, PolicyLabel.ACTIVE, ActiveWindow::parse, defaults.active(), problems);
         ZoneId zone = read(labels, PolicyLabel.TZ, IanaZone::parse, defaults.zone(), problems);
         Duration cooldown = read(labels, PolicyLabel.COOLDOWN, PromDuration::parse, defaults.cooldown(), problems);
         Action action = read(labels, PolicyLabel.ACTION, Action::parse, Action.NOTIFY, problems);
-        Optional<Long> channelId = Optional.ofNullable(read(labels, PolicyLabel.CHANNEL_ID, ChannelId::parse, null, problems));
-        String severity = Optional.ofNullable(labels.get(PolicyLabel.SEVERITY.label())).map(s -> s.strip().toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty()).orElse(defaults.severity());
+        Optional<Long> channelId =
+                Optional.ofNullable(read(labels, PolicyLabel.CHANNEL_ID, ChannelId::parse, null, problems));
+        String severity = Optional.ofNullable(labels.get(PolicyLabel.SEVERITY.label()))
+                .map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty())
+                .orElse(defaults.severity());
         return new PolicyLabels(targets, window, zone, cooldown, action, channelId, severity, problems);
     }
 
-    private static <T> T read(Map<String, String> labels, PolicyLabel label, BiFunction<String, String, T> parser,
-                              T fallback, List<Problem> problems) {
+    private static <T> T read(
+            Map<String, String> labels,
+            PolicyLabel label,
+            BiFunction<String, String, T> parser,
+            T fallback,
+            List<Problem> problems) {
         String name = label.label();
         String value = labels.get(name);
         if (value == null || value.isBlank()) {

@@ -24,17 +24,25 @@ public final class SeenEvents {
      * (Alertmanager's repeat_interval) is new again, and the cooldown decides about it.
      */
     public boolean firstSighting(Handle h, String eventKey, Instant now) {
-        boolean duplicate = h.createQuery(LAST_SEEN).bind("key", eventKey).mapTo(Long.class).findOne()
+        boolean duplicate = h.createQuery(LAST_SEEN)
+                .bind("key", eventKey)
+                .mapTo(Long.class)
+                .findOne()
                 .map(seen -> now.toEpochMilli() - seen < window.toMillis())
                 .orElse(false);
         if (!duplicate) {
-            h.createUpdate(UPSERT).bind("key", eventKey).bind("now", now.toEpochMilli()).execute();
+            h.createUpdate(UPSERT)
+                    .bind("key", eventKey)
+                    .bind("now", now.toEpochMilli())
+                    .execute();
         }
         return !duplicate;
     }
 
     /** Forgets events older than the window. */
     public int prune(Handle h, Instant now) {
-        return h.createUpdate(PRUNE).bind("before", now.minus(window).toEpochMilli()).execute();
+        return h.createUpdate(PRUNE)
+                .bind("before", now.minus(window).toEpochMilli())
+                .execute();
     }
 }

@@ -32,11 +32,16 @@ public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
     /** The state's schema: numbered files beside this class. Never edit a released file; add the next one. */
-    static final SchemaMigrations SCHEMA = new SchemaMigrations(StateStore.class, List.of("V001__init.sql"), "bridge",
+    static final SchemaMigrations SCHEMA = new SchemaMigrations(
+            StateStore.class,
+            List.of("V001__init.sql"),
+            "bridge",
             "run the newer bridge or point STATE_PATH at another file");
+
     private static final int POOL_SIZE = 4;
     /** Enough to amortise one fsync over a burst, small enough that one group stays a few milliseconds. */
     private static final int MAX_GROUP = 128;
+
     private static final long CHECKPOINT_PERIOD_MILLIS = 2_000;
 
     private final HikariDataSource dataSource;
@@ -61,7 +66,9 @@ public final class StateStore implements AutoCloseable {
         while (open) {
             try {
                 Thread.sleep(CHECKPOINT_PERIOD_MILLIS);
-                read(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)").mapToMap().list());
+                read(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)")
+                        .mapToMap()
+                        .list());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -73,7 +80,9 @@ public final class StateStore implements AutoCloseable {
     /** Opens (creating if needed) and migrates the store at {@code path}. */
     public static StateStore open(Path path) {
         // FULL: a 2xx to Alertmanager promises the alert survives a power cut, not only a crash.
-        SQLiteDataSource source = SqliteDatabase.dataSource("STATE_PATH", path,
+        SQLiteDataSource source = SqliteDatabase.dataSource(
+                "STATE_PATH",
+                path,
                 new SqliteOptions(SqliteOptions.Synchronous.FULL, BUSY_TIMEOUT, OptionalInt.empty(), true));
         HikariConfig pool = new HikariConfig();
         pool.setDataSource(source);

@@ -1,12 +1,12 @@
 package io.tokenmonitor.bridge.breaker;
 
-import io.tokenmonitor.common.gateway.GatewayDsn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.bridge.testing.MutableClock;
+import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
@@ -34,6 +34,7 @@ class BreakerIT {
             "CREATE USER 'tm_breaker'@'%' IDENTIFIED BY '…';",
             "GRANT SELECT (id, status, other_info), UPDATE (status, other_info) ON `new-api`.channels TO 'tm_breaker'@'%';",
             "GRANT SELECT (channel_id), UPDATE (enabled) ON `new-api`.abilities TO 'tm_breaker'@'%';");
+
     static final List<String> MYSQL_ONE_API = List.of(
             "CREATE USER 'tm_breaker'@'%' IDENTIFIED BY '…';",
             "GRANT SELECT (id, status), UPDATE (status) ON `one-api`.channels TO 'tm_breaker'@'%';",
@@ -51,11 +52,12 @@ class BreakerIT {
             "GRANT SELECT (id, status), UPDATE (status) ON channels TO tm_breaker;",
             "GRANT SELECT (channel_id), UPDATE (enabled) ON abilities TO tm_breaker;");
 
-
     abstract static class Contract {
         private static final ObjectMapper JSON = new ObjectMapper();
+
         @TempDir
         Path dir;
+
         final MutableClock clock = MutableClock.at("2026-11-30T02:00:00Z");
         GatewayDatabase gateway;
         StateStore state;
@@ -70,7 +72,7 @@ class BreakerIT {
             state = StateStore.open(dir.resolve("bridge.db"));
             gateway.addChannel(1, 1, "default", "gpt-4o", "gpt-4o-mini");
             gateway.addChannel(2, 1, "vip", "claude-3");
-            gateway.addChannel(3, 2, "default", "gpt-4o");   // disabled by an admin, not by the breaker
+            gateway.addChannel(3, 2, "default", "gpt-4o"); // disabled by an admin, not by the breaker
         }
 
         @AfterEach
@@ -85,12 +87,22 @@ class BreakerIT {
         }
 
         ChannelBreaker breaker(boolean dryRun, int maxPerHour) {
-            return new ChannelBreaker(GatewayDsn.parse("SQL_DSN", breakerDsn(), null), state, new BreakerAudit(), dryRun, maxPerHour, clock, JSON);
+            return new ChannelBreaker(
+                    GatewayDsn.parse("SQL_DSN", breakerDsn(), null),
+                    state,
+                    new BreakerAudit(),
+                    dryRun,
+                    maxPerHour,
+                    clock,
+                    JSON);
         }
 
         List<String> audit() {
-            return state.read(h -> h.createQuery("SELECT action || ' ' || channel_id || ' ' || result || ' ' || coalesce(status_before, -1) "
-                    + "|| '->' || coalesce(status_after, -1) FROM breaker_audit ORDER BY id").mapTo(String.class).list());
+            return state.read(h -> h.createQuery(
+                            "SELECT action || ' ' || channel_id || ' ' || result || ' ' || coalesce(status_before, -1) "
+                                    + "|| '->' || coalesce(status_after, -1) FROM breaker_audit ORDER BY id")
+                    .mapTo(String.class)
+                    .list());
         }
 
         @Test
@@ -101,7 +113,9 @@ class BreakerIT {
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(false, false);
             assertThat(gateway.abilitiesEnabled(2)).containsExactly(true);
             if (flavor() == Flavor.NEW_API) {
-                assertThat(gateway.otherInfo(1)).contains("\"keep\":\"me\"").contains("\"status_reason\":\"token-monitor breaker: alert Test (fp1)\"")
+                assertThat(gateway.otherInfo(1))
+                        .contains("\"keep\":\"me\"")
+                        .contains("\"status_reason\":\"token-monitor breaker: alert Test (fp1)\"")
                         .contains("\"status_time\":" + clock.instant().getEpochSecond());
             }
             assertThat(audit()).containsExactly("disable 1 disabled 1->2");
@@ -143,7 +157,9 @@ class BreakerIT {
             gateway.execute("DROP TABLE abilities");
             BreakerOutcome outcome = breaker(false, 3).trip(1, "fp1", "Test");
             assertThat(outcome.result()).isEqualTo(BreakerOutcome.Result.FAILED);
-            assertThat(gateway.status(1)).as("one transaction: no half-done breaker").isEqualTo(1);
+            assertThat(gateway.status(1))
+                    .as("one transaction: no half-done breaker")
+                    .isEqualTo(1);
             assertThat(audit()).containsExactly("disable 1 failed -1->-1");
         }
 
@@ -159,7 +175,9 @@ class BreakerIT {
             assertThat(breaker.enable(1).result()).isEqualTo(BreakerOutcome.Result.ENABLED);
             assertThat(gateway.status(1)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);
-            assertThat(breaker.enable(1).result()).as("only once per breaker action").isEqualTo(BreakerOutcome.Result.REFUSED);
+            assertThat(breaker.enable(1).result())
+                    .as("only once per breaker action")
+                    .isEqualTo(BreakerOutcome.Result.REFUSED);
         }
 
         @Test
@@ -172,38 +190,68 @@ class BreakerIT {
 
     @Nested
     class MariaDbNewApi extends Contract {
-        Dialect kind() { return Dialect.MYSQL; }
-        Flavor flavor() { return Flavor.NEW_API; }
+        Dialect kind() {
+            return Dialect.MYSQL;
+        }
+
+        Flavor flavor() {
+            return Flavor.NEW_API;
+        }
     }
 
     @Nested
     class MariaDbOneApi extends Contract {
-        Dialect kind() { return Dialect.MYSQL; }
-        Flavor flavor() { return Flavor.ONE_API; }
+        Dialect kind() {
+            return Dialect.MYSQL;
+        }
+
+        Flavor flavor() {
+            return Flavor.ONE_API;
+        }
     }
 
     @Nested
     class PostgresNewApi extends Contract {
-        Dialect kind() { return Dialect.POSTGRES; }
-        Flavor flavor() { return Flavor.NEW_API; }
+        Dialect kind() {
+            return Dialect.POSTGRES;
+        }
+
+        Flavor flavor() {
+            return Flavor.NEW_API;
+        }
     }
 
     @Nested
     class PostgresOneApi extends Contract {
-        Dialect kind() { return Dialect.POSTGRES; }
-        Flavor flavor() { return Flavor.ONE_API; }
+        Dialect kind() {
+            return Dialect.POSTGRES;
+        }
+
+        Flavor flavor() {
+            return Flavor.ONE_API;
+        }
     }
 
     @Nested
     class SqliteNewApi extends Contract {
-        Dialect kind() { return Dialect.SQLITE; }
-        Flavor flavor() { return Flavor.NEW_API; }
+        Dialect kind() {
+            return Dialect.SQLITE;
+        }
+
+        Flavor flavor() {
+            return Flavor.NEW_API;
+        }
     }
 
     @Nested
     class SqliteOneApi extends Contract {
-        Dialect kind() { return Dialect.SQLITE; }
-        Flavor flavor() { return Flavor.ONE_API; }
+        Dialect kind() {
+            return Dialect.SQLITE;
+        }
+
+        Flavor flavor() {
+            return Flavor.ONE_API;
+        }
     }
 
     /** The whole contract again, as a user holding only the documented column grants (no {@code channels.key}). */
@@ -217,22 +265,28 @@ class BreakerIT {
                     ? (flavor() == Flavor.NEW_API ? MYSQL_NEW_API : MYSQL_ONE_API)
                     : (flavor() == Flavor.NEW_API ? POSTGRES_NEW_API : POSTGRES_ONE_API);
             gateway.execute(grants.stream()
-                    .map(sql -> sql.replace("new-api", gateway.name()).replace("one-api", gateway.name())
-                            .replace("tm_breaker", user).replace("…", PASSWORD).replaceAll(";$", ""))
+                    .map(sql -> sql.replace("new-api", gateway.name())
+                            .replace("one-api", gateway.name())
+                            .replace("tm_breaker", user)
+                            .replace("…", PASSWORD)
+                            .replaceAll(";$", ""))
                     .toArray(String[]::new));
         }
 
         @AfterEach
         void revoke() throws Exception {
             // Runs before the database is dropped; DROP OWNED also revokes CONNECT on the PostgreSQL database.
-            gateway.execute(kind() == Dialect.MYSQL ? new String[] {"DROP USER IF EXISTS '" + user + "'@'%'"}
-                    : new String[] {"DROP OWNED BY " + user, "DROP ROLE " + user});
+            gateway.execute(
+                    kind() == Dialect.MYSQL
+                            ? new String[] {"DROP USER IF EXISTS '" + user + "'@'%'"}
+                            : new String[] {"DROP OWNED BY " + user, "DROP ROLE " + user});
         }
 
         @Override
         String breakerDsn() {
             return kind() == Dialect.MYSQL
-                    ? user + ":" + PASSWORD + "@tcp(127.0.0.1:3306)/" + gateway.name() + "?charset=utf8mb4&parseTime=True&loc=Local"
+                    ? user + ":" + PASSWORD + "@tcp(127.0.0.1:3306)/" + gateway.name()
+                            + "?charset=utf8mb4&parseTime=True&loc=Local"
                     : "postgres://" + user + ":" + PASSWORD + "@127.0.0.1:5432/" + gateway.name() + "?sslmode=disable";
         }
 
@@ -241,36 +295,61 @@ class BreakerIT {
             GatewayDsn dsn = GatewayDsn.parse("SQL_DSN", breakerDsn(), null);
             String key = kind() == Dialect.MYSQL ? "`key`" : "\"key\"";
             assertThatThrownBy(() -> {
-                try (var c = DriverManager.getConnection(dsn.jdbcUrl(), dsn.user().orElseThrow(), dsn.password().orElseThrow().value());
-                     var st = c.createStatement()) {
-                    st.executeQuery("SELECT " + key + " FROM channels WHERE id = 1").close();
-                }
-            }).isInstanceOf(SQLException.class);
+                        try (var c = DriverManager.getConnection(
+                                        dsn.jdbcUrl(),
+                                        dsn.user().orElseThrow(),
+                                        dsn.password().orElseThrow().value());
+                                var st = c.createStatement()) {
+                            st.executeQuery("SELECT " + key + " FROM channels WHERE id = 1")
+                                    .close();
+                        }
+                    })
+                    .isInstanceOf(SQLException.class);
         }
     }
 
     @Nested
     class MariaDbNewApiColumnGrants extends ColumnGrants {
-        Dialect kind() { return Dialect.MYSQL; }
-        Flavor flavor() { return Flavor.NEW_API; }
+        Dialect kind() {
+            return Dialect.MYSQL;
+        }
+
+        Flavor flavor() {
+            return Flavor.NEW_API;
+        }
     }
 
     @Nested
     class MariaDbOneApiColumnGrants extends ColumnGrants {
-        Dialect kind() { return Dialect.MYSQL; }
-        Flavor flavor() { return Flavor.ONE_API; }
+        Dialect kind() {
+            return Dialect.MYSQL;
+        }
+
+        Flavor flavor() {
+            return Flavor.ONE_API;
+        }
     }
 
     @Nested
     class PostgresNewApiColumnGrants extends ColumnGrants {
-        Dialect kind() { return Dialect.POSTGRES; }
-        Flavor flavor() { return Flavor.NEW_API; }
+        Dialect kind() {
+            return Dialect.POSTGRES;
+        }
+
+        Flavor flavor() {
+            return Flavor.NEW_API;
+        }
     }
 
     @Nested
     class PostgresOneApiColumnGrants extends ColumnGrants {
-        Dialect kind() { return Dialect.POSTGRES; }
-        Flavor flavor() { return Flavor.ONE_API; }
+        Dialect kind() {
+            return Dialect.POSTGRES;
+        }
+
+        Flavor flavor() {
+            return Flavor.ONE_API;
+        }
     }
 
     @Test

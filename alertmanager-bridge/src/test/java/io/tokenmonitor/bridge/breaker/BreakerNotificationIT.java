@@ -28,16 +28,27 @@ class BreakerNotificationIT {
     @Test
     void givenDisableChannelAlert_whenPosted_thenChannelDisabledAndMessageSaysSo() throws Exception {
         try (FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
-             GatewayDatabase gateway = GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
+                GatewayDatabase gateway =
+                        GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
             gateway.addChannel(5, 1, "default", "gpt-4o");
-            Bridge bridge = Bridge.start(TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn())),
-                    Clock.systemUTC(), new PrometheusRegistry(), "test");
+            Bridge bridge = Bridge.start(
+                    TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn())),
+                    Clock.systemUTC(),
+                    new PrometheusRegistry(),
+                    "test");
             try {
-                String body = Webhooks.body("bb01", "firing", "2026-11-30T01:00:00Z", Map.of("action", "disable_channel", "channel_id", "5"));
-                HttpResponse<String> response = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
-                                .header("Authorization", "Bearer " + TestConfigs.TOKEN)
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                String body = Webhooks.body(
+                        "bb01",
+                        "firing",
+                        "2026-11-30T01:00:00Z",
+                        Map.of("action", "disable_channel", "channel_id", "5"));
+                HttpResponse<String> response = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                                        .header("Authorization", "Bearer " + TestConfigs.TOKEN)
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).isEqualTo(200);
                 Instant deadline = Instant.now().plusSeconds(15);
                 while (telegram.accepted().isEmpty() && Instant.now().isBefore(deadline)) {

@@ -21,8 +21,10 @@ class GatewayDsnTest {
     void givenGoMysqlDsn_whenParsed_thenJdbcUrlAndCredentialsAndMaskedToString() {
         GatewayDsn dsn = parse("root:p@ss:w0rd@tcp(db:3306)/newapi?charset=utf8mb4&parseTime=True");
         assertThat(dsn.dialect()).isEqualTo(GatewayDsn.Dialect.MYSQL);
-        assertThat(breakerUrl(dsn)).startsWith("jdbc:mysql://db:3306/newapi?")
-                .contains("connectTimeout=5000").contains("socketTimeout=15000");
+        assertThat(breakerUrl(dsn))
+                .startsWith("jdbc:mysql://db:3306/newapi?")
+                .contains("connectTimeout=5000")
+                .contains("socketTimeout=15000");
         assertThat(dsn.user()).contains("root");
         assertThat(dsn.password().map(Secret::value)).contains("p@ss:w0rd");
         assertThat(dsn.toString()).doesNotContain("w0rd");
@@ -32,8 +34,11 @@ class GatewayDsnTest {
     void givenPostgresUrl_whenParsed_thenJdbcUrlKeepsOptions() {
         GatewayDsn dsn = parse("postgres://gw:secret@pg:5433/newapi?sslmode=disable");
         assertThat(dsn.dialect()).isEqualTo(GatewayDsn.Dialect.POSTGRES);
-        assertThat(breakerUrl(dsn)).startsWith("jdbc:postgresql://pg:5433/newapi?").contains("sslmode=disable")
-                .contains("connectTimeout=5").contains("socketTimeout=15");
+        assertThat(breakerUrl(dsn))
+                .startsWith("jdbc:postgresql://pg:5433/newapi?")
+                .contains("sslmode=disable")
+                .contains("connectTimeout=5")
+                .contains("socketTimeout=15");
         assertThat(dsn.password().map(Secret::value)).contains("secret");
         assertThat(dsn.toString()).doesNotContain("secret");
     }
@@ -45,7 +50,8 @@ class GatewayDsnTest {
 
     @Test
     void givenBrokenDsn_whenParsed_thenMessageShowsExpectedFormsWithoutPassword() {
-        assertThatIllegalArgumentException().isThrownBy(() -> parse("root:hunter2@tcp(db:3306)"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> parse("root:hunter2@tcp(db:3306)"))
                 .withMessageStartingWith("SQL_DSN: cannot parse")
                 .withMessageContaining("expected user:pass@tcp(host:port)/database")
                 .withMessageNotContaining("hunter2");

@@ -1,12 +1,12 @@
 package io.tokenmonitor.bridge.config;
 
-import io.tokenmonitor.common.config.ConfigException;
-import io.tokenmonitor.common.config.Env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.TargetConfig;
+import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.common.config.Env;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +47,29 @@ class ConfigLoaderTest {
     void givenOriginalTokenMonitorVariables_whenLoaded_thenDefaultTargetsAndMaskedSecrets() throws Exception {
         Path tokenFile = dir.resolve("tg.token");
         Files.writeString(tokenFile, "123:SECRET\n");
-        BridgeConfig c = load(Map.of("TELEGRAM_BOT_TOKEN_FILE", tokenFile.toString(), "TELEGRAM_CHAT_ID", "-1001",
-                "FEISHU_WEBHOOK", "https://open.feishu.cn/open-apis/bot/v2/hook/KEY", "FEISHU_SECRET", "fsecret",
-                "WECOM_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=WKEY"), null);
+        BridgeConfig c = load(
+                Map.of(
+                        "TELEGRAM_BOT_TOKEN_FILE",
+                        tokenFile.toString(),
+                        "TELEGRAM_CHAT_ID",
+                        "-1001",
+                        "FEISHU_WEBHOOK",
+                        "https://open.feishu.cn/open-apis/bot/v2/hook/KEY",
+                        "FEISHU_SECRET",
+                        "fsecret",
+                        "WECOM_WEBHOOK",
+                        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=WKEY"),
+                null);
         assertThat(c.targets()).containsOnlyKeys("telegram", "feishu", "wecom");
-        assertThat(((TargetConfig.Telegram) c.targets().get("telegram")).botToken().value()).isEqualTo("123:SECRET");
-        assertThat(c.toString()).doesNotContain("SECRET").doesNotContain("KEY").doesNotContain("fsecret").contains("<masked>");
+        assertThat(((TargetConfig.Telegram) c.targets().get("telegram"))
+                        .botToken()
+                        .value())
+                .isEqualTo("123:SECRET");
+        assertThat(c.toString())
+                .doesNotContain("SECRET")
+                .doesNotContain("KEY")
+                .doesNotContain("fsecret")
+                .contains("<masked>");
     }
 
     @Test
@@ -79,7 +96,8 @@ class ConfigLoaderTest {
                   dead_letter_after: 2h
                 """);
         assertThat(c.targets()).containsOnlyKeys("ops", "lark");
-        assertThat(((TargetConfig.Telegram) c.targets().get("ops")).messageThreadId()).contains(7L);
+        assertThat(((TargetConfig.Telegram) c.targets().get("ops")).messageThreadId())
+                .contains(7L);
         assertThat(c.defaults().cooldown()).isEqualTo(Duration.ofMinutes(30));
         assertThat(c.defaults().language()).isEqualTo(Language.EN);
         assertThat(c.breaker().dryRun()).isTrue();
@@ -90,9 +108,11 @@ class ConfigLoaderTest {
     void givenUnknownKey_whenLoaded_thenOneLineNamesKeyAndKnownKeys() {
         assertThatThrownBy(() -> load(Map.of(), "target:\n  x: 1\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageEndingWith("bridge.yml: unknown key \"target\" at top level; known keys: defaults, targets, breaker, outbox");
+                .hasMessageEndingWith(
+                        "bridge.yml: unknown key \"target\" at top level; known keys: defaults, targets, breaker, outbox");
         assertThatThrownBy(() -> load(Map.of(), "breaker:\n  dryrun: true\n"))
-                .hasMessageContaining("unknown key \"dryrun\" in breaker; known keys: sql_dsn, sql_dsn_file, dry_run, max_per_hour");
+                .hasMessageContaining(
+                        "unknown key \"dryrun\" in breaker; known keys: sql_dsn, sql_dsn_file, dry_run, max_per_hour");
     }
 
     @Test
@@ -100,7 +120,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(Map.of(), "defaults:\n  cooldown: 5\n"))
                 .hasMessageEndingWith("defaults.cooldown: \"5\" has no unit; write 5s, 5m or 5h");
         assertThatThrownBy(() -> load(Map.of(), "defaults:\n  timezone: Asia/Beijing\n"))
-                .hasMessageEndingWith("defaults.timezone: \"Asia/Beijing\" is not an IANA zone; for example Asia/Shanghai");
+                .hasMessageEndingWith(
+                        "defaults.timezone: \"Asia/Beijing\" is not an IANA zone; for example Asia/Shanghai");
         assertThatThrownBy(() -> load(Map.of(), "targets:\n  x:\n    type: slack\n"))
                 .hasMessageEndingWith("targets.x.type: \"slack\" is not a target type; use telegram, feishu or wecom");
         assertThatThrownBy(() -> load(Map.of("TELEGRAM_BOT_TOKEN", "1:x"), null))
@@ -109,17 +130,33 @@ class ConfigLoaderTest {
 
     @Test
     void givenTheSharedGrammars_whenLoaded_thenDecisionsApply() throws Exception {
-        assertThat(load(Map.of(), "defaults:\n  cooldown: \"0\"\n").defaults().cooldown()).isZero();
+        assertThat(load(Map.of(), "defaults:\n  cooldown: \"0\"\n").defaults().cooldown())
+                .isZero();
         assertThatThrownBy(() -> load(Map.of(), "defaults:\n  cooldown: 30m1h\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("defaults.cooldown");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("defaults.cooldown");
         assertThatThrownBy(() -> load(Map.of(), "defaults:\n  active: \"9:00-17:00\"\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("defaults.active").hasMessageContaining("09:00");
-        assertThat(load(Map.of(), "defaults:\n  active: \"09:00-12:00,13:00-18:00\"\n").defaults().active().isAlways()).isFalse();
-        assertThat(load(Map.of(), "targets:\n  team.oncall:\n    type: wecom\n    webhook: https://q.example/send?key=1\n")
-                .targets()).containsKey("team.oncall");
-        assertThat(load(Map.of("LISTEN_ADDRESS", "[::1]:9467"), null).listenHost()).isEqualTo("::1");
-        assertThatThrownBy(() -> load(Map.of("LISTEN_ADDRESS", "::1:9467"), null)).hasMessageStartingWith("LISTEN_ADDRESS: ");
-        assertThat(load(Map.of("SQL_DSN", "root:pw@unix(/run/mysqld/mysqld.sock)/new-api"), null).breaker().gateway()).isPresent();
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("defaults.active")
+                .hasMessageContaining("09:00");
+        assertThat(load(Map.of(), "defaults:\n  active: \"09:00-12:00,13:00-18:00\"\n")
+                        .defaults()
+                        .active()
+                        .isAlways())
+                .isFalse();
+        assertThat(load(
+                                Map.of(),
+                                "targets:\n  team.oncall:\n    type: wecom\n    webhook: https://q.example/send?key=1\n")
+                        .targets())
+                .containsKey("team.oncall");
+        assertThat(load(Map.of("LISTEN_ADDRESS", "[::1]:9467"), null).listenHost())
+                .isEqualTo("::1");
+        assertThatThrownBy(() -> load(Map.of("LISTEN_ADDRESS", "::1:9467"), null))
+                .hasMessageStartingWith("LISTEN_ADDRESS: ");
+        assertThat(load(Map.of("SQL_DSN", "root:pw@unix(/run/mysqld/mysqld.sock)/new-api"), null)
+                        .breaker()
+                        .gateway())
+                .isPresent();
     }
 
     @Test
@@ -136,8 +173,10 @@ class ConfigLoaderTest {
 
     @Test
     void givenYamlTargetNamedLikeEnvTarget_whenLoaded_thenRejected() {
-        assertThatThrownBy(() -> load(Map.of("WECOM_WEBHOOK", "https://q.example/send?key=1"),
-                "targets:\n  wecom:\n    type: wecom\n    webhook: https://q.example/send?key=2\n"))
-                .hasMessageContaining("targets.wecom: the target \"wecom\" is already defined by environment variables");
+        assertThatThrownBy(() -> load(
+                        Map.of("WECOM_WEBHOOK", "https://q.example/send?key=1"),
+                        "targets:\n  wecom:\n    type: wecom\n    webhook: https://q.example/send?key=2\n"))
+                .hasMessageContaining(
+                        "targets.wecom: the target \"wecom\" is already defined by environment variables");
     }
 }

@@ -18,7 +18,8 @@ class PromDurationTest {
 
     @Test
     void givenNumberWithoutUnit_whenParsed_thenMessageSuggestsUnits() {
-        assertThatIllegalArgumentException().isThrownBy(() -> PromDuration.parse("cooldown", "5"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PromDuration.parse("cooldown", "5"))
                 .withMessage("cooldown: \"5\" has no unit; write 5s, 5m or 5h");
     }
 
@@ -31,6 +32,7 @@ class PromDurationTest {
     @Test
     void givenDuration_whenFormatted_thenParsesBack() {
         assertThat(PromDuration.format(Duration.ofMinutes(150))).isEqualTo("2h30m");
-        assertThat(PromDuration.parse("cooldown", PromDuration.format(Duration.ofMillis(90_061_001)))).isEqualTo(Duration.ofMillis(90_061_001));
+        assertThat(PromDuration.parse("cooldown", PromDuration.format(Duration.ofMillis(90_061_001))))
+                .isEqualTo(Duration.ofMillis(90_061_001));
     }
 }

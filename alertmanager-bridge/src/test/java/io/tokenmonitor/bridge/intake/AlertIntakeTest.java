@@ -28,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertIntakeTest {
     @TempDir
     Path dir;
+
     private final FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
     private final HttpClient http = HttpClient.newHttpClient();
     private Bridge bridge;
 
     @BeforeEach
     void start() {
-        bridge = Bridge.start(TestConfigs.telegramAt(telegram, dir, Map.of()), Clock.systemUTC(), new PrometheusRegistry(), "test");
+        bridge = Bridge.start(
+                TestConfigs.telegramAt(telegram, dir, Map.of()), Clock.systemUTC(), new PrometheusRegistry(), "test");
     }
 
     @AfterEach
@@ -44,8 +46,10 @@ class AlertIntakeTest {
     }
 
     private HttpResponse<String> post(String authorization, byte[] body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -57,7 +61,9 @@ class AlertIntakeTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -80,7 +86,7 @@ class AlertIntakeTest {
         assertThat(post(basic, firing("a3").getBytes()).statusCode()).isEqualTo(200);
         Instant deadline = Instant.now().plusSeconds(10);
         while (telegram.accepted().size() < 2 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);   // real time here: the worker thread and the real rate limit (1/s) are under test
+            Thread.sleep(50); // real time here: the worker thread and the real rate limit (1/s) are under test
         }
         assertThat(telegram.accepted()).hasSize(2);
         assertThat(telegram.accepted().get(0).body()).contains("budget exceeded for &lt;gpt-4o&gt; &amp; co");
@@ -97,7 +103,9 @@ class AlertIntakeTest {
     void givenMalformedJson_whenPosted_thenResponds400WithOneLineReason() throws Exception {
         HttpResponse<String> response = post("{\"alerts\": [");
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).startsWith("not an Alertmanager v4 webhook: ").hasLineCount(1);
+        assertThat(response.body())
+                .startsWith("not an Alertmanager v4 webhook: ")
+                .hasLineCount(1);
         HttpResponse<String> missing = post("{\"version\":\"4\"}");
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.body()).isEqualTo("not an Alertmanager v4 webhook: missing field \"alerts\"\n");
@@ -117,7 +125,8 @@ class AlertIntakeTest {
         post(firing("a5"));
         post(firing("a5"));
         String metrics = get("/metrics").body();
-        assertThat(metrics).contains("newapi_bridge_alerts_received_total{status=\"firing\"} 2.0")
+        assertThat(metrics)
+                .contains("newapi_bridge_alerts_received_total{status=\"firing\"} 2.0")
                 .contains("newapi_bridge_notifications_suppressed_total{reason=\"duplicate\"} 1.0")
                 .contains("newapi_bridge_notifications_sent_total{result=\"sent\",target=\"telegram\"}")
                 .contains("newapi_bridge_outbox_pending{target=\"telegram\"}")

@@ -28,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileBodiesIT {
     @TempDir
     Path dir;
+
     private final FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
     private final HttpClient http = HttpClient.newHttpClient();
     private Bridge bridge;
 
     @BeforeEach
     void start() {
-        bridge = Bridge.start(TestConfigs.telegramAt(telegram, dir, Map.of()), Clock.systemUTC(), new PrometheusRegistry(), "test");
+        bridge = Bridge.start(
+                TestConfigs.telegramAt(telegram, dir, Map.of()), Clock.systemUTC(), new PrometheusRegistry(), "test");
     }
 
     @AfterEach
@@ -44,10 +46,13 @@ class HostileBodiesIT {
     }
 
     private int post(byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
-                        .header("Authorization", "Bearer " + TestConfigs.TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                                .header("Authorization", "Bearer " + TestConfigs.TOKEN)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** A deterministic mix of the ways a body can be wrong. */
@@ -56,21 +61,47 @@ class HostileBodiesIT {
         String valid = Webhooks.body("ff00", "firing", "2026-11-30T01:00:00Z", Map.of());
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            bodies.add(switch (i % 12) {
-                case 0 -> utf8("{\"version\":\"4\",\"alerts\":\"" + "x".repeat(random.nextInt(1, 5000)) + "\"}");   // wrong type
-                case 1 -> utf8(valid.replace("\"status\":\"firing\",\"labels\"", "\"status\":" + random.nextInt() + ",\"labels\""));
-                case 2 -> utf8(valid.replace("\"labels\":{", "\"labels\":[{").replace("},\"annotations\"", "}],\"annotations\""));
-                case 3 -> utf8(valid.replace("\"startsAt\":\"2026-11-30T01:00:00Z\"", "\"startsAt\":" + random.nextLong()));
-                case 4 -> utf8("{\"version\":\"" + "9".repeat(random.nextInt(100_000, 900_000)) + "\",\"alerts\":[]}");   // huge string
-                case 5 -> utf8("[".repeat(random.nextInt(50, 20_000)) + "]".repeat(10));                                 // deep nesting
-                case 6 -> utf8("{\"alerts\":" + "{\"a\":".repeat(random.nextInt(40, 5_000)) + "1" + "}".repeat(3) + "}");
-                case 7 -> badUtf8(valid, random);                                                                          // bad UTF-8
-                case 8 -> randomBytes(random);
-                case 9 -> utf8(valid.substring(0, random.nextInt(1, valid.length() - 1)));                                 // truncated
-                case 10 -> utf8(List.of("", "null", "[]", "42", "\"x\"", "{}", "{\"alerts\":null}", "{\"alerts\":[null]}",
-                        valid + "garbage", "{\"version\":\"5\",\"alerts\":[]}").get(random.nextInt(10)));
-                default -> utf8(valid.replace("\"startsAt\":\"2026-11-30T01:00:00Z\"", "\"startsAt\":\"yesterday\""));
-            });
+            bodies.add(
+                    switch (i % 12) {
+                        case 0 ->
+                            utf8("{\"version\":\"4\",\"alerts\":\"" + "x".repeat(random.nextInt(1, 5000))
+                                    + "\"}"); // wrong type
+                        case 1 ->
+                            utf8(valid.replace(
+                                    "\"status\":\"firing\",\"labels\"",
+                                    "\"status\":" + random.nextInt() + ",\"labels\""));
+                        case 2 ->
+                            utf8(valid.replace("\"labels\":{", "\"labels\":[{")
+                                    .replace("},\"annotations\"", "}],\"annotations\""));
+                        case 3 ->
+                            utf8(valid.replace(
+                                    "\"startsAt\":\"2026-11-30T01:00:00Z\"", "\"startsAt\":" + random.nextLong()));
+                        case 4 ->
+                            utf8("{\"version\":\"" + "9".repeat(random.nextInt(100_000, 900_000))
+                                    + "\",\"alerts\":[]}"); // huge string
+                        case 5 -> utf8("[".repeat(random.nextInt(50, 20_000)) + "]".repeat(10)); // deep nesting
+                        case 6 ->
+                            utf8("{\"alerts\":" + "{\"a\":".repeat(random.nextInt(40, 5_000)) + "1" + "}".repeat(3)
+                                    + "}");
+                        case 7 -> badUtf8(valid, random); // bad UTF-8
+                        case 8 -> randomBytes(random);
+                        case 9 -> utf8(valid.substring(0, random.nextInt(1, valid.length() - 1))); // truncated
+                        case 10 ->
+                            utf8(List.of(
+                                            "",
+                                            "null",
+                                            "[]",
+                                            "42",
+                                            "\"x\"",
+                                            "{}",
+                                            "{\"alerts\":null}",
+                                            "{\"alerts\":[null]}",
+                                            valid + "garbage",
+                                            "{\"version\":\"5\",\"alerts\":[]}")
+                                    .get(random.nextInt(10)));
+                        default ->
+                            utf8(valid.replace("\"startsAt\":\"2026-11-30T01:00:00Z\"", "\"startsAt\":\"yesterday\""));
+                    });
         }
         return bodies;
     }
@@ -84,7 +115,13 @@ class HostileBodiesIT {
         int at = valid.indexOf("budget exceeded");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(base, 0, at);
-        byte[][] invalid = {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0xF0, 0x28, (byte) 0x8C, 0x28}, {(byte) 0xC0, (byte) 0xAF}};
+        byte[][] invalid = {
+            {(byte) 0xC3, 0x28},
+            {(byte) 0xFF},
+            {(byte) 0xE2, (byte) 0x82},
+            {(byte) 0xF0, 0x28, (byte) 0x8C, 0x28},
+            {(byte) 0xC0, (byte) 0xAF}
+        };
         out.writeBytes(invalid[random.nextInt(invalid.length)]);
         out.write(base, at, base.length - at);
         return out.toByteArray();
@@ -108,9 +145,13 @@ class HostileBodiesIT {
             }
         }
         assertThat(not4xx).isEmpty();
-        assertThat(post(utf8(Webhooks.body("ok01", "firing", "2026-11-30T01:00:00Z", Map.of())))).isEqualTo(200);
-        int health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/healthz")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        assertThat(post(utf8(Webhooks.body("ok01", "firing", "2026-11-30T01:00:00Z", Map.of()))))
+                .isEqualTo(200);
+        int health = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/healthz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         assertThat(health).isEqualTo(200);
     }
 }

@@ -15,8 +15,13 @@ import org.junit.jupiter.api.Test;
 class TelegramNotifierTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
-    private final TelegramNotifier notifier = new TelegramNotifier(telegram.url(""), new Secret("123:ABC"), "-100200",
-            Optional.of(42L), new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)), JSON);
+    private final TelegramNotifier notifier = new TelegramNotifier(
+            telegram.url(""),
+            new Secret("123:ABC"),
+            "-100200",
+            Optional.of(42L),
+            new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)),
+            JSON);
 
     @AfterEach
     void stop() {
@@ -26,7 +31,8 @@ class TelegramNotifierTest {
     @Test
     void givenLabelsWithMarkup_whenRendered_thenHtmlIsEscapedAndLinksAreAnchors() {
         String part = notifier.render(Notifications.firing("critical", "x")).get(0);
-        assertThat(part).contains("<b>🔴 [FIRING] BudgetExceeded</b>")
+        assertThat(part)
+                .contains("<b>🔴 [FIRING] BudgetExceeded</b>")
                 .contains("Budget &lt;gpt-4o&gt; &amp; co over limit")
                 .contains("model=gpt-4o&lt;mini&gt;")
                 .contains("<a href=\"https://grafana.example/d/x?a=1&amp;b=2\">Dashboard</a>")
@@ -39,7 +45,7 @@ class TelegramNotifierTest {
         assertThat(parts).hasSizeGreaterThan(1);
         assertThat(parts).allSatisfy(p -> assertThat(p.length()).isLessThanOrEqualTo(4096));
         assertThat(parts.get(0)).startsWith("(1/" + parts.size() + ") ");
-        assertThat(String.join("", parts)).doesNotContain("<&>");   // every piece escaped, no tag cut
+        assertThat(String.join("", parts)).doesNotContain("<&>"); // every piece escaped, no tag cut
     }
 
     @Test
@@ -52,20 +58,28 @@ class TelegramNotifierTest {
         assertThat(body.path("chat_id").asText()).isEqualTo("-100200");
         assertThat(body.path("message_thread_id").asLong()).isEqualTo(42);
         assertThat(body.path("parse_mode").asText()).isEqualTo("HTML");
-        assertThat(body.path("link_preview_options").path("is_disabled").asBoolean()).isTrue();
+        assertThat(body.path("link_preview_options").path("is_disabled").asBoolean())
+                .isTrue();
     }
 
     @Test
     void given429WithRetryAfter_whenSent_thenRetryLaterHonoursIt() {
-        telegram.answer(new FakePlatform.Answer(429,
-                "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 8\",\"parameters\":{\"retry_after\":8}}"));
-        assertThat(notifier.send("x")).isEqualTo(new Delivery.RetryLater(Duration.ofSeconds(8), "telegram 429: Too Many Requests: retry after 8"));
+        telegram.answer(
+                new FakePlatform.Answer(
+                        429,
+                        "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 8\",\"parameters\":{\"retry_after\":8}}"));
+        assertThat(notifier.send("x"))
+                .isEqualTo(new Delivery.RetryLater(
+                        Duration.ofSeconds(8), "telegram 429: Too Many Requests: retry after 8"));
     }
 
     @Test
     void givenBotKicked_whenSent_thenRejected() {
-        telegram.answer(new FakePlatform.Answer(403, "{\"ok\":false,\"error_code\":403,\"description\":\"Forbidden: bot was kicked from the group chat\"}"));
-        assertThat(notifier.send("x")).isEqualTo(new Delivery.Rejected("telegram 403: Forbidden: bot was kicked from the group chat"));
+        telegram.answer(new FakePlatform.Answer(
+                403,
+                "{\"ok\":false,\"error_code\":403,\"description\":\"Forbidden: bot was kicked from the group chat\"}"));
+        assertThat(notifier.send("x"))
+                .isEqualTo(new Delivery.Rejected("telegram 403: Forbidden: bot was kicked from the group chat"));
     }
 
     @Test

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 class WeComNotifierTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final FakePlatform wecom = new FakePlatform(FakePlatform.WECOM_OK);
-    private final WeComNotifier notifier = new WeComNotifier(new Secret(wecom.url("/cgi-bin/webhook/send?key=k").toString()),
-            new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)), JSON);
+    private final WeComNotifier notifier = new WeComNotifier(
+            new Secret(wecom.url("/cgi-bin/webhook/send?key=k").toString()),
+            new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)),
+            JSON);
 
     @AfterEach
     void stop() {
@@ -26,7 +28,9 @@ class WeComNotifierTest {
     void givenChineseTextOver4096Bytes_whenRendered_thenSplitByUtf8Bytes() {
         List<String> parts = notifier.render(Notifications.firing("critical", "预算超限".repeat(2000)));
         assertThat(parts).hasSizeGreaterThan(1);
-        assertThat(parts).allSatisfy(p -> assertThat(p.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096));
+        assertThat(parts)
+                .allSatisfy(p ->
+                        assertThat(p.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096));
         assertThat(parts.get(0)).contains("<font color=\"warning\">");
     }
 
@@ -41,7 +45,8 @@ class WeComNotifierTest {
     @Test
     void givenErrcode45009_whenSent_thenRetryAfterAMinute() {
         wecom.answer(new FakePlatform.Answer(200, "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}"));
-        assertThat(notifier.send("x")).isEqualTo(new Delivery.RetryLater(Duration.ofSeconds(60), "wecom 45009: api freq out of limit"));
+        assertThat(notifier.send("x"))
+                .isEqualTo(new Delivery.RetryLater(Duration.ofSeconds(60), "wecom 45009: api freq out of limit"));
     }
 
     @Test

@@ -32,10 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class OutboxWorkerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final FakePlatform.Answer UNAVAILABLE = new FakePlatform.Answer(503, "{\"ok\":false,\"error_code\":503,\"description\":\"Service Unavailable\"}");
+    private static final FakePlatform.Answer UNAVAILABLE =
+            new FakePlatform.Answer(503, "{\"ok\":false,\"error_code\":503,\"description\":\"Service Unavailable\"}");
 
     @TempDir
     Path dir;
+
     private final MutableClock clock = MutableClock.at("2026-11-30T02:00:00Z");
     private final FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -46,12 +48,26 @@ class OutboxWorkerTest {
     @BeforeEach
     void open() {
         store = StateStore.open(dir.resolve("bridge.db"));
-        BridgeMetrics metrics = new BridgeMetrics(registry, "test", List.of("telegram"), () -> store.read(outbox::pending), clock);
-        TelegramNotifier notifier = new TelegramNotifier(telegram.url(""), new Secret("1:T"), "42", Optional.empty(),
-                new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)), JSON);
-        worker = new OutboxWorker("telegram", notifier, store, outbox, new RateLimit(SendRate.TELEGRAM),
+        BridgeMetrics metrics =
+                new BridgeMetrics(registry, "test", List.of("telegram"), () -> store.read(outbox::pending), clock);
+        TelegramNotifier notifier = new TelegramNotifier(
+                telegram.url(""),
+                new Secret("1:T"),
+                "42",
+                Optional.empty(),
+                new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)),
+                JSON);
+        worker = new OutboxWorker(
+                "telegram",
+                notifier,
+                store,
+                outbox,
+                new RateLimit(SendRate.TELEGRAM),
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)),
-                Duration.ofMinutes(30), clock, metrics, new WorkSignal());
+                Duration.ofMinutes(30),
+                clock,
+                metrics,
+                new WorkSignal());
     }
 
     @AfterEach
@@ -81,7 +97,9 @@ class OutboxWorkerTest {
     }
 
     private long pending() {
-        return store.read(h -> outbox.pending(h).values().stream().mapToLong(PendingStats::count).sum());
+        return store.read(h -> outbox.pending(h).values().stream()
+                .mapToLong(PendingStats::count)
+                .sum());
     }
 
     private List<String> delivered() {
@@ -112,11 +130,16 @@ class OutboxWorkerTest {
         telegram.answer(r -> clock.instant().isBefore(recovery) ? UNAVAILABLE : FakePlatform.TELEGRAM_OK);
         enqueue(30);
         drain(Duration.ofHours(1));
-        assertThat(delivered()).containsExactlyElementsOf(IntStream.range(0, 30).mapToObj(i -> "message " + i).toList());
+        assertThat(delivered())
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 30).mapToObj(i -> "message " + i).toList());
         assertThat(pending()).isZero();
         int failedAttempts = telegram.all().size() - telegram.accepted().size();
-        assertThat(failedAttempts).as("backoff keeps probing sparse during the outage").isBetween(1, 15);
-        assertThat(scrape()).contains("newapi_bridge_notifications_sent_total{result=\"sent\",target=\"telegram\"} 30.0");
+        assertThat(failedAttempts)
+                .as("backoff keeps probing sparse during the outage")
+                .isBetween(1, 15);
+        assertThat(scrape())
+                .contains("newapi_bridge_notifications_sent_total{result=\"sent\",target=\"telegram\"} 30.0");
     }
 
     @Test
@@ -130,10 +153,12 @@ class OutboxWorkerTest {
         drain(Duration.ofHours(1));
         assertThat(sendTimes).hasSize(45);
         for (int i = 20; i < sendTimes.size(); i++) {
-            assertThat(Duration.between(sendTimes.get(i - 20), sendTimes.get(i))).isGreaterThanOrEqualTo(Duration.ofMinutes(1));
+            assertThat(Duration.between(sendTimes.get(i - 20), sendTimes.get(i)))
+                    .isGreaterThanOrEqualTo(Duration.ofMinutes(1));
         }
         for (int i = 1; i < sendTimes.size(); i++) {
-            assertThat(Duration.between(sendTimes.get(i - 1), sendTimes.get(i))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(Duration.between(sendTimes.get(i - 1), sendTimes.get(i)))
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
     }
 
@@ -143,7 +168,9 @@ class OutboxWorkerTest {
         telegram.answer(r -> {
             attempts.add(clock.instant());
             return attempts.size() == 1
-                    ? new FakePlatform.Answer(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 30\",\"parameters\":{\"retry_after\":30}}")
+                    ? new FakePlatform.Answer(
+                            429,
+                            "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 30\",\"parameters\":{\"retry_after\":30}}")
                     : FakePlatform.TELEGRAM_OK;
         });
         enqueue(1);
@@ -155,14 +182,17 @@ class OutboxWorkerTest {
     @Test
     void givenPermanentRejection_whenSent_thenDeadLetterAndNextMessageGoesOn() throws Exception {
         telegram.answer(r -> r.body().contains("message 0")
-                ? new FakePlatform.Answer(400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}")
+                ? new FakePlatform.Answer(
+                        400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}")
                 : FakePlatform.TELEGRAM_OK);
         enqueue(2);
         drain(Duration.ofMinutes(5));
         assertThat(delivered()).containsExactly("message 1");
-        String dead = store.read(h -> h.createQuery("SELECT last_error FROM outbox WHERE state = 'dead'").mapTo(String.class).one());
+        String dead = store.read(h -> h.createQuery("SELECT last_error FROM outbox WHERE state = 'dead'")
+                .mapTo(String.class)
+                .one());
         assertThat(dead).isEqualTo("telegram 400: Bad Request: chat not found");
-        assertThat(telegram.all()).hasSize(2);   // the rejected message is never retried
+        assertThat(telegram.all()).hasSize(2); // the rejected message is never retried
         assertThat(scrape()).contains("newapi_bridge_dead_letters_total{target=\"telegram\"} 1.0");
     }
 
@@ -172,8 +202,10 @@ class OutboxWorkerTest {
         enqueue(3);
         drain(Duration.ofMinutes(31));
         assertThat(pending()).isZero();
-        int dead = store.read(h -> h.createQuery("SELECT count(*) FROM outbox WHERE state = 'dead' AND last_error LIKE 'not delivered within 30m%'")
-                .mapTo(Integer.class).one());
+        int dead = store.read(h -> h.createQuery(
+                        "SELECT count(*) FROM outbox WHERE state = 'dead' AND last_error LIKE 'not delivered within 30m%'")
+                .mapTo(Integer.class)
+                .one());
         assertThat(dead).isEqualTo(3);
         assertThat(scrape()).contains("newapi_bridge_outbox_pending{target=\"telegram\"} 0.0");
     }
@@ -184,7 +216,8 @@ class OutboxWorkerTest {
         enqueue(2);
         clock.advance(Duration.ofSeconds(90));
         String text = scrape();
-        assertThat(text).contains("newapi_bridge_outbox_pending{target=\"telegram\"} 2.0")
+        assertThat(text)
+                .contains("newapi_bridge_outbox_pending{target=\"telegram\"} 2.0")
                 .contains("newapi_bridge_outbox_oldest_pending_age_seconds{target=\"telegram\"} 90.0");
     }
 }

@@ -1,9 +1,9 @@
 package io.tokenmonitor.bridge.policy;
 
-import io.tokenmonitor.common.time.ActiveWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.tokenmonitor.common.time.ActiveWindow;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
@@ -18,10 +18,10 @@ class ActiveWindowTest {
     @Test
     void givenOfficeHours_whenTimeIsInside_thenWindowIsOpenAndEndIsExclusive() {
         ActiveWindow w = ActiveWindow.parse("active", "Mon-Fri 09:00-18:00");
-        assertThat(openAt(w, "2026-11-30T09:00", SHANGHAI)).isTrue();    // Monday
+        assertThat(openAt(w, "2026-11-30T09:00", SHANGHAI)).isTrue(); // Monday
         assertThat(openAt(w, "2026-11-30T17:59", SHANGHAI)).isTrue();
         assertThat(openAt(w, "2026-11-30T18:00", SHANGHAI)).isFalse();
-        assertThat(openAt(w, "2026-11-29T10:00", SHANGHAI)).isFalse();   // Sunday
+        assertThat(openAt(w, "2026-11-29T10:00", SHANGHAI)).isFalse(); // Sunday
     }
 
     @Test
@@ -36,8 +36,8 @@ class ActiveWindowTest {
     @Test
     void givenOvernightRangeOnFriday_whenSaturdayMorning_thenOpenButNotFridayMorning() {
         ActiveWindow w = ActiveWindow.parse("active", "Fri 22:00-06:00");
-        assertThat(openAt(w, "2026-12-05T03:00", SHANGHAI)).isTrue();    // Saturday, belongs to Friday night
-        assertThat(openAt(w, "2026-12-04T03:00", SHANGHAI)).isFalse();   // Friday morning belongs to Thursday
+        assertThat(openAt(w, "2026-12-05T03:00", SHANGHAI)).isTrue(); // Saturday, belongs to Friday night
+        assertThat(openAt(w, "2026-12-04T03:00", SHANGHAI)).isFalse(); // Friday morning belongs to Thursday
     }
 
     @Test
@@ -45,7 +45,7 @@ class ActiveWindowTest {
         ActiveWindow w = ActiveWindow.parse("active", "09:00-18:00");
         var instant = LocalDateTime.parse("2026-11-30T10:00").atZone(SHANGHAI).toInstant();
         assertThat(w.isOpen(instant, SHANGHAI)).isTrue();
-        assertThat(w.isOpen(instant, ZoneId.of("America/New_York"))).isFalse();   // 21:00 the evening before
+        assertThat(w.isOpen(instant, ZoneId.of("America/New_York"))).isFalse(); // 21:00 the evening before
     }
 
     @Test
@@ -59,12 +59,17 @@ class ActiveWindowTest {
 
     @Test
     void givenBadWindows_whenParsed_thenMessageNamesTheProblem() {
-        assertThatIllegalArgumentException().isThrownBy(() -> ActiveWindow.parse("active", "Mon-Fry 09:00-18:00"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ActiveWindow.parse("active", "Mon-Fry 09:00-18:00"))
                 .withMessageContaining("\"Fry\" is not a weekday");
-        assertThatIllegalArgumentException().isThrownBy(() -> ActiveWindow.parse("active", "25:00-26:00"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ActiveWindow.parse("active", "25:00-26:00"))
                 .withMessageContaining("is not a time of day");
-        assertThatIllegalArgumentException().isThrownBy(() -> ActiveWindow.parse("active", "09:00-09:00"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ActiveWindow.parse("active", "09:00-09:00"))
                 .withMessageContaining("is empty");
-        assertThat(ActiveWindow.parse("active", "00:00-24:00").isOpen(java.time.Instant.parse("2026-11-30T23:59:00Z"), ZoneId.of("UTC"))).isTrue();
+        assertThat(ActiveWindow.parse("active", "00:00-24:00")
+                        .isOpen(java.time.Instant.parse("2026-11-30T23:59:00Z"), ZoneId.of("UTC")))
+                .isTrue();
     }
 }

@@ -1,6 +1,5 @@
 package io.tokenmonitor.bridge.policy;
 
-import io.tokenmonitor.common.time.ActiveWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,12 +8,11 @@ import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.outbox.Outbox;
-import io.tokenmonitor.bridge.policy.AlertDefaults;
-import io.tokenmonitor.bridge.policy.BreakerJobs;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.bridge.testing.MutableClock;
 import io.tokenmonitor.bridge.testing.RecordingNotifier;
 import io.tokenmonitor.bridge.testing.Webhooks;
+import io.tokenmonitor.common.time.ActiveWindow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -29,12 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AlertPolicyTest {
     private static final String STARTS = "2026-11-30T01:00:00Z";
-    private static final AlertDefaults DEFAULTS = new AlertDefaults(ZoneId.of("Asia/Shanghai"), Duration.ofHours(1),
-            ActiveWindow.ALWAYS, "warning", Language.EN, Duration.ofMinutes(10), Duration.ofHours(25));
+    private static final AlertDefaults DEFAULTS = new AlertDefaults(
+            ZoneId.of("Asia/Shanghai"),
+            Duration.ofHours(1),
+            ActiveWindow.ALWAYS,
+            "warning",
+            Language.EN,
+            Duration.ofMinutes(10),
+            Duration.ofHours(25));
 
     @TempDir
     Path dir;
-    private final MutableClock clock = MutableClock.at("2026-11-30T02:00:00Z");   // Monday 10:00 in Shanghai
+
+    private final MutableClock clock = MutableClock.at("2026-11-30T02:00:00Z"); // Monday 10:00 in Shanghai
     private final ObjectMapper json = new ObjectMapper();
     private StateStore store;
     private AlertPolicy policy;
@@ -51,10 +56,18 @@ class AlertPolicyTest {
         notifiers.put("tg", new RecordingNotifier());
         notifiers.put("fs", new RecordingNotifier());
         DeferredAlerts deferred = new DeferredAlerts(json);
-        policy = new AlertPolicy(DEFAULTS, notifiers, new Outbox(), new SeenEvents(DEFAULTS.dedupWindow()), new Cooldown(),
-                deferred, new BreakerJobs(json), false);
-        BridgeMetrics metrics = new BridgeMetrics(new PrometheusRegistry(), "test", List.of("tg", "fs"), Map::of, clock);
-        scheduler = new DeferredScheduler(store, deferred, policy, metrics, clock, () -> { });
+        policy = new AlertPolicy(
+                DEFAULTS,
+                notifiers,
+                new Outbox(),
+                new SeenEvents(DEFAULTS.dedupWindow()),
+                new Cooldown(),
+                deferred,
+                new BreakerJobs(json),
+                false);
+        BridgeMetrics metrics =
+                new BridgeMetrics(new PrometheusRegistry(), "test", List.of("tg", "fs"), Map::of, clock);
+        scheduler = new DeferredScheduler(store, deferred, policy, metrics, clock, () -> {});
     }
 
     @AfterEach
@@ -65,7 +78,8 @@ class AlertPolicyTest {
     private Tally post(String fingerprint, String status, Map<String, String> labels) {
         Tally tally = new Tally();
         store.write(h -> {
-            policy.accept(h, Webhooks.message(fingerprint, status, STARTS, labels).events(), clock.instant(), tally);
+            policy.accept(
+                    h, Webhooks.message(fingerprint, status, STARTS, labels).events(), clock.instant(), tally);
             return null;
         });
         return tally;
@@ -73,8 +87,10 @@ class AlertPolicyTest {
 
     /** target: alert_status, in outbox order. */
     private List<String> queued() {
-        return store.read(h -> h.createQuery("SELECT target || ':' || alert_status || ':' || payload FROM outbox ORDER BY id")
-                .mapTo(String.class).list());
+        return store.read(
+                h -> h.createQuery("SELECT target || ':' || alert_status || ':' || payload FROM outbox ORDER BY id")
+                        .mapTo(String.class)
+                        .list());
     }
 
     @Test
@@ -88,7 +104,7 @@ class AlertPolicyTest {
     @Test
     void givenFiringRepeatedWithinCooldown_whenAccepted_thenSuppressedUntilCooldownEnds() {
         post("aa02", "firing", Map.of("notify", "tg", "cooldown", "2h"));
-        clock.advance(Duration.ofMinutes(30));   // past the dedup window: Alertmanager repeat
+        clock.advance(Duration.ofMinutes(30)); // past the dedup window: Alertmanager repeat
         Tally repeat = post("aa02", "firing", Map.of("notify", "tg", "cooldown", "2h"));
         clock.advance(Duration.ofMinutes(91));
         post("aa02", "firing", Map.of("notify", "tg", "cooldown", "2h"));
@@ -118,21 +134,23 @@ class AlertPolicyTest {
     void givenFiringToOneTarget_whenResolvedNamesTwo_thenOnlyTheToldTargetHearsResolved() {
         post("aa05", "firing", Map.of("notify", "tg"));
         Tally resolved = post("aa05", "resolved", Map.of("notify", "tg,fs"));
-        assertThat(queued()).extracting(q -> q.substring(0, q.indexOf(':', 3))).containsExactly("tg:firing", "tg:resolved");
+        assertThat(queued())
+                .extracting(q -> q.substring(0, q.indexOf(':', 3)))
+                .containsExactly("tg:firing", "tg:resolved");
         assertThat(resolved.suppressedReasons()).containsExactly("not_announced");
-        Tally again = post("aa05", "resolved", Map.of("notify", "tg"));   // duplicate resolved
+        Tally again = post("aa05", "resolved", Map.of("notify", "tg")); // duplicate resolved
         assertThat(again.suppressedReasons()).containsExactly("duplicate");
     }
 
     @Test
     void givenFiringOutsideWindow_whenWindowOpens_thenAnnouncedOnceWithHeldNote() {
         Map<String, String> labels = Map.of("notify", "tg", "active", "Mon-Fri 14:00-18:00");
-        Tally tally = post("aa06", "firing", labels);          // 10:00 Shanghai
+        Tally tally = post("aa06", "firing", labels); // 10:00 Shanghai
         assertThat(tally.suppressedReasons()).containsExactly("inactive_window");
         clock.advance(Duration.ofHours(3).plusMinutes(59));
         scheduler.runOnce();
         assertThat(queued()).isEmpty();
-        clock.advance(Duration.ofMinutes(1));                   // 14:00
+        clock.advance(Duration.ofMinutes(1)); // 14:00
         scheduler.runOnce();
         scheduler.runOnce();
         assertThat(queued()).hasSize(1).allMatch(q -> q.startsWith("tg:firing") && q.contains("Held since"));
@@ -152,11 +170,11 @@ class AlertPolicyTest {
     @Test
     void givenAnnouncedAlertResolvesOutsideWindow_whenWindowOpens_thenResolvedIsSentThen() {
         Map<String, String> labels = Map.of("notify", "tg", "active", "09:00-11:00");
-        post("aa08", "firing", labels);                          // 10:00, announced
-        clock.advance(Duration.ofHours(2));                     // 12:00, closed
+        post("aa08", "firing", labels); // 10:00, announced
+        clock.advance(Duration.ofHours(2)); // 12:00, closed
         post("aa08", "resolved", labels);
         assertThat(queued()).hasSize(1);
-        clock.advance(Duration.ofHours(21));                    // next day 09:00
+        clock.advance(Duration.ofHours(21)); // next day 09:00
         scheduler.runOnce();
         assertThat(queued()).hasSize(2).last().asString().startsWith("tg:resolved");
     }
@@ -172,7 +190,9 @@ class AlertPolicyTest {
     void givenDisableChannelWithoutChannelId_whenAccepted_thenNotifiedWithBreakerNote() {
         post("aa10", "firing", Map.of("notify", "tg", "action", "disable_channel"));
         assertThat(queued()).hasSize(1).allMatch(q -> q.contains("Breaker not run: the alert has no channel_id label"));
-        int jobs = store.read(h -> h.createQuery("SELECT count(*) FROM breaker_jobs").mapTo(Integer.class).one());
+        int jobs = store.read(h -> h.createQuery("SELECT count(*) FROM breaker_jobs")
+                .mapTo(Integer.class)
+                .one());
         assertThat(jobs).isZero();
     }
 

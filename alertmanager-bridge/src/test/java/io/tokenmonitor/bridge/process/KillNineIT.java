@@ -26,10 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 class KillNineIT {
     private static final int ALERTS = 60;
     private static final Pattern ID = Pattern.compile("id=(\\d+)");
-    private static final FakePlatform.Answer FEISHU_DOWN = new FakePlatform.Answer(503, "{\"code\":500,\"msg\":\"maintenance\"}");
+    private static final FakePlatform.Answer FEISHU_DOWN =
+            new FakePlatform.Answer(503, "{\"code\":500,\"msg\":\"maintenance\"}");
 
     @TempDir
     Path dir;
+
     private final FakePlatform feishu = new FakePlatform(FEISHU_DOWN);
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -39,24 +41,37 @@ class KillNineIT {
     }
 
     private Map<String, String> env() {
-        return Map.of("STATE_PATH", dir.resolve("bridge.db").toString(), "BRIDGE_TOKEN", "t",
-                "FEISHU_WEBHOOK", feishu.url("/open-apis/bot/v2/hook/k").toString(),
-                "PATH", System.getenv().getOrDefault("PATH", "/usr/bin"));
+        return Map.of(
+                "STATE_PATH",
+                dir.resolve("bridge.db").toString(),
+                "BRIDGE_TOKEN",
+                "t",
+                "FEISHU_WEBHOOK",
+                feishu.url("/open-apis/bot/v2/hook/k").toString(),
+                "PATH",
+                System.getenv().getOrDefault("PATH", "/usr/bin"));
     }
 
     private int post(int port, int id) throws Exception {
-        String body = Webhooks.body(String.format("%016x", id), "firing", "2026-11-30T01:00:00Z", Map.of("id", Integer.toString(id)));
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/alerts"))
-                .header("Authorization", "Bearer t").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        String body = Webhooks.body(
+                String.format("%016x", id), "firing", "2026-11-30T01:00:00Z", Map.of("id", Integer.toString(id)));
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/alerts"))
+                                .header("Authorization", "Bearer t")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** How often each alert id reached the platform. */
     private Map<Integer, Long> deliveries() {
-        return feishu.accepted().stream().map(r -> {
-            Matcher m = ID.matcher(r.body());
-            return m.find() ? Integer.parseInt(m.group(1)) : -1;
-        }).collect(Collectors.groupingBy(i -> i, TreeMap::new, Collectors.counting()));
+        return feishu.accepted().stream()
+                .map(r -> {
+                    Matcher m = ID.matcher(r.body());
+                    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+                })
+                .collect(Collectors.groupingBy(i -> i, TreeMap::new, Collectors.counting()));
     }
 
     private void awaitDeliveries(int distinct, Duration timeout) throws InterruptedException {

@@ -16,12 +16,13 @@ class StartupFailureIT {
     @TempDir
     Path dir;
 
-    private record Exit(int code, List<String> output) {
-    }
+    private record Exit(int code, List<String> output) {}
 
     private Exit run(Map<String, String> env) throws Exception {
         Path out = dir.resolve("out.log");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        ProcessBuilder builder = new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
                 BridgeProcess.jar().toAbsolutePath().toString());
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -43,7 +44,11 @@ class StartupFailureIT {
     @Test
     void givenAStatePathWhoseDirectoryCannotBeMade_whenStarted_thenOneLineAndExit2() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
-        Exit exit = run(Map.of("BRIDGE_TOKEN", "t", "STATE_PATH", notADirectory.resolve("bridge.db").toString()));
+        Exit exit = run(Map.of(
+                "BRIDGE_TOKEN",
+                "t",
+                "STATE_PATH",
+                notADirectory.resolve("bridge.db").toString()));
         assertThat(exit.code()).isEqualTo(2);
         assertThat(exit.output()).hasSize(1);
         assertThat(exit.output().get(0)).startsWith("STATE_PATH: cannot create the directory");
@@ -51,10 +56,11 @@ class StartupFailureIT {
 
     @Test
     void givenAStateStoreThatCannotBeOpened_whenStarted_thenStackTraceAndExit1() throws Exception {
-        Path directory = Files.createDirectory(dir.resolve("bridge.db"));   // SQLite cannot open a directory
+        Path directory = Files.createDirectory(dir.resolve("bridge.db")); // SQLite cannot open a directory
         Exit exit = run(Map.of("BRIDGE_TOKEN", "t", "STATE_PATH", directory.toString()));
         assertThat(exit.code()).isEqualTo(1);
         assertThat(exit.output().get(0)).contains("start-up failed: ");
-        assertThat(exit.output()).anySatisfy(line -> assertThat(line).startsWith("\tat io.tokenmonitor.bridge.state.StateStore.open"));
+        assertThat(exit.output())
+                .anySatisfy(line -> assertThat(line).startsWith("\tat io.tokenmonitor.bridge.state.StateStore.open"));
     }
 }

@@ -16,8 +16,10 @@ class StateStoreTest {
     @Test
     void givenNewFile_whenOpened_thenMigratedInWalMode() {
         try (StateStore store = StateStore.open(dir.resolve("sub/bridge.db"))) {
-            int version = store.read(h -> h.createQuery("PRAGMA user_version").mapTo(Integer.class).one());
-            String journal = store.read(h -> h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
+            int version = store.read(h ->
+                    h.createQuery("PRAGMA user_version").mapTo(Integer.class).one());
+            String journal = store.read(h ->
+                    h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
             assertThat(version).isEqualTo(StateStore.SCHEMA.latestVersion());
             assertThat(journal).isEqualTo("wal");
         }
@@ -30,7 +32,8 @@ class StateStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             c.createStatement().execute("PRAGMA user_version = 99");
         }
-        assertThatIllegalStateException().isThrownBy(() -> StateStore.open(file))
+        assertThatIllegalStateException()
+                .isThrownBy(() -> StateStore.open(file))
                 .withMessageContaining("schema version 99 is newer than this bridge knows");
     }
 }

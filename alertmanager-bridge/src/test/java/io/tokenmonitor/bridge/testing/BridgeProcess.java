@@ -33,7 +33,8 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     /** Starts the jar with {@code env} (LISTEN_ADDRESS is set here) and waits until /healthz answers. */
-    public static BridgeProcess start(int port, Map<String, String> env, Path log, List<String> jvmOptions) throws Exception {
+    public static BridgeProcess start(int port, Map<String, String> env, Path log, List<String> jvmOptions)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new java.util.ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
@@ -56,7 +57,9 @@ public final class BridgeProcess implements AutoCloseable {
                 throw new IllegalStateException("bridge exited with " + process.exitValue());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;

@@ -20,15 +20,14 @@ import java.util.function.Function;
  */
 public final class FakePlatform implements AutoCloseable {
     /** One recorded request. */
-    public record Request(String path, String body) {
-    }
+    public record Request(String path, String body) {}
 
     /** One answer. */
-    public record Answer(int status, String body) {
-    }
+    public record Answer(int status, String body) {}
 
     public static final Answer TELEGRAM_OK = new Answer(200, "{\"ok\":true,\"result\":{\"message_id\":1}}");
-    public static final Answer FEISHU_OK = new Answer(200, "{\"StatusCode\":0,\"StatusMessage\":\"success\",\"code\":0,\"data\":{},\"msg\":\"success\"}");
+    public static final Answer FEISHU_OK = new Answer(
+            200, "{\"StatusCode\":0,\"StatusMessage\":\"success\",\"code\":0,\"data\":{},\"msg\":\"success\"}");
     public static final Answer WECOM_OK = new Answer(200, "{\"errcode\":0,\"errmsg\":\"ok\"}");
 
     private final HttpServer server;
@@ -52,7 +51,7 @@ public final class FakePlatform implements AutoCloseable {
             all.add(request);
             Answer answer = responder.apply(request);
             if (answer.status() / 100 == 2) {
-                requests.add(request);   // only what the platform accepted counts as delivered
+                requests.add(request); // only what the platform accepted counts as delivered
             }
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -19,7 +19,8 @@ public final class RecordingNotifier implements Notifier {
 
     @Override
     public List<String> render(Notification n) {
-        return List.of(n.kind() + " " + n.alertName() + " " + n.labels().getOrDefault("id", "") + " " + String.join(" / ", n.notes()));
+        return List.of(n.kind() + " " + n.alertName() + " " + n.labels().getOrDefault("id", "") + " "
+                + String.join(" / ", n.notes()));
     }
 
     @Override

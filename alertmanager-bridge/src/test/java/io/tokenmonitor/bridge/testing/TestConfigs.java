@@ -12,8 +12,7 @@ import java.util.Optional;
 public final class TestConfigs {
     public static final String TOKEN = "s3cret-token";
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     public static BridgeConfig telegramAt(FakePlatform telegram, Path dir, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(

@@ -10,8 +10,7 @@ import java.util.Map;
 public final class Webhooks {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Webhooks() {
-    }
+    private Webhooks() {}
 
     /** One alert with the given fingerprint, status and labels (alertname is added). */
     public static String body(String fingerprint, String status, String startsAt, Map<String, String> labels) {
@@ -25,14 +24,16 @@ public final class Webhooks {
         root.putObject("commonLabels");
         root.putObject("commonAnnotations");
         root.put("externalURL", "http://alertmanager.example:9093");
-        root.put("notification_reason", "first notification");   // 0.32+ field, must be tolerated
+        root.put("notification_reason", "first notification"); // 0.32+ field, must be tolerated
         ArrayNode alerts = root.putArray("alerts");
         ObjectNode alert = alerts.addObject();
         alert.put("status", status);
         ObjectNode l = alert.putObject("labels");
         l.put("alertname", "Test");
         labels.forEach(l::put);
-        alert.putObject("annotations").put("summary", "budget exceeded for <gpt-4o> & co").put("runbook_url", "https://runbook.example/budget");
+        alert.putObject("annotations")
+                .put("summary", "budget exceeded for <gpt-4o> & co")
+                .put("runbook_url", "https://runbook.example/budget");
         alert.put("startsAt", startsAt);
         alert.put("endsAt", status.equals("firing") ? "0001-01-01T00:00:00Z" : "2026-11-30T10:00:00Z");
         alert.put("generatorURL", "http://prometheus.example/graph?g0.expr=x");
@@ -40,7 +41,8 @@ public final class Webhooks {
         return root.toString();
     }
 
-    public static WebhookMessage message(String fingerprint, String status, String startsAt, Map<String, String> labels) {
+    public static WebhookMessage message(
+            String fingerprint, String status, String startsAt, Map<String, String> labels) {
         try {
             return JSON.readValue(body(fingerprint, status, startsAt, labels), WebhookMessage.class);
         } catch (Exception e) {

@@ -4,8 +4,7 @@ import io.tokenmonitor.common.config.ConfigException;
 
 /** A gateway channel's id (a budget's {@code channel_id}, the {@code channel_id} label): a whole number from 1. */
 public final class ChannelId {
-    private ChannelId() {
-    }
+    private ChannelId() {}
 
     /**
      * Reads the id; leading zeros are dropped ({@code 007} is channel 7).
@@ -24,6 +23,7 @@ public final class ChannelId {
                 // past Long.MAX_VALUE: reported below
             }
         }
-        throw new ConfigException(key + ": \"" + v + "\" is not a channel id; use the gateway's numeric id (1 or more)");
+        throw new ConfigException(
+                key + ": \"" + v + "\" is not a channel id; use the gateway's numeric id (1 or more)");
     }
 }

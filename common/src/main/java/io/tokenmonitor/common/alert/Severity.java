@@ -8,7 +8,9 @@ import java.util.Locale;
  * in lower case, so Alertmanager routes matching {@code severity="critical"} see one spelling.
  */
 public enum Severity {
-    INFO, WARNING, CRITICAL;
+    INFO,
+    WARNING,
+    CRITICAL;
 
     /** The lower-case label value. */
     public String value() {

@@ -16,8 +16,7 @@ public final class TargetName {
     /** {@code [A-Za-z0-9_.-]+}. */
     public static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9_.-]+");
 
-    private TargetName() {
-    }
+    private TargetName() {}
 
     public static boolean isValid(String name) {
         return name != null && PATTERN.matcher(name).matches();
@@ -31,8 +30,9 @@ public final class TargetName {
      */
     public static String check(String key, String name) {
         if (!isValid(name)) {
-            throw new ConfigException(key + ": \"" + name + "\" is not a target name; use letters, digits, '_', '.' and '-'"
-                    + " (the notify label lists names separated by commas), such as telegram, feishu, wecom");
+            throw new ConfigException(
+                    key + ": \"" + name + "\" is not a target name; use letters, digits, '_', '.' and '-'"
+                            + " (the notify label lists names separated by commas), such as telegram, feishu, wecom");
         }
         return name;
     }

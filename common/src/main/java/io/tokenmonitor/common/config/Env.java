@@ -54,7 +54,8 @@ public record Env(Map<String, String> variables) {
             value = Files.readString(Path.of(path), StandardCharsets.UTF_8).strip();
         } catch (IOException | java.nio.file.InvalidPathException e) {
             // The exception's class only: a message could quote the file's content on some platforms.
-            throw new ConfigException(key + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(
+                    key + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
         }
         if (value.isEmpty()) {
             throw new ConfigException(key + ": file " + path + " is empty; it should hold the secret");

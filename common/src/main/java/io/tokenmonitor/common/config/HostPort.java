@@ -49,7 +49,8 @@ public record HostPort(String host, int port) {
         if (value.startsWith("[")) {
             int close = value.indexOf(']');
             if (close < 0) {
-                throw new ConfigException(key + ": \"" + value + "\" opens a bracket for an IPv6 address but does not close it;" + example);
+                throw new ConfigException(key + ": \"" + value
+                        + "\" opens a bracket for an IPv6 address but does not close it;" + example);
             }
             host = value.substring(1, close);
             String rest = value.substring(close + 1);
@@ -66,7 +67,8 @@ public record HostPort(String host, int port) {
         } else {
             int colon = value.lastIndexOf(':');
             if (colon >= 0 && value.indexOf(':') != colon) {
-                throw new ConfigException(key + ": \"" + value + "\" looks like an IPv6 address; put it in brackets, for example [::1]:9466");
+                throw new ConfigException(key + ": \"" + value
+                        + "\" looks like an IPv6 address; put it in brackets, for example [::1]:9466");
             }
             host = colon < 0 ? value : value.substring(0, colon);
             port = colon < 0 ? null : value.substring(colon + 1);

@@ -35,8 +35,14 @@ import java.util.regex.Pattern;
  * @param database the database name, or the SQLite file's name
  * @param display where the database is, for logs: no password, ever
  */
-public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> params, Optional<String> user,
-                         Optional<Secret> password, String database, String display) {
+public record GatewayDsn(
+        Dialect dialect,
+        String baseUrl,
+        Map<String, String> params,
+        Optional<String> user,
+        Optional<Secret> password,
+        String database,
+        String display) {
 
     /** The gateway's own default for {@code SQL_DSN=local} when {@code SQLITE_PATH} is unset. */
     public static final String DEFAULT_SQLITE_PATH = "one-api.db";
@@ -45,7 +51,9 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
 
     /** The three databases New API and One API run on. */
     public enum Dialect {
-        MYSQL("mysql"), POSTGRES("postgres"), SQLITE("sqlite");
+        MYSQL("mysql"),
+        POSTGRES("postgres"),
+        SQLITE("sqlite");
 
         private final String label;
 
@@ -73,23 +81,25 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
                     options.put("connectTimeout", Long.toString(Math.max(1, connect.toSeconds())));
                     options.put("socketTimeout", Long.toString(Math.max(1, socket.toSeconds())));
                 }
-                case SQLITE -> {
-                }
+                case SQLITE -> {}
             }
             return options;
         }
     }
 
-    private static final String FORMS = "expected user:pass@tcp(host:port)/database, user:pass@unix(/path.sock)/database,"
-            + " postgres://user:pass@host:port/database, host=… user=… password=… dbname=…, mysql://user:pass@host:port/database,"
-            + " local, a SQLite file path or a JDBC URL";
+    private static final String FORMS =
+            "expected user:pass@tcp(host:port)/database, user:pass@unix(/path.sock)/database,"
+                    + " postgres://user:pass@host:port/database, host=… user=… password=… dbname=…, mysql://user:pass@host:port/database,"
+                    + " local, a SQLite file path or a JDBC URL";
     /** go-sql-driver's {@code [user[:password]@][net[(addr)]]/dbname[?params]}; the greedy credentials end at the last fitting '@'. */
     private static final Pattern GO_MYSQL = Pattern.compile(
-            "^(?:(?<cred>.*)@)?(?<net>tcp|unix)?(?:\\((?<addr>[^()]*)\\))?/(?<db>[^/?]*)(?:\\?(?<params>.*))?$", Pattern.DOTALL);
+            "^(?:(?<cred>.*)@)?(?<net>tcp|unix)?(?:\\((?<addr>[^()]*)\\))?/(?<db>[^/?]*)(?:\\?(?<params>.*))?$",
+            Pattern.DOTALL);
+
     private static final Pattern LIBPQ = Pattern.compile("^[A-Za-z_]+\\s*=.*", Pattern.DOTALL);
 
     public GatewayDsn {
-        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));   // in order: the URL is stable
+        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params)); // in order: the URL is stable
     }
 
     /**
@@ -102,14 +112,16 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
     public static GatewayDsn parse(String key, String text, String sqlitePath) {
         String dsn = text == null ? "" : text.strip();
         if (dsn.isEmpty()) {
-            throw new ConfigException(key + ": is empty; set it to the gateway's SQL_DSN, e.g. user:pass@tcp(db:3306)/new-api");
+            throw new ConfigException(
+                    key + ": is empty; set it to the gateway's SQL_DSN, e.g. user:pass@tcp(db:3306)/new-api");
         }
         String lower = dsn.toLowerCase(Locale.ROOT);
         if (lower.startsWith("jdbc:")) {
             return fromJdbc(key, dsn);
         }
         if (dsn.equals("local")) {
-            return sqlite(Path.of(withoutQuery(sqlitePath == null || sqlitePath.isBlank() ? DEFAULT_SQLITE_PATH : sqlitePath.strip())));
+            return sqlite(Path.of(withoutQuery(
+                    sqlitePath == null || sqlitePath.isBlank() ? DEFAULT_SQLITE_PATH : sqlitePath.strip())));
         }
         if (lower.startsWith("postgres://") || lower.startsWith("postgresql://") || lower.startsWith("mysql://")) {
             return fromUrl(key, dsn);
@@ -117,7 +129,7 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
         if (lower.startsWith("file:")) {
             String path = withoutQuery(dsn.substring("file:".length()));
             if (path.startsWith("//")) {
-                path = path.substring(2);   // file:///data/x.db
+                path = path.substring(2); // file:///data/x.db
             }
             if (path.isEmpty()) {
                 throw new ConfigException(key + ": \"file:\" names no file; write file:/data/one-api.db");
@@ -125,7 +137,9 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
             return sqlite(Path.of(path));
         }
         Matcher go = GO_MYSQL.matcher(dsn);
-        if (!dsn.startsWith("/") && go.matches() && (go.group("cred") != null || go.group("net") != null || go.group("addr") != null)) {
+        if (!dsn.startsWith("/")
+                && go.matches()
+                && (go.group("cred") != null || go.group("net") != null || go.group("addr") != null)) {
             return fromGoMysql(key, dsn, go);
         }
         if (LIBPQ.matcher(dsn).matches() && !dsn.contains("://")) {
@@ -134,8 +148,12 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
         if (!dsn.contains("@") && !dsn.contains("://") && !dsn.contains("(")) {
             String path = withoutQuery(dsn);
             String p = path.toLowerCase(Locale.ROOT);
-            if (path.startsWith("/") || path.startsWith("./") || path.startsWith("../")
-                    || p.endsWith(".db") || p.endsWith(".sqlite") || p.endsWith(".sqlite3")) {
+            if (path.startsWith("/")
+                    || path.startsWith("./")
+                    || path.startsWith("../")
+                    || p.endsWith(".db")
+                    || p.endsWith(".sqlite")
+                    || p.endsWith(".sqlite3")) {
                 return sqlite(Path.of(path));
             }
             throw new ConfigException(key + ": cannot parse \"" + mask(dsn) + "\"; " + FORMS
@@ -148,8 +166,14 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
     public static GatewayDsn sqlite(Path file) {
         String path = file.toAbsolutePath().normalize().toString();
         Path name = file.getFileName();
-        return new GatewayDsn(Dialect.SQLITE, "jdbc:sqlite:" + path, Map.of(), Optional.empty(), Optional.empty(),
-                name == null ? path : name.toString(), "sqlite:" + path);
+        return new GatewayDsn(
+                Dialect.SQLITE,
+                "jdbc:sqlite:" + path,
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                name == null ? path : name.toString(),
+                "sqlite:" + path);
     }
 
     /** The JDBC URL with the DSN's own options only. */
@@ -178,7 +202,9 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
 
     /** The SQLite file, for {@link Dialect#SQLITE}. */
     public Optional<Path> sqliteFile() {
-        return dialect == Dialect.SQLITE ? Optional.of(Path.of(baseUrl.substring("jdbc:sqlite:".length()))) : Optional.empty();
+        return dialect == Dialect.SQLITE
+                ? Optional.of(Path.of(baseUrl.substring("jdbc:sqlite:".length())))
+                : Optional.empty();
     }
 
     /**
@@ -202,7 +228,8 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
         String pass = colon < 0 ? "" : credentials.substring(colon + 1);
         String db = m.group("db");
         if (db.isEmpty()) {
-            throw new ConfigException(key + ": \"" + mask(dsn) + "\" names no database; write user:pass@tcp(host:3306)/new-api");
+            throw new ConfigException(
+                    key + ": \"" + mask(dsn) + "\" names no database; write user:pass@tcp(host:3306)/new-api");
         }
         Map<String, String> params = new LinkedHashMap<>();
         tls(key, m.group("params"), params);
@@ -210,20 +237,34 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
         String shownUser = user.isEmpty() ? "" : user + "@";
         if ("unix".equals(m.group("net"))) {
             if (!addr.startsWith("/")) {
-                throw new ConfigException(key + ": unix(" + addr + ") is not a socket path; write user:pass@unix(/run/mysqld/mysqld.sock)/"
-                        + db);
+                throw new ConfigException(key + ": unix(" + addr
+                        + ") is not a socket path; write user:pass@unix(/run/mysqld/mysqld.sock)/" + db);
             }
             params.put("socketFactory", UNIX_SOCKET_FACTORY);
             params.put("junixsocket.file", addr);
             // Connector/J still wants a host; the socket factory ignores it.
-            return new GatewayDsn(Dialect.MYSQL, "jdbc:mysql://localhost/" + db, params, nonEmpty(user), secret(pass), db,
+            return new GatewayDsn(
+                    Dialect.MYSQL,
+                    "jdbc:mysql://localhost/" + db,
+                    params,
+                    nonEmpty(user),
+                    secret(pass),
+                    db,
                     "mysql://" + shownUser + "unix(" + addr + ")/" + db);
         }
-        HostPort address = addr.isEmpty() ? new HostPort("127.0.0.1", 3306) : HostPort.parse(key, addr, 3306, "db:3306 or [::1]:3306");
+        HostPort address = addr.isEmpty()
+                ? new HostPort("127.0.0.1", 3306)
+                : HostPort.parse(key, addr, 3306, "db:3306 or [::1]:3306");
         if (address.host().isEmpty()) {
             address = new HostPort("127.0.0.1", address.port());
         }
-        return new GatewayDsn(Dialect.MYSQL, "jdbc:mysql://" + address + "/" + db, params, nonEmpty(user), secret(pass), db,
+        return new GatewayDsn(
+                Dialect.MYSQL,
+                "jdbc:mysql://" + address + "/" + db,
+                params,
+                nonEmpty(user),
+                secret(pass),
+                db,
                 "mysql://" + shownUser + address + "/" + db);
     }
 
@@ -233,13 +274,17 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
         if (tls == null) {
             return;
         }
-        params.put("sslMode", switch (tls.toLowerCase(Locale.ROOT)) {
-            case "true" -> "VERIFY_IDENTITY";
-            case "skip-verify" -> "REQUIRED";
-            case "preferred" -> "PREFERRED";
-            case "false" -> "DISABLED";
-            default -> throw new ConfigException(key + ": tls=" + tls + " is not supported; use tls=true, skip-verify, preferred or false");
-        });
+        params.put(
+                "sslMode",
+                switch (tls.toLowerCase(Locale.ROOT)) {
+                    case "true" -> "VERIFY_IDENTITY";
+                    case "skip-verify" -> "REQUIRED";
+                    case "preferred" -> "PREFERRED";
+                    case "false" -> "DISABLED";
+                    default ->
+                        throw new ConfigException(key + ": tls=" + tls
+                                + " is not supported; use tls=true, skip-verify, preferred or false");
+                });
     }
 
     private static GatewayDsn fromUrl(String key, String dsn) {
@@ -277,11 +322,23 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
         Map<String, String> params = new LinkedHashMap<>();
         if (mysql) {
             tls(key, query, params);
-            return new GatewayDsn(Dialect.MYSQL, "jdbc:mysql://" + address + "/" + db, params, nonEmpty(user), secret(pass), db,
+            return new GatewayDsn(
+                    Dialect.MYSQL,
+                    "jdbc:mysql://" + address + "/" + db,
+                    params,
+                    nonEmpty(user),
+                    secret(pass),
+                    db,
                     "mysql://" + shownUser + address + "/" + db);
         }
         postgresParams(queryParams(query), params);
-        return new GatewayDsn(Dialect.POSTGRES, "jdbc:postgresql://" + address + "/" + db, params, nonEmpty(user), secret(pass), db,
+        return new GatewayDsn(
+                Dialect.POSTGRES,
+                "jdbc:postgresql://" + address + "/" + db,
+                params,
+                nonEmpty(user),
+                secret(pass),
+                db,
                 "postgres://" + shownUser + address + "/" + db);
     }
 
@@ -306,7 +363,8 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
                 i++;
             }
             if (name.isEmpty() || i >= n || dsn.charAt(i) != '=') {
-                throw new ConfigException(key + ": \"" + mask(dsn) + "\" is not a list of key=value; write host=db port=5432 user=… dbname=…");
+                throw new ConfigException(key + ": \"" + mask(dsn)
+                        + "\" is not a list of key=value; write host=db port=5432 user=… dbname=…");
             }
             i++;
             while (i < n && Character.isWhitespace(dsn.charAt(i))) {
@@ -340,28 +398,38 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
                     }
                 }
             }
-            values.put(name.toLowerCase(Locale.ROOT).equals("timezone") ? name : name.toLowerCase(Locale.ROOT), value.toString());
+            values.put(
+                    name.toLowerCase(Locale.ROOT).equals("timezone") ? name : name.toLowerCase(Locale.ROOT),
+                    value.toString());
         }
         String host = values.getOrDefault("host", values.get("hostaddr"));
         if (host == null || host.isEmpty()) {
-            throw new ConfigException(key + ": the key=value DSN has no host; add host=… (and port=…, user=…, dbname=…)");
+            throw new ConfigException(
+                    key + ": the key=value DSN has no host; add host=… (and port=…, user=…, dbname=…)");
         }
         if (host.startsWith("/")) {
-            throw new ConfigException(key + ": host=" + host + " is a unix socket directory, which the PostgreSQL JDBC driver cannot use;"
-                    + " give the server's host name or address");
+            throw new ConfigException(
+                    key + ": host=" + host + " is a unix socket directory, which the PostgreSQL JDBC driver cannot use;"
+                            + " give the server's host name or address");
         }
         String db = values.get("dbname");
         if (db == null || db.isEmpty()) {
             throw new ConfigException(key + ": the key=value DSN has no dbname; add dbname=…");
         }
         String port = values.getOrDefault("port", "5432");
-        HostPort address = HostPort.parse(key, host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, -1,
-                "host=db port=5432");
+        HostPort address = HostPort.parse(
+                key, host.contains(":") ? "[" + host + "]:" + port : host + ":" + port, -1, "host=db port=5432");
         String user = values.getOrDefault("user", "");
         Map<String, String> params = new LinkedHashMap<>();
         postgresParams(values, params);
-        return new GatewayDsn(Dialect.POSTGRES, "jdbc:postgresql://" + address + "/" + db, params, nonEmpty(user),
-                secret(values.getOrDefault("password", "")), db, "postgres://" + (user.isEmpty() ? "" : user + "@") + address + "/" + db);
+        return new GatewayDsn(
+                Dialect.POSTGRES,
+                "jdbc:postgresql://" + address + "/" + db,
+                params,
+                nonEmpty(user),
+                secret(values.getOrDefault("password", "")),
+                db,
+                "postgres://" + (user.isEmpty() ? "" : user + "@") + address + "/" + db);
     }
 
     /** The libpq options PgJDBC understands under the same name: TLS only; timeouts are the program's. */
@@ -380,18 +448,20 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
         String url = dsn;
         if (lower.startsWith("jdbc:mysql:") || lower.startsWith("jdbc:mariadb:")) {
             dialect = Dialect.MYSQL;
-            url = "jdbc:mysql:" + dsn.substring(dsn.indexOf(':', 5) + 1);   // only Connector/J is shipped; it speaks to MariaDB
+            url = "jdbc:mysql:"
+                    + dsn.substring(dsn.indexOf(':', 5) + 1); // only Connector/J is shipped; it speaks to MariaDB
         } else if (lower.startsWith("jdbc:postgresql:")) {
             dialect = Dialect.POSTGRES;
         } else if (lower.startsWith("jdbc:sqlite:")) {
             dialect = Dialect.SQLITE;
         } else {
-            throw new ConfigException(key + ": the JDBC URL \"" + mask(dsn) + "\" is not jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:"
-                    + " or jdbc:sqlite:");
+            throw new ConfigException(key + ": the JDBC URL \"" + mask(dsn)
+                    + "\" is not jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:" + " or jdbc:sqlite:");
         }
         int question = url.indexOf('?');
         String base = question < 0 ? url : url.substring(0, question);
-        Map<String, String> params = new LinkedHashMap<>(queryParams(question < 0 ? null : url.substring(question + 1)));
+        Map<String, String> params =
+                new LinkedHashMap<>(queryParams(question < 0 ? null : url.substring(question + 1)));
         Optional<String> user = nonEmpty(params.remove("user"));
         Optional<Secret> password = secret(params.remove("password"));
         if (dialect == Dialect.SQLITE) {
@@ -400,12 +470,17 @@ public record GatewayDsn(Dialect dialect, String baseUrl, Map<String, String> pa
                 throw new ConfigException(key + ": jdbc:sqlite: names no file; write jdbc:sqlite:/data/one-api.db");
             }
             Path name = Path.of(path).getFileName();
-            return new GatewayDsn(dialect, base, params, user, password, name == null ? path : name.toString(), "sqlite:" + path);
+            return new GatewayDsn(
+                    dialect, base, params, user, password, name == null ? path : name.toString(), "sqlite:" + path);
         }
         String tail = base.substring(base.lastIndexOf('/') + 1);
-        if (tail.isEmpty() || !base.substring(base.indexOf(':', 5) + 1).startsWith("//") || base.lastIndexOf('/') < base.indexOf("//") + 2) {
+        if (tail.isEmpty()
+                || !base.substring(base.indexOf(':', 5) + 1).startsWith("//")
+                || base.lastIndexOf('/') < base.indexOf("//") + 2) {
             throw new ConfigException(key + ": the JDBC URL \"" + mask(dsn) + "\" names no database; write "
-                    + (dialect == Dialect.MYSQL ? "jdbc:mysql://host:3306/new-api" : "jdbc:postgresql://host:5432/new-api"));
+                    + (dialect == Dialect.MYSQL
+                            ? "jdbc:mysql://host:3306/new-api"
+                            : "jdbc:postgresql://host:5432/new-api"));
         }
         return new GatewayDsn(dialect, base, params, user, password, tail, mask(base));
     }

@@ -53,10 +53,11 @@ public final class SchemaMigrations {
      * @throws IllegalStateException when the store is newer than these scripts, or a script is missing from the jar
      */
     public int apply(Handle handle, String storeName) {
-        int current = handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
+        int current =
+                handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
         if (current > scripts.size()) {
-            throw new IllegalStateException(storeName + ": schema version " + current + " is newer than this " + program + " knows ("
-                    + scripts.size() + "); " + advice);
+            throw new IllegalStateException(storeName + ": schema version " + current + " is newer than this " + program
+                    + " knows (" + scripts.size() + "); " + advice);
         }
         for (int version = current + 1; version <= scripts.size(); version++) {
             List<String> statements = SqlScript.statements(read(scripts.get(version - 1)));
@@ -67,9 +68,10 @@ public final class SchemaMigrations {
                     for (String statement : statements) {
                         st.execute(statement);
                     }
-                    st.execute("PRAGMA user_version = " + target);   // an int we own, not input
+                    st.execute("PRAGMA user_version = " + target); // an int we own, not input
                 } catch (SQLException e) {
-                    throw new IllegalStateException(storeName + ": migration " + scripts.get(target - 1) + " failed: " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            storeName + ": migration " + scripts.get(target - 1) + " failed: " + e.getMessage(), e);
                 }
             });
         }

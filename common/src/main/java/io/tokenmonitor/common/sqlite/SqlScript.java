@@ -11,15 +11,14 @@ import java.util.Locale;
  * not end a statement.
  */
 public final class SqlScript {
-    private SqlScript() {
-    }
+    private SqlScript() {}
 
     /** The statements of {@code sql}, stripped, without comments and without their closing semicolon. */
     public static List<String> statements(String sql) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
-        List<String> leadingWords = new ArrayList<>();   // the statement's first words, to recognise CREATE … TRIGGER
-        int depth = 0;                                   // open BEGIN (of a trigger) and CASE blocks
+        List<String> leadingWords = new ArrayList<>(); // the statement's first words, to recognise CREATE … TRIGGER
+        int depth = 0; // open BEGIN (of a trigger) and CASE blocks
         int i = 0;
         int n = sql.length();
         while (i < n) {
@@ -42,7 +41,7 @@ public final class SqlScript {
                 while (j < n) {
                     if (sql.charAt(j) == end) {
                         if (end != ']' && j + 1 < n && sql.charAt(j + 1) == end) {
-                            j += 2;   // a doubled quote stands for itself
+                            j += 2; // a doubled quote stands for itself
                             continue;
                         }
                         break;
@@ -56,7 +55,8 @@ public final class SqlScript {
             }
             if (Character.isLetter(c) || c == '_') {
                 int j = i;
-                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_' || sql.charAt(j) == '$')) {
+                while (j < n
+                        && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_' || sql.charAt(j) == '$')) {
                     j++;
                 }
                 String word = sql.substring(i, j).toUpperCase(Locale.ROOT);

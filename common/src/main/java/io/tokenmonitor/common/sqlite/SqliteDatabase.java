@@ -9,8 +9,7 @@ import org.sqlite.SQLiteDataSource;
 
 /** Opens a program's own SQLite database file (the exporter's store, the bridge's state) the same way in both. */
 public final class SqliteDatabase {
-    private SqliteDatabase() {
-    }
+    private SqliteDatabase() {}
 
     /**
      * A data source for {@code file} in WAL mode with {@code options}, creating the file's directory if needed.
@@ -25,18 +24,19 @@ public final class SqliteDatabase {
             try {
                 Files.createDirectories(parent);
             } catch (IOException e) {
-                throw new ConfigException(key + ": cannot create the directory " + parent + " (" + e.getClass().getSimpleName()
-                        + "); create it, or point " + key + " at a writable place");
+                throw new ConfigException(key + ": cannot create the directory " + parent + " ("
+                        + e.getClass().getSimpleName() + "); create it, or point " + key + " at a writable place");
             }
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(switch (options.synchronous()) {
-            case NORMAL -> SQLiteConfig.SynchronousMode.NORMAL;
-            case FULL -> SQLiteConfig.SynchronousMode.FULL;
-        });
+        config.setSynchronous(
+                switch (options.synchronous()) {
+                    case NORMAL -> SQLiteConfig.SynchronousMode.NORMAL;
+                    case FULL -> SQLiteConfig.SynchronousMode.FULL;
+                });
         config.setBusyTimeout(Math.toIntExact(options.busyTimeout().toMillis()));
-        options.cacheSizeKib().ifPresent(kib -> config.setCacheSize(-kib));   // negative: KiB, as SQLite takes it
+        options.cacheSizeKib().ifPresent(kib -> config.setCacheSize(-kib)); // negative: KiB, as SQLite takes it
         if (options.immediateTransactions()) {
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         }

@@ -14,8 +14,12 @@ import java.util.OptionalInt;
  * @param cacheSizeKib the page cache per connection in KiB (outside the Java heap); empty for SQLite's default
  * @param immediateTransactions take the write lock at BEGIN, so two writers never deadlock upgrading a read lock
  */
-public record SqliteOptions(Synchronous synchronous, Duration busyTimeout, OptionalInt cacheSizeKib, boolean immediateTransactions) {
+public record SqliteOptions(
+        Synchronous synchronous, Duration busyTimeout, OptionalInt cacheSizeKib, boolean immediateTransactions) {
 
     /** SQLite's {@code PRAGMA synchronous} levels the programs use. */
-    public enum Synchronous { NORMAL, FULL }
+    public enum Synchronous {
+        NORMAL,
+        FULL
+    }
 }

@@ -28,6 +28,7 @@ public final class ActiveWindow {
      * {@code timeinterval/timeinterval.go}, {@code validTime}. Two digits each; {@code 24:00} only (and only as an end).
      */
     private static final Pattern VALID_TIME = Pattern.compile("^((([01][0-9])|(2[0-3])):[0-5][0-9])$|(^24:00$)");
+
     private static final Pattern LOOSE_TIME = Pattern.compile("\\d{1,2}:\\d{1,2}");
 
     private final String text;
@@ -54,7 +55,8 @@ public final class ActiveWindow {
         }
         String[] words = value.split("\\s+");
         if (words.length > 2) {
-            throw invalid(key, value, "expected [weekdays] HH:MM-HH:MM[,HH:MM-HH:MM…], for example Mon-Fri 09:00-18:00");
+            throw invalid(
+                    key, value, "expected [weekdays] HH:MM-HH:MM[,HH:MM-HH:MM…], for example Mon-Fri 09:00-18:00");
         }
         Set<DayOfWeek> days = words.length == 2 ? parseDays(key, value, words[0]) : EnumSet.allOf(DayOfWeek.class);
         List<int[]> ranges = new ArrayList<>();
@@ -114,7 +116,7 @@ public final class ActiveWindow {
                 DayOfWeek d = day(key, whole, ends[0]);
                 DayOfWeek last = day(key, whole, ends[1]);
                 days.add(d);
-                while (d != last) {   // Fri-Mon wraps over the weekend
+                while (d != last) { // Fri-Mon wraps over the weekend
                     d = d.plus(1);
                     days.add(d);
                 }
@@ -138,7 +140,8 @@ public final class ActiveWindow {
     private static int[] parseRange(String key, String whole, String range) {
         String[] ends = range.split("-", -1);
         if (ends.length != 2) {
-            throw invalid(key, whole, "\"" + range + "\" is not a time range; write HH:MM-HH:MM, for example 09:00-18:00");
+            throw invalid(
+                    key, whole, "\"" + range + "\" is not a time range; write HH:MM-HH:MM, for example 09:00-18:00");
         }
         int start = minutes(key, whole, ends[0], false);
         int end = minutes(key, whole, ends[1], true);
@@ -155,11 +158,17 @@ public final class ActiveWindow {
                 int h = Integer.parseInt(hm[0]);
                 int m = Integer.parseInt(hm[1]);
                 if (h < 24 && m < 60) {
-                    throw invalid(key, whole, "\"" + time + "\" needs two digits for hours and minutes; write "
-                            + String.format(Locale.ROOT, "%02d:%02d", h, m));
+                    throw invalid(
+                            key,
+                            whole,
+                            "\"" + time + "\" needs two digits for hours and minutes; write "
+                                    + String.format(Locale.ROOT, "%02d:%02d", h, m));
                 }
             }
-            throw invalid(key, whole, "\"" + time + "\" is not a time of day; write HH:MM from 00:00 to 23:59 (24:00 as an end)");
+            throw invalid(
+                    key,
+                    whole,
+                    "\"" + time + "\" is not a time of day; write HH:MM from 00:00 to 23:59 (24:00 as an end)");
         }
         if (time.equals("24:00") && !isEnd) {
             throw invalid(key, whole, "24:00 can only end a range; start at 00:00");

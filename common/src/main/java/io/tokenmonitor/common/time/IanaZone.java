@@ -6,8 +6,7 @@ import java.time.ZoneId;
 
 /** The time zone of calendar windows and active windows ({@code timezone} settings, the {@code tz} label). */
 public final class IanaZone {
-    private IanaZone() {
-    }
+    private IanaZone() {}
 
     /**
      * Reads an IANA zone such as {@code Asia/Shanghai} or {@code UTC}.

@@ -13,14 +13,18 @@ import java.time.Duration;
 public final class PromDuration {
     private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};
     private static final long[] NANOS = {
-        365L * 24 * 3_600_000_000_000L, 7L * 24 * 3_600_000_000_000L, 24 * 3_600_000_000_000L, 3_600_000_000_000L,
-        60_000_000_000L, 1_000_000_000L, 1_000_000L
+        365L * 24 * 3_600_000_000_000L,
+        7L * 24 * 3_600_000_000_000L,
+        24 * 3_600_000_000_000L,
+        3_600_000_000_000L,
+        60_000_000_000L,
+        1_000_000_000L,
+        1_000_000L
     };
     /** Go's 1<<63, as an unsigned long. */
     private static final long TWO_TO_63 = Long.MIN_VALUE;
 
-    private PromDuration() {
-    }
+    private PromDuration() {}
 
     /**
      * Parses {@code text} (stripped of surrounding white space).
@@ -37,9 +41,10 @@ public final class PromDuration {
             throw new ConfigException(key + ": is empty; write 30s, 30m or 30h");
         }
         if (value.chars().allMatch(PromDuration::isDigit)) {
-            throw new ConfigException(key + ": \"" + value + "\" has no unit; write " + value + "s, " + value + "m or " + value + "h");
+            throw new ConfigException(
+                    key + ": \"" + value + "\" has no unit; write " + value + "s, " + value + "m or " + value + "h");
         }
-        long total = 0;  // unsigned, as in Go
+        long total = 0; // unsigned, as in Go
         int lastUnit = -1;
         int i = 0;
         while (i < value.length()) {
@@ -65,8 +70,9 @@ public final class PromDuration {
                         + "\"; use y, w, d, h, m, s or ms, for example 1h30m");
             }
             if (unit <= lastUnit) {
-                throw new ConfigException(key + ": \"" + value + "\" is not a duration; write the units from largest to smallest,"
-                        + " each once (y, w, d, h, m, s, ms), for example 1h30m");
+                throw new ConfigException(
+                        key + ": \"" + value + "\" is not a duration; write the units from largest to smallest,"
+                                + " each once (y, w, d, h, m, s, ms), for example 1h30m");
             }
             lastUnit = unit;
             long amount;

@@ -14,7 +14,8 @@ class PolicyVocabularyTest {
 
     @Test
     void givenPolicyLabels_whenListed_thenTheContractNamesAreThere() {
-        assertThat(PolicyLabel.names()).containsExactly("notify", "action", "active", "tz", "cooldown", "severity", "channel_id");
+        assertThat(PolicyLabel.names())
+                .containsExactly("notify", "action", "active", "tz", "cooldown", "severity", "channel_id");
     }
 
     @ParameterizedTest
@@ -28,21 +29,24 @@ class PolicyVocabularyTest {
     @ValueSource(strings = {"", "ops team", "ops,team", "ops:team", "ops/team", "运维", "a@b", "tele+gram"})
     void givenBadTargetName_whenChecked_thenRefusedNamingTheKey(String name) {
         assertThat(TargetName.isValid(name)).isFalse();
-        assertThatThrownBy(() -> TargetName.check("budgets[0].notify", name)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> TargetName.check("budgets[0].notify", name))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("budgets[0].notify: \"" + name + "\" is not a target name");
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
-    @CsvSource(delimiter = '|', value = {
-        "telegram                  | telegram",
-        "telegram,feishu           | telegram;feishu",
-        "' telegram , feishu '     | telegram;feishu",
-        "telegram,,feishu,         | telegram;feishu",
-        "feishu,telegram,feishu    | feishu;telegram",
-        "team.oncall,ops-1         | team.oncall;ops-1",
-        "''                        | ''",
-        "','                       | ''",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "telegram                  | telegram",
+                "telegram,feishu           | telegram;feishu",
+                "' telegram , feishu '     | telegram;feishu",
+                "telegram,,feishu,         | telegram;feishu",
+                "feishu,telegram,feishu    | feishu;telegram",
+                "team.oncall,ops-1         | team.oncall;ops-1",
+                "''                        | ''",
+                "','                       | ''",
+            })
     void givenNotifyList_whenParsed_thenNamesInOrderWithoutRepeats(String text, String expected) {
         List<String> names = TargetName.parseList("notify", text);
         assertThat(names).isEqualTo(expected.isEmpty() ? List.of() : List.of(expected.split(";")));
@@ -51,7 +55,8 @@ class PolicyVocabularyTest {
 
     @Test
     void givenNotifyListWithBadName_whenParsed_thenRefused() {
-        assertThatThrownBy(() -> TargetName.parseList("notify", "telegram,ops team")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> TargetName.parseList("notify", "telegram,ops team"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("notify: \"ops team\" is not a target name");
         assertThat(TargetName.parseList("notify", null)).isEmpty();
         assertThat(TargetName.checkAll("notify", List.of(" a ", "b", "a"))).containsExactly("a", "b");
@@ -68,7 +73,8 @@ class PolicyVocabularyTest {
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @ValueSource(strings = {"", "disable", "Notify", "DISABLE_CHANNEL", "disable-channel"})
     void givenBadAction_whenParsed_thenRefused(String text) {
-        assertThatThrownBy(() -> Action.parse("budgets[1].action", text)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Action.parse("budgets[1].action", text))
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("budgets[1].action: \"" + text + "\" is not an action; use notify or disable_channel");
     }
 
@@ -82,7 +88,8 @@ class PolicyVocabularyTest {
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @ValueSource(strings = {"", "page", "error", "warn"})
     void givenBadSeverity_whenParsed_thenRefused(String text) {
-        assertThatThrownBy(() -> Severity.parse("severity", text)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Severity.parse("severity", text))
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("severity: \"" + text + "\" is not a severity; use info, warning or critical");
     }
 
@@ -95,7 +102,8 @@ class PolicyVocabularyTest {
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @ValueSource(strings = {"", "0", "-1", "1.5", "abc", "9223372036854775808", "1e3"})
     void givenBadChannelId_whenParsed_thenRefused(String text) {
-        assertThatThrownBy(() -> ChannelId.parse("channel_id", text)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> ChannelId.parse("channel_id", text))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("channel_id: \"" + text + "\" is not a channel id");
     }
 }

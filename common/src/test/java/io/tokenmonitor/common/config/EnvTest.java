@@ -38,30 +38,36 @@ class EnvTest {
     @Test
     void givenSecretInFile_whenRead_thenTheTrailingNewlineIsTrimmed() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "s3cret\n");
-        assertThat(new Env(Map.of("TOKEN_FILE", file.toString())).secret("TOKEN")).isEqualTo(Optional.of("s3cret"));
+        assertThat(new Env(Map.of("TOKEN_FILE", file.toString())).secret("TOKEN"))
+                .isEqualTo(Optional.of("s3cret"));
     }
 
     @Test
     void givenBothVariableAndFile_whenRead_thenRefusedWithoutTheSecret() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "fromfile");
         Env env = new Env(Map.of("TOKEN", "s3cret", "TOKEN_FILE", file.toString()));
-        assertThatThrownBy(() -> env.secret("TOKEN")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> env.secret("TOKEN"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("TOKEN: set either TOKEN or TOKEN_FILE, not both")
-                .message().doesNotContain("s3cret").doesNotContain("fromfile");
+                .message()
+                .doesNotContain("s3cret")
+                .doesNotContain("fromfile");
     }
 
     @Test
     void givenEmptySecretFile_whenRead_thenRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), " \n");
         assertThatThrownBy(() -> new Env(Map.of("TOKEN_FILE", file.toString())).secret("TOKEN"))
-                .isInstanceOf(ConfigException.class).hasMessage("TOKEN_FILE: file " + file + " is empty; it should hold the secret");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("TOKEN_FILE: file " + file + " is empty; it should hold the secret");
     }
 
     @Test
     void givenMissingSecretFile_whenRead_thenRefusedNamingTheVariableAndFile() {
         Path file = dir.resolve("absent");
         assertThatThrownBy(() -> new Env(Map.of("TOKEN_FILE", file.toString())).secret("TOKEN"))
-                .isInstanceOf(ConfigException.class).hasMessage("TOKEN_FILE: cannot read " + file + " (NoSuchFileException)");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("TOKEN_FILE: cannot read " + file + " (NoSuchFileException)");
     }
 
     @Test

@@ -16,12 +16,17 @@ class GatewayDsnUnixSocketIT {
 
     @Test
     void givenUnixSocketDsn_whenConnecting_thenTheConnectionGoesThroughTheSocket() throws Exception {
-        assertThat(Files.exists(Path.of(SOCKET))).as("MariaDB's socket " + SOCKET).isTrue();
-        GatewayDsn dsn = GatewayDsn.parse("SQL_DSN", "root:@unix(" + SOCKET + ")/mysql?charset=utf8mb4&parseTime=True", null);
-        String url = dsn.jdbcUrl(dsn.dialect().timeoutOptions(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(15)));
+        assertThat(Files.exists(Path.of(SOCKET)))
+                .as("MariaDB's socket " + SOCKET)
+                .isTrue();
+        GatewayDsn dsn =
+                GatewayDsn.parse("SQL_DSN", "root:@unix(" + SOCKET + ")/mysql?charset=utf8mb4&parseTime=True", null);
+        String url = dsn.jdbcUrl(
+                dsn.dialect().timeoutOptions(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(15)));
         try (Connection c = DriverManager.getConnection(url, dsn.user().orElseThrow(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT HOST, DB FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT HOST, DB FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()")) {
             assertThat(rs.next()).isTrue();
             // A TCP client shows as host:port; a unix socket client as "localhost" without a port.
             assertThat(rs.getString(1)).isEqualTo("localhost");

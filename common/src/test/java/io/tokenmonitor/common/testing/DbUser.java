@@ -1,5 +1,4 @@
 package io.tokenmonitor.common.testing;
 
 /** A database user that {@link GatewayDatabase#createUser} made, with only the privileges it was given. */
-public record DbUser(String name, String password) {
-}
+public record DbUser(String name, String password) {}

@@ -29,11 +29,15 @@ import java.util.UUID;
  * One fixture for the exporter's tests (logs), the bridge's (channels and abilities) and e2e's.
  */
 public final class GatewayDatabase implements AutoCloseable {
-    public static final String MARIADB_ADMIN_URL = "jdbc:mysql://127.0.0.1:3306/?allowPublicKeyRetrieval=true&useSSL=false";
+    public static final String MARIADB_ADMIN_URL =
+            "jdbc:mysql://127.0.0.1:3306/?allowPublicKeyRetrieval=true&useSSL=false";
     public static final String POSTGRES_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     /** Which gateway wrote the schema. */
-    public enum Flavor { NEW_API, ONE_API }
+    public enum Flavor {
+        NEW_API,
+        ONE_API
+    }
 
     private final Dialect dialect;
     private final Flavor flavor;
@@ -61,26 +65,39 @@ public final class GatewayDatabase implements AutoCloseable {
         String name = "tm_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         GatewayDatabase db = switch (dialect) {
             case MYSQL -> {
-                try (Connection c = admin(dialect); Statement s = c.createStatement()) {
+                try (Connection c = admin(dialect);
+                        Statement s = c.createStatement()) {
                     s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
                 }
-                yield new GatewayDatabase(dialect, flavor, name,
-                        "jdbc:mysql://127.0.0.1:3306/" + name + "?allowPublicKeyRetrieval=true&useSSL=false&rewriteBatchedStatements=true",
-                        "root", null);
+                yield new GatewayDatabase(
+                        dialect,
+                        flavor,
+                        name,
+                        "jdbc:mysql://127.0.0.1:3306/" + name
+                                + "?allowPublicKeyRetrieval=true&useSSL=false&rewriteBatchedStatements=true",
+                        "root",
+                        null);
             }
             case POSTGRES -> {
-                try (Connection c = admin(dialect); Statement s = c.createStatement()) {
+                try (Connection c = admin(dialect);
+                        Statement s = c.createStatement()) {
                     s.execute("CREATE DATABASE " + name);
                 }
-                yield new GatewayDatabase(dialect, flavor, name, "jdbc:postgresql://127.0.0.1:5432/" + name + "?reWriteBatchedInserts=true",
-                        "postgres", null);
+                yield new GatewayDatabase(
+                        dialect,
+                        flavor,
+                        name,
+                        "jdbc:postgresql://127.0.0.1:5432/" + name + "?reWriteBatchedInserts=true",
+                        "postgres",
+                        null);
             }
             case SQLITE -> {
                 Path file = dir.resolve(name + ".db");
                 yield new GatewayDatabase(dialect, flavor, name, "jdbc:sqlite:" + file, null, file);
             }
         };
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
             if (dialect == Dialect.SQLITE) {
                 s.execute("PRAGMA journal_mode=WAL");
             }
@@ -151,8 +168,9 @@ public final class GatewayDatabase implements AutoCloseable {
     public String sqlDsnAs(DbUser dbUser) {
         return switch (dialect) {
             case MYSQL -> dbUser.name() + ":" + dbUser.password() + "@tcp(127.0.0.1:3306)/" + name;
-            case POSTGRES -> "postgres://" + encode(dbUser.name()) + ":" + encode(dbUser.password()) + "@127.0.0.1:5432/" + name
-                    + "?sslmode=disable";
+            case POSTGRES ->
+                "postgres://" + encode(dbUser.name()) + ":" + encode(dbUser.password()) + "@127.0.0.1:5432/" + name
+                        + "?sslmode=disable";
             case SQLITE -> throw new IllegalStateException("SQLite has no users");
         };
     }
@@ -179,14 +197,18 @@ public final class GatewayDatabase implements AutoCloseable {
         if (dialect == Dialect.SQLITE) {
             throw new IllegalStateException("SQLite has no users; a file's permissions decide");
         }
-        DbUser created = new DbUser(name + "_" + suffix.toLowerCase(Locale.ROOT), "pw-" + UUID.randomUUID().toString().substring(0, 8));
-        try (Connection c = dialect == Dialect.MYSQL ? admin(dialect) : connect(); Statement s = c.createStatement()) {
+        DbUser created = new DbUser(
+                name + "_" + suffix.toLowerCase(Locale.ROOT),
+                "pw-" + UUID.randomUUID().toString().substring(0, 8));
+        try (Connection c = dialect == Dialect.MYSQL ? admin(dialect) : connect();
+                Statement s = c.createStatement()) {
             if (dialect == Dialect.MYSQL) {
                 for (String host : new String[] {"%", "localhost"}) {
-                    s.execute("CREATE USER '" + created.name() + "'@'" + host + "' IDENTIFIED BY '" + created.password() + "'");
+                    s.execute("CREATE USER '" + created.name() + "'@'" + host + "' IDENTIFIED BY '" + created.password()
+                            + "'");
                     for (Map.Entry<String, List<String>> grant : privilegesByTable.entrySet()) {
-                        s.execute("GRANT " + String.join(", ", grant.getValue()) + " ON " + name + ".`" + grant.getKey() + "` TO '"
-                                + created.name() + "'@'" + host + "'");
+                        s.execute("GRANT " + String.join(", ", grant.getValue()) + " ON " + name + ".`" + grant.getKey()
+                                + "` TO '" + created.name() + "'@'" + host + "'");
                     }
                 }
             } else {
@@ -194,7 +216,8 @@ public final class GatewayDatabase implements AutoCloseable {
                 s.execute("GRANT CONNECT ON DATABASE " + name + " TO " + created.name());
                 s.execute("GRANT USAGE ON SCHEMA public TO " + created.name());
                 for (Map.Entry<String, List<String>> grant : privilegesByTable.entrySet()) {
-                    s.execute("GRANT " + String.join(", ", grant.getValue()) + " ON \"" + grant.getKey() + "\" TO " + created.name());
+                    s.execute("GRANT " + String.join(", ", grant.getValue()) + " ON \"" + grant.getKey() + "\" TO "
+                            + created.name());
                 }
             }
         }
@@ -217,9 +240,10 @@ public final class GatewayDatabase implements AutoCloseable {
         String group = quote("group");
         String sql = newApi
                 ? "INSERT INTO logs (user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, "
-                + "completion_tokens, use_time, is_stream, channel_id, token_id, " + group + ", other) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                        + "completion_tokens, use_time, is_stream, channel_id, token_id, " + group
+                        + ", other) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 : "INSERT INTO logs (user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, "
-                + "completion_tokens, elapsed_time, is_stream, channel_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                        + "completion_tokens, elapsed_time, is_stream, channel_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (TestLog r : rows) {
                 ps.setLong(1, 1);
@@ -248,26 +272,41 @@ public final class GatewayDatabase implements AutoCloseable {
     }
 
     /** {@code requests} consume rows (type 2) as New API writes them, one per request, all at {@code createdAt}. */
-    public void addConsumeLogs(long channelId, String model, int requests, long promptTokens, long completionTokens, long createdAt)
+    public void addConsumeLogs(
+            long channelId, String model, int requests, long promptTokens, long completionTokens, long createdAt)
             throws SQLException {
         List<TestLog> rows = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
-            rows.add(new TestLog(2, createdAt, channelId, model, "e2e-token", "e2e", promptTokens, completionTokens,
-                    promptTokens + completionTokens, 2, false, "", "{}"));
+            rows.add(new TestLog(
+                    2,
+                    createdAt,
+                    channelId,
+                    model,
+                    "e2e-token",
+                    "e2e",
+                    promptTokens,
+                    completionTokens,
+                    promptTokens + completionTokens,
+                    2,
+                    false,
+                    "",
+                    "{}"));
         }
         insert(rows);
     }
 
     /** Runs one statement (deletions, odd values) and returns the rows it changed. */
     public int execute(String sql) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             return s.executeUpdate(sql);
         }
     }
 
     /** Runs statements in order on one connection. */
     public void execute(String... statements) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -285,12 +324,14 @@ public final class GatewayDatabase implements AutoCloseable {
     }
 
     /** A channel and its abilities rows (enabled when {@code status} is 1), as the gateway adds them. */
-    public void addChannel(long id, String channelName, int status, String group, List<String> models) throws SQLException {
+    public void addChannel(long id, String channelName, int status, String group, List<String> models)
+            throws SQLException {
         String sql = flavor == Flavor.NEW_API
-                ? "INSERT INTO channels (id, type, " + quote("key") + ", status, name, created_time, models, " + quote("group")
-                    + ", other_info) VALUES (?, 1, 'sk-secret', ?, ?, ?, ?, ?, '{\"keep\":\"me\"}')"
-                : "INSERT INTO channels (id, type, " + quote("key") + ", status, name, created_time, models, " + quote("group")
-                    + ") VALUES (?, 1, 'sk-secret', ?, ?, ?, ?, ?)";
+                ? "INSERT INTO channels (id, type, " + quote("key") + ", status, name, created_time, models, "
+                        + quote("group")
+                        + ", other_info) VALUES (?, 1, 'sk-secret', ?, ?, ?, ?, ?, '{\"keep\":\"me\"}')"
+                : "INSERT INTO channels (id, type, " + quote("key") + ", status, name, created_time, models, "
+                        + quote("group") + ") VALUES (?, 1, 'sk-secret', ?, ?, ?, ?, ?)";
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -302,8 +343,8 @@ public final class GatewayDatabase implements AutoCloseable {
                 ps.setString(6, group);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO abilities (" + quote("group") + ", model, channel_id, enabled)"
-                    + " VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO abilities (" + quote("group")
+                    + ", model, channel_id, enabled)" + " VALUES (?, ?, ?, ?)")) {
                 for (String model : models) {
                     ps.setString(1, group);
                     ps.setString(2, model);
@@ -335,8 +376,10 @@ public final class GatewayDatabase implements AutoCloseable {
     /** The enabled flags of the channel's abilities, ordered by model. */
     public List<Boolean> abilitiesEnabled(long id) throws SQLException {
         List<Boolean> out = new ArrayList<>();
-        try (Connection c = connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT enabled FROM abilities WHERE channel_id = " + id + " ORDER BY model")) {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT enabled FROM abilities WHERE channel_id = " + id + " ORDER BY model")) {
             while (rs.next()) {
                 out.add(rs.getBoolean(1));
             }
@@ -348,16 +391,20 @@ public final class GatewayDatabase implements AutoCloseable {
     public Map<String, Usage> usageByGroupBy(long afterId) throws SQLException {
         boolean newApi = flavor == Flavor.NEW_API;
         String usage = "type = 2 AND token_name <> '模型测试'";
-        String settlement = newApi ? " AND NOT (prompt_tokens = 0 AND completion_tokens = 0 AND other LIKE '%\"task_id\"%')" : "";
+        String settlement =
+                newApi ? " AND NOT (prompt_tokens = 0 AND completion_tokens = 0 AND other LIKE '%\"task_id\"%')" : "";
         String sql = "SELECT channel_id, model_name,"
                 + " SUM(CASE WHEN " + usage + settlement + " THEN 1 ELSE 0 END),"
                 + " SUM(CASE WHEN " + usage + " THEN prompt_tokens ELSE 0 END),"
                 + " SUM(CASE WHEN " + usage + " THEN completion_tokens ELSE 0 END),"
-                + " SUM(CASE WHEN " + usage + " THEN quota " + (newApi ? "WHEN type = 6 THEN -quota " : "") + "ELSE 0 END),"
+                + " SUM(CASE WHEN " + usage + " THEN quota " + (newApi ? "WHEN type = 6 THEN -quota " : "")
+                + "ELSE 0 END),"
                 + " SUM(CASE WHEN type = 5 " + (newApi ? "" : "AND 1 = 0 ") + "THEN 1 ELSE 0 END)"
                 + " FROM logs WHERE id > " + afterId + " AND type IN (2, 5, 6) GROUP BY channel_id, model_name";
         Map<String, Usage> result = new TreeMap<>();
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 Usage u = new Usage(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7));
                 if (!u.isZero()) {
@@ -374,7 +421,9 @@ public final class GatewayDatabase implements AutoCloseable {
     }
 
     private String single(String sql) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -394,10 +443,12 @@ public final class GatewayDatabase implements AutoCloseable {
     }
 
     private List<String> ddl() {
-        String resource = "/gateway/" + (flavor == Flavor.NEW_API ? "newapi" : "oneapi") + "-" + dialect.label() + ".sql";
+        String resource =
+                "/gateway/" + (flavor == Flavor.NEW_API ? "newapi" : "oneapi") + "-" + dialect.label() + ".sql";
         try (InputStream in = GatewayDatabase.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("no DDL " + resource + " on the class path (token-monitor-common's test-jar)");
+                throw new IllegalStateException(
+                        "no DDL " + resource + " on the class path (token-monitor-common's test-jar)");
             }
             return SqlScript.statements(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -410,7 +461,8 @@ public final class GatewayDatabase implements AutoCloseable {
     public void close() throws SQLException, IOException {
         switch (dialect) {
             case MYSQL -> {
-                try (Connection c = admin(dialect); Statement s = c.createStatement()) {
+                try (Connection c = admin(dialect);
+                        Statement s = c.createStatement()) {
                     s.execute("DROP DATABASE IF EXISTS " + name);
                     for (String u : users) {
                         s.execute("DROP USER IF EXISTS '" + u + "'@'%', '" + u + "'@'localhost'");
@@ -418,7 +470,8 @@ public final class GatewayDatabase implements AutoCloseable {
                 }
             }
             case POSTGRES -> {
-                try (Connection c = admin(dialect); Statement s = c.createStatement()) {
+                try (Connection c = admin(dialect);
+                        Statement s = c.createStatement()) {
                     s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
                     for (String u : users) {
                         s.execute("DROP ROLE IF EXISTS " + u);

@@ -59,8 +59,12 @@ public final class PackageRules {
                 }
             }
         }
-        assertThat(unknown).as("packages under %s that the structure test does not place", root).isEmpty();
-        assertThat(new TreeSet<>(violations)).as("imports against the data flow under %s", root).isEmpty();
+        assertThat(unknown)
+                .as("packages under %s that the structure test does not place", root)
+                .isEmpty();
+        assertThat(new TreeSet<>(violations))
+                .as("imports against the data flow under %s", root)
+                .isEmpty();
     }
 
     /** The first package segment under the root, {@code ""} for the root package, null outside the root. */

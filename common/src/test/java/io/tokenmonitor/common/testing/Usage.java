@@ -6,8 +6,12 @@ public record Usage(long requests, long inputTokens, long outputTokens, long net
     public static final Usage ZERO = new Usage(0, 0, 0, 0, 0);
 
     public Usage plus(Usage other) {
-        return new Usage(requests + other.requests, inputTokens + other.inputTokens, outputTokens + other.outputTokens,
-                netQuota + other.netQuota, errors + other.errors);
+        return new Usage(
+                requests + other.requests,
+                inputTokens + other.inputTokens,
+                outputTokens + other.outputTokens,
+                netQuota + other.netQuota,
+                errors + other.errors);
     }
 
     public boolean isZero() {

@@ -35,28 +35,32 @@ class PromDurationTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', value = {
-        "''            | KEY: is empty; write 30s, 30m or 30h",
-        "30            | KEY: \"30\" has no unit; write 30s, 30m or 30h",
-        "30m1h         | KEY: \"30m1h\" is not a duration; write the units from largest to smallest",
-        "1h1h          | KEY: \"1h1h\" is not a duration; write the units from largest to smallest",
-        "1s1m          | from largest to smallest",
-        "5x            | KEY: \"5x\" has the unknown unit \"x\"",
-        "1.5h          | unknown unit \".\"",
-        "-1s           | KEY: \"-1s\" is not a duration; write for example 30s, 1h30m or 7d",
-        "h             | is not a duration",
-        "1 h           | unknown unit \" h\"",
-        "thirty days   | is not a duration",
-        "1M            | unknown unit \"M\"",
-        "1H            | unknown unit \"H\"",
-        "1us           | unknown unit \"us\"",
-        "293y          | KEY: \"293y\" is too long",
-        "99999999999999999999s | is too long",
-        "292y1000w     | is too long",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''            | KEY: is empty; write 30s, 30m or 30h",
+                "30            | KEY: \"30\" has no unit; write 30s, 30m or 30h",
+                "30m1h         | KEY: \"30m1h\" is not a duration; write the units from largest to smallest",
+                "1h1h          | KEY: \"1h1h\" is not a duration; write the units from largest to smallest",
+                "1s1m          | from largest to smallest",
+                "5x            | KEY: \"5x\" has the unknown unit \"x\"",
+                "1.5h          | unknown unit \".\"",
+                "-1s           | KEY: \"-1s\" is not a duration; write for example 30s, 1h30m or 7d",
+                "h             | is not a duration",
+                "1 h           | unknown unit \" h\"",
+                "thirty days   | is not a duration",
+                "1M            | unknown unit \"M\"",
+                "1H            | unknown unit \"H\"",
+                "1us           | unknown unit \"us\"",
+                "293y          | KEY: \"293y\" is too long",
+                "99999999999999999999s | is too long",
+                "292y1000w     | is too long",
+            })
     void givenBadDuration_whenParsed_thenRefusedNamingTheKey(String text, String message) {
-        assertThatThrownBy(() -> PromDuration.parse("KEY", text)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("KEY: ").hasMessageContaining(message);
+        assertThatThrownBy(() -> PromDuration.parse("KEY", text))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("KEY: ")
+                .hasMessageContaining(message);
     }
 
     @Test
@@ -66,9 +70,11 @@ class PromDurationTest {
 
     @Test
     void givenZero_whenPositiveRequired_thenRefusedWithMustBeMoreThanZero() {
-        assertThatThrownBy(() -> PromDuration.parsePositive("POLL_INTERVAL", "0")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> PromDuration.parsePositive("POLL_INTERVAL", "0"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("POLL_INTERVAL: must be more than 0; write for example 30s");
-        assertThatThrownBy(() -> PromDuration.parsePositive("POLL_INTERVAL", "0s")).hasMessageContaining("must be more than 0");
+        assertThatThrownBy(() -> PromDuration.parsePositive("POLL_INTERVAL", "0s"))
+                .hasMessageContaining("must be more than 0");
         assertThat(PromDuration.parsePositive("POLL_INTERVAL", "1ms")).isEqualTo(Duration.ofMillis(1));
     }
 

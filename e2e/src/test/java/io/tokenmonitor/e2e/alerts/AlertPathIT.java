@@ -1,5 +1,8 @@
 package io.tokenmonitor.e2e.alerts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
 import io.tokenmonitor.common.testing.GatewayDatabase;
@@ -12,16 +15,6 @@ import io.tokenmonitor.e2e.harness.FakeChatPlatform.Message;
 import io.tokenmonitor.e2e.harness.PrometheusApi;
 import io.tokenmonitor.e2e.harness.PrometheusProcess;
 import io.tokenmonitor.e2e.harness.RepoPaths;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,10 +22,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -47,9 +40,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole alert path with the real programs (issue 5, items 5 and 6): New API's tables in a
@@ -80,6 +79,7 @@ class AlertPathIT {
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
     /** After a delivery, how long to keep watching for a second message that must not come. */
     private static final Duration QUIET_PERIOD = Duration.ofSeconds(6);
+
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
 
@@ -113,7 +113,8 @@ class AlertPathIT {
     String customTo;
     String closedActiveWindow;
     Instant started;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     void startEverything(@TempDir Path tempDir) throws IOException, SQLException {
@@ -140,32 +141,47 @@ class AlertPathIT {
         Files.createDirectories(exporterDir);
         budgetsFile = exporterDir.resolve("budgets.yml");
         writeBudgets(TOKENS_LIMIT);
-        exporter = ExporterProcess.start(exporterDir, List.of(), Map.of(
-                "SQL_DSN", gateway.sqlDsn(),
-                "CONFIG_FILE", budgetsFile.toString(),
-                "BUDGET_INTERVAL", "1s"));
+        exporter = ExporterProcess.start(
+                exporterDir,
+                List.of(),
+                Map.of(
+                        "SQL_DSN", gateway.sqlDsn(),
+                        "CONFIG_FILE", budgetsFile.toString(),
+                        "BUDGET_INTERVAL", "1s"));
 
         Path bridgeDir = dir.resolve("bridge");
         Files.createDirectories(bridgeDir);
         Path bridgeConfig = bridgeDir.resolve("bridge.yml");
         Files.writeString(bridgeConfig, "defaults:\n  timezone: UTC\n");
-        bridge = BridgeProcess.start(bridgeDir, Map.of(
-                "BRIDGE_TOKEN", BRIDGE_TOKEN,
-                "TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN,
-                "TELEGRAM_CHAT_ID", TELEGRAM_CHAT,
-                "TELEGRAM_API_URL", telegram.baseUrl(),
-                "FEISHU_WEBHOOK", feishu.webhookUrl(),
-                "FEISHU_SECRET", FEISHU_SECRET,
-                "WECOM_WEBHOOK", wecom.webhookUrl(),
-                "SQL_DSN", gateway.sqlDsn(),
-                "CONFIG_FILE", bridgeConfig.toString()));
+        bridge = BridgeProcess.start(
+                bridgeDir,
+                Map.of(
+                        "BRIDGE_TOKEN", BRIDGE_TOKEN,
+                        "TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN,
+                        "TELEGRAM_CHAT_ID", TELEGRAM_CHAT,
+                        "TELEGRAM_API_URL", telegram.baseUrl(),
+                        "FEISHU_WEBHOOK", feishu.webhookUrl(),
+                        "FEISHU_SECRET", FEISHU_SECRET,
+                        "WECOM_WEBHOOK", wecom.webhookUrl(),
+                        "SQL_DSN", gateway.sqlDsn(),
+                        "CONFIG_FILE", bridgeConfig.toString()));
 
-        alertmanager = AlertmanagerProcess.start(dir.resolve("alertmanager"), bridge.url("/alerts"), BRIDGE_TOKEN,
+        alertmanager = AlertmanagerProcess.start(
+                dir.resolve("alertmanager"),
+                bridge.url("/alerts"),
+                BRIDGE_TOKEN,
                 new AlertmanagerProcess.Timers("1s", "1s", null));
-        prometheus = PrometheusProcess.start(dir.resolve("prometheus"),
-                Map.of("token-monitor-exporter", exporter.target(), "token-monitor-bridge", bridge.target(),
-                        "alertmanager", alertmanager.target()),
-                alertmanager.target(), INTERVAL);
+        prometheus = PrometheusProcess.start(
+                dir.resolve("prometheus"),
+                Map.of(
+                        "token-monitor-exporter",
+                        exporter.target(),
+                        "token-monitor-bridge",
+                        bridge.target(),
+                        "alertmanager",
+                        alertmanager.target()),
+                alertmanager.target(),
+                INTERVAL);
         api = prometheus.api();
 
         long now = Instant.now().getEpochSecond();
@@ -176,7 +192,8 @@ class AlertPathIT {
 
     @AfterAll
     void stopEverything() {
-        for (AutoCloseable c : new AutoCloseable[] {prometheus, alertmanager, bridge, exporter, telegram, feishu, wecom, gateway}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {prometheus, alertmanager, bridge, exporter, telegram, feishu, wecom, gateway}) {
             if (c != null) {
                 try {
                     c.close();
@@ -191,19 +208,23 @@ class AlertPathIT {
     @Order(1)
     void configs_areTheRepositoryFiles_withOnlyAddressesIntervalsAndPathsChanged() {
         Path repo = RepoPaths.root();
-        List<String> promChanges = ConfigDiff.changedPaths(repo.resolve("prometheus/prometheus.yml"), prometheus.configFile());
-        assertThat(promChanges).allSatisfy(path -> assertThat(path).matches(
-                "/global/(scrape|evaluation)_interval"
-                        + "|/rule_files/0"
-                        + "|/alerting/alertmanagers/\\d+/static_configs/\\d+/targets/\\d+"
-                        + "|/scrape_configs/\\d+/static_configs/\\d+/targets/\\d+"));
+        List<String> promChanges =
+                ConfigDiff.changedPaths(repo.resolve("prometheus/prometheus.yml"), prometheus.configFile());
+        assertThat(promChanges)
+                .allSatisfy(path -> assertThat(path)
+                        .matches("/global/(scrape|evaluation)_interval"
+                                + "|/rule_files/0"
+                                + "|/alerting/alertmanagers/\\d+/static_configs/\\d+/targets/\\d+"
+                                + "|/scrape_configs/\\d+/static_configs/\\d+/targets/\\d+"));
         assertThat(promChanges).contains("/global/scrape_interval", "/global/evaluation_interval");
 
-        List<String> amChanges = ConfigDiff.changedPaths(repo.resolve("prometheus/alertmanager.yml"), alertmanager.configFile());
-        assertThat(amChanges).allSatisfy(path -> assertThat(path).matches(
-                "/route/group_(wait|interval)"
-                        + "|/receivers/\\d+/webhook_configs/\\d+/url"
-                        + "|/receivers/\\d+/webhook_configs/\\d+/http_config/authorization/credentials_file"));
+        List<String> amChanges =
+                ConfigDiff.changedPaths(repo.resolve("prometheus/alertmanager.yml"), alertmanager.configFile());
+        assertThat(amChanges)
+                .allSatisfy(path -> assertThat(path)
+                        .matches("/route/group_(wait|interval)"
+                                + "|/receivers/\\d+/webhook_configs/\\d+/url"
+                                + "|/receivers/\\d+/webhook_configs/\\d+/http_config/authorization/credentials_file"));
         assertThat(amChanges).contains("/route/group_wait", "/route/group_interval");
 
         // The rules really are the repository's: the budget rule is loaded and has no `for`.
@@ -219,43 +240,80 @@ class AlertPathIT {
 
         for (FakeChatPlatform target : List.of(telegram, feishu)) {
             List<Message> got = target.messages(firing);
-            assertThat(got).as("%s: firing messages for e2e-channel", target.name()).hasSize(1);
+            assertThat(got)
+                    .as("%s: firing messages for e2e-channel", target.name())
+                    .hasSize(1);
             Message m = got.get(0);
-            assertThat(m.text()).as(target.name()).contains("TokenMonitorBudgetExceeded", "budget=e2e-channel", "channel_id=1");
+            assertThat(m.text())
+                    .as(target.name())
+                    .contains("TokenMonitorBudgetExceeded", "budget=e2e-channel", "channel_id=1");
             // The breaker's outcome, in either language: "… channel #1 (status 1 → 2) …" / "… 渠道 #1（status 1 → 2）…".
-            assertThat(m.text()).as("%s: says the breaker disabled the channel", target.name()).contains("#1", "status 1 → 2");
+            assertThat(m.text())
+                    .as("%s: says the breaker disabled the channel", target.name())
+                    .contains("#1", "status 1 → 2");
         }
-        assertThat(wecom.messages(m -> m.mentions("e2e-channel"))).as("wecom is not in notify: [telegram, feishu]").isEmpty();
+        assertThat(wecom.messages(m -> m.mentions("e2e-channel")))
+                .as("wecom is not in notify: [telegram, feishu]")
+                .isEmpty();
         assertThat(feishu.rejected()).as("feishu rejections (signature …)").isEmpty();
         assertThat(telegram.rejected()).as("telegram rejections").isEmpty();
 
-        assertThat(gateway.channelStatus(CHANNEL_BREAKER)).as("channels.status of channel 1").isEqualTo(2);
-        assertThat(gateway.abilitiesEnabled(CHANNEL_BREAKER)).as("abilities.enabled of channel 1").isNotEmpty().containsOnly(false);
-        assertThat(gateway.channelStatus(CHANNEL_COOLDOWN)).as("channel 3 (action notify) is untouched").isEqualTo(1);
+        assertThat(gateway.channelStatus(CHANNEL_BREAKER))
+                .as("channels.status of channel 1")
+                .isEqualTo(2);
+        assertThat(gateway.abilitiesEnabled(CHANNEL_BREAKER))
+                .as("abilities.enabled of channel 1")
+                .isNotEmpty()
+                .containsOnly(false);
+        assertThat(gateway.channelStatus(CHANNEL_COOLDOWN))
+                .as("channel 3 (action notify) is untouched")
+                .isEqualTo(1);
         assertThat(gateway.abilitiesEnabled(CHANNEL_COOLDOWN)).containsOnly(true);
-        assertThat(metric(bridge.url("/metrics"), "newapi_bridge_breaker_actions_total", "result", "disabled")).isEqualTo(1.0);
+        assertThat(metric(bridge.url("/metrics"), "newapi_bridge_breaker_actions_total", "result", "disabled"))
+                .isEqualTo(1.0);
     }
 
     @Test
     @Order(3)
     void alertOutsideItsActiveWindow_isNotDelivered_andTripsNoBreaker() throws SQLException {
-        await("TokenMonitorBudgetExceeded for e2e-inactive firing in Prometheus", DELIVERY_TIMEOUT, () -> !api.query(
-                "ALERTS{alertname=\"TokenMonitorBudgetExceeded\",budget=\"e2e-inactive\",alertstate=\"firing\"}", Instant.now()).isEmpty());
+        await(
+                "TokenMonitorBudgetExceeded for e2e-inactive firing in Prometheus",
+                DELIVERY_TIMEOUT,
+                () -> !api.query(
+                                "ALERTS{alertname=\"TokenMonitorBudgetExceeded\",budget=\"e2e-inactive\",alertstate=\"firing\"}",
+                                Instant.now())
+                        .isEmpty());
         List<JsonNode> amAlerts = alertmanager.alerts().stream()
-                .filter(a -> "e2e-inactive".equals(a.path("labels").path("budget").asText())).toList();
+                .filter(a ->
+                        "e2e-inactive".equals(a.path("labels").path("budget").asText()))
+                .toList();
         assertThat(amAlerts).as("Alertmanager holds the alert").hasSize(1);
         assertThat(amAlerts.get(0).path("labels").path("active").asText()).isEqualTo(closedActiveWindow);
         assertThat(amAlerts.get(0).path("labels").path("action").asText()).isEqualTo("disable_channel");
         // The bridge received it and held it back: counted as suppressed for its window.
-        await("the bridge suppressing e2e-inactive for its active window", DELIVERY_TIMEOUT,
-                () -> metric(bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "inactive_window") >= 1);
+        await(
+                "the bridge suppressing e2e-inactive for its active window",
+                DELIVERY_TIMEOUT,
+                () -> metric(
+                                bridge.url("/metrics"),
+                                "newapi_bridge_notifications_suppressed_total",
+                                "reason",
+                                "inactive_window")
+                        >= 1);
         pause(QUIET_PERIOD);
 
         for (FakeChatPlatform target : List.of(telegram, feishu, wecom)) {
-            assertThat(target.messages(m -> m.mentions("e2e-inactive"))).as("%s: messages about e2e-inactive", target.name()).isEmpty();
+            assertThat(target.messages(m -> m.mentions("e2e-inactive")))
+                    .as("%s: messages about e2e-inactive", target.name())
+                    .isEmpty();
         }
-        assertThat(gateway.channelStatus(CHANNEL_INACTIVE)).as("channels.status of channel 2").isEqualTo(1);
-        assertThat(gateway.abilitiesEnabled(CHANNEL_INACTIVE)).as("abilities.enabled of channel 2").isNotEmpty().containsOnly(true);
+        assertThat(gateway.channelStatus(CHANNEL_INACTIVE))
+                .as("channels.status of channel 2")
+                .isEqualTo(1);
+        assertThat(gateway.abilitiesEnabled(CHANNEL_INACTIVE))
+                .as("abilities.enabled of channel 2")
+                .isNotEmpty()
+                .containsOnly(true);
     }
 
     @Test
@@ -274,8 +332,10 @@ class AlertPathIT {
         // 2. Resolves: the limit is raised (the labels, hence the alert's identity, stay the same).
         writeBudgets(1_000_000);
         awaitMessages(told, resolved, "the resolved message of e2e-cooldown");
-        double cooldownBefore = metric(bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "cooldown");
-        double duplicatesBefore = metric(bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "duplicate");
+        double cooldownBefore =
+                metric(bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "cooldown");
+        double duplicatesBefore =
+                metric(bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "duplicate");
 
         // 3. Fires again: Alertmanager sends it (a new alert with a new start), the bridge drops it for the cooldown.
         writeBudgets(TOKENS_LIMIT);
@@ -283,18 +343,33 @@ class AlertPathIT {
             String s = amStartsAt("e2e-cooldown");
             return s != null && !s.equals(firstStart);
         });
-        await("the bridge suppressing the second firing for the cooldown (one per target)", DELIVERY_TIMEOUT,
-                () -> metric(bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "cooldown") >= cooldownBefore + 2);
+        await(
+                "the bridge suppressing the second firing for the cooldown (one per target)",
+                DELIVERY_TIMEOUT,
+                () -> metric(
+                                bridge.url("/metrics"),
+                                "newapi_bridge_notifications_suppressed_total",
+                                "reason",
+                                "cooldown")
+                        >= cooldownBefore + 2);
         pause(QUIET_PERIOD);
 
         for (FakeChatPlatform target : told) {
-            assertThat(target.messages(firing)).as("%s: firing messages of e2e-cooldown", target.name()).hasSize(1);
-            assertThat(target.messages(resolved)).as("%s: resolved messages of e2e-cooldown", target.name()).hasSize(1);
+            assertThat(target.messages(firing))
+                    .as("%s: firing messages of e2e-cooldown", target.name())
+                    .hasSize(1);
+            assertThat(target.messages(resolved))
+                    .as("%s: resolved messages of e2e-cooldown", target.name())
+                    .hasSize(1);
         }
-        assertThat(feishu.messages(about)).as("feishu is not in notify: [telegram, wecom]").isEmpty();
+        assertThat(feishu.messages(about))
+                .as("feishu is not in notify: [telegram, wecom]")
+                .isEmpty();
         assertThat(wecom.rejected()).as("wecom rejections").isEmpty();
-        assertThat(metric(bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "duplicate"))
-                .as("the second firing was not taken for a duplicate").isEqualTo(duplicatesBefore);
+        assertThat(metric(
+                        bridge.url("/metrics"), "newapi_bridge_notifications_suppressed_total", "reason", "duplicate"))
+                .as("the second firing was not taken for a duplicate")
+                .isEqualTo(duplicatesBefore);
     }
 
     @Test
@@ -303,17 +378,21 @@ class AlertPathIT {
         for (URI url : List.of(exporter.url("/metrics"), bridge.url("/metrics"))) {
             String body = get(url, "text/plain;version=0.0.4");
             assertThat(body).as(url.toString()).contains("# TYPE");
-            assertThat(promtoolCheckMetrics(body)).as("promtool check metrics on %s", url).isEmpty();
+            assertThat(promtoolCheckMetrics(body))
+                    .as("promtool check metrics on %s", url)
+                    .isEmpty();
         }
     }
 
     @Test
     @Order(6)
     void afterTheCustomWindowHasPassed_theResolvedMessageGoesToEachTargetThatWasTold() {
-        List<PrometheusApi.Series> end = api.query("newapi_budget_window_end_timestamp_seconds{budget=\"e2e-channel\"}", Instant.now());
+        List<PrometheusApi.Series> end =
+                api.query("newapi_budget_window_end_timestamp_seconds{budget=\"e2e-channel\"}", Instant.now());
         assertThat(end).as("window end of e2e-channel").hasSize(1);
         Instant windowEnd = Instant.ofEpochSecond(end.get(0).values().get(0).longValue());
-        assertThat(windowEnd).as("window end (to %s is inclusive to the minute)", customTo)
+        assertThat(windowEnd)
+                .as("window end (to %s is inclusive to the minute)", customTo)
                 .isEqualTo(LocalDateTime.parse(customTo, MINUTE).plusMinutes(1).toInstant(ZoneOffset.UTC));
         Duration wait = Duration.between(Instant.now(), windowEnd);
         if (!wait.isNegative()) {
@@ -321,22 +400,35 @@ class AlertPathIT {
         }
 
         Predicate<Message> resolved = m -> m.mentions("budget=e2e-channel") && isResolved(m);
-        boolean arrived = within(DELIVERY_TIMEOUT, () -> telegram.messages(resolved).size() > 0 && feishu.messages(resolved).size() > 0);
+        boolean arrived = within(
+                DELIVERY_TIMEOUT,
+                () -> telegram.messages(resolved).size() > 0
+                        && feishu.messages(resolved).size() > 0);
         if (!arrived) {
-            fail("no resolved message of e2e-channel at telegram/feishu within " + DELIVERY_TIMEOUT + " after its custom window ended at "
-                    + windowEnd + ". Now: newapi_budget_used=" + values("newapi_budget_used{budget=\"e2e-channel\"}")
-                    + " newapi_budget_limit=" + values("newapi_budget_limit{budget=\"e2e-channel\"}")
-                    + " newapi_budget_window_end_timestamp_seconds=" + values("newapi_budget_window_end_timestamp_seconds{budget=\"e2e-channel\"}")
-                    + " ALERTS=" + values("ALERTS{budget=\"e2e-channel\"}")
-                    + ". If used is still >= limit, the exporter keeps publishing the ended custom window's usage"
-                    + " (exporter BudgetWindow.Fixed.at returns the same interval after its end), so TokenMonitorBudgetExceeded never resolves.");
+            fail(
+                    "no resolved message of e2e-channel at telegram/feishu within " + DELIVERY_TIMEOUT
+                            + " after its custom window ended at "
+                            + windowEnd + ". Now: newapi_budget_used="
+                            + values("newapi_budget_used{budget=\"e2e-channel\"}")
+                            + " newapi_budget_limit=" + values("newapi_budget_limit{budget=\"e2e-channel\"}")
+                            + " newapi_budget_window_end_timestamp_seconds="
+                            + values("newapi_budget_window_end_timestamp_seconds{budget=\"e2e-channel\"}")
+                            + " ALERTS=" + values("ALERTS{budget=\"e2e-channel\"}")
+                            + ". If used is still >= limit, the exporter keeps publishing the ended custom window's usage"
+                            + " (exporter BudgetWindow.Fixed.at returns the same interval after its end), so TokenMonitorBudgetExceeded never resolves.");
         }
         pause(QUIET_PERIOD);
         for (FakeChatPlatform target : List.of(telegram, feishu)) {
-            assertThat(target.messages(resolved)).as("%s: resolved messages of e2e-channel", target.name()).hasSize(1);
+            assertThat(target.messages(resolved))
+                    .as("%s: resolved messages of e2e-channel", target.name())
+                    .hasSize(1);
         }
-        assertThat(wecom.messages(m -> m.mentions("e2e-channel"))).as("wecom was never told").isEmpty();
-        assertThat(Duration.between(started, Instant.now())).as("the whole test").isLessThan(Duration.ofMinutes(6));
+        assertThat(wecom.messages(m -> m.mentions("e2e-channel")))
+                .as("wecom was never told")
+                .isEmpty();
+        assertThat(Duration.between(started, Instant.now()))
+                .as("the whole test")
+                .isLessThan(Duration.ofMinutes(6));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -366,9 +458,16 @@ class AlertPathIT {
                     action: notify
                     notify: [telegram, wecom]
                     cooldown: 1h
-                """.formatted(CHANNEL_BREAKER, customFrom, customTo, TOKENS_LIMIT,
-                CHANNEL_INACTIVE, TOKENS_LIMIT, closedActiveWindow,
-                CHANNEL_COOLDOWN, cooldownLimit);
+                """.formatted(
+                        CHANNEL_BREAKER,
+                        customFrom,
+                        customTo,
+                        TOKENS_LIMIT,
+                        CHANNEL_INACTIVE,
+                        TOKENS_LIMIT,
+                        closedActiveWindow,
+                        CHANNEL_COOLDOWN,
+                        cooldownLimit);
         // Written whole and moved into place, so the exporter's reload never sees half a file.
         Path tmp = budgetsFile.resolveSibling("budgets.yml.tmp");
         Files.writeString(tmp, yaml);
@@ -385,11 +484,15 @@ class AlertPathIT {
                 .filter(a -> budget.equals(a.path("labels").path("budget").asText()))
                 .filter(a -> "active".equals(a.path("status").path("state").asText()))
                 .map(a -> a.path("startsAt").asText())
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     private void awaitMessages(List<FakeChatPlatform> targets, Predicate<Message> what, String description) {
-        await(description + " at " + targets.stream().map(FakeChatPlatform::name).toList(), DELIVERY_TIMEOUT,
+        await(
+                description + " at "
+                        + targets.stream().map(FakeChatPlatform::name).toList(),
+                DELIVERY_TIMEOUT,
                 () -> targets.stream().allMatch(t -> !t.messages(what).isEmpty()));
     }
 
@@ -415,10 +518,19 @@ class AlertPathIT {
     }
 
     private String diagnostics() {
-        StringBuilder out = new StringBuilder("\n--- ALERTS: ").append(values("ALERTS"))
-                .append("\n--- budgets: used ").append(values("newapi_budget_used")).append(" limit ").append(values("newapi_budget_limit"));
+        StringBuilder out = new StringBuilder("\n--- ALERTS: ")
+                .append(values("ALERTS"))
+                .append("\n--- budgets: used ")
+                .append(values("newapi_budget_used"))
+                .append(" limit ")
+                .append(values("newapi_budget_limit"));
         for (FakeChatPlatform p : List.of(telegram, feishu, wecom)) {
-            out.append("\n--- ").append(p.name()).append(": ").append(p.messages().size()).append(" messages, rejected ").append(p.rejected());
+            out.append("\n--- ")
+                    .append(p.name())
+                    .append(": ")
+                    .append(p.messages().size())
+                    .append(" messages, rejected ")
+                    .append(p.rejected());
             p.messages().forEach(m -> out.append("\n    ").append(m.text().replace("\n", " | ")));
         }
         out.append("\n--- bridge log:\n").append(bridge.logTail());
@@ -455,8 +567,12 @@ class AlertPathIT {
 
     private String get(URI url, String accept) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).header("Accept", accept)
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(url)
+                            .header("Accept", accept)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(url.toString()).isEqualTo(200);
             return response.body();
         } catch (IOException e) {
@@ -470,7 +586,9 @@ class AlertPathIT {
     /** promtool check metrics on a scrape body: its findings (empty when clean), or the failure. */
     private static String promtoolCheckMetrics(String body) {
         try {
-            Process p = new ProcessBuilder(RepoPaths.promtoolBinary().toString(), "check", "metrics").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(RepoPaths.promtoolBinary().toString(), "check", "metrics")
+                    .redirectErrorStream(true)
+                    .start();
             try (var in = p.getOutputStream()) {
                 in.write(body.getBytes(StandardCharsets.UTF_8));
             }

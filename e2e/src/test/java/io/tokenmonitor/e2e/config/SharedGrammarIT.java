@@ -42,10 +42,19 @@ class SharedGrammarIT {
     /** In every refused DSN: neither program may echo it. */
     private static final String PASSWORD = "s3cret";
 
-    enum Concept { DURATION, ACTIVE_WINDOW, TARGET_NAME, DSN, LISTEN_ADDRESS }
+    enum Concept {
+        DURATION,
+        ACTIVE_WINDOW,
+        TARGET_NAME,
+        DSN,
+        LISTEN_ADDRESS
+    }
 
     /** What a loader did with a row. */
-    enum Answer { ACCEPTED, REFUSED }
+    enum Answer {
+        ACCEPTED,
+        REFUSED
+    }
 
     record Outcome(Answer answer, String message) {
         static Outcome accepted() {
@@ -76,85 +85,88 @@ class SharedGrammarIT {
 
     static Stream<Arguments> rows() {
         return Stream.of(
-            // 1. Durations: exactly Prometheus' model.ParseDuration.
-            row(Concept.DURATION, "1h30m", true),
-            row(Concept.DURATION, "30m1h", false),
-            row(Concept.DURATION, "1h1h", false),
-            row(Concept.DURATION, "0", true),
-            row(Concept.DURATION, "0s", true),
-            row(Concept.DURATION, "", false),
-            row(Concept.DURATION, "30", false),
-            row(Concept.DURATION, "500ms", true),
-            row(Concept.DURATION, "7d", true),
-            row(Concept.DURATION, "2w", true),
-            row(Concept.DURATION, "1y", true),
-            row(Concept.DURATION, "1d12h", true),
-            row(Concept.DURATION, "1.5h", false),
-            row(Concept.DURATION, "-5m", false),
-            row(Concept.DURATION, "5x", false),
-            row(Concept.DURATION, "300y", false),
-            // 2. Active windows: strict HH:MM as Alertmanager's time intervals.
-            row(Concept.ACTIVE_WINDOW, "always", true),
-            row(Concept.ACTIVE_WINDOW, "", true),
-            row(Concept.ACTIVE_WINDOW, "09:00-12:00,13:00-18:00", true),
-            row(Concept.ACTIVE_WINDOW, "Mon-Fri 09:00-18:00", true),
-            row(Concept.ACTIVE_WINDOW, "mon-fri 09:00-18:00", true),
-            row(Concept.ACTIVE_WINDOW, "Monday,Wednesday 09:00-18:00", true),
-            row(Concept.ACTIVE_WINDOW, "Sat,Sun 10:00-16:00", true),
-            row(Concept.ACTIVE_WINDOW, "Fri-Mon 22:00-06:00", true),
-            row(Concept.ACTIVE_WINDOW, "22:00-06:00", true),
-            row(Concept.ACTIVE_WINDOW, "00:00-24:00", true),
-            row(Concept.ACTIVE_WINDOW, "22:00-24:00", true),
-            row(Concept.ACTIVE_WINDOW, "9:00-17:00", false),
-            row(Concept.ACTIVE_WINDOW, "22:00-24:30", false),
-            row(Concept.ACTIVE_WINDOW, "10:00-10:00", false),
-            row(Concept.ACTIVE_WINDOW, "24:00-06:00", false),
-            row(Concept.ACTIVE_WINDOW, "25:00-26:00", false),
-            row(Concept.ACTIVE_WINDOW, "Mon-Fry 09:00-18:00", false),
-            row(Concept.ACTIVE_WINDOW, "09:00", false),
-            // 3. Target names: [A-Za-z0-9_.-]+, the bridge's rule.
-            row(Concept.TARGET_NAME, "telegram", true),
-            row(Concept.TARGET_NAME, "ops-team", true),
-            row(Concept.TARGET_NAME, "ops_team", true),
-            row(Concept.TARGET_NAME, "team.oncall", true),
-            row(Concept.TARGET_NAME, "ops team", false),
-            row(Concept.TARGET_NAME, "ops:team", false),
-            row(Concept.TARGET_NAME, "ops/team", false),
-            row(Concept.TARGET_NAME, "运维", false),
-            // 4. The gateway DSN: every form the gateways accept.
-            row(Concept.DSN, "root:" + PASSWORD + "@tcp(db:3306)/new-api?charset=utf8mb4&parseTime=True&loc=Local", true),
-            row(Concept.DSN, "root:p@ss:w@tcp(db:3306)/new-api", true),
-            row(Concept.DSN, "root:pw@tcp(db:3306)/new-api?tls=skip-verify", true),
-            row(Concept.DSN, "root:pw@unix(/run/mysqld/mysqld.sock)/new-api", true),
-            row(Concept.DSN, "root:pw@/new-api", true),
-            row(Concept.DSN, "postgres://u:p%40ss@pg:5432/new-api?sslmode=disable", true),
-            row(Concept.DSN, "postgresql://u@pg/new-api", true),
-            row(Concept.DSN, "host=pg port=5432 user=u password='a b' dbname=new-api sslmode=disable", true),
-            row(Concept.DSN, "mysql://root:pw@db:3306/new-api", true),
-            row(Concept.DSN, "local", true),
-            row(Concept.DSN, "/data/one-api.db?_busy_timeout=30000", true),
-            row(Concept.DSN, "file:/data/one-api.db", true),
-            row(Concept.DSN, "jdbc:mysql://db:3306/new-api", true),
-            row(Concept.DSN, "jdbc:mariadb://db:3306/new-api", true),
-            row(Concept.DSN, "jdbc:postgresql://pg:5432/new-api", true),
-            row(Concept.DSN, "jdbc:sqlite:/data/one-api.db", true),
-            row(Concept.DSN, "root:" + PASSWORD + "@tcp(db:3306)/", false),
-            row(Concept.DSN, "root:" + PASSWORD + "@tcp(db:3306)/new-api?tls=custom", false),
-            row(Concept.DSN, "postgres://u:" + PASSWORD + "@pg:5432", false),
-            row(Concept.DSN, "host=pg user=u password=" + PASSWORD, false),
-            row(Concept.DSN, "gateway", false),
-            row(Concept.DSN, "http://u:" + PASSWORD + "@db/new-api", false),
-            row(Concept.DSN, "jdbc:oracle:thin:u/" + PASSWORD + "@db:1521:x", false),
-            // host:port (LISTEN_ADDRESS of both): one parser, an IPv6 address in brackets.
-            row(Concept.LISTEN_ADDRESS, "0.0.0.0:9466", true),
-            row(Concept.LISTEN_ADDRESS, "127.0.0.1:0", true),
-            row(Concept.LISTEN_ADDRESS, ":9466", true),
-            row(Concept.LISTEN_ADDRESS, "[::1]:9466", true),
-            row(Concept.LISTEN_ADDRESS, "9466", false),
-            row(Concept.LISTEN_ADDRESS, "0.0.0.0:", false),
-            row(Concept.LISTEN_ADDRESS, "0.0.0.0:65536", false),
-            row(Concept.LISTEN_ADDRESS, "0.0.0.0:http", false),
-            row(Concept.LISTEN_ADDRESS, "::1:9466", false));
+                // 1. Durations: exactly Prometheus' model.ParseDuration.
+                row(Concept.DURATION, "1h30m", true),
+                row(Concept.DURATION, "30m1h", false),
+                row(Concept.DURATION, "1h1h", false),
+                row(Concept.DURATION, "0", true),
+                row(Concept.DURATION, "0s", true),
+                row(Concept.DURATION, "", false),
+                row(Concept.DURATION, "30", false),
+                row(Concept.DURATION, "500ms", true),
+                row(Concept.DURATION, "7d", true),
+                row(Concept.DURATION, "2w", true),
+                row(Concept.DURATION, "1y", true),
+                row(Concept.DURATION, "1d12h", true),
+                row(Concept.DURATION, "1.5h", false),
+                row(Concept.DURATION, "-5m", false),
+                row(Concept.DURATION, "5x", false),
+                row(Concept.DURATION, "300y", false),
+                // 2. Active windows: strict HH:MM as Alertmanager's time intervals.
+                row(Concept.ACTIVE_WINDOW, "always", true),
+                row(Concept.ACTIVE_WINDOW, "", true),
+                row(Concept.ACTIVE_WINDOW, "09:00-12:00,13:00-18:00", true),
+                row(Concept.ACTIVE_WINDOW, "Mon-Fri 09:00-18:00", true),
+                row(Concept.ACTIVE_WINDOW, "mon-fri 09:00-18:00", true),
+                row(Concept.ACTIVE_WINDOW, "Monday,Wednesday 09:00-18:00", true),
+                row(Concept.ACTIVE_WINDOW, "Sat,Sun 10:00-16:00", true),
+                row(Concept.ACTIVE_WINDOW, "Fri-Mon 22:00-06:00", true),
+                row(Concept.ACTIVE_WINDOW, "22:00-06:00", true),
+                row(Concept.ACTIVE_WINDOW, "00:00-24:00", true),
+                row(Concept.ACTIVE_WINDOW, "22:00-24:00", true),
+                row(Concept.ACTIVE_WINDOW, "9:00-17:00", false),
+                row(Concept.ACTIVE_WINDOW, "22:00-24:30", false),
+                row(Concept.ACTIVE_WINDOW, "10:00-10:00", false),
+                row(Concept.ACTIVE_WINDOW, "24:00-06:00", false),
+                row(Concept.ACTIVE_WINDOW, "25:00-26:00", false),
+                row(Concept.ACTIVE_WINDOW, "Mon-Fry 09:00-18:00", false),
+                row(Concept.ACTIVE_WINDOW, "09:00", false),
+                // 3. Target names: [A-Za-z0-9_.-]+, the bridge's rule.
+                row(Concept.TARGET_NAME, "telegram", true),
+                row(Concept.TARGET_NAME, "ops-team", true),
+                row(Concept.TARGET_NAME, "ops_team", true),
+                row(Concept.TARGET_NAME, "team.oncall", true),
+                row(Concept.TARGET_NAME, "ops team", false),
+                row(Concept.TARGET_NAME, "ops:team", false),
+                row(Concept.TARGET_NAME, "ops/team", false),
+                row(Concept.TARGET_NAME, "运维", false),
+                // 4. The gateway DSN: every form the gateways accept.
+                row(
+                        Concept.DSN,
+                        "root:" + PASSWORD + "@tcp(db:3306)/new-api?charset=utf8mb4&parseTime=True&loc=Local",
+                        true),
+                row(Concept.DSN, "root:p@ss:w@tcp(db:3306)/new-api", true),
+                row(Concept.DSN, "root:pw@tcp(db:3306)/new-api?tls=skip-verify", true),
+                row(Concept.DSN, "root:pw@unix(/run/mysqld/mysqld.sock)/new-api", true),
+                row(Concept.DSN, "root:pw@/new-api", true),
+                row(Concept.DSN, "postgres://u:p%40ss@pg:5432/new-api?sslmode=disable", true),
+                row(Concept.DSN, "postgresql://u@pg/new-api", true),
+                row(Concept.DSN, "host=pg port=5432 user=u password='a b' dbname=new-api sslmode=disable", true),
+                row(Concept.DSN, "mysql://root:pw@db:3306/new-api", true),
+                row(Concept.DSN, "local", true),
+                row(Concept.DSN, "/data/one-api.db?_busy_timeout=30000", true),
+                row(Concept.DSN, "file:/data/one-api.db", true),
+                row(Concept.DSN, "jdbc:mysql://db:3306/new-api", true),
+                row(Concept.DSN, "jdbc:mariadb://db:3306/new-api", true),
+                row(Concept.DSN, "jdbc:postgresql://pg:5432/new-api", true),
+                row(Concept.DSN, "jdbc:sqlite:/data/one-api.db", true),
+                row(Concept.DSN, "root:" + PASSWORD + "@tcp(db:3306)/", false),
+                row(Concept.DSN, "root:" + PASSWORD + "@tcp(db:3306)/new-api?tls=custom", false),
+                row(Concept.DSN, "postgres://u:" + PASSWORD + "@pg:5432", false),
+                row(Concept.DSN, "host=pg user=u password=" + PASSWORD, false),
+                row(Concept.DSN, "gateway", false),
+                row(Concept.DSN, "http://u:" + PASSWORD + "@db/new-api", false),
+                row(Concept.DSN, "jdbc:oracle:thin:u/" + PASSWORD + "@db:1521:x", false),
+                // host:port (LISTEN_ADDRESS of both): one parser, an IPv6 address in brackets.
+                row(Concept.LISTEN_ADDRESS, "0.0.0.0:9466", true),
+                row(Concept.LISTEN_ADDRESS, "127.0.0.1:0", true),
+                row(Concept.LISTEN_ADDRESS, ":9466", true),
+                row(Concept.LISTEN_ADDRESS, "[::1]:9466", true),
+                row(Concept.LISTEN_ADDRESS, "9466", false),
+                row(Concept.LISTEN_ADDRESS, "0.0.0.0:", false),
+                row(Concept.LISTEN_ADDRESS, "0.0.0.0:65536", false),
+                row(Concept.LISTEN_ADDRESS, "0.0.0.0:http", false),
+                row(Concept.LISTEN_ADDRESS, "::1:9466", false));
     }
 
     private static Arguments row(Concept concept, String input, boolean accepted) {
@@ -163,8 +175,8 @@ class SharedGrammarIT {
 
     @ParameterizedTest(name = "[{index}] {0} \"{1}\" {2}")
     @MethodSource("rows")
-    void givenSharedInput_whenBothProgramsLoadIt_thenBothGiveTheAnswerOfTheDecisions(Concept concept, String input, Answer expected)
-            throws Exception {
+    void givenSharedInput_whenBothProgramsLoadIt_thenBothGiveTheAnswerOfTheDecisions(
+            Concept concept, String input, Answer expected) throws Exception {
         SoftAssertions soft = new SoftAssertions();
         check(soft, "common", input, common(concept, input), expected);
         check(soft, "exporter", input, exporterLoads(concept, input), expected);
@@ -173,8 +185,12 @@ class SharedGrammarIT {
     }
 
     private static void check(SoftAssertions soft, String program, String input, Outcome outcome, Answer expected) {
-        soft.assertThat(outcome.answer()).as("%s on \"%s\" (%s)", program, input, outcome.message()).isEqualTo(expected);
-        soft.assertThat(outcome.message()).as("%s on \"%s\": a refusal never shows the password", program, input).doesNotContain(PASSWORD);
+        soft.assertThat(outcome.answer())
+                .as("%s on \"%s\" (%s)", program, input, outcome.message())
+                .isEqualTo(expected);
+        soft.assertThat(outcome.message())
+                .as("%s on \"%s\": a refusal never shows the password", program, input)
+                .doesNotContain(PASSWORD);
     }
 
     /** The shared module's answer: the reference the table is written against. */
@@ -196,8 +212,10 @@ class SharedGrammarIT {
     /** Durations, windows and names as a budget's cooldown, active and notify; a DSN as SQL_DSN; an address as LISTEN_ADDRESS. */
     private static Outcome exporterLoads(Concept concept, String input) throws Exception {
         if (concept == Concept.DSN || concept == Concept.LISTEN_ADDRESS) {
-            Method fromEnvironment = exporter.loadClass(EXPORTER_CONFIG).getMethod("fromEnvironment", Map.class, boolean.class);
-            Map<String, String> env = concept == Concept.DSN ? Map.of("SQL_DSN", input)
+            Method fromEnvironment =
+                    exporter.loadClass(EXPORTER_CONFIG).getMethod("fromEnvironment", Map.class, boolean.class);
+            Map<String, String> env = concept == Concept.DSN
+                    ? Map.of("SQL_DSN", input)
                     : Map.of("SQL_DSN", "root:pw@tcp(db:3306)/new-api", "LISTEN_ADDRESS", input);
             return outcome(() -> fromEnvironment.invoke(null, env, false));
         }
@@ -206,7 +224,8 @@ class SharedGrammarIT {
             case ACTIVE_WINDOW -> "active";
             default -> "notify";
         };
-        String yaml = "budgets:\n  - name: shared-grammar\n    window: 1h\n    limit: {tokens: 100}\n    " + key + ": " + quoted(input) + "\n";
+        String yaml = "budgets:\n  - name: shared-grammar\n    window: 1h\n    limit: {tokens: 100}\n    " + key + ": "
+                + quoted(input) + "\n";
         Method parse = exporter.loadClass(BUDGET_CONFIG).getMethod("parse", String.class, String.class);
         return outcome(() -> parse.invoke(null, yaml, "budgets.yml"));
     }
@@ -217,7 +236,9 @@ class SharedGrammarIT {
         String yaml = switch (concept) {
             case DURATION -> "defaults:\n  cooldown: " + quoted(input) + "\n";
             case ACTIVE_WINDOW -> "defaults:\n  active: " + quoted(input) + "\n";
-            case TARGET_NAME -> "targets:\n  " + quoted(input) + ":\n    type: wecom\n    webhook: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\n";
+            case TARGET_NAME ->
+                "targets:\n  " + quoted(input)
+                        + ":\n    type: wecom\n    webhook: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\n";
             case DSN -> {
                 env.put("SQL_DSN", input);
                 yield "";
@@ -229,8 +250,10 @@ class SharedGrammarIT {
         };
         Path file = Files.writeString(Files.createTempFile(dir, "bridge", ".yml"), yaml);
         Class<?> loaderClass = bridge.loadClass(CONFIG_LOADER);
-        Method load = Stream.of(loaderClass.getMethods()).filter(m -> m.getName().equals("load") && m.getParameterCount() == 2)
-                .findFirst().orElseThrow(() -> new AssertionError(CONFIG_LOADER + " has no load(Env, Optional<Path>)"));
+        Method load = Stream.of(loaderClass.getMethods())
+                .filter(m -> m.getName().equals("load") && m.getParameterCount() == 2)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(CONFIG_LOADER + " has no load(Env, Optional<Path>)"));
         // Env is wherever the bridge keeps it (its config package today, the shared module after issue 10).
         Object envObject = load.getParameterTypes()[0].getConstructor(Map.class).newInstance(env);
         Object loader = loaderClass.getConstructor().newInstance();
@@ -262,8 +285,12 @@ class SharedGrammarIT {
 
     private static URLClassLoader isolated(String property) throws Exception {
         String jar = System.getProperty(property);
-        assertThat(jar).as("system property " + property + " (set by the e2e pom)").isNotBlank();
-        assertThat(Path.of(jar)).as("the packaged jar; build it with mvn -pl e2e -am verify").exists();
+        assertThat(jar)
+                .as("system property " + property + " (set by the e2e pom)")
+                .isNotBlank();
+        assertThat(Path.of(jar))
+                .as("the packaged jar; build it with mvn -pl e2e -am verify")
+                .exists();
         return new URLClassLoader(new URL[] {Path.of(jar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
     }
 }

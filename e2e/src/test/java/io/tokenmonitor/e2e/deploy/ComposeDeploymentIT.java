@@ -1,22 +1,14 @@
 package io.tokenmonitor.e2e.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokenmonitor.e2e.harness.FakeChatPlatform;
 import io.tokenmonitor.e2e.harness.FakeChatPlatform.Message;
 import io.tokenmonitor.e2e.harness.PrometheusApi;
 import io.tokenmonitor.e2e.harness.RepoPaths;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -44,9 +36,15 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * docker-compose.yml run for real (issue 9): the demo profile — exporter-demo, bridge, Prometheus,
@@ -63,27 +61,40 @@ class ComposeDeploymentIT {
     private static final String PROJECT = "token-monitor-test";
     private static final List<String> SERVICES = List.of("exporter-demo", "bridge", "prometheus", "alertmanager");
     /** What the shipped files and the override bind on 127.0.0.1. */
-    private static final Map<String, Integer> PORTS = Map.of("exporter-demo", 9466, "bridge", 9467, "prometheus", 9090, "alertmanager", 9093);
+    private static final Map<String, Integer> PORTS =
+            Map.of("exporter-demo", 9466, "bridge", 9467, "prometheus", 9090, "alertmanager", 9093);
     /** The Dockerfiles' users; the Prometheus images (real and stand-in) run as nobody. */
-    private static final Map<String, String> UIDS_GIDS = Map.of("exporter-demo", "10001:0", "bridge", "10002:0",
-            "prometheus", "65534:65534", "alertmanager", "65534:65534");
+    private static final Map<String, String> UIDS_GIDS = Map.of(
+            "exporter-demo",
+            "10001:0",
+            "bridge",
+            "10002:0",
+            "prometheus",
+            "65534:65534",
+            "alertmanager",
+            "65534:65534");
+
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
     /** Exporter health check: start period 60 s, interval 15 s. */
     private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(120);
     /** Scrape and evaluation every 15 s, Alertmanager's group_wait 15 s, then the bridge's outbox. */
     private static final Duration ALERT_TIMEOUT = Duration.ofSeconds(150);
+
     private static final String TELEGRAM_TOKEN = "123456789:AAComposeTestBotTokenForTokenMonitor";
     private static final String TELEGRAM_CHAT = "-1009876543210";
     private static final String BUDGET = "compose-demo";
     /** The bridge marks resolved messages with ✅ (as AlertPathIT tells them apart). */
-    private static final Predicate<Message> FIRING = m -> m.mentions("TokenMonitorBudgetExceeded", "budget=" + BUDGET) && !m.text().contains("✅");
+    private static final Predicate<Message> FIRING = m -> m.mentions("TokenMonitorBudgetExceeded", "budget=" + BUDGET)
+            && !m.text().contains("✅");
+
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (\\S+)");
     private static final Pattern PERMISSION = Pattern.compile(
             "(?i)permission denied|operation not permitted|read-only file system|AccessDeniedException|SQLITE_READONLY|SQLITE_CANTOPEN");
 
     private final Path root = RepoPaths.root();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final PrometheusApi prometheus = new PrometheusApi(URI.create("http://127.0.0.1:9090"));
     private Path dir;
     private String bridgeToken;
@@ -91,12 +102,16 @@ class ComposeDeploymentIT {
 
     @BeforeAll
     void upTheDemoProfile() throws IOException {
-        for (String variable : List.of("TM_BUILD_IMAGE", "TM_RUNTIME_IMAGE", "TM_TEST_PROMETHEUS_IMAGE", "TM_TEST_ALERTMANAGER_IMAGE")) {
-            assertThat(System.getenv(variable)).as(variable + " (set by deploy/test.sh; run the test through it)").isNotBlank();
+        for (String variable : List.of(
+                "TM_BUILD_IMAGE", "TM_RUNTIME_IMAGE", "TM_TEST_PROMETHEUS_IMAGE", "TM_TEST_ALERTMANAGER_IMAGE")) {
+            assertThat(System.getenv(variable))
+                    .as(variable + " (set by deploy/test.sh; run the test through it)")
+                    .isNotBlank();
         }
-        removeLeftovers();   // of a run that was killed before its teardown
+        removeLeftovers(); // of a run that was killed before its teardown
         PORTS.forEach((service, port) -> assertThat(free(port))
-                .as("127.0.0.1:%d (%s) is taken by another program; stop it first", port, service).isTrue());
+                .as("127.0.0.1:%d (%s) is taken by another program; stop it first", port, service)
+                .isTrue());
 
         // Readable by the containers' users whatever the umask (a JUnit @TempDir is 0700): the token
         // file is the compose secret of the bridge (uid 10002) and Alertmanager (nobody).
@@ -121,7 +136,16 @@ class ComposeDeploymentIT {
         telegram = FakeChatPlatform.telegram(TELEGRAM_TOKEN, TELEGRAM_CHAT);
 
         compose(BUILD_TIMEOUT, true, "build", "exporter-demo", "bridge");
-        compose(COMMAND_TIMEOUT, true, "up", "-d", "--no-build", "exporter-demo", "bridge", "prometheus", "alertmanager");
+        compose(
+                COMMAND_TIMEOUT,
+                true,
+                "up",
+                "-d",
+                "--no-build",
+                "exporter-demo",
+                "bridge",
+                "prometheus",
+                "alertmanager");
     }
 
     @AfterAll
@@ -138,7 +162,8 @@ class ComposeDeploymentIT {
             }
             if (dir != null) {
                 try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 } catch (IOException e) {
                     System.err.println("cannot delete " + dir + ": " + e);
                 }
@@ -171,16 +196,27 @@ class ComposeDeploymentIT {
             // The process's real ids as the kernel has them (pid 1 of the container, seen from the host).
             String pid = docker("inspect", "-f", "{{.State.Pid}}", id).strip();
             String status = read(Path.of("/proc", pid, "status"));
-            assertThat(ids(status, "Uid") + ":" + ids(status, "Gid")).as(service + " process uid:gid").isEqualTo(UIDS_GIDS.get(service));
+            assertThat(ids(status, "Uid") + ":" + ids(status, "Gid"))
+                    .as(service + " process uid:gid")
+                    .isEqualTo(UIDS_GIDS.get(service));
         }
     }
 
     @Test
     @Order(2)
     void prometheusScrapesTheExporterTheBridgeAlertmanagerAndItself() {
-        Map<String, String> expected = Map.of("http://exporter:9466/metrics", "up", "http://bridge:9467/metrics", "up",
-                "http://alertmanager:9093/metrics", "up", "http://localhost:9090/metrics", "up");
-        await("Prometheus reporting every target of prometheus.yml up " + expected.keySet(), ALERT_TIMEOUT,
+        Map<String, String> expected = Map.of(
+                "http://exporter:9466/metrics",
+                "up",
+                "http://bridge:9467/metrics",
+                "up",
+                "http://alertmanager:9093/metrics",
+                "up",
+                "http://localhost:9090/metrics",
+                "up");
+        await(
+                "Prometheus reporting every target of prometheus.yml up " + expected.keySet(),
+                ALERT_TIMEOUT,
                 () -> prometheus.targetHealthByScrapeUrl().equals(expected));
     }
 
@@ -191,44 +227,70 @@ class ComposeDeploymentIT {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         try (Stream<Path> files = Files.list(root.resolve("prometheus/rules"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
-                yaml.readTree(f.toFile()).path("groups").forEach(g -> groups.add(g.path("name").asText()));
+                yaml.readTree(f.toFile())
+                        .path("groups")
+                        .forEach(g -> groups.add(g.path("name").asText()));
             }
         }
         assertThat(groups).as("rule groups in prometheus/rules/*.yml").isNotEmpty();
-        assertThat(new TreeSet<>(prometheus.ruleGroups())).as("/api/v1/rules groups").isEqualTo(groups);
+        assertThat(new TreeSet<>(prometheus.ruleGroups()))
+                .as("/api/v1/rules groups")
+                .isEqualTo(groups);
     }
 
     @Test
     @Order(4)
     void theBridgeRefusesWebhooksWithoutTheTokenOfItsSecretFile() {
         String alert = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[]}";
-        assertThat(postAlerts(alert, null)).as("POST /alerts without credentials").isEqualTo(401);
-        assertThat(postAlerts(alert, "Bearer wrong-" + bridgeToken)).as("POST /alerts with another token").isEqualTo(401);
+        assertThat(postAlerts(alert, null))
+                .as("POST /alerts without credentials")
+                .isEqualTo(401);
+        assertThat(postAlerts(alert, "Bearer wrong-" + bridgeToken))
+                .as("POST /alerts with another token")
+                .isEqualTo(401);
     }
 
     @Test
     @Order(5)
     void anExceededBudgetReachesTelegramThroughAlertmanagerAndTheBridge() {
-        await("a firing TokenMonitorBudgetExceeded message for budget " + BUDGET + " at the fake Telegram", ALERT_TIMEOUT,
+        await(
+                "a firing TokenMonitorBudgetExceeded message for budget " + BUDGET + " at the fake Telegram",
+                ALERT_TIMEOUT,
                 () -> !telegram.messages(FIRING).isEmpty());
         assertThat(telegram.rejected()).as("requests the fake Telegram refused").isEmpty();
         // Alertmanager sent it with the token it read from its secret file: the bridge counted it, and
         // Alertmanager recorded no failed webhook.
-        assertThat(metric(get("http://127.0.0.1:9467/metrics"), "newapi_bridge_alerts_received_total", "status=\"firing\""))
-                .as("bridge: alerts received").isGreaterThanOrEqualTo(1);
-        assertThat(metric(get("http://127.0.0.1:9093/metrics"), "alertmanager_notifications_failed_total", "integration=\"webhook\""))
-                .as("alertmanager: failed webhook notifications").isZero();
+        assertThat(metric(
+                        get("http://127.0.0.1:9467/metrics"),
+                        "newapi_bridge_alerts_received_total",
+                        "status=\"firing\""))
+                .as("bridge: alerts received")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metric(
+                        get("http://127.0.0.1:9093/metrics"),
+                        "alertmanager_notifications_failed_total",
+                        "integration=\"webhook\""))
+                .as("alertmanager: failed webhook notifications")
+                .isZero();
     }
 
     @Test
     @Order(6)
     void downAndUp_keepsCountersStateAndHistory() {
-        assertThat(telegram.messages(FIRING)).as("firing messages before the restart").hasSize(1);
+        assertThat(telegram.messages(FIRING))
+                .as("firing messages before the restart")
+                .hasSize(1);
         double rowsBefore = metric(get("http://127.0.0.1:9466/metrics"), "newapi_ingest_rows_total", "");
         double requestsBefore = metric(get("http://127.0.0.1:9466/metrics"), "newapi_usage_requests_total", "");
-        assertThat(requestsBefore).as("demo requests counted before the restart").isPositive();
-        await("Prometheus holding a scrape of the exporter's requests", ALERT_TIMEOUT,
-                () -> !prometheus.query("sum(newapi_usage_requests_total)", Instant.now()).isEmpty());
+        assertThat(requestsBefore)
+                .as("demo requests counted before the restart")
+                .isPositive();
+        await(
+                "Prometheus holding a scrape of the exporter's requests",
+                ALERT_TIMEOUT,
+                () -> !prometheus
+                        .query("sum(newapi_usage_requests_total)", Instant.now())
+                        .isEmpty());
         // A file in each program's volume, to tell a kept volume from a new (anonymous) one after up.
         for (String service : List.of("exporter-demo", "bridge")) {
             docker("exec", containerId(service), "sh", "-c", "echo kept > /data/compose-test-marker");
@@ -237,50 +299,98 @@ class ComposeDeploymentIT {
 
         // Without ACCESS_PASSWORD: stopping the stack must not need Grafana's password.
         compose(COMMAND_TIMEOUT, false, "down");
-        assertThat(docker("ps", "-q", "--filter", "label=com.docker.compose.project=" + PROJECT).strip())
-                .as("containers of the project after down").isEmpty();
-        compose(COMMAND_TIMEOUT, true, "up", "-d", "--no-build", "exporter-demo", "bridge", "prometheus", "alertmanager");
+        assertThat(docker("ps", "-q", "--filter", "label=com.docker.compose.project=" + PROJECT)
+                        .strip())
+                .as("containers of the project after down")
+                .isEmpty();
+        compose(
+                COMMAND_TIMEOUT,
+                true,
+                "up",
+                "-d",
+                "--no-build",
+                "exporter-demo",
+                "bridge",
+                "prometheus",
+                "alertmanager");
         for (String service : SERVICES) {
             awaitHealthy(service);
         }
 
         for (String service : List.of("exporter-demo", "bridge")) {
-            assertThat(docker("exec", containerId(service), "cat", "/data/compose-test-marker").strip())
-                    .as(service + ": /data is the volume of before the restart").isEqualTo("kept");
+            assertThat(docker("exec", containerId(service), "cat", "/data/compose-test-marker")
+                            .strip())
+                    .as(service + ": /data is the volume of before the restart")
+                    .isEqualTo("kept");
         }
         String metrics = get("http://127.0.0.1:9466/metrics");
-        assertThat(metric(metrics, "newapi_ingest_rows_total", "")).as("exporter rows synced after the restart").isGreaterThanOrEqualTo(rowsBefore);
-        assertThat(metric(metrics, "newapi_usage_requests_total", "")).as("exporter requests after the restart").isGreaterThanOrEqualTo(requestsBefore);
+        assertThat(metric(metrics, "newapi_ingest_rows_total", ""))
+                .as("exporter rows synced after the restart")
+                .isGreaterThanOrEqualTo(rowsBefore);
+        assertThat(metric(metrics, "newapi_usage_requests_total", ""))
+                .as("exporter requests after the restart")
+                .isGreaterThanOrEqualTo(requestsBefore);
         assertThat(prometheus.query("sum(newapi_usage_requests_total)", beforeDown))
-                .as("Prometheus's samples from before the restart (its volume)").isNotEmpty();
+                .as("Prometheus's samples from before the restart (its volume)")
+                .isNotEmpty();
         // Prometheus sees the counters continue: no reset across the restart in any series.
         Instant upAgain = Instant.now();
-        await("a scrape of the restarted exporter in Prometheus", ALERT_TIMEOUT, () -> !prometheus.query(
-                "timestamp(newapi_ingest_rows_total) > " + upAgain.getEpochSecond(), Instant.now()).isEmpty());
-        assertThat(prometheus.query("sum(resets(newapi_ingest_rows_total[30m])) + sum(resets(newapi_usage_requests_total[30m]))",
-                Instant.now()).get(0).values().get(0)).as("counter resets seen by Prometheus across the restart").isZero();
+        await(
+                "a scrape of the restarted exporter in Prometheus",
+                ALERT_TIMEOUT,
+                () -> !prometheus
+                        .query("timestamp(newapi_ingest_rows_total) > " + upAgain.getEpochSecond(), Instant.now())
+                        .isEmpty());
+        assertThat(prometheus
+                        .query(
+                                "sum(resets(newapi_ingest_rows_total[30m])) + sum(resets(newapi_usage_requests_total[30m]))",
+                                Instant.now())
+                        .get(0)
+                        .values()
+                        .get(0))
+                .as("counter resets seen by Prometheus across the restart")
+                .isZero();
 
         // The alert still fires after the restart and reaches the bridge again, which remembers (its
         // volume) that Telegram was told within the cooldown: no second message.
-        await("Prometheus's firing TokenMonitorBudgetExceeded after the restart", ALERT_TIMEOUT,
-                () -> !prometheus.query("ALERTS{alertname=\"TokenMonitorBudgetExceeded\",budget=\"" + BUDGET + "\",alertstate=\"firing\"}",
-                        Instant.now()).isEmpty());
-        sleep(Duration.ofSeconds(45));   // > group_wait 15 s + an evaluation + the outbox
-        assertThat(telegram.messages(FIRING)).as("firing messages after the restart (bridge cooldown state kept)").hasSize(1);
+        await(
+                "Prometheus's firing TokenMonitorBudgetExceeded after the restart",
+                ALERT_TIMEOUT,
+                () -> !prometheus
+                        .query(
+                                "ALERTS{alertname=\"TokenMonitorBudgetExceeded\",budget=\"" + BUDGET
+                                        + "\",alertstate=\"firing\"}",
+                                Instant.now())
+                        .isEmpty());
+        sleep(Duration.ofSeconds(45)); // > group_wait 15 s + an evaluation + the outbox
+        assertThat(telegram.messages(FIRING))
+                .as("firing messages after the restart (bridge cooldown state kept)")
+                .hasSize(1);
 
         // The containers are new since `down`: their logs are those of the restart.
         String logs = compose(COMMAND_TIMEOUT, true, "logs", "--no-color");
-        List<String> denied = logs.lines().filter(l -> PERMISSION.matcher(l).find()).toList();
-        assertThat(denied).as("permission errors in the containers' logs after the restart").isEmpty();
+        List<String> denied =
+                logs.lines().filter(l -> PERMISSION.matcher(l).find()).toList();
+        assertThat(denied)
+                .as("permission errors in the containers' logs after the restart")
+                .isEmpty();
     }
 
     // --- docker ------------------------------------------------------------------------------------
 
     /** Runs {@code docker compose} on the shipped file and the test override; fails with its output if it fails. */
     private String compose(Duration timeout, boolean withAccessPassword, String... args) {
-        List<String> command = new ArrayList<>(List.of("docker", "compose", "-p", PROJECT,
-                "-f", root.resolve("docker-compose.yml").toString(), "-f", root.resolve("deploy/test/compose.test.yml").toString(),
-                "--profile", "demo"));
+        List<String> command = new ArrayList<>(List.of(
+                "docker",
+                "compose",
+                "-p",
+                PROJECT,
+                "-f",
+                root.resolve("docker-compose.yml").toString(),
+                "-f",
+                root.resolve("deploy/test/compose.test.yml").toString(),
+                "--profile",
+                "demo"));
         command.addAll(List.of(args));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TM_TEST_DIR", dir.toString());
@@ -302,10 +412,12 @@ class ComposeDeploymentIT {
         return run(command, Map.of(), false, COMMAND_TIMEOUT);
     }
 
-    private static String run(List<String> command, Map<String, String> env, boolean withoutAccessPassword, Duration timeout) {
+    private static String run(
+            List<String> command, Map<String, String> env, boolean withoutAccessPassword, Duration timeout) {
         try {
             Path output = Files.createTempFile("compose-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             if (withoutAccessPassword) {
                 pb.environment().remove("ACCESS_PASSWORD");
             }
@@ -318,8 +430,9 @@ class ComposeDeploymentIT {
             String text = Files.readString(output);
             Files.deleteIfExists(output);
             if (!done || p.exitValue() != 0) {
-                fail(String.join(" ", command) + (done ? " exited " + p.exitValue() : " did not finish within " + timeout)
-                        + ":\n" + tail(text, 60));
+                fail(String.join(" ", command)
+                        + (done ? " exited " + p.exitValue() : " did not finish within " + timeout) + ":\n"
+                        + tail(text, 60));
             }
             return text;
         } catch (IOException e) {
@@ -338,8 +451,12 @@ class ComposeDeploymentIT {
 
     private void awaitHealthy(String service) {
         String id = containerId(service);
-        await(service + "'s health check passing (docker inspect .State.Health.Status = healthy)", HEALTHY_TIMEOUT,
-                () -> docker("inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", id).strip().equals("healthy"),
+        await(
+                service + "'s health check passing (docker inspect .State.Health.Status = healthy)",
+                HEALTHY_TIMEOUT,
+                () -> docker("inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", id)
+                        .strip()
+                        .equals("healthy"),
                 () -> docker("inspect", "-f", "{{.State.Status}} {{json .State.Health}}", id) + "\n"
                         + tail(compose(COMMAND_TIMEOUT, true, "logs", "--no-color", service), 30));
     }
@@ -347,8 +464,10 @@ class ComposeDeploymentIT {
     // --- helpers -----------------------------------------------------------------------------------
 
     private int postAlerts(String body, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:9467/alerts")).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:9467/alerts"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -356,7 +475,10 @@ class ComposeDeploymentIT {
     }
 
     private String get(String url) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
         assertThat(response.statusCode()).as("GET " + url).isEqualTo(200);
         return response.body();
     }
@@ -383,15 +505,20 @@ class ComposeDeploymentIT {
                 found++;
             }
         }
-        assertThat(found).as("samples of " + name + (labels.isEmpty() ? "" : "{" + labels + "}")).isPositive();
+        assertThat(found)
+                .as("samples of " + name + (labels.isEmpty() ? "" : "{" + labels + "}"))
+                .isPositive();
         return sum;
     }
 
     /** "Uid:\t10001\t10001\t10001\t10001" → "10001", insisting that real, effective, saved and fs ids agree. */
     private static String ids(String procStatus, String field) {
-        Matcher m = Pattern.compile("(?m)^" + field + ":\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(procStatus);
+        Matcher m = Pattern.compile("(?m)^" + field + ":\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)")
+                .matcher(procStatus);
         assertThat(m.find()).as(field + " in /proc/<pid>/status").isTrue();
-        assertThat(Stream.of(m.group(1), m.group(2), m.group(3), m.group(4)).distinct()).as(field + " real/effective/saved/fs").hasSize(1);
+        assertThat(Stream.of(m.group(1), m.group(2), m.group(3), m.group(4)).distinct())
+                .as(field + " real/effective/saved/fs")
+                .hasSize(1);
         return m.group(1);
     }
 
@@ -416,7 +543,8 @@ class ComposeDeploymentIT {
     }
 
     /** Polls {@code condition} every second; after {@code timeout} fails naming what did not happen, with {@code context}. */
-    private static void await(String what, Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> context) {
+    private static void await(
+            String what, Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> context) {
         Instant deadline = Instant.now().plus(timeout);
         RuntimeException last = null;
         while (Instant.now().isBefore(deadline)) {
@@ -426,12 +554,12 @@ class ComposeDeploymentIT {
                 }
                 last = null;
             } catch (RuntimeException e) {
-                last = e;   // not answering yet
+                last = e; // not answering yet
             }
             sleep(Duration.ofSeconds(1));
         }
-        fail("not within " + timeout.toSeconds() + " s: " + what + (last != null ? " (last error: " + last.getMessage() + ")" : "")
-                + "\n" + context.get());
+        fail("not within " + timeout.toSeconds() + " s: " + what
+                + (last != null ? " (last error: " + last.getMessage() + ")" : "") + "\n" + context.get());
     }
 
     private static void sleep(Duration d) {

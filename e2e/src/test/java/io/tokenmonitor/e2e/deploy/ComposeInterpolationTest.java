@@ -1,11 +1,10 @@
 package io.tokenmonitor.e2e.deploy;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Compose's interpolation as compose-spec describes it, for the forms docker-compose.yml uses. */
 class ComposeInterpolationTest {
@@ -33,7 +32,8 @@ class ComposeInterpolationTest {
     void givenRequired_thenUnsetOrEmptyFails() {
         assertThat(compose.value("${SET:?needed}")).isEqualTo("v");
         assertThat(compose.value("${EMPTY?needed}")).isEmpty();
-        assertThatThrownBy(() -> compose.value("${EMPTY:?set EMPTY}")).isInstanceOf(ComposeInterpolation.MissingVariable.class)
+        assertThatThrownBy(() -> compose.value("${EMPTY:?set EMPTY}"))
+                .isInstanceOf(ComposeInterpolation.MissingVariable.class)
                 .hasMessage("EMPTY: set EMPTY");
         assertThatThrownBy(() -> compose.value("${UNSET?x}")).isInstanceOf(ComposeInterpolation.MissingVariable.class);
     }

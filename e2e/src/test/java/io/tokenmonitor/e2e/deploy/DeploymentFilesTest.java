@@ -1,10 +1,9 @@
 package io.tokenmonitor.e2e.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tokenmonitor.e2e.grafana.ProvisioningExpansion;
 import io.tokenmonitor.e2e.harness.RepoPaths;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -16,8 +15,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Docker cannot run here, so docker-compose.yml and the Dockerfiles are checked by reading: every
@@ -33,15 +32,18 @@ class DeploymentFilesTest {
 
     @Test
     void givenComposeServices_thenTheWholeStackIsThereWithRestartPolicyAndHealthCheck() {
-        assertThat(services).containsKeys("exporter", "exporter-demo", "bridge", "prometheus", "alertmanager", "grafana");
+        assertThat(services)
+                .containsKeys("exporter", "exporter-demo", "bridge", "prometheus", "alertmanager", "grafana");
         for (Map.Entry<String, Object> e : services.entrySet()) {
             Map<String, Object> s = map(e.getValue());
             assertThat(s.get("restart")).as(e.getKey() + " restart").isEqualTo("unless-stopped");
             boolean built = s.containsKey("build");
             assertThat(s.containsKey("healthcheck") || built && dockerfileOf(s).contains("\nHEALTHCHECK "))
-                    .as(e.getKey() + ": a health check in compose or its Dockerfile").isTrue();
+                    .as(e.getKey() + ": a health check in compose or its Dockerfile")
+                    .isTrue();
         }
-        assertThat(map(compose.get("volumes"))).containsKeys("exporter-data", "bridge-data", "prometheus-data", "alertmanager-data", "grafana-data");
+        assertThat(map(compose.get("volumes")))
+                .containsKeys("exporter-data", "bridge-data", "prometheus-data", "alertmanager-data", "grafana-data");
     }
 
     @Test
@@ -49,7 +51,8 @@ class DeploymentFilesTest {
         Map<String, Object> demo = map(services.get("exporter-demo"));
         assertThat(list(demo.get("profiles"))).containsExactly("demo");
         assertThat(list(demo.get("command"))).contains("--demo");
-        assertThat(list(map(map(demo.get("networks")).get("default")).get("aliases"))).contains("exporter");
+        assertThat(list(map(map(demo.get("networks")).get("default")).get("aliases")))
+                .contains("exporter");
         assertThat(list(map(services.get("exporter")).get("profiles"))).containsExactly("gateway");
     }
 
@@ -58,7 +61,9 @@ class DeploymentFilesTest {
         String code = sources(ROOT.resolve("exporter/src/main/java"));
         for (String service : EXPORTER_SERVICES) {
             for (String name : environment(service).keySet()) {
-                assertThat(knows(code, name)).as(service + ": " + name + " is not read by the exporter").isTrue();
+                assertThat(knows(code, name))
+                        .as(service + ": " + name + " is not read by the exporter")
+                        .isTrue();
             }
         }
     }
@@ -67,7 +72,9 @@ class DeploymentFilesTest {
     void givenBridgeEnvironment_thenEveryNameIsReadByTheBridgeConfigCode() throws IOException {
         String code = sources(ROOT.resolve("alertmanager-bridge/src/main/java"));
         for (String name : environment("bridge").keySet()) {
-            assertThat(knows(code, name)).as("bridge: " + name + " is not read by the bridge").isTrue();
+            assertThat(knows(code, name))
+                    .as("bridge: " + name + " is not read by the bridge")
+                    .isTrue();
         }
     }
 
@@ -91,10 +98,13 @@ class DeploymentFilesTest {
         assertThat(listenPort("bridge")).isEqualTo(9467);
         String alertmanagers = String.valueOf(map(prom.get("alerting")).get("alertmanagers"));
         assertThat(alertmanagers).contains("alertmanager:9093");
-        assertThat(String.valueOf(map(services.get("alertmanager")).get("ports"))).contains(":9093");
-        assertThat(mounts("prometheus")).containsEntry("./prometheus/prometheus.yml", "/etc/prometheus/prometheus.yml")
+        assertThat(String.valueOf(map(services.get("alertmanager")).get("ports")))
+                .contains(":9093");
+        assertThat(mounts("prometheus"))
+                .containsEntry("./prometheus/prometheus.yml", "/etc/prometheus/prometheus.yml")
                 .containsEntry("./prometheus/rules", "/etc/prometheus/rules");
-        assertThat(list(map(services.get("prometheus")).get("command"))).contains("--config.file=/etc/prometheus/prometheus.yml");
+        assertThat(list(map(services.get("prometheus")).get("command")))
+                .contains("--config.file=/etc/prometheus/prometheus.yml");
     }
 
     @Test
@@ -103,10 +113,12 @@ class DeploymentFilesTest {
         assertThat(am).contains("http://bridge:9467/alerts");
         Matcher file = Pattern.compile("credentials_file:\\s*(\\S+)").matcher(am);
         assertThat(file.find()).as("alertmanager.yml credentials_file").isTrue();
-        assertThat(String.valueOf(map(services.get("alertmanager")).get("secrets"))).contains("target=" + file.group(1));
+        assertThat(String.valueOf(map(services.get("alertmanager")).get("secrets")))
+                .contains("target=" + file.group(1));
         String bridgeTokenFile = environment("bridge").get("BRIDGE_TOKEN_FILE");
         assertThat(String.valueOf(map(services.get("bridge")).get("secrets"))).contains("target=" + bridgeTokenFile);
-        assertThat(mounts("alertmanager")).containsEntry("./prometheus/alertmanager.yml", "/etc/alertmanager/alertmanager.yml");
+        assertThat(mounts("alertmanager"))
+                .containsEntry("./prometheus/alertmanager.yml", "/etc/alertmanager/alertmanager.yml");
     }
 
     /**
@@ -120,7 +132,9 @@ class DeploymentFilesTest {
         Map<String, Object> datasources = null;
         Map<String, Object> dashboards = null;
         try (Stream<Path> files = Files.walk(ROOT.resolve("grafana/provisioning"))) {
-            for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml"))
+                    .sorted()
+                    .toList()) {
                 Object raw = yaml(file);
                 Map<String, Object> expanded = map(grafana.tree(raw));
                 assertFilled(ROOT.relativize(file).toString(), raw, expanded);
@@ -137,34 +151,50 @@ class DeploymentFilesTest {
 
         Map<String, Object> prometheus = datasource(datasources, "tm-prometheus");
         URI url = URI.create(String.valueOf(prometheus.get("url")));
-        assertThat(url.getHost()).as("Prometheus datasource host: the compose service").isEqualTo("prometheus");
+        assertThat(url.getHost())
+                .as("Prometheus datasource host: the compose service")
+                .isEqualTo("prometheus");
         assertThat(services).containsKey(url.getHost());
-        assertThat(url.getPort()).as("the port Prometheus listens on (prometheus.yml scrapes itself there)")
-                .isEqualTo(prometheusPort()).isEqualTo(9090);
+        assertThat(url.getPort())
+                .as("the port Prometheus listens on (prometheus.yml scrapes itself there)")
+                .isEqualTo(prometheusPort())
+                .isEqualTo(9090);
         assertThat(url.toString()).isEqualTo("http://prometheus:9090");
 
         Map<String, String> mounts = mounts("grafana");
-        Path store = Path.of(String.valueOf(map(datasource(datasources, "tm-store").get("jsonData")).get("path")));
-        assertThat(store.getParent()).as("the store's directory: Grafana's mount of the exporter volume")
+        Path store = Path.of(String.valueOf(
+                map(datasource(datasources, "tm-store").get("jsonData")).get("path")));
+        assertThat(store.getParent())
+                .as("the store's directory: Grafana's mount of the exporter volume")
                 .isEqualTo(Path.of(mounts.get("exporter-data")));
         for (String service : EXPORTER_SERVICES) {
             Path exporterStore = Path.of(environment(service).get("STORE_PATH"));
-            assertThat(mounts(service).get("exporter-data")).as(service + " volume").isEqualTo(exporterStore.getParent().toString());
-            assertThat(exporterStore.getFileName()).as(service + " store file = Grafana's").isEqualTo(store.getFileName());
+            assertThat(mounts(service).get("exporter-data"))
+                    .as(service + " volume")
+                    .isEqualTo(exporterStore.getParent().toString());
+            assertThat(exporterStore.getFileName())
+                    .as(service + " store file = Grafana's")
+                    .isEqualTo(store.getFileName());
         }
-        assertThat(String.valueOf(map(datasource(datasources, "tm-store").get("jsonData")).get("pathOptions"))).isEqualTo("mode=ro");
+        assertThat(String.valueOf(
+                        map(datasource(datasources, "tm-store").get("jsonData")).get("pathOptions")))
+                .isEqualTo("mode=ro");
 
         List<Object> providers = list(dashboards.get("providers"));
         assertThat(providers).hasSize(1);
-        String dashboardsPath = String.valueOf(map(map(providers.get(0)).get("options")).get("path"));
-        assertThat(dashboardsPath).as("the provider reads the mount of ./grafana/dashboards").isEqualTo(mounts.get("./grafana/dashboards"));
+        String dashboardsPath =
+                String.valueOf(map(map(providers.get(0)).get("options")).get("path"));
+        assertThat(dashboardsPath)
+                .as("the provider reads the mount of ./grafana/dashboards")
+                .isEqualTo(mounts.get("./grafana/dashboards"));
         assertThat(mounts).containsEntry("./grafana/provisioning", "/etc/grafana/provisioning");
 
         Map<String, String> env = interpolated(environment("grafana"), Map.of());
         assertThat(env.get("GF_PLUGINS_PREINSTALL_SYNC")).contains("frser-sqlite-datasource");
         String home = env.get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
         assertThat(home).startsWith(dashboardsPath + "/");
-        assertThat(ROOT.resolve("grafana/dashboards").resolve(home.substring(dashboardsPath.length() + 1))).exists();
+        assertThat(ROOT.resolve("grafana/dashboards").resolve(home.substring(dashboardsPath.length() + 1)))
+                .exists();
     }
 
     /**
@@ -176,8 +206,10 @@ class DeploymentFilesTest {
     void givenNoVariablesSet_thenComposeCanInterpolateTheWholeFile() {
         ComposeInterpolation none = new ComposeInterpolation(Map.of());
         assertThat(none.tree(compose)).isInstanceOf(Map.class);
-        assertThat(interpolated(environment("grafana"), Map.of()).get("GF_SECURITY_ADMIN_PASSWORD")).isEmpty();
-        assertThat(interpolated(environment("grafana"), Map.of("ACCESS_PASSWORD", "s3cret")).get("GF_SECURITY_ADMIN_PASSWORD"))
+        assertThat(interpolated(environment("grafana"), Map.of()).get("GF_SECURITY_ADMIN_PASSWORD"))
+                .isEmpty();
+        assertThat(interpolated(environment("grafana"), Map.of("ACCESS_PASSWORD", "s3cret"))
+                        .get("GF_SECURITY_ADMIN_PASSWORD"))
                 .isEqualTo("s3cret");
     }
 
@@ -202,8 +234,11 @@ class DeploymentFilesTest {
                 assertFilled(file + "[" + i + "]", r.get(i), e.get(i));
             }
         } else if (raw instanceof String r && !r.isEmpty()) {
-            assertThat(String.valueOf(expanded)).as(file + ": \"" + r + "\" as Grafana expands it")
-                    .isNotEmpty().doesNotContain("${").doesNotContain(":-");
+            assertThat(String.valueOf(expanded))
+                    .as(file + ": \"" + r + "\" as Grafana expands it")
+                    .isNotEmpty()
+                    .doesNotContain("${")
+                    .doesNotContain(":-");
         }
     }
 
@@ -222,7 +257,8 @@ class DeploymentFilesTest {
         assertThat(String.valueOf(prometheus.get("command"))).doesNotContain("--web.listen-address");
         String published = String.valueOf(list(prometheus.get("ports")).get(0));
         int containerPort = Integer.parseInt(published.substring(published.lastIndexOf(':') + 1));
-        String self = String.valueOf(yaml(ROOT.resolve("prometheus/prometheus.yml")).get("scrape_configs"));
+        String self =
+                String.valueOf(yaml(ROOT.resolve("prometheus/prometheus.yml")).get("scrape_configs"));
         assertThat(self).contains("job_name=prometheus").contains("localhost:" + containerPort);
         return containerPort;
     }
@@ -239,7 +275,9 @@ class DeploymentFilesTest {
         for (String service : services.keySet()) {
             for (String source : mounts(service).keySet()) {
                 if (source.startsWith("./") && !source.equals("./config")) {
-                    assertThat(ROOT.resolve(source)).as(service + " mounts " + source).exists();
+                    assertThat(ROOT.resolve(source))
+                            .as(service + " mounts " + source)
+                            .exists();
                 }
             }
         }
@@ -247,9 +285,15 @@ class DeploymentFilesTest {
 
     @Test
     void givenDockerfiles_thenMultiStageNonRootWithHealthCheckOnTheDefaultPort() throws IOException {
-        check("exporter/Dockerfile", "token-monitor-exporter.jar", 9466,
+        check(
+                "exporter/Dockerfile",
+                "token-monitor-exporter.jar",
+                9466,
                 sources(ROOT.resolve("exporter/src/main/java")));
-        check("alertmanager-bridge/Dockerfile", "token-monitor-bridge.jar", 9467,
+        check(
+                "alertmanager-bridge/Dockerfile",
+                "token-monitor-bridge.jar",
+                9467,
                 sources(ROOT.resolve("alertmanager-bridge/src/main/java")));
     }
 
@@ -262,10 +306,14 @@ class DeploymentFilesTest {
                 Map<String, Object> args = map(map(s.get("build")).get("args"));
                 String dockerfile = dockerfileOf(s);
                 for (String arg : List.of("BUILD_IMAGE", "RUNTIME_IMAGE")) {
-                    Matcher def = Pattern.compile("(?m)^ARG " + arg + "=(\\S+)$").matcher(dockerfile);
-                    assertThat(def.find()).as(e.getKey() + ": ARG " + arg + " in its Dockerfile").isTrue();
+                    Matcher def =
+                            Pattern.compile("(?m)^ARG " + arg + "=(\\S+)$").matcher(dockerfile);
+                    assertThat(def.find())
+                            .as(e.getKey() + ": ARG " + arg + " in its Dockerfile")
+                            .isTrue();
                     String shortName = def.group(1).contains("/") ? def.group(1) : "library/" + def.group(1);
-                    assertThat(String.valueOf(args.get(arg))).as(e.getKey() + " build arg " + arg)
+                    assertThat(String.valueOf(args.get(arg)))
+                            .as(e.getKey() + " build arg " + arg)
                             .isEqualTo("${TM_" + arg + ":-${TM_REGISTRY:-docker.io}/" + shortName + "}");
                 }
             } else {
@@ -276,26 +324,47 @@ class DeploymentFilesTest {
 
     private static void check(String file, String jar, int port, String code) {
         String d = read(file);
-        assertThat(d).as(file).contains("--from=build").contains(jar).contains("\nHEALTHCHECK ").contains("EXPOSE " + port);
+        assertThat(d)
+                .as(file)
+                .contains("--from=build")
+                .contains(jar)
+                .contains("\nHEALTHCHECK ")
+                .contains("EXPOSE " + port);
         // The base images are build args declared before the first FROM, defaulting to the public images.
-        assertThat(d).as(file + " base image args").containsPattern("(?m)^ARG BUILD_IMAGE=maven:3\\.9-eclipse-temurin-17$")
+        assertThat(d)
+                .as(file + " base image args")
+                .containsPattern("(?m)^ARG BUILD_IMAGE=maven:3\\.9-eclipse-temurin-17$")
                 .containsPattern("(?m)^ARG RUNTIME_IMAGE=eclipse-temurin:17-jre$");
-        assertThat(d.indexOf("\nARG RUNTIME_IMAGE=")).as(file + ": ARG before FROM").isLessThan(d.indexOf("\nFROM "));
-        List<String> froms = Pattern.compile("(?m)^FROM (.+)$").matcher(d).results().map(r -> r.group(1).strip()).toList();
+        assertThat(d.indexOf("\nARG RUNTIME_IMAGE="))
+                .as(file + ": ARG before FROM")
+                .isLessThan(d.indexOf("\nFROM "));
+        List<String> froms = Pattern.compile("(?m)^FROM (.+)$")
+                .matcher(d)
+                .results()
+                .map(r -> r.group(1).strip())
+                .toList();
         assertThat(froms).as(file + " stages").containsExactly("${BUILD_IMAGE} AS build", "${RUNTIME_IMAGE}");
         // The classic builder (DOCKER_BUILDKIT=0) must build it: no BuildKit-only syntax.
         assertThat(d).as(file).doesNotContain("# syntax=").doesNotContain("--mount=");
         // Dependencies resolved in a layer of their own, before the sources are copied.
         Matcher sources = Pattern.compile("(?m)^COPY \\S+/src ").matcher(d);
         assertThat(sources.find()).as(file + " copies the sources").isTrue();
-        assertThat(d.indexOf("dependency:go-offline")).as(file + ": dependencies resolved before the sources are copied")
-                .isPositive().isLessThan(sources.start());
+        assertThat(d.indexOf("dependency:go-offline"))
+                .as(file + ": dependencies resolved before the sources are copied")
+                .isPositive()
+                .isLessThan(sources.start());
         Matcher user = Pattern.compile("(?m)^USER (\\S+)").matcher(d);
         assertThat(user.find()).as(file + " USER").isTrue();
-        assertThat(user.group(1)).as(file + " USER").doesNotStartWith("root").doesNotStartWith("0:").isNotEqualTo("0");
+        assertThat(user.group(1))
+                .as(file + " USER")
+                .doesNotStartWith("root")
+                .doesNotStartWith("0:")
+                .isNotEqualTo("0");
         assertThat(code).as(file + ": default listen address in the code").contains("\"0.0.0.0:" + port + "\"");
         for (String module : List.of("pom.xml", "exporter/pom.xml", "alertmanager-bridge/pom.xml", "e2e/pom.xml")) {
-            assertThat(d).as(file + " copies every module pom (the parent lists them)").contains("COPY " + module);
+            assertThat(d)
+                    .as(file + " copies every module pom (the parent lists them)")
+                    .contains("COPY " + module);
         }
     }
 
@@ -309,7 +378,9 @@ class DeploymentFilesTest {
         if (code.contains("\"" + name + "\"")) {
             return true;
         }
-        return name.endsWith("_FILE") && code.contains("\"" + name.substring(0, name.length() - 5) + "\"") && code.contains("\"_FILE\"");
+        return name.endsWith("_FILE")
+                && code.contains("\"" + name.substring(0, name.length() - 5) + "\"")
+                && code.contains("\"_FILE\"");
     }
 
     private Map<String, String> environment(String service) {

@@ -2,7 +2,6 @@ package io.tokenmonitor.e2e.grafana;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +18,8 @@ public record Dashboard(Path file, JsonNode json) {
     public static List<Dashboard> loadAll(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             List<Dashboard> out = new ArrayList<>();
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 out.add(new Dashboard(f, JSON.readTree(f.toFile())));
             }
             return out;
@@ -64,19 +64,39 @@ public record Dashboard(Path file, JsonNode json) {
                 continue;
             }
             for (JsonNode target : panel.path("targets")) {
-                String dsUid = target.path("datasource").path("uid").asText(panel.path("datasource").path("uid").asText());
-                String dsType = target.path("datasource").path("type").asText(panel.path("datasource").path("type").asText());
-                String text = target.has("expr") ? target.path("expr").asText() : target.path("rawQueryText").asText();
-                boolean instant = target.path("instant").asBoolean(false) && !target.path("range").asBoolean(false);
-                out.add(new PanelQuery(uid(), panel.path("title").asText(), target.path("refId").asText(), dsType, dsUid, text, instant));
+                String dsUid = target.path("datasource")
+                        .path("uid")
+                        .asText(panel.path("datasource").path("uid").asText());
+                String dsType = target.path("datasource")
+                        .path("type")
+                        .asText(panel.path("datasource").path("type").asText());
+                String text = target.has("expr")
+                        ? target.path("expr").asText()
+                        : target.path("rawQueryText").asText();
+                boolean instant = target.path("instant").asBoolean(false)
+                        && !target.path("range").asBoolean(false);
+                out.add(new PanelQuery(
+                        uid(),
+                        panel.path("title").asText(),
+                        target.path("refId").asText(),
+                        dsType,
+                        dsUid,
+                        text,
+                        instant));
             }
         }
         return out;
     }
 
     /** A panel's query: the dashboard and panel it belongs to, its datasource and its text before interpolation. */
-    public record PanelQuery(String dashboardUid, String panelTitle, String refId, String datasourceType, String datasourceUid,
-                             String text, boolean instant) {
+    public record PanelQuery(
+            String dashboardUid,
+            String panelTitle,
+            String refId,
+            String datasourceType,
+            String datasourceUid,
+            String text,
+            boolean instant) {
         public String where() {
             return dashboardUid + " / \"" + panelTitle + "\" / " + refId;
         }

@@ -1,18 +1,14 @@
 package io.tokenmonitor.e2e.grafana;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import io.tokenmonitor.e2e.harness.BridgeProcess;
 import io.tokenmonitor.e2e.harness.ExporterProcess;
 import io.tokenmonitor.e2e.harness.PrometheusApi;
-import io.tokenmonitor.e2e.harness.BridgeProcess;
 import io.tokenmonitor.e2e.harness.PrometheusProcess;
 import io.tokenmonitor.e2e.harness.RepoPaths;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteConfig;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,10 +24,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Runs every query of every dashboard against the real programs: the exporter jar on its busy demo
@@ -55,10 +54,12 @@ class DashboardQueriesIT {
     private static final Duration DATA_TIMEOUT = Duration.ofSeconds(90);
     /** SQL panels are checked over 30 days, the longest quick range: the demo's two days of history are inside. */
     private static final Duration SQL_RANGE = Duration.ofDays(30);
+
     private static final Pattern UNRESOLVED = Pattern.compile("\\$\\{\\w+|\\$__\\w+|\\$[A-Za-z_]\\w*|\\[\\[\\w+");
 
     @TempDir
     static Path dir;
+
     static ExporterProcess exporter;
     static BridgeProcess bridge;
     static PrometheusProcess prometheus;
@@ -68,13 +69,27 @@ class DashboardQueriesIT {
     @BeforeAll
     static void startExporterAndPrometheus() {
         dashboards = Dashboard.loadAll(RepoPaths.root().resolve("grafana/dashboards"));
-        exporter = ExporterProcess.startDemo(dir.resolve("exporter"), DEMO_ROWS_PER_SECOND,
+        exporter = ExporterProcess.startDemo(
+                dir.resolve("exporter"),
+                DEMO_ROWS_PER_SECOND,
                 Map.of("CONFIG_FILE", writeBudgets(dir.resolve("exporter")).toString()));
         // The bridge only needs to be scraped: its counters start at 0 for every target, reason and result.
-        bridge = BridgeProcess.start(dir.resolve("bridge"), Map.of("BRIDGE_TOKEN", "dashboards", "TELEGRAM_BOT_TOKEN", "1:DASHBOARDS",
-                "TELEGRAM_CHAT_ID", "42", "TELEGRAM_API_URL", "http://127.0.0.1:9"));
-        prometheus = PrometheusProcess.start(dir.resolve("prometheus"), Map.of("token-monitor-exporter", exporter.target(),
-                "token-monitor-bridge", bridge.target()), null, SCRAPE);
+        bridge = BridgeProcess.start(
+                dir.resolve("bridge"),
+                Map.of(
+                        "BRIDGE_TOKEN",
+                        "dashboards",
+                        "TELEGRAM_BOT_TOKEN",
+                        "1:DASHBOARDS",
+                        "TELEGRAM_CHAT_ID",
+                        "42",
+                        "TELEGRAM_API_URL",
+                        "http://127.0.0.1:9"));
+        prometheus = PrometheusProcess.start(
+                dir.resolve("prometheus"),
+                Map.of("token-monitor-exporter", exporter.target(), "token-monitor-bridge", bridge.target()),
+                null,
+                SCRAPE);
         promStart = Instant.now();
         awaitData();
     }
@@ -121,7 +136,8 @@ class DashboardQueriesIT {
         PrometheusApi api = prometheus.api();
         Instant deadline = Instant.now().plus(DATA_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            boolean ready = !api.query("channel:newapi_usage_request_duration_seconds:p95_5m", Instant.now()).isEmpty()
+            boolean ready = !api.query("channel:newapi_usage_request_duration_seconds:p95_5m", Instant.now())
+                            .isEmpty()
                     && !api.query("ALERTS", Instant.now()).isEmpty()
                     && Duration.between(promStart, Instant.now()).compareTo(MIN_HISTORY) >= 0;
             if (ready) {
@@ -137,18 +153,24 @@ class DashboardQueriesIT {
     void givenPendingList_thenNoPendingMetricIsPublishedAlready() {
         List<String> published = new ArrayList<>();
         for (String metric : PENDING.keySet()) {
-            if (!prometheus.api().query("count({__name__=\"" + metric + "\"})", Instant.now()).isEmpty()) {
+            if (!prometheus
+                    .api()
+                    .query("count({__name__=\"" + metric + "\"})", Instant.now())
+                    .isEmpty()) {
                 published.add(metric);
             }
         }
-        assertThat(published).as("published now: remove them from DashboardQueriesIT.PENDING so their panels are checked").isEmpty();
+        assertThat(published)
+                .as("published now: remove them from DashboardQueriesIT.PENDING so their panels are checked")
+                .isEmpty();
     }
 
     @TestFactory
     Stream<DynamicTest> givenEachDashboardVariable_whenResolvedAgainstPrometheus_thenItHasOptions() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Dashboard d : dashboards) {
-            tests.add(DynamicTest.dynamicTest(d.uid() + " variables", () -> interpolatorFor(d, promStart, Instant.now())));
+            tests.add(DynamicTest.dynamicTest(
+                    d.uid() + " variables", () -> interpolatorFor(d, promStart, Instant.now())));
         }
         return tests.stream();
     }
@@ -191,28 +213,45 @@ class DashboardQueriesIT {
 
     /** The overview's store-based totals include the history from before Prometheus started (7d / 30d right on day one). */
     @Test
-    void givenHistoryBeforePrometheusStarted_whenStoreSumsThirtyDays_thenTheyMatchTheExporterCounters() throws SQLException {
-        double counters = prometheus.api().query("sum(newapi_usage_requests_total)", Instant.now()).get(0).values().get(0);
+    void givenHistoryBeforePrometheusStarted_whenStoreSumsThirtyDays_thenTheyMatchTheExporterCounters()
+            throws SQLException {
+        double counters = prometheus
+                .api()
+                .query("sum(newapi_usage_requests_total)", Instant.now())
+                .get(0)
+                .values()
+                .get(0);
         long store;
         long beforePrometheus;
-        try (Connection c = openStore(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT SUM(requests), SUM(CASE WHEN minute < " + (promStart.getEpochSecond() - 60)
-                     + " THEN requests ELSE 0 END) FROM usage_minute WHERE minute >= strftime('%s','now') - 30 * 86400")) {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT SUM(requests), SUM(CASE WHEN minute < " + (promStart.getEpochSecond() - 60)
+                                + " THEN requests ELSE 0 END) FROM usage_minute WHERE minute >= strftime('%s','now') - 30 * 86400")) {
             rs.next();
             store = rs.getLong(1);
             beforePrometheus = rs.getLong(2);
         }
-        assertThat((double) store).as("store's 30-day requests vs the exporter's counters")
+        assertThat((double) store)
+                .as("store's 30-day requests vs the exporter's counters")
                 .isCloseTo(counters, org.assertj.core.data.Percentage.withPercentage(10));
-        assertThat(beforePrometheus).as("requests of the demo's history, before Prometheus existed, in the 30-day sums").isGreaterThan(1000);
+        assertThat(beforePrometheus)
+                .as("requests of the demo's history, before Prometheus existed, in the 30-day sums")
+                .isGreaterThan(1000);
     }
 
     /** The store panels compute dollars with the store's QuotaPerUnit: the exporter keeps it equal to what it publishes. */
     @Test
     void givenExporterRunning_thenTheStoresQuotaPerUnitIsThePublishedOne() throws SQLException {
-        double published = prometheus.api().query("max(newapi_quota_per_unit)", Instant.now()).get(0).values().get(0);
-        try (Connection c = openStore(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT quota_per_unit FROM gateway_options")) {
+        double published = prometheus
+                .api()
+                .query("max(newapi_quota_per_unit)", Instant.now())
+                .get(0)
+                .values()
+                .get(0);
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT quota_per_unit FROM gateway_options")) {
             assertThat(rs.next()).as("gateway_options row").isTrue();
             assertThat(rs.getDouble(1)).isEqualTo(published);
         }
@@ -225,39 +264,55 @@ class DashboardQueriesIT {
     @Test
     void givenCountPanelQuery_whenItsBarsAreSummed_thenTheyMakeTheIncreaseOverTheRange() {
         Interpolator vars = new Interpolator(promStart, Instant.now(), INTERVAL, SCRAPE);
-        Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / INTERVAL.toSeconds() * INTERVAL.toSeconds());
+        Instant end =
+                Instant.ofEpochSecond(Instant.now().getEpochSecond() / INTERVAL.toSeconds() * INTERVAL.toSeconds());
         Instant start = end.minus(Duration.ofSeconds(16));
-        double total = prometheus.api().query("sum(increase(newapi_usage_requests_total[16s]))", end).get(0).values().get(0);
+        double total = prometheus
+                .api()
+                .query("sum(increase(newapi_usage_requests_total[16s]))", end)
+                .get(0)
+                .values()
+                .get(0);
         // increase() extrapolates at each window's edges, so the sum is close to, not exactly, the total.
         assertThat(summedBars(vars.apply("sum(increase(newapi_usage_requests_total[$__interval]))", true), start, end))
-                .as("bars of $__interval summed over 16 s vs the increase over 16 s").isCloseTo(total,
-                        org.assertj.core.data.Percentage.withPercentage(20));
+                .as("bars of $__interval summed over 16 s vs the increase over 16 s")
+                .isCloseTo(total, org.assertj.core.data.Percentage.withPercentage(20));
         // What the panels did before: $__rate_interval (4 s here) counts every event in two bars.
-        assertThat(summedBars(vars.apply("sum(increase(newapi_usage_requests_total[$__rate_interval]))", true), start, end))
-                .as("bars of $__rate_interval").isGreaterThan(1.5 * total);
+        assertThat(summedBars(
+                        vars.apply("sum(increase(newapi_usage_requests_total[$__rate_interval]))", true), start, end))
+                .as("bars of $__rate_interval")
+                .isGreaterThan(1.5 * total);
     }
 
     private static double summedBars(String expr, Instant start, Instant end) {
         return prometheus.api().queryRange(expr, start.plus(INTERVAL), end, INTERVAL).get(0).values().stream()
-                .mapToDouble(Double::doubleValue).sum();
+                .mapToDouble(Double::doubleValue)
+                .sum();
     }
 
     /** The Logs search as Grafana sends it (sqlstring escaping) finds a JSON fragment of other, and a row by its id. */
     @Test
     void givenLogsSearch_whenAJsonFragmentOrAnIdIsSearched_thenTheRowIsFound() throws SQLException {
-        Dashboard logs = dashboards.stream().filter(d -> d.uid().equals("tm-logs")).findFirst().orElseThrow();
-        Dashboard.PanelQuery table = logs.queries().stream().filter(q -> q.panelTitle().equals("Logs")).findFirst().orElseThrow();
+        Dashboard logs = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-logs"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery table = logs.queries().stream()
+                .filter(q -> q.panelTitle().equals("Logs"))
+                .findFirst()
+                .orElseThrow();
         long id;
         String fragment;
-        try (Connection c = openStore(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, other FROM logs WHERE other LIKE '%\"%\":%'"
-                     + " AND created_at < strftime('%s', 'now') - 60 ORDER BY id DESC LIMIT 1")) {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, other FROM logs WHERE other LIKE '%\"%\":%'"
+                        + " AND created_at < strftime('%s', 'now') - 60 ORDER BY id DESC LIMIT 1")) {
             // a minute old: inside the range whatever second the range ends at
             assertThat(rs.next()).as("a row whose other has a JSON key").isTrue();
             id = rs.getLong(1);
             String other = rs.getString(2);
             int start = other.indexOf('"');
-            fragment = other.substring(start, other.indexOf("\":", start) + 2);   // e.g. "error_code":
+            fragment = other.substring(start, other.indexOf("\":", start) + 2); // e.g. "error_code":
         }
         Instant to = Instant.now();
         for (String q : List.of(fragment, Long.toString(id))) {
@@ -266,7 +321,9 @@ class DashboardQueriesIT {
             vars.set("limit", Interpolator.Value.of("100000"));
             String sql = vars.apply(table.text(), false);
             List<Long> ids = new ArrayList<>();
-            try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Connection c = openStore();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 while (rs.next()) {
                     ids.add(rs.getLong("id"));
                 }
@@ -283,11 +340,21 @@ class DashboardQueriesIT {
      */
     @Test
     void givenIdleChannels_whenThePerChannelTableIsQueried_thenEveryChannelHasItsNameAndZeros() throws SQLException {
-        Dashboard overview = dashboards.stream().filter(d -> d.uid().equals("tm-overview")).findFirst().orElseThrow();
-        List<Dashboard.PanelQuery> table = overview.queries().stream().filter(q -> q.panelTitle().equals("Per channel")).toList();
-        Dashboard.PanelQuery store = table.stream().filter(Dashboard.PanelQuery::isSqlite).findFirst().orElseThrow();
+        Dashboard overview = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-overview"))
+                .findFirst()
+                .orElseThrow();
+        List<Dashboard.PanelQuery> table = overview.queries().stream()
+                .filter(q -> q.panelTitle().equals("Per channel"))
+                .toList();
+        Dashboard.PanelQuery store = table.stream()
+                .filter(Dashboard.PanelQuery::isSqlite)
+                .findFirst()
+                .orElseThrow();
         long channels;
-        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM channels")) {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM channels")) {
             rs.next();
             channels = rs.getLong(1);
         }
@@ -295,32 +362,50 @@ class DashboardQueriesIT {
 
         // a year back: before the demo's history, so every channel is idle there
         Instant idleTo = Instant.now().minus(Duration.ofDays(300));
-        String idle = interpolatorWithoutPrometheus(overview, idleTo.minus(Duration.ofDays(1)), idleTo).apply(store.text(), false);
+        String idle = interpolatorWithoutPrometheus(overview, idleTo.minus(Duration.ofDays(1)), idleTo)
+                .apply(store.text(), false);
         List<String> idleRows = new ArrayList<>();
-        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(idle)) {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(idle)) {
             while (rs.next()) {
-                assertThat(rs.getString("channel")).as("name of idle channel " + rs.getString("channel_id")).isNotBlank();
-                assertThat(rs.getLong("requests")).as("requests of idle channel " + rs.getString("channel_id")).isZero();
-                assertThat(rs.getDouble("cost_usd")).as("cost of idle channel " + rs.getString("channel_id")).isZero();
+                assertThat(rs.getString("channel"))
+                        .as("name of idle channel " + rs.getString("channel_id"))
+                        .isNotBlank();
+                assertThat(rs.getLong("requests"))
+                        .as("requests of idle channel " + rs.getString("channel_id"))
+                        .isZero();
+                assertThat(rs.getDouble("cost_usd"))
+                        .as("cost of idle channel " + rs.getString("channel_id"))
+                        .isZero();
                 idleRows.add(rs.getString("channel_id"));
             }
         }
-        assertThat(idleRows).as("one row per channel in a range without traffic\n  " + idle).hasSize((int) channels);
+        assertThat(idleRows)
+                .as("one row per channel in a range without traffic\n  " + idle)
+                .hasSize((int) channels);
 
         Instant to = Instant.now();
-        String busy = interpolatorWithoutPrometheus(overview, to.minus(SQL_RANGE), to).apply(store.text(), false);
+        String busy =
+                interpolatorWithoutPrometheus(overview, to.minus(SQL_RANGE), to).apply(store.text(), false);
         List<String> storeIds = new ArrayList<>();
-        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(busy)) {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(busy)) {
             while (rs.next()) {
                 storeIds.add(rs.getString("channel_id"));
             }
         }
         Interpolator vars = interpolatorFor(overview, promStart, to);
-        for (Dashboard.PanelQuery q : table.stream().filter(Dashboard.PanelQuery::isPrometheus).toList()) {
+        for (Dashboard.PanelQuery q :
+                table.stream().filter(Dashboard.PanelQuery::isPrometheus).toList()) {
             List<String> promIds = prometheus.api().query(vars.apply(q.text(), true), to).stream()
-                    .map(series -> series.labels().get("channel_id")).toList();
+                    .map(series -> series.labels().get("channel_id"))
+                    .toList();
             assertThat(promIds).as(q.where()).isNotEmpty();
-            assertThat(storeIds).as(q.where() + ": every channel of the Prometheus rows has a store row (a name)").containsAll(promIds);
+            assertThat(storeIds)
+                    .as(q.where() + ": every channel of the Prometheus rows has a store row (a name)")
+                    .containsAll(promIds);
         }
     }
 
@@ -331,20 +416,31 @@ class DashboardQueriesIT {
      */
     @Test
     void givenGatewayAll_whenExporterPanelsAreQueried_thenOnlyTheExportersTargetCounts() {
-        Dashboard health = dashboards.stream().filter(d -> d.uid().equals("tm-health")).findFirst().orElseThrow();
+        Dashboard health = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-health"))
+                .findFirst()
+                .orElseThrow();
         Interpolator vars = interpolatorFor(health, promStart, Instant.now());
         for (String title : List.of("Exporter up", "Exporter JVM heap")) {
-            Dashboard.PanelQuery q = health.queries().stream().filter(x -> x.panelTitle().equals(title)).findFirst().orElseThrow();
+            Dashboard.PanelQuery q = health.queries().stream()
+                    .filter(x -> x.panelTitle().equals(title))
+                    .findFirst()
+                    .orElseThrow();
             // count, not min or sum: how many targets the panel takes in
             String all = vars.apply(q.text(), true).replaceFirst("^(min|sum by \\(instance\\)) ?\\(", "count(");
             String exporterOnly = all.replace("job=~\".*\"", "job=\"token-monitor-exporter\"");
             assertThat(all).as(title + " with Gateway = All").contains("job=~\".*\"");
-            assertThat(values(all)).as(title + ": " + all).isEqualTo(values(exporterOnly)).isNotEmpty();
+            assertThat(values(all))
+                    .as(title + ": " + all)
+                    .isEqualTo(values(exporterOnly))
+                    .isNotEmpty();
         }
     }
 
     private static List<Double> values(String expr) {
-        return prometheus.api().query(expr, Instant.now()).stream().map(s -> s.values().get(0)).toList();
+        return prometheus.api().query(expr, Instant.now()).stream()
+                .map(s -> s.values().get(0))
+                .toList();
     }
 
     private Interpolator interpolatorFor(Dashboard d, Instant from, Instant to) {
@@ -358,7 +454,8 @@ class DashboardQueriesIT {
                     if (options.isEmpty()) {
                         Optional<String> pending = pendingReason(v.query());
                         if (pending.isEmpty()) {
-                            fail(d.uid() + ": variable $" + v.name() + " has no options; query " + query + " regex " + v.regex());
+                            fail(d.uid() + ": variable $" + v.name() + " has no options; query " + query + " regex "
+                                    + v.regex());
                         }
                         System.out.println("PENDING " + d.uid() + " variable $" + v.name() + ": " + pending.get());
                     }
@@ -377,11 +474,20 @@ class DashboardQueriesIT {
     /** A variable whose value the dashboard itself gives: custom, textbox, constant. */
     private static void setWithoutDatasource(Interpolator vars, Dashboard d, Variable v) {
         switch (v.type()) {
-            case "custom" -> vars.set(v.name(), v.includeAll() && v.allValue() != null && v.currentValue().equals("$__all")
-                    ? new Interpolator.Value(List.of(), v.allValue(), false)
-                    : Interpolator.Value.of(v.currentValue().isEmpty() ? v.query().split(",")[0].trim() : v.currentValue()));
+            case "custom" ->
+                vars.set(
+                        v.name(),
+                        v.includeAll()
+                                        && v.allValue() != null
+                                        && v.currentValue().equals("$__all")
+                                ? new Interpolator.Value(List.of(), v.allValue(), false)
+                                : Interpolator.Value.of(
+                                        v.currentValue().isEmpty()
+                                                ? v.query().split(",")[0].trim()
+                                                : v.currentValue()));
             case "textbox", "constant" -> vars.set(v.name(), Interpolator.Value.of(v.currentValue()));
-            default -> fail(d.uid() + ": variable $" + v.name() + " of type " + v.type() + " is not checked by this test");
+            default ->
+                fail(d.uid() + ": variable $" + v.name() + " of type " + v.type() + " is not checked by this test");
         }
     }
 
@@ -395,9 +501,12 @@ class DashboardQueriesIT {
         Interpolator vars = new Interpolator(from, to, INTERVAL, SCRAPE);
         for (Variable v : d.variables()) {
             switch (v.type()) {
-                case "query" -> vars.set(v.name(), v.includeAll() && v.allValue() != null
-                        ? new Interpolator.Value(List.of(), v.allValue(), false)
-                        : Interpolator.Value.of(""));
+                case "query" ->
+                    vars.set(
+                            v.name(),
+                            v.includeAll() && v.allValue() != null
+                                    ? new Interpolator.Value(List.of(), v.allValue(), false)
+                                    : Interpolator.Value.of(""));
                 default -> setWithoutDatasource(vars, d, v);
             }
         }
@@ -422,7 +531,9 @@ class DashboardQueriesIT {
     private static void runSql(Dashboard.PanelQuery q, String sql) throws SQLException {
         assertNoUnresolved(q, sql);
         assertNoCorrelatedScan(q, sql);
-        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             boolean value = false;
             if (rs.next()) {
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
@@ -445,7 +556,9 @@ class DashboardQueriesIT {
     private static void assertNoCorrelatedScan(Dashboard.PanelQuery q, String sql) throws SQLException {
         Map<Integer, Integer> parent = new java.util.HashMap<>();
         Map<Integer, String> detail = new java.util.HashMap<>();
-        try (Connection c = openStore(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
             while (rs.next()) {
                 parent.put(rs.getInt(1), rs.getInt(2));
                 detail.put(rs.getInt(1), rs.getString(4));
@@ -456,7 +569,8 @@ class DashboardQueriesIT {
                 continue;
             }
             for (Integer up = parent.get(node.getKey()); up != null && up != 0; up = parent.get(up)) {
-                assertThat(detail.getOrDefault(up, "")).as(q.where() + ": " + node.getValue() + " inside a correlated subquery\n  " + sql)
+                assertThat(detail.getOrDefault(up, ""))
+                        .as(q.where() + ": " + node.getValue() + " inside a correlated subquery\n  " + sql)
                         .doesNotStartWith("CORRELATED");
             }
         }
@@ -473,12 +587,17 @@ class DashboardQueriesIT {
 
     private static Optional<String> pendingReason(String text) {
         return PENDING.entrySet().stream()
-                .filter(e -> Pattern.compile("(?<![\\w:])" + Pattern.quote(e.getKey()) + "(?![\\w:])").matcher(text).find())
-                .map(e -> e.getKey() + " — " + e.getValue()).findFirst();
+                .filter(e -> Pattern.compile("(?<![\\w:])" + Pattern.quote(e.getKey()) + "(?![\\w:])")
+                        .matcher(text)
+                        .find())
+                .map(e -> e.getKey() + " — " + e.getValue())
+                .findFirst();
     }
 
     private static void assertNoUnresolved(Dashboard.PanelQuery q, String text) {
-        assertThat(UNRESOLVED.matcher(text).find()).as(q.where() + ": unresolved variable or macro in\n  " + text).isFalse();
+        assertThat(UNRESOLVED.matcher(text).find())
+                .as(q.where() + ": unresolved variable or macro in\n  " + text)
+                .isFalse();
     }
 
     /** Read-only, as Grafana's SQLite datasource opens it, while the exporter keeps writing (WAL). */

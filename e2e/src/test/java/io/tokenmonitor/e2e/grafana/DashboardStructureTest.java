@@ -1,11 +1,11 @@
 package io.tokenmonitor.e2e.grafana;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokenmonitor.e2e.harness.RepoPaths;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +16,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The dashboards' JSON without running anything: structure, uids, datasources, variables, links, alert links. */
 class DashboardStructureTest {
@@ -26,7 +25,9 @@ class DashboardStructureTest {
     static final List<String> QUICK_RANGES = List.of("now-1h", "now-6h", "now-12h", "now-24h", "now-7d", "now-30d");
     /** Grafana's built-in pseudo datasources a panel or annotation may name. */
     static final Set<String> BUILT_IN_DATASOURCES = Set.of("-- Mixed --", "-- Grafana --");
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{(\\w+)(?::[\\w:]+)?}|\\$([A-Za-z_]\\w*)|\\[\\[(\\w+)");
+
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\$\\{(\\w+)(?::[\\w:]+)?}|\\$([A-Za-z_]\\w*)|\\[\\[(\\w+)");
     private static final Pattern DASHBOARD_LINK = Pattern.compile("/d/([\\w-]+)(\\?[^'\"\\s]*)?");
 
     private final Path grafana = RepoPaths.root().resolve("grafana");
@@ -43,17 +44,29 @@ class DashboardStructureTest {
     void givenEachDashboard_thenItHasTitleTagSchemaAndUniquePanelIdsInsideTheGrid() {
         for (Dashboard d : dashboards) {
             assertThat(d.title()).as(d.file() + " title").isNotBlank();
-            assertThat(d.json().path("schemaVersion").isInt()).as(d.uid() + " schemaVersion").isTrue();
+            assertThat(d.json().path("schemaVersion").isInt())
+                    .as(d.uid() + " schemaVersion")
+                    .isTrue();
             assertThat(d.json().path("tags").toString()).as(d.uid() + " tags").contains("\"token-monitor\"");
             List<JsonNode> panels = d.panels();
             assertThat(panels).as(d.uid() + " panels").isNotEmpty();
-            assertThat(panels.stream().map(p -> p.path("id").asInt()).toList()).as(d.uid() + " panel ids").doesNotHaveDuplicates();
+            assertThat(panels.stream().map(p -> p.path("id").asInt()).toList())
+                    .as(d.uid() + " panel ids")
+                    .doesNotHaveDuplicates();
             for (JsonNode p : panels) {
                 JsonNode g = p.path("gridPos");
-                assertThat(g.path("w").asInt()).as(d.uid() + " " + p.path("title") + " width").isPositive();
-                assertThat(g.path("h").asInt()).as(d.uid() + " " + p.path("title") + " height").isPositive();
-                assertThat(g.path("x").asInt() + g.path("w").asInt()).as(d.uid() + " " + p.path("title") + " x + w").isLessThanOrEqualTo(24);
-                assertThat(p.path("title").asText()).as(d.uid() + " panel " + p.path("id") + " title").isNotBlank();
+                assertThat(g.path("w").asInt())
+                        .as(d.uid() + " " + p.path("title") + " width")
+                        .isPositive();
+                assertThat(g.path("h").asInt())
+                        .as(d.uid() + " " + p.path("title") + " height")
+                        .isPositive();
+                assertThat(g.path("x").asInt() + g.path("w").asInt())
+                        .as(d.uid() + " " + p.path("title") + " x + w")
+                        .isLessThanOrEqualTo(24);
+                assertThat(p.path("title").asText())
+                        .as(d.uid() + " panel " + p.path("id") + " title")
+                        .isNotBlank();
             }
         }
     }
@@ -65,31 +78,43 @@ class DashboardStructureTest {
                 if (p.path("type").asText().equals("row")) {
                     continue;
                 }
-                assertThat(p.path("targets").size()).as(d.uid() + " / " + p.path("title") + ": a panel without a query").isPositive();
+                assertThat(p.path("targets").size())
+                        .as(d.uid() + " / " + p.path("title") + ": a panel without a query")
+                        .isPositive();
             }
-            d.queries().forEach(q -> assertThat(q.text()).as(q.where() + " query text").isNotBlank());
+            d.queries()
+                    .forEach(q ->
+                            assertThat(q.text()).as(q.where() + " query text").isNotBlank());
         }
     }
 
     @Test
     void givenEveryDatasourceReference_thenItsUidIsProvisionedWithTheSameType() {
         Map<String, String> types = provisioning.datasourceTypes();
-        assertThat(types).containsEntry("tm-prometheus", "prometheus").containsEntry("tm-store", "frser-sqlite-datasource");
+        assertThat(types)
+                .containsEntry("tm-prometheus", "prometheus")
+                .containsEntry("tm-store", "frser-sqlite-datasource");
         for (Dashboard d : dashboards) {
             for (JsonNode p : d.panels()) {
                 String uid = p.path("datasource").path("uid").asText("");
                 if (!p.path("type").asText().equals("row")) {
                     assertThat(types.containsKey(uid) || BUILT_IN_DATASOURCES.contains(uid))
-                            .as(d.uid() + " / " + p.path("title") + ": datasource uid \"" + uid + "\" is not provisioned").isTrue();
+                            .as(d.uid() + " / " + p.path("title") + ": datasource uid \"" + uid
+                                    + "\" is not provisioned")
+                            .isTrue();
                 }
             }
             for (Dashboard.PanelQuery q : d.queries()) {
                 assertThat(types).as(q.where() + ": datasource uid").containsKey(q.datasourceUid());
-                assertThat(types.get(q.datasourceUid())).as(q.where() + ": datasource type").isEqualTo(q.datasourceType());
+                assertThat(types.get(q.datasourceUid()))
+                        .as(q.where() + ": datasource type")
+                        .isEqualTo(q.datasourceType());
             }
             for (Variable v : d.variables()) {
                 if (v.type().equals("query")) {
-                    assertThat(types).as(d.uid() + " variable " + v.name() + " datasource").containsKey(v.datasourceUid());
+                    assertThat(types)
+                            .as(d.uid() + " variable " + v.name() + " datasource")
+                            .containsKey(v.datasourceUid());
                 }
             }
         }
@@ -99,10 +124,19 @@ class DashboardStructureTest {
     void givenEachDashboard_thenGatewayChannelAndModelVariablesExistAndChannelShowsNames() {
         for (Dashboard d : dashboards) {
             List<String> names = d.variables().stream().map(Variable::name).toList();
-            assertThat(names).as(d.uid() + " variables").containsAll(VARIABLES_ON_EVERY_DASHBOARD).doesNotHaveDuplicates();
-            Variable channel = d.variables().stream().filter(v -> v.name().equals("channel_id")).findFirst().orElseThrow();
+            assertThat(names)
+                    .as(d.uid() + " variables")
+                    .containsAll(VARIABLES_ON_EVERY_DASHBOARD)
+                    .doesNotHaveDuplicates();
+            Variable channel = d.variables().stream()
+                    .filter(v -> v.name().equals("channel_id"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(channel.query()).as(d.uid() + " channel_id names").contains("newapi_channel_info");
-            assertThat(channel.regex()).as(d.uid() + " channel_id regex: text = name, value = id").contains("(?<text>").contains("(?<value>");
+            assertThat(channel.regex())
+                    .as(d.uid() + " channel_id regex: text = name, value = id")
+                    .contains("(?<text>")
+                    .contains("(?<value>");
         }
     }
 
@@ -118,7 +152,9 @@ class DashboardStructureTest {
                 Matcher m = REFERENCE.matcher(text);
                 while (m.find()) {
                     String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-                    assertThat(defined).as(d.uid() + ": $" + name + " in " + text).contains(name);
+                    assertThat(defined)
+                            .as(d.uid() + ": $" + name + " in " + text)
+                            .contains(name);
                 }
             }
         }
@@ -130,12 +166,19 @@ class DashboardStructureTest {
             JsonNode links = d.json().path("links");
             boolean linked = false;
             for (JsonNode l : links) {
-                linked |= l.path("type").asText().equals("dashboards") && l.path("tags").toString().contains("\"token-monitor\"")
-                        && l.path("keepTime").asBoolean() && l.path("includeVars").asBoolean();
+                linked |= l.path("type").asText().equals("dashboards")
+                        && l.path("tags").toString().contains("\"token-monitor\"")
+                        && l.path("keepTime").asBoolean()
+                        && l.path("includeVars").asBoolean();
             }
-            assertThat(linked).as(d.uid() + ": a dashboards link by tag token-monitor keeping time and variables").isTrue();
+            assertThat(linked)
+                    .as(d.uid() + ": a dashboards link by tag token-monitor keeping time and variables")
+                    .isTrue();
             List<String> ranges = new ArrayList<>();
-            d.json().path("timepicker").path("quick_ranges").forEach(r -> ranges.add(r.path("from").asText()));
+            d.json()
+                    .path("timepicker")
+                    .path("quick_ranges")
+                    .forEach(r -> ranges.add(r.path("from").asText()));
             assertThat(ranges).as(d.uid() + " time picker").containsAll(QUICK_RANGES);
         }
     }
@@ -153,7 +196,9 @@ class DashboardStructureTest {
 
     @Test
     void givenAlertRules_thenEveryDashboardUrlNamesAnExistingDashboardAndVariable() throws IOException {
-        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(RepoPaths.root().resolve("prometheus/rules/alerts.yml").toFile());
+        JsonNode rules = new ObjectMapper(new YAMLFactory())
+                .readTree(
+                        RepoPaths.root().resolve("prometheus/rules/alerts.yml").toFile());
         Map<String, Dashboard> byUid = dashboards.stream().collect(Collectors.toMap(Dashboard::uid, d -> d));
         int checked = 0;
         for (JsonNode group : rules.path("groups")) {
@@ -177,7 +222,9 @@ class DashboardStructureTest {
         Map<String, String> requests = overrideProperties(panel, "requests");
         assertThat(usd).containsEntry("unit", "currencyUSD");
         assertThat(requests.get("unit")).as("requests unit").isNotNull().isNotEqualTo(usd.get("unit"));
-        assertThat(requests.get("custom.axisPlacement")).as("requests axis").isNotNull()
+        assertThat(requests.get("custom.axisPlacement"))
+                .as("requests axis")
+                .isNotNull()
                 .isNotEqualTo(usd.getOrDefault("custom.axisPlacement", "auto"));
     }
 
@@ -188,7 +235,9 @@ class DashboardStructureTest {
         List<String> exprs = new ArrayList<>();
         panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
         assertThat(exprs).as("queries").anyMatch(e -> e.contains("increase(newapi_usage_request_errors_total"));
-        assertThat(panel.path("transformations").toString()).as("a column named failures").contains(":\"failures\"");
+        assertThat(panel.path("transformations").toString())
+                .as("a column named failures")
+                .contains(":\"failures\"");
     }
 
     /**
@@ -200,13 +249,18 @@ class DashboardStructureTest {
     @Test
     void givenRightNowStats_thenTheirQueriesDoNotDependOnTheDashboardRange() {
         Pattern rangeDependent = Pattern.compile("\\$__(rate_interval|interval|range|from|to)");
-        for (String title : List.of("Requests / min", "Tokens / min", "Spend (USD / hour)", "Channels enabled / disabled")) {
+        for (String title :
+                List.of("Requests / min", "Tokens / min", "Spend (USD / hour)", "Channels enabled / disabled")) {
             JsonNode panel = panel("tm-overview", title);
             assertThat(panel.path("timeFrom").asText()).as(title + " timeFrom").matches("\\d+[mh]");
             for (JsonNode t : panel.path("targets")) {
                 assertThat(t.path("instant").asBoolean()).as(title + " instant").isTrue();
-                assertThat(t.path("range").asBoolean(false)).as(title + " range").isFalse();
-                assertThat(rangeDependent.matcher(t.path("expr").asText()).find()).as(title + ": " + t.path("expr").asText()).isFalse();
+                assertThat(t.path("range").asBoolean(false))
+                        .as(title + " range")
+                        .isFalse();
+                assertThat(rangeDependent.matcher(t.path("expr").asText()).find())
+                        .as(title + ": " + t.path("expr").asText())
+                        .isFalse();
             }
         }
     }
@@ -228,7 +282,8 @@ class DashboardStructureTest {
                         String where = d.uid() + " / " + p.path("title").asText();
                         assertThat(m.group(1)).as(where + ": increase window").isIn("$__interval", "$__range");
                         if (m.group(1).equals("$__interval")) {
-                            assertThat(p.path("interval").asText()).as(where + ": min interval of 1m or more, two samples a bar")
+                            assertThat(p.path("interval").asText())
+                                    .as(where + ": min interval of 1m or more, two samples a bar")
                                     .matches("[1-9]\\d*[mh]");
                             checked++;
                         }
@@ -259,7 +314,10 @@ class DashboardStructureTest {
         List<String> steps = new ArrayList<>();
         for (JsonNode p : duration.path("properties")) {
             if (p.path("id").asText().equals("thresholds")) {
-                p.path("value").path("steps").forEach(st -> steps.add(st.path("color").asText() + "@" + st.path("value").asText()));
+                p.path("value")
+                        .path("steps")
+                        .forEach(st -> steps.add(st.path("color").asText() + "@"
+                                + st.path("value").asText()));
             }
         }
         assertThat(steps).containsExactly("transparent@null", "#FF9830@3", "red@6");
@@ -273,9 +331,16 @@ class DashboardStructureTest {
      */
     @Test
     void givenCompose_thenTheSqlitePluginIsPinnedToAVersion() throws IOException {
-        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(RepoPaths.root().resolve("docker-compose.yml").toFile());
-        String plugins = compose.path("services").path("grafana").path("environment").path("GF_PLUGINS_PREINSTALL_SYNC").asText();
-        assertThat(List.of(plugins.split(","))).as("GF_PLUGINS_PREINSTALL_SYNC").anyMatch(e -> e.trim().matches("frser-sqlite-datasource@\\d+\\.\\d+\\.\\d+"));
+        JsonNode compose = new ObjectMapper(new YAMLFactory())
+                .readTree(RepoPaths.root().resolve("docker-compose.yml").toFile());
+        String plugins = compose.path("services")
+                .path("grafana")
+                .path("environment")
+                .path("GF_PLUGINS_PREINSTALL_SYNC")
+                .asText();
+        assertThat(List.of(plugins.split(",")))
+                .as("GF_PLUGINS_PREINSTALL_SYNC")
+                .anyMatch(e -> e.trim().matches("frser-sqlite-datasource@\\d+\\.\\d+\\.\\d+"));
     }
 
     /**
@@ -285,11 +350,24 @@ class DashboardStructureTest {
     @Test
     void givenCountAndCostStats_whenNothingMatches_thenTheyShowZero() {
         Map<String, List<String>> stats = Map.of(
-                "tm-overview", List.of("Input tokens", "Output tokens", "Requests", "Active models", "Cost (USD)",
-                        "Requests / min", "Tokens / min", "Spend (USD / hour)"),
+                "tm-overview",
+                        List.of(
+                                "Input tokens",
+                                "Output tokens",
+                                "Requests",
+                                "Active models",
+                                "Cost (USD)",
+                                "Requests / min",
+                                "Tokens / min",
+                                "Spend (USD / hour)"),
                 "tm-logs", List.of("Rows", "Total tokens", "Cost (USD)", "Failed attempts"));
-        stats.forEach((uid, titles) -> titles.forEach(title -> assertThat(
-                panel(uid, title).path("fieldConfig").path("defaults").path("noValue").asText()).as(uid + " / " + title + " noValue").isEqualTo("0")));
+        stats.forEach((uid, titles) -> titles.forEach(title -> assertThat(panel(uid, title)
+                        .path("fieldConfig")
+                        .path("defaults")
+                        .path("noValue")
+                        .asText())
+                .as(uid + " / " + title + " noValue")
+                .isEqualTo("0")));
     }
 
     /** Series split by a column of the store are named by its value ("gpt-4o"), not "tokens gpt-4o". */
@@ -302,10 +380,15 @@ class DashboardStructureTest {
     @Test
     void givenPerformancePanels_thenNoQueryReadsARawHistogramSeries() {
         Pattern rawBucket = Pattern.compile("(?<![:\\w])newapi_\\w+_seconds_(bucket|sum|count)\\b");
-        Dashboard performance = dashboards.stream().filter(d -> d.uid().equals("tm-performance")).findFirst().orElseThrow();
+        Dashboard performance = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-performance"))
+                .findFirst()
+                .orElseThrow();
         int quantiles = 0;
         for (Dashboard.PanelQuery q : performance.queries()) {
-            assertThat(rawBucket.matcher(q.text()).find()).as(q.where() + ": " + q.text()).isFalse();
+            assertThat(rawBucket.matcher(q.text()).find())
+                    .as(q.where() + ": " + q.text())
+                    .isFalse();
             if (q.text().contains("histogram_quantile")) {
                 quantiles++;
             }
@@ -315,17 +398,26 @@ class DashboardStructureTest {
 
     @Test
     void givenStoreSeriesSplitByAColumn_thenTheLegendIsTheColumnsValue() {
-        Map<String, String> panels = Map.of("tm-overview|Tokens by model (stacked)", "model", "tm-logs|Matching rows per bucket by kind", "kind");
+        Map<String, String> panels = Map.of(
+                "tm-overview|Tokens by model (stacked)", "model", "tm-logs|Matching rows per bucket by kind", "kind");
         panels.forEach((key, label) -> {
             String[] k = key.split("\\|");
-            assertThat(panel(k[0], k[1]).path("fieldConfig").path("defaults").path("displayName").asText())
-                    .as(key + " displayName").isEqualTo("${__field.labels." + label + "}");
+            assertThat(panel(k[0], k[1])
+                            .path("fieldConfig")
+                            .path("defaults")
+                            .path("displayName")
+                            .asText())
+                    .as(key + " displayName")
+                    .isEqualTo("${__field.labels." + label + "}");
         });
     }
 
     private JsonNode panel(String uid, String title) {
-        Dashboard d = dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
-        return d.panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
+        Dashboard d =
+                dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
+        return d.panels().stream()
+                .filter(p -> p.path("title").asText().equals(title))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(uid + ": no panel \"" + title + "\""));
     }
 
@@ -333,9 +425,14 @@ class DashboardStructureTest {
     private static Map<String, String> overrideProperties(JsonNode panel, String field) {
         Map<String, String> out = new java.util.HashMap<>();
         for (JsonNode o : panel.path("fieldConfig").path("overrides")) {
-            if (o.path("matcher").path("id").asText().equals("byName") && o.path("matcher").path("options").asText().equals(field)) {
-                o.path("properties").forEach(p -> out.put(p.path("id").asText(), p.path("value").isTextual()
-                        ? p.path("value").asText() : p.path("value").toString()));
+            if (o.path("matcher").path("id").asText().equals("byName")
+                    && o.path("matcher").path("options").asText().equals(field)) {
+                o.path("properties")
+                        .forEach(p -> out.put(
+                                p.path("id").asText(),
+                                p.path("value").isTextual()
+                                        ? p.path("value").asText()
+                                        : p.path("value").toString()));
             }
         }
         return out;
@@ -346,7 +443,8 @@ class DashboardStructureTest {
         if (query == null) {
             return;
         }
-        Set<String> vars = byUid.get(uid).variables().stream().map(Variable::name).collect(Collectors.toSet());
+        Set<String> vars =
+                byUid.get(uid).variables().stream().map(Variable::name).collect(Collectors.toSet());
         Matcher v = Pattern.compile("var-(\\w+)=").matcher(query);
         while (v.find()) {
             assertThat(vars).as(where + ": var-" + v.group(1) + " on " + uid).contains(v.group(1));

@@ -19,10 +19,22 @@ import java.util.stream.Collectors;
  */
 public final class Interpolator {
     /** Variable names the template service knows without a definition on the dashboard. */
-    public static final List<String> GLOBALS = List.of("__from", "__to", "__interval", "__interval_ms", "__rate_interval",
-            "__range", "__range_s", "__range_ms", "__dashboard", "__org", "__user", "__timezone");
-    private static final Pattern REFERENCE = Pattern.compile(
-            "\\$\\{(\\w+)(?::([\\w:]+))?}|\\$(\\w+)|\\[\\[(\\w+)(?::(\\w+))?]]");
+    public static final List<String> GLOBALS = List.of(
+            "__from",
+            "__to",
+            "__interval",
+            "__interval_ms",
+            "__rate_interval",
+            "__range",
+            "__range_s",
+            "__range_ms",
+            "__dashboard",
+            "__org",
+            "__user",
+            "__timezone");
+
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\$\\{(\\w+)(?::([\\w:]+))?}|\\$(\\w+)|\\[\\[(\\w+)(?::(\\w+))?]]");
 
     /** A value of a variable: its selected values, or "All" with a custom all value. */
     public record Value(List<String> values, String customAll, boolean forPrometheus) {
@@ -90,16 +102,24 @@ public final class Interpolator {
             case "csv" -> String.join(",", vs);
             // sqlStringFormatter of grafana/scenes packages/scenes/src/variables/interpolation/formatRegistry.ts
             // (SQL_ESCAPE_MAP): ' doubled and " written as \", one pass over the value.
-            case "sqlstring" -> vs.stream().map(v -> "'" + v.replace("'", "''").replace("\"", "\\\"") + "'")
-                    .collect(Collectors.joining(","));
-            case "singlequote" -> vs.stream().map(v -> "'" + v.replace("'", "\\'") + "'").collect(Collectors.joining(","));
-            case "doublequote" -> vs.stream().map(v -> "\"" + v.replace("\"", "\\\"") + "\"").collect(Collectors.joining(","));
+            case "sqlstring" ->
+                vs.stream()
+                        .map(v -> "'" + v.replace("'", "''").replace("\"", "\\\"") + "'")
+                        .collect(Collectors.joining(","));
+            case "singlequote" ->
+                vs.stream().map(v -> "'" + v.replace("'", "\\'") + "'").collect(Collectors.joining(","));
+            case "doublequote" ->
+                vs.stream().map(v -> "\"" + v.replace("\"", "\\\"") + "\"").collect(Collectors.joining(","));
             case "pipe" -> String.join("|", vs);
             case "regex" -> "(" + vs.stream().map(Interpolator::escapeRegex).collect(Collectors.joining("|")) + ")";
-            case "prometheus" -> vs.size() == 1 ? escapeProm(vs.get(0))
-                    : "(" + vs.stream().map(Interpolator::escapeProm).collect(Collectors.joining("|")) + ")";
+            case "prometheus" ->
+                vs.size() == 1
+                        ? escapeProm(vs.get(0))
+                        : "(" + vs.stream().map(Interpolator::escapeProm).collect(Collectors.joining("|")) + ")";
             case "glob" -> "{" + String.join(",", vs) + "}";
-            default -> throw new IllegalArgumentException("format \":" + format + "\" of $" + name + " is not emulated by this test");
+            default ->
+                throw new IllegalArgumentException(
+                        "format \":" + format + "\" of $" + name + " is not emulated by this test");
         };
     }
 

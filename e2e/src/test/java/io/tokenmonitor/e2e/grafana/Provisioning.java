@@ -3,7 +3,6 @@ package io.tokenmonitor.e2e.grafana;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -16,10 +15,15 @@ public record Provisioning(Map<String, String> datasourceTypes, JsonNode datasou
 
     public static Provisioning load(Path grafanaDir) {
         try {
-            JsonNode ds = YAML.readTree(grafanaDir.resolve("provisioning/datasources/datasources.yml").toFile());
-            JsonNode db = YAML.readTree(grafanaDir.resolve("provisioning/dashboards/dashboards.yml").toFile());
+            JsonNode ds = YAML.readTree(grafanaDir
+                    .resolve("provisioning/datasources/datasources.yml")
+                    .toFile());
+            JsonNode db = YAML.readTree(
+                    grafanaDir.resolve("provisioning/dashboards/dashboards.yml").toFile());
             Map<String, String> types = new LinkedHashMap<>();
-            ds.path("datasources").forEach(d -> types.put(d.path("uid").asText(), d.path("type").asText()));
+            ds.path("datasources")
+                    .forEach(d ->
+                            types.put(d.path("uid").asText(), d.path("type").asText()));
             return new Provisioning(types, ds, db);
         } catch (IOException e) {
             throw new UncheckedIOException(grafanaDir + "/provisioning: cannot read", e);

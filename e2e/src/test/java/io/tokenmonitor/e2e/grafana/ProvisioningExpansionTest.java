@@ -1,8 +1,6 @@
 package io.tokenmonitor.e2e.grafana;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.Yaml;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +9,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The cases of Grafana's pkg/services/provisioning/values/values_test.go (commit
@@ -20,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * edge cases and the form this project once used.
  */
 class ProvisioningExpansionTest {
-    private final ProvisioningExpansion grafana = new ProvisioningExpansion(
-            Map.of("INT", "1", "STRING", "test", "EMPTYSTRING", "", "BOOL", "true"));
+    private final ProvisioningExpansion grafana =
+            new ProvisioningExpansion(Map.of("INT", "1", "STRING", "test", "EMPTYSTRING", "", "BOOL", "true"));
 
     @Test
     void givenValuesTestStringCases_thenTheSameResults() {
@@ -58,14 +57,16 @@ class ProvisioningExpansionTest {
                 """;
         Map<String, Object> six = new HashMap<>();
         six.put("empty", null);
-        Object expected = Map.of("val", Map.of(
-                "one", 1,
-                "two", "test",
-                "three", List.of(1, "two", Map.of("three", Map.of("inside", "test")), Map.of("six", six)),
-                "four", Map.of("nested", Map.of("onemore", "1")),
-                "multiline", "Some text with test\n",
-                "anchor", "1",
-                "anchored", "1"));
+        Object expected = Map.of(
+                "val",
+                Map.of(
+                        "one", 1,
+                        "two", "test",
+                        "three", List.of(1, "two", Map.of("three", Map.of("inside", "test")), Map.of("six", six)),
+                        "four", Map.of("nested", Map.of("onemore", "1")),
+                        "multiline", "Some text with test\n",
+                        "anchor", "1",
+                        "anchored", "1"));
         assertThat(grafana.tree(new Yaml().load(doc))).isEqualTo(expected);
     }
 
@@ -87,14 +88,14 @@ class ProvisioningExpansionTest {
     @Test
     void givenGoExpandEdgeCases_thenGoResults() {
         List<String[]> cases = Arrays.asList(
-                new String[] {"price $", "price $"},          // trailing "$" stays
-                new String[] {"a $ b", "a $ b"},              // "$" before a non-name stays
-                new String[] {"a${}b", "ab"},                 // bad syntax "${}" is dropped
-                new String[] {"a${STRING", "aSTRING"},        // "${" without "}" drops the "${"
-                new String[] {"$1$-x", "x"},                  // special one-character names, unset
+                new String[] {"price $", "price $"}, // trailing "$" stays
+                new String[] {"a $ b", "a $ b"}, // "$" before a non-name stays
+                new String[] {"a${}b", "ab"}, // bad syntax "${}" is dropped
+                new String[] {"a${STRING", "aSTRING"}, // "${" without "}" drops the "${"
+                new String[] {"$1$-x", "x"}, // special one-character names, unset
                 new String[] {"${STRING}s", "tests"},
-                new String[] {"$STRINGs", ""},                // the name runs to the last alphanumeric
-                new String[] {"$$STRING", "$STRING"});        // "$$" first, so no expansion
+                new String[] {"$STRINGs", ""}, // the name runs to the last alphanumeric
+                new String[] {"$$STRING", "$STRING"}); // "$$" first, so no expansion
         for (String[] c : cases) {
             assertThat(grafana.value(c[0])).as(c[0]).isEqualTo(c[1]);
         }

@@ -1,7 +1,6 @@
 package io.tokenmonitor.e2e.grafana;
 
 import io.tokenmonitor.e2e.harness.PrometheusApi;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,8 @@ import java.util.stream.Collectors;
  * {@code text} and {@code value}, else the first group).
  */
 public final class VariableResolver {
-    private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((?:(.+),\\s*)?(\\w+)\\)$", Pattern.DOTALL);
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("^label_values\\((?:(.+),\\s*)?(\\w+)\\)$", Pattern.DOTALL);
     private static final Pattern QUERY_RESULT = Pattern.compile("^query_result\\((.+)\\)$", Pattern.DOTALL);
 
     private final PrometheusApi prometheus;
@@ -34,8 +34,7 @@ public final class VariableResolver {
     }
 
     /** An option of a variable: what the picker shows and what is substituted. */
-    public record Option(String text, String value) {
-    }
+    public record Option(String text, String value) {}
 
     /** The options of {@code variable} whose query has already been interpolated into {@code query}. */
     public List<Option> options(Variable variable, String query) {
@@ -66,13 +65,17 @@ public final class VariableResolver {
             for (PrometheusApi.Series s : prometheus.query(qr.group(1), to)) {
                 Map<String, String> labels = new LinkedHashMap<>(s.labels());
                 String name = labels.remove("__name__");
-                String text = (name == null ? "" : name) + "{" + labels.entrySet().stream()
-                        .map(e -> e.getKey() + "=\"" + e.getValue() + "\"").collect(Collectors.joining(",")) + "}";
+                String text = (name == null ? "" : name) + "{"
+                        + labels.entrySet().stream()
+                                .map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
+                                .collect(Collectors.joining(","))
+                        + "}";
                 out.add(text + " " + format(s.values().get(0)) + " " + ts);
             }
             return out;
         }
-        throw new IllegalArgumentException("variable query \"" + query + "\" is neither label_values(…) nor query_result(…)");
+        throw new IllegalArgumentException(
+                "variable query \"" + query + "\" is neither label_values(…) nor query_result(…)");
     }
 
     static List<Option> applyRegex(String regex, List<String> texts) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -31,7 +30,8 @@ public final class AlertmanagerProcess implements AutoCloseable {
     private final ManagedProcess process;
     private final int port;
     private final Path configFile;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private AlertmanagerProcess(ManagedProcess process, int port, Path configFile) {
         this.process = process;
@@ -40,8 +40,7 @@ public final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** Timers the test shortens (Alertmanager duration strings, e.g. "1s"); null keeps the file's value. */
-    public record Timers(String groupWait, String groupInterval, String repeatInterval) {
-    }
+    public record Timers(String groupWait, String groupInterval, String repeatInterval) {}
 
     /**
      * Starts Alertmanager in {@code dir}, sending to {@code webhookUrl} with {@code bearerToken}
@@ -50,13 +49,17 @@ public final class AlertmanagerProcess implements AutoCloseable {
     public static AlertmanagerProcess start(Path dir, URI webhookUrl, String bearerToken, Timers timers) {
         int port = FreePort.pick();
         Path config = writeConfig(dir, webhookUrl, bearerToken, timers);
-        ManagedProcess process = ManagedProcess.start("alertmanager", List.of(
-                RepoPaths.alertmanagerBinary().toString(),
-                "--config.file=" + config,
-                "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=",
-                "--log.level=info"), Map.of(), dir);
+        ManagedProcess process = ManagedProcess.start(
+                "alertmanager",
+                List.of(
+                        RepoPaths.alertmanagerBinary().toString(),
+                        "--config.file=" + config,
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address=",
+                        "--log.level=info"),
+                Map.of(),
+                dir);
         AlertmanagerProcess am = new AlertmanagerProcess(process, port, config);
         try {
             process.awaitHttpOk(am.url("/-/ready"), READY_TIMEOUT);
@@ -73,7 +76,8 @@ public final class AlertmanagerProcess implements AutoCloseable {
             Files.createDirectories(dir);
             Path tokenFile = dir.resolve("bridge_token");
             Files.writeString(tokenFile, bearerToken + "\n");
-            ObjectNode root = (ObjectNode) YAML.readTree(RepoPaths.root().resolve("prometheus/alertmanager.yml").toFile());
+            ObjectNode root = (ObjectNode) YAML.readTree(
+                    RepoPaths.root().resolve("prometheus/alertmanager.yml").toFile());
             ObjectNode route = (ObjectNode) root.path("route");
             if (timers.groupWait() != null) {
                 route.put("group_wait", timers.groupWait());
@@ -104,10 +108,14 @@ public final class AlertmanagerProcess implements AutoCloseable {
     /** Alerts Alertmanager holds now (GET /api/v2/alerts), as JSON objects. */
     public List<JsonNode> alerts() {
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(url("/api/v2/alerts")).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(url("/api/v2/alerts"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("alertmanager /api/v2/alerts answered " + response.statusCode() + ": " + response.body());
+                throw new IllegalStateException(
+                        "alertmanager /api/v2/alerts answered " + response.statusCode() + ": " + response.body());
             }
             List<JsonNode> out = new ArrayList<>();
             JSON.readTree(response.body()).forEach(out::add);

@@ -28,8 +28,15 @@ public final class BridgeProcess implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put("LISTEN_ADDRESS", "127.0.0.1:" + port);
         all.put("STATE_PATH", dir.resolve("bridge.db").toString());
-        ManagedProcess process = ManagedProcess.start("bridge", List.of(ExporterProcess.javaBinary(), "-Xmx192m", "-jar",
-                RepoPaths.bridgeJar().toString()), all, dir);
+        ManagedProcess process = ManagedProcess.start(
+                "bridge",
+                List.of(
+                        ExporterProcess.javaBinary(),
+                        "-Xmx192m",
+                        "-jar",
+                        RepoPaths.bridgeJar().toString()),
+                all,
+                dir);
         BridgeProcess bridge = new BridgeProcess(process, port);
         try {
             process.awaitHttpOk(bridge.url("/healthz"), READY_TIMEOUT);

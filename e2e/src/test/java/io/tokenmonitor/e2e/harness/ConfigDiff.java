@@ -3,7 +3,6 @@ package io.tokenmonitor.e2e.harness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,8 +17,7 @@ import java.util.TreeSet;
 public final class ConfigDiff {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private ConfigDiff() {
-    }
+    private ConfigDiff() {}
 
     /** Paths (e.g. {@code /route/group_wait}) whose values differ, are missing or were added. */
     public static List<String> changedPaths(Path original, Path derived) {

@@ -41,7 +41,8 @@ public final class ExporterProcess implements AutoCloseable {
         Map<String, String> all = new HashMap<>(env);
         all.put("LISTEN_ADDRESS", "127.0.0.1:" + port);
         all.put("STORE_PATH", store.toString());
-        List<String> command = new java.util.ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", RepoPaths.exporterJar().toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                javaBinary(), "-Xmx256m", "-jar", RepoPaths.exporterJar().toString()));
         command.addAll(arguments);
         ManagedProcess process = ManagedProcess.start("exporter", command, all, dir);
         ExporterProcess exporter = new ExporterProcess(process, port, store);

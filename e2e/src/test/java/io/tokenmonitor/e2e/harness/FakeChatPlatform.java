@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -24,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A local stand-in for one chat platform's bot API, answering as the platform documents it:
@@ -54,7 +53,11 @@ public final class FakeChatPlatform implements AutoCloseable {
         }
     }
 
-    private enum Kind { TELEGRAM, FEISHU, WECOM }
+    private enum Kind {
+        TELEGRAM,
+        FEISHU,
+        WECOM
+    }
 
     private final Kind kind;
     private final HttpServer server;
@@ -149,17 +152,28 @@ public final class FakeChatPlatform implements AutoCloseable {
     private void telegram(HttpExchange exchange, JsonNode body) throws IOException {
         String path = exchange.getRequestURI().getPath();
         if (!path.equals("/bot" + credential + "/sendMessage")) {
-            reject(exchange, path.startsWith("/bot") ? 401 : 404, "telegram path " + path.replace(credential, "<token>"),
+            reject(
+                    exchange,
+                    path.startsWith("/bot") ? 401 : 404,
+                    "telegram path " + path.replace(credential, "<token>"),
                     "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}");
             return;
         }
         if (!secondary.equals(body.path("chat_id").asText())) {
-            reject(exchange, 400, "telegram chat " + body.path("chat_id"), "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}");
+            reject(
+                    exchange,
+                    400,
+                    "telegram chat " + body.path("chat_id"),
+                    "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}");
             return;
         }
         String text = body.path("text").asText("");
         if (text.isEmpty()) {
-            reject(exchange, 400, "telegram empty text", "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message text is empty\"}");
+            reject(
+                    exchange,
+                    400,
+                    "telegram empty text",
+                    "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: message text is empty\"}");
             return;
         }
         long id = messageIds.incrementAndGet();
@@ -176,14 +190,23 @@ public final class FakeChatPlatform implements AutoCloseable {
 
     private void feishu(HttpExchange exchange, JsonNode body) throws IOException {
         if (!exchange.getRequestURI().getPath().equals("/open-apis/bot/v2/hook/" + credential)) {
-            reject(exchange, 200, "feishu unknown hook", "{\"code\":19001,\"msg\":\"param invalid: incoming webhook access token invalid\",\"data\":{}}");
+            reject(
+                    exchange,
+                    200,
+                    "feishu unknown hook",
+                    "{\"code\":19001,\"msg\":\"param invalid: incoming webhook access token invalid\",\"data\":{}}");
             return;
         }
         if (secondary != null) {
             long timestamp = body.path("timestamp").asLong(-1);
             String sign = body.path("sign").asText("");
-            if (Math.abs(Instant.now().getEpochSecond() - timestamp) > 3600 || !sign.equals(feishuSign(timestamp, secondary))) {
-                reject(exchange, 200, "feishu signature", "{\"code\":19021,\"msg\":\"sign match fail or timestamp is not within one hour from current time\",\"data\":{}}");
+            if (Math.abs(Instant.now().getEpochSecond() - timestamp) > 3600
+                    || !sign.equals(feishuSign(timestamp, secondary))) {
+                reject(
+                        exchange,
+                        200,
+                        "feishu signature",
+                        "{\"code\":19021,\"msg\":\"sign match fail or timestamp is not within one hour from current time\",\"data\":{}}");
                 return;
             }
         }
@@ -191,7 +214,8 @@ public final class FakeChatPlatform implements AutoCloseable {
         String type = body.path("msg_type").asText();
         if (type.equals("interactive")) {
             JsonNode card = body.path("card");
-            text.append(card.path("header").path("title").path("content").asText()).append('\n');
+            text.append(card.path("header").path("title").path("content").asText())
+                    .append('\n');
             for (JsonNode element : card.path("body").path("elements")) {
                 if (element.path("tag").asText().equals("markdown")) {
                     text.append(element.path("content").asText()).append('\n');
@@ -204,12 +228,17 @@ public final class FakeChatPlatform implements AutoCloseable {
             return;
         }
         messages.add(new Message(name(), Instant.now(), entities(text.toString()), body));
-        answer(exchange, 200, "{\"StatusCode\":0,\"StatusMessage\":\"success\",\"code\":0,\"data\":{},\"msg\":\"success\"}");
+        answer(
+                exchange,
+                200,
+                "{\"StatusCode\":0,\"StatusMessage\":\"success\",\"code\":0,\"data\":{},\"msg\":\"success\"}");
     }
 
     private void wecom(HttpExchange exchange, JsonNode body) throws IOException {
         String query = exchange.getRequestURI().getRawQuery();
-        if (!exchange.getRequestURI().getPath().equals("/cgi-bin/webhook/send") || query == null || !query.equals("key=" + credential)) {
+        if (!exchange.getRequestURI().getPath().equals("/cgi-bin/webhook/send")
+                || query == null
+                || !query.equals("key=" + credential)) {
             reject(exchange, 200, "wecom key", "{\"errcode\":93000,\"errmsg\":\"invalid webhook url\"}");
             return;
         }
@@ -220,7 +249,11 @@ public final class FakeChatPlatform implements AutoCloseable {
             return;
         }
         if (text.getBytes(StandardCharsets.UTF_8).length > 4096) {
-            reject(exchange, 200, "wecom too long", "{\"errcode\":40058,\"errmsg\":\"markdown.content exceed max length 4096\"}");
+            reject(
+                    exchange,
+                    200,
+                    "wecom too long",
+                    "{\"errcode\":40058,\"errmsg\":\"markdown.content exceed max length 4096\"}");
             return;
         }
         messages.add(new Message(name(), Instant.now(), text, body));
@@ -239,7 +272,11 @@ public final class FakeChatPlatform implements AutoCloseable {
 
     /** Telegram HTML: tags dropped, the three entities decoded. */
     private static String html(String text) {
-        return text.replaceAll("<[^>]+>", "").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+        return text.replaceAll("<[^>]+>", "")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&");
     }
 
     private static String entities(String text) {

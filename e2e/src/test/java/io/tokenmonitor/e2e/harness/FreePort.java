@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Picks a TCP port on 127.0.0.1 that nothing listens on right now (for programs that cannot bind port 0 and tell). */
 public final class FreePort {
-    private FreePort() {
-    }
+    private FreePort() {}
 
     /** A port that was free a moment ago; another process may still take it, which a test then reports as a start failure. */
     public static int pick() {

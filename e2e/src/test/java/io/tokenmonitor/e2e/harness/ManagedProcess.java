@@ -38,8 +38,10 @@ public final class ManagedProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Path log = workDir.resolve(name + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             return new ManagedProcess(name, builder.start(), log);
         } catch (IOException e) {
@@ -49,14 +51,19 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** Waits until {@code url} answers 200, failing early (with the log tail) if the process exits. */
     public void awaitHttpOk(URI url, Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before " + url + " answered:\n" + logTail());
+                throw new IllegalStateException(
+                        name + " exited with " + process.exitValue() + " before " + url + " answered:\n" + logTail());
             }
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<Void> response = client.send(
+                        HttpRequest.newBuilder(url)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -69,7 +76,8 @@ public final class ManagedProcess implements AutoCloseable {
             }
             sleep(POLL);
         }
-        throw new IllegalStateException(name + ": " + url + " did not answer 200 within " + timeout + ":\n" + logTail());
+        throw new IllegalStateException(
+                name + ": " + url + " did not answer 200 within " + timeout + ":\n" + logTail());
     }
 
     public boolean isAlive() {

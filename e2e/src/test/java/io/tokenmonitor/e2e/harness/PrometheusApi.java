@@ -2,7 +2,6 @@ package io.tokenmonitor.e2e.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,7 +24,8 @@ public final class PrometheusApi {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     public PrometheusApi(URI base) {
@@ -37,8 +37,7 @@ public final class PrometheusApi {
     }
 
     /** One series of a query answer: its labels and its samples (one for instant queries). */
-    public record Series(Map<String, String> labels, List<Double> values) {
-    }
+    public record Series(Map<String, String> labels, List<Double> values) {}
 
     /** An instant query at {@code time}. Fails on a PromQL error, with the expression in the message. */
     public List<Series> query(String expr, Instant time) {
@@ -48,14 +47,25 @@ public final class PrometheusApi {
 
     /** A range query from {@code start} to {@code end} every {@code step}. */
     public List<Series> queryRange(String expr, Instant start, Instant end, Duration step) {
-        JsonNode data = post("/api/v1/query_range", Map.of("query", expr, "start", seconds(start), "end", seconds(end),
-                "step", Double.toString(step.toMillis() / 1000.0)), expr);
+        JsonNode data = post(
+                "/api/v1/query_range",
+                Map.of(
+                        "query",
+                        expr,
+                        "start",
+                        seconds(start),
+                        "end",
+                        seconds(end),
+                        "step",
+                        Double.toString(step.toMillis() / 1000.0)),
+                expr);
         return series(data);
     }
 
     /** Label sets of the series matching {@code selector} between {@code start} and {@code end}. */
     public List<Map<String, String>> seriesMatching(String selector, Instant start, Instant end) {
-        JsonNode data = post("/api/v1/series", Map.of("match[]", selector, "start", seconds(start), "end", seconds(end)), selector);
+        JsonNode data = post(
+                "/api/v1/series", Map.of("match[]", selector, "start", seconds(start), "end", seconds(end)), selector);
         List<Map<String, String>> out = new ArrayList<>();
         data.forEach(node -> out.add(labels(node)));
         return out;
@@ -73,7 +83,9 @@ public final class PrometheusApi {
     public Map<String, String> targetHealthByScrapeUrl() {
         JsonNode data = get("/api/v1/targets", "targets");
         Map<String, String> out = new LinkedHashMap<>();
-        data.path("activeTargets").forEach(t -> out.put(t.path("scrapeUrl").asText(), t.path("health").asText()));
+        data.path("activeTargets")
+                .forEach(t ->
+                        out.put(t.path("scrapeUrl").asText(), t.path("health").asText()));
         return out;
     }
 
@@ -87,24 +99,36 @@ public final class PrometheusApi {
 
     private JsonNode post(String path, Map<String, String> form, String what) {
         String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), what);
+        return send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                what);
     }
 
     private JsonNode get(String path, String what) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build(), what);
+        return send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(TIMEOUT)
+                        .GET()
+                        .build(),
+                what);
     }
 
     private JsonNode send(HttpRequest request, String what) {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode root = json.readTree(response.body());
-            if (response.statusCode() != 200 || !"success".equals(root.path("status").asText())) {
+            if (response.statusCode() != 200
+                    || !"success".equals(root.path("status").asText())) {
                 throw new PromQueryException(what + ": Prometheus answered " + response.statusCode() + " "
-                        + root.path("errorType").asText() + ": " + root.path("error").asText());
+                        + root.path("errorType").asText() + ": "
+                        + root.path("error").asText());
             }
             return root.path("data");
         } catch (IOException e) {
@@ -135,7 +159,8 @@ public final class PrometheusApi {
 
     private static Map<String, String> labels(JsonNode node) {
         Map<String, String> labels = new LinkedHashMap<>();
-        new TreeSet<String>(iterable(node)).forEach(k -> labels.put(k, node.path(k).asText()));
+        new TreeSet<String>(iterable(node))
+                .forEach(k -> labels.put(k, node.path(k).asText()));
         return labels;
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,17 +38,24 @@ public final class PrometheusProcess implements AutoCloseable {
      * host:port ({@code prometheus} itself is filled in); {@code alertmanager} is host:port or null
      * for an address where nothing listens.
      */
-    public static PrometheusProcess start(Path dir, Map<String, String> targets, String alertmanager, Duration interval) {
+    public static PrometheusProcess start(
+            Path dir, Map<String, String> targets, String alertmanager, Duration interval) {
         int port = FreePort.pick();
-        Path config = writeConfig(dir, port, targets, alertmanager == null ? "127.0.0.1:" + FreePort.pick() : alertmanager, interval);
-        ManagedProcess process = ManagedProcess.start("prometheus", List.of(
-                RepoPaths.prometheusBinary().toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("tsdb"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--storage.tsdb.retention.time=1d",
-                "--log.level=warn"), Map.of(), dir);
-        PrometheusProcess prometheus = new PrometheusProcess(process, new PrometheusApi(URI.create("http://127.0.0.1:" + port)), config);
+        Path config = writeConfig(
+                dir, port, targets, alertmanager == null ? "127.0.0.1:" + FreePort.pick() : alertmanager, interval);
+        ManagedProcess process = ManagedProcess.start(
+                "prometheus",
+                List.of(
+                        RepoPaths.prometheusBinary().toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--storage.tsdb.retention.time=1d",
+                        "--log.level=warn"),
+                Map.of(),
+                dir);
+        PrometheusProcess prometheus =
+                new PrometheusProcess(process, new PrometheusApi(URI.create("http://127.0.0.1:" + port)), config);
         try {
             process.awaitHttpOk(URI.create("http://127.0.0.1:" + port + "/-/ready"), READY_TIMEOUT);
         } catch (RuntimeException e) {
@@ -60,10 +66,12 @@ public final class PrometheusProcess implements AutoCloseable {
     }
 
     /** prometheus.yml with scrape and evaluation interval, every job's target, alertmanager and rule paths replaced. */
-    static Path writeConfig(Path dir, int ownPort, Map<String, String> targets, String alertmanager, Duration interval) {
+    static Path writeConfig(
+            Path dir, int ownPort, Map<String, String> targets, String alertmanager, Duration interval) {
         Path repo = RepoPaths.root();
         try {
-            ObjectNode root = (ObjectNode) YAML.readTree(repo.resolve("prometheus/prometheus.yml").toFile());
+            ObjectNode root = (ObjectNode)
+                    YAML.readTree(repo.resolve("prometheus/prometheus.yml").toFile());
             ObjectNode global = (ObjectNode) root.path("global");
             String every = interval.toMillis() + "ms";
             global.put("scrape_interval", every);
@@ -79,7 +87,8 @@ public final class PrometheusProcess implements AutoCloseable {
                 String name = job.path("job_name").asText();
                 String target = name.equals("prometheus") ? "127.0.0.1:" + ownPort : targets.get(name);
                 if (target == null) {
-                    target = "127.0.0.1:" + FreePort.pick();   // the job stays, its target is down (as when the program is stopped)
+                    target = "127.0.0.1:"
+                            + FreePort.pick(); // the job stays, its target is down (as when the program is stopped)
                 }
                 for (JsonNode sc : job.path("static_configs")) {
                     ((ObjectNode) sc).putArray("targets").add(target);

@@ -10,8 +10,16 @@ import java.util.List;
  * @param active active window such as {@code Mon-Fri 09:00-18:00}; empty means always
  * @param cooldown such as {@code 1h}; empty means the bridge's default
  */
-public record Budget(String name, BudgetScope scope, BudgetWindow window, BudgetLimit limit, List<String> targets,
-                     String action, String active, String cooldown, String severity) {
+public record Budget(
+        String name,
+        BudgetScope scope,
+        BudgetWindow window,
+        BudgetLimit limit,
+        List<String> targets,
+        String action,
+        String active,
+        String cooldown,
+        String severity) {
 
     public Budget {
         targets = List.copyOf(targets);

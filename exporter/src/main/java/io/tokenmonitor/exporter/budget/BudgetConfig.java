@@ -11,7 +11,6 @@ import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.time.ActiveWindow;
 import io.tokenmonitor.common.time.IanaZone;
 import io.tokenmonitor.common.time.PromDuration;
-
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -33,13 +32,28 @@ import java.util.regex.Pattern;
 public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
 
     private static final Set<String> TOP_KEYS = Set.of("timezone", "budgets");
-    private static final Set<String> BUDGET_KEYS = Set.of("name", "model", "channel_id", "window", "limit", "notify", "action",
-            "active", "cooldown", "severity");
-    private static final Map<String, Duration> ROLLING = Map.of("1h", Duration.ofHours(1), "6h", Duration.ofHours(6),
-            "12h", Duration.ofHours(12), "24h", Duration.ofHours(24), "48h", Duration.ofHours(48), "72h", Duration.ofHours(72),
-            "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
+    private static final Set<String> BUDGET_KEYS = Set.of(
+            "name", "model", "channel_id", "window", "limit", "notify", "action", "active", "cooldown", "severity");
+    private static final Map<String, Duration> ROLLING = Map.of(
+            "1h",
+            Duration.ofHours(1),
+            "6h",
+            Duration.ofHours(6),
+            "12h",
+            Duration.ofHours(12),
+            "24h",
+            Duration.ofHours(24),
+            "48h",
+            Duration.ofHours(48),
+            "72h",
+            Duration.ofHours(72),
+            "7d",
+            Duration.ofDays(7),
+            "30d",
+            Duration.ofDays(30));
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_.:\\-]{1,100}$");
-    private static final String WINDOWS = "use 1h, 6h, 12h, 24h, 48h, 72h, 7d, 30d, calendar_day, calendar_month or {from, to}";
+    private static final String WINDOWS =
+            "use 1h, 6h, 12h, 24h, 48h, 72h, 7d, 30d, calendar_day, calendar_month or {from, to}";
 
     public BudgetConfig {
         budgets = List.copyOf(budgets);
@@ -70,7 +84,9 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
             throw new ConfigException(source + ": expected a mapping with keys timezone, budgets");
         }
         unknownKeys(root, TOP_KEYS, source + ": unknown key \"%s\" at top level; known keys: timezone, budgets");
-        ZoneId zone = root.has("timezone") ? IanaZone.parse(source + ": timezone", root.get("timezone").asText()) : ZoneId.systemDefault();
+        ZoneId zone = root.has("timezone")
+                ? IanaZone.parse(source + ": timezone", root.get("timezone").asText())
+                : ZoneId.systemDefault();
         List<Budget> budgets = new ArrayList<>();
         JsonNode list = root.path("budgets");
         if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
@@ -80,7 +96,8 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
         for (int i = 0; i < list.size(); i++) {
             Budget budget = budget(list.get(i), source + ": budgets[" + i + "]", zone);
             if (!names.add(budget.name())) {
-                throw new ConfigException(source + ": budgets[" + i + "].name: \"" + budget.name() + "\" is used twice; names must be unique");
+                throw new ConfigException(source + ": budgets[" + i + "].name: \"" + budget.name()
+                        + "\" is used twice; names must be unique");
             }
             budgets.add(budget);
         }
@@ -91,34 +108,49 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
         if (!node.isObject()) {
             throw new ConfigException(at + ": expected a mapping with name, window and limit");
         }
-        unknownKeys(node, BUDGET_KEYS, at + ": unknown key \"%s\"; known keys: " + String.join(", ", new java.util.TreeSet<>(BUDGET_KEYS)));
+        unknownKeys(
+                node,
+                BUDGET_KEYS,
+                at + ": unknown key \"%s\"; known keys: " + String.join(", ", new java.util.TreeSet<>(BUDGET_KEYS)));
         String name = required(node, "name", at);
         if (!NAME.matcher(name).matches()) {
-            throw new ConfigException(at + ".name: \"" + name + "\" may only use letters, digits and _ . : - (at most 100)");
+            throw new ConfigException(
+                    at + ".name: \"" + name + "\" may only use letters, digits and _ . : - (at most 100)");
         }
         if (node.has("model") && node.has("channel_id")) {
-            throw new ConfigException(at + ": give model or channel_id, not both (a budget counts one channel, one model or all traffic)");
+            throw new ConfigException(at
+                    + ": give model or channel_id, not both (a budget counts one channel, one model or all traffic)");
         }
         BudgetScope scope = new BudgetScope.All();
         if (node.has("channel_id")) {
-            scope = new BudgetScope.Channel(Long.toString(ChannelId.parse(at + ".channel_id", node.get("channel_id").asText())));
+            scope = new BudgetScope.Channel(Long.toString(
+                    ChannelId.parse(at + ".channel_id", node.get("channel_id").asText())));
         } else if (node.has("model")) {
             scope = new BudgetScope.Model(required(node, "model", at));
         }
         Action action = Action.parse(at + ".action", text(node, "action", Action.NOTIFY.value()));
         if (action == Action.DISABLE_CHANNEL && !(scope instanceof BudgetScope.Channel)) {
-            throw new ConfigException(at + ".action: disable_channel needs channel_id; add channel_id or use action: notify");
+            throw new ConfigException(
+                    at + ".action: disable_channel needs channel_id; add channel_id or use action: notify");
         }
         String active = text(node, "active", "");
-        ActiveWindow.parse(at + ".active", active);   // the bridge reads the label with the same grammar
+        ActiveWindow.parse(at + ".active", active); // the bridge reads the label with the same grammar
         // Absent: the bridge's default. Written: a duration, which an empty text is not (Prometheus' grammar).
         String cooldown = text(node, "cooldown", "");
         if (node.hasNonNull("cooldown")) {
             PromDuration.parse(at + ".cooldown", cooldown);
         }
         Severity severity = Severity.parse(at + ".severity", text(node, "severity", Severity.WARNING.value()));
-        return new Budget(name, scope, window(node.get("window"), at + ".window", zone), limit(node.get("limit"), at + ".limit"),
-                notify(node.get("notify"), at + ".notify"), action.value(), active, cooldown, severity.value());
+        return new Budget(
+                name,
+                scope,
+                window(node.get("window"), at + ".window", zone),
+                limit(node.get("limit"), at + ".limit"),
+                notify(node.get("notify"), at + ".notify"),
+                action.value(),
+                active,
+                cooldown,
+                severity.value());
     }
 
     private static BudgetWindow window(JsonNode node, String at, ZoneId zone) {
@@ -132,7 +164,8 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
             if (!from.isBefore(to)) {
                 throw new ConfigException(at + ": from must be before to");
             }
-            return new BudgetWindow.Fixed(from.atZone(zone).toInstant(), to.atZone(zone).toInstant());
+            return new BudgetWindow.Fixed(
+                    from.atZone(zone).toInstant(), to.atZone(zone).toInstant());
         }
         String text = node.asText();
         if (text.equals("calendar_day")) {
@@ -166,7 +199,8 @@ public record BudgetConfig(ZoneId zone, List<Budget> budgets) {
         } catch (DateTimeException e) {
             // reported below
         }
-        throw new ConfigException(at + ": \"" + text + "\" is not a date and time; write 2026-11-01T00:00 or 2026-11-01 (in the config's timezone)");
+        throw new ConfigException(at + ": \"" + text
+                + "\" is not a date and time; write 2026-11-01T00:00 or 2026-11-01 (in the config's timezone)");
     }
 
     private static BudgetLimit limit(JsonNode node, String at) {

@@ -3,7 +3,6 @@ package io.tokenmonitor.exporter.budget;
 import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.store.UsageSpan;
 import io.tokenmonitor.exporter.store.UsageSum;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,10 @@ public final class BudgetEvaluator {
         for (Budget budget : config.budgets()) {
             BudgetWindow.Interval window = budget.window().at(now, config.zone());
             windows.add(window);
-            spans.add(new UsageSpan(budget.scope().filter(), budget.scope().key(), window.start().getEpochSecond(),
+            spans.add(new UsageSpan(
+                    budget.scope().filter(),
+                    budget.scope().key(),
+                    window.start().getEpochSecond(),
                     window.end().getEpochSecond()));
         }
         List<UsageSum> sums = store.usageSums(spans);
@@ -43,7 +45,8 @@ public final class BudgetEvaluator {
                 case USD -> sum.netQuota() / quotaPerUnit;
             };
             // Rolling and calendar windows always have one in force; a custom one is over once its end has passed.
-            boolean inForce = !(budget.window() instanceof BudgetWindow.Fixed) || window.end().isAfter(now);
+            boolean inForce = !(budget.window() instanceof BudgetWindow.Fixed)
+                    || window.end().isAfter(now);
             result.add(new BudgetUsage(budget, used, window.start(), window.end(), inForce));
         }
         return result;

@@ -8,5 +8,4 @@ import java.time.Instant;
  * @param inForce false once a custom window has ended: its usage is still reported, but it can no
  *                longer be exceeded
  */
-public record BudgetUsage(Budget budget, double used, Instant windowStart, Instant windowEnd, boolean inForce) {
-}
+public record BudgetUsage(Budget budget, double used, Instant windowStart, Instant windowEnd, boolean inForce) {}

@@ -1,9 +1,6 @@
 package io.tokenmonitor.exporter.budget;
 
 import io.tokenmonitor.common.config.ConfigException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the budgets' usage current: evaluates every budget each interval, and reloads the config
@@ -52,8 +51,14 @@ public final class BudgetWatcher implements AutoCloseable {
      * @param initial the config already read from {@code file} at start
      * @param storeReady evaluation waits until the first backfill caught up, so usage is never partial
      */
-    public BudgetWatcher(Path file, BudgetConfig initial, BudgetEvaluator evaluator, DoubleSupplier quotaPerUnit,
-                         BooleanSupplier storeReady, Duration interval, Clock clock) {
+    public BudgetWatcher(
+            Path file,
+            BudgetConfig initial,
+            BudgetEvaluator evaluator,
+            DoubleSupplier quotaPerUnit,
+            BooleanSupplier storeReady,
+            Duration interval,
+            Clock clock) {
         this.file = file;
         this.config = initial;
         this.evaluator = evaluator;
@@ -112,10 +117,17 @@ public final class BudgetWatcher implements AutoCloseable {
             }
         } catch (ConfigException e) {
             lastReloadOk = false;
-            LOG.warn("budgets: {} — keeping the previous {} budgets", e.getMessage(), config.budgets().size());
+            LOG.warn(
+                    "budgets: {} — keeping the previous {} budgets",
+                    e.getMessage(),
+                    config.budgets().size());
         } catch (IOException e) {
             lastReloadOk = false;
-            LOG.warn("budgets: cannot read {}: {} — keeping the previous {} budgets", file, e.getMessage(), config.budgets().size());
+            LOG.warn(
+                    "budgets: cannot read {}: {} — keeping the previous {} budgets",
+                    file,
+                    e.getMessage(),
+                    config.budgets().size());
         }
     }
 

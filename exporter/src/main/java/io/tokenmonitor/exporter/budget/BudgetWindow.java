@@ -17,8 +17,7 @@ public sealed interface BudgetWindow {
     String label();
 
     /** A half-open interval of time, both ends on whole minutes. */
-    record Interval(Instant start, Instant end) {
-    }
+    record Interval(Instant start, Instant end) {}
 
     /**
      * The last {@code length} up to now, to the minute: it starts at the beginning of the minute
@@ -36,7 +35,9 @@ public sealed interface BudgetWindow {
         @Override
         public Interval at(Instant now, ZoneId zone) {
             ZonedDateTime start = now.atZone(zone).toLocalDate().atStartOfDay(zone);
-            return new Interval(start.toInstant(), start.plusDays(1).toLocalDate().atStartOfDay(zone).toInstant());
+            return new Interval(
+                    start.toInstant(),
+                    start.plusDays(1).toLocalDate().atStartOfDay(zone).toInstant());
         }
 
         @Override
@@ -50,7 +51,9 @@ public sealed interface BudgetWindow {
         @Override
         public Interval at(Instant now, ZoneId zone) {
             LocalDate first = now.atZone(zone).toLocalDate().withDayOfMonth(1);
-            return new Interval(first.atStartOfDay(zone).toInstant(), first.plusMonths(1).atStartOfDay(zone).toInstant());
+            return new Interval(
+                    first.atStartOfDay(zone).toInstant(),
+                    first.plusMonths(1).atStartOfDay(zone).toInstant());
         }
 
         @Override

@@ -4,15 +4,14 @@ import io.tokenmonitor.exporter.model.Channel;
 import io.tokenmonitor.exporter.source.ChannelReader;
 import io.tokenmonitor.exporter.source.SourceFailure;
 import io.tokenmonitor.exporter.store.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the gateway's channels and {@code QuotaPerUnit} from its main database every interval,
@@ -47,7 +46,8 @@ public final class ChannelRefresher implements AutoCloseable {
         this.store = store;
         this.interval = interval;
         this.configuredQuotaPerUnit = configuredQuotaPerUnit;
-        this.state = ChannelState.notLoaded(configuredQuotaPerUnit != null ? configuredQuotaPerUnit : ChannelState.DEFAULT_QUOTA_PER_UNIT);
+        this.state = ChannelState.notLoaded(
+                configuredQuotaPerUnit != null ? configuredQuotaPerUnit : ChannelState.DEFAULT_QUOTA_PER_UNIT);
     }
 
     public ChannelState state() {
@@ -57,18 +57,20 @@ public final class ChannelRefresher implements AutoCloseable {
     /** Reads once now (so names are known before the sync starts), then every interval. */
     public void start() {
         refreshOnce();
-        scheduler.scheduleWithFixedDelay(this::refreshOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                this::refreshOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void refreshOnce() {
         try {
             if (configuredQuotaPerUnit != null) {
-                saveQuotaPerUnit(configuredQuotaPerUnit);   // known without the gateway: stored even while it is unreachable
+                saveQuotaPerUnit(
+                        configuredQuotaPerUnit); // known without the gateway: stored even while it is unreachable
             }
             List<Channel> channels = reader.readChannels();
             double quotaPerUnit = configuredQuotaPerUnit != null ? configuredQuotaPerUnit : readQuotaPerUnit();
             if (!state.loaded() || !storedPart(state.channels()).equals(storedPart(channels))) {
-                store.saveChannels(channels);   // balances change all the time; the store only keeps names and status
+                store.saveChannels(channels); // balances change all the time; the store only keeps names and status
             }
             saveQuotaPerUnit(quotaPerUnit);
             state = new ChannelState(channels, quotaPerUnit, true);
@@ -93,8 +95,11 @@ public final class ChannelRefresher implements AutoCloseable {
         } catch (RuntimeException e) {
             if (!optionsUnreadableReported) {
                 optionsUnreadableReported = true;
-                LOG.warn("channels: cannot read QuotaPerUnit from the gateway's options table ({}); using {}. Set QUOTA_PER_UNIT "
-                        + "if the gateway uses another value", SourceFailure.describe(e), (long) ChannelState.DEFAULT_QUOTA_PER_UNIT);
+                LOG.warn(
+                        "channels: cannot read QuotaPerUnit from the gateway's options table ({}); using {}. Set QUOTA_PER_UNIT "
+                                + "if the gateway uses another value",
+                        SourceFailure.describe(e),
+                        (long) ChannelState.DEFAULT_QUOTA_PER_UNIT);
             }
             return ChannelState.DEFAULT_QUOTA_PER_UNIT;
         }
@@ -109,7 +114,9 @@ public final class ChannelRefresher implements AutoCloseable {
 
     /** What the store's channel table holds: balances and test times are left out. */
     private static List<List<Object>> storedPart(List<Channel> channels) {
-        return channels.stream().map(c -> List.<Object>of(c.id(), c.name(), c.type(), c.status(), c.group(), c.tag())).toList();
+        return channels.stream()
+                .map(c -> List.<Object>of(c.id(), c.name(), c.type(), c.status(), c.group(), c.tag()))
+                .toList();
     }
 
     @Override

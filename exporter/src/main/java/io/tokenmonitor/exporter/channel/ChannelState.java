@@ -1,7 +1,6 @@
 package io.tokenmonitor.exporter.channel;
 
 import io.tokenmonitor.exporter.model.Channel;
-
 import java.util.List;
 
 /**

@@ -7,7 +7,6 @@ import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.PromDuration;
 import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.source.SourceDsn;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,19 +81,22 @@ public record ExporterConfig(
             } else if (databaseUrl != null) {
                 main = SourceDsn.parse("DATABASE_URL", databaseUrl, sqlitePath);
             } else {
-                throw new ConfigException("SQL_DSN: not set; set it to the gateway's SQL_DSN (e.g. user:pass@tcp(db:3306)/new-api), "
-                        + "or set DATABASE_URL, or run with --demo");
+                throw new ConfigException(
+                        "SQL_DSN: not set; set it to the gateway's SQL_DSN (e.g. user:pass@tcp(db:3306)/new-api), "
+                                + "or set DATABASE_URL, or run with --demo");
             }
             String logDsn = s.secret("LOG_SQL_DSN");
             logs = logDsn == null ? main : SourceDsn.parse("LOG_SQL_DSN", logDsn, sqlitePath);
         }
         Duration poll = s.positiveDuration("POLL_INTERVAL", DEFAULT_POLL_INTERVAL);
         if (poll.compareTo(MIN_POLL_INTERVAL) < 0) {
-            throw new ConfigException("POLL_INTERVAL: " + PromDuration.format(poll) + " is too short; use at least 100ms");
+            throw new ConfigException(
+                    "POLL_INTERVAL: " + PromDuration.format(poll) + " is too short; use at least 100ms");
         }
         Duration retention = s.duration("RETENTION", DEFAULT_RETENTION);
         if (retention.compareTo(MIN_RETENTION) < 0) {
-            throw new ConfigException("RETENTION: " + PromDuration.format(retention) + " is too short; use at least 1h");
+            throw new ConfigException(
+                    "RETENTION: " + PromDuration.format(retention) + " is too short; use at least 1h");
         }
         int batch = s.integer("SYNC_BATCH_SIZE", DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE, MAX_BATCH_SIZE);
         // 0 is allowed: skipped ids are then not waited for (rows committed late are not synced).
@@ -111,16 +113,29 @@ public record ExporterConfig(
                 quota = -1.0;
             }
             if (quota <= 0) {
-                throw new ConfigException("QUOTA_PER_UNIT: \"" + quotaPerUnit + "\" is not a positive number; the gateway's default is 500000");
+                throw new ConfigException("QUOTA_PER_UNIT: \"" + quotaPerUnit
+                        + "\" is not a positive number; the gateway's default is 500000");
             }
         }
-        return new ExporterConfig(main, logs, s.address("LISTEN_ADDRESS", DEFAULT_LISTEN_ADDRESS), store, poll, retention, batch,
-                lateCommit, Path.of(s.text("DEMO_PATH", DEFAULT_DEMO_PATH)),
+        return new ExporterConfig(
+                main,
+                logs,
+                s.address("LISTEN_ADDRESS", DEFAULT_LISTEN_ADDRESS),
+                store,
+                poll,
+                retention,
+                batch,
+                lateCommit,
+                Path.of(s.text("DEMO_PATH", DEFAULT_DEMO_PATH)),
                 s.integer("DEMO_ROWS_PER_SECOND", DEFAULT_DEMO_ROWS_PER_SECOND, 1, 10_000),
-                configFile == null ? null : Path.of(configFile), webConfigFile == null ? null : Path.of(webConfigFile),
-                s.positiveDuration("CHANNEL_REFRESH_INTERVAL", DEFAULT_CHANNEL_REFRESH_INTERVAL), quota,
-                s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000), s.positiveDuration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL),
-                optionalLabels(s.text("OPTIONAL_LABELS", "")), s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000));
+                configFile == null ? null : Path.of(configFile),
+                webConfigFile == null ? null : Path.of(webConfigFile),
+                s.positiveDuration("CHANNEL_REFRESH_INTERVAL", DEFAULT_CHANNEL_REFRESH_INTERVAL),
+                quota,
+                s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000),
+                s.positiveDuration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL),
+                optionalLabels(s.text("OPTIONAL_LABELS", "")),
+                s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000));
     }
 
     /**
@@ -130,10 +145,25 @@ public record ExporterConfig(
      * @param webConfigArg {@code --web.config.file}; null to keep {@code WEB_CONFIG_FILE}
      */
     public ExporterConfig withCommandLine(String configArg, String webConfigArg) {
-        return new ExporterConfig(mainDsn, logDsn, listenAddress, storePath, pollInterval, retention, batchSize, lateCommitWindow,
-                demoPath, demoRowsPerSecond, configArg == null ? configFile : Path.of(configArg),
-                webConfigArg == null ? webConfigFile : Path.of(webConfigArg), channelRefreshInterval, quotaPerUnit, maxModels,
-                budgetInterval, optionalLabels, maxLabelValues);
+        return new ExporterConfig(
+                mainDsn,
+                logDsn,
+                listenAddress,
+                storePath,
+                pollInterval,
+                retention,
+                batchSize,
+                lateCommitWindow,
+                demoPath,
+                demoRowsPerSecond,
+                configArg == null ? configFile : Path.of(configArg),
+                webConfigArg == null ? webConfigFile : Path.of(webConfigArg),
+                channelRefreshInterval,
+                quotaPerUnit,
+                maxModels,
+                budgetInterval,
+                optionalLabels,
+                maxLabelValues);
     }
 
     private static Set<Dimension> optionalLabels(String text) {
@@ -144,7 +174,8 @@ public record ExporterConfig(
             }
             Dimension dimension = Dimension.ofLabel(name);
             if (dimension == null) {
-                throw new ConfigException("OPTIONAL_LABELS: \"" + name.trim() + "\" is not an optional label; use group, token_name, username");
+                throw new ConfigException("OPTIONAL_LABELS: \"" + name.trim()
+                        + "\" is not an optional label; use group, token_name, username");
             }
             labels.add(dimension);
         }
@@ -169,7 +200,9 @@ public record ExporterConfig(
 
         /** A duration that must be more than 0 (an interval). */
         Duration positiveDuration(String key, Duration fallback) {
-            return env.get(key).map(value -> PromDuration.parsePositive(key, value)).orElse(fallback);
+            return env.get(key)
+                    .map(value -> PromDuration.parsePositive(key, value))
+                    .orElse(fallback);
         }
 
         int integer(String key, int fallback, int min, int max) {

@@ -20,8 +20,7 @@ import java.util.List;
 public final class DemoGateway {
 
     /** A demo channel: id, name, New API channel type, models it serves. */
-    record Channel(int id, String name, int type, List<String> models, double balanceUsd, String tag) {
-    }
+    record Channel(int id, String name, int type, List<String> models, double balanceUsd, String tag) {}
 
     static final List<Channel> CHANNELS = List.of(
             new Channel(1, "OpenAI 主力", 1, List.of("gpt-4o", "gpt-4o-mini", "o3-mini"), 812.40, "openai"),
@@ -50,7 +49,8 @@ public final class DemoGateway {
         }
         DemoGateway gateway = new DemoGateway(file);
         if (!exists) {
-            try (Connection c = gateway.connect(); Statement s = c.createStatement()) {
+            try (Connection c = gateway.connect();
+                    Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 c.setAutoCommit(false);
                 for (String statement : schema()) {
@@ -60,7 +60,8 @@ public final class DemoGateway {
                 s.execute("INSERT INTO options (key, value) VALUES ('QuotaPerUnit', '500000')");
                 c.commit();
             } catch (SQLException e) {
-                throw new IllegalStateException("demo: cannot create the demo gateway database " + file + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "demo: cannot create the demo gateway database " + file + ": " + e.getMessage(), e);
             }
         }
         return gateway;
@@ -79,10 +80,13 @@ public final class DemoGateway {
     }
 
     private void insertChannels(Connection c) throws SQLException {
-        String channelSql = "INSERT INTO channels (id, type, key, status, name, created_time, response_time, balance, models, \"group\", tag) "
-                + "VALUES (?, ?, ?, 1, ?, strftime('%s','now'), ?, ?, ?, 'default', ?)";
-        String abilitySql = "INSERT INTO abilities (\"group\", model, channel_id, enabled, priority, weight, tag) VALUES ('default', ?, ?, 1, 0, 0, ?)";
-        try (PreparedStatement channel = c.prepareStatement(channelSql); PreparedStatement ability = c.prepareStatement(abilitySql)) {
+        String channelSql =
+                "INSERT INTO channels (id, type, key, status, name, created_time, response_time, balance, models, \"group\", tag) "
+                        + "VALUES (?, ?, ?, 1, ?, strftime('%s','now'), ?, ?, ?, 'default', ?)";
+        String abilitySql =
+                "INSERT INTO abilities (\"group\", model, channel_id, enabled, priority, weight, tag) VALUES ('default', ?, ?, 1, 0, 0, ?)";
+        try (PreparedStatement channel = c.prepareStatement(channelSql);
+                PreparedStatement ability = c.prepareStatement(abilitySql)) {
             for (Channel ch : CHANNELS) {
                 channel.setInt(1, ch.id());
                 channel.setInt(2, ch.type());
@@ -111,7 +115,10 @@ public final class DemoGateway {
                 throw new IllegalStateException("newapi-sqlite.sql is missing from the jar");
             }
             String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
-            return java.util.Arrays.stream(sql.split(";\\s*\\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return java.util.Arrays.stream(sql.split(";\\s*\\n"))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

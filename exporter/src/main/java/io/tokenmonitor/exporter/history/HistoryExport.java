@@ -12,9 +12,6 @@ import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.store.MinuteValue;
 import io.tokenmonitor.exporter.store.RollupColumn;
 import io.tokenmonitor.exporter.store.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the store's history of the usage counters as OpenMetrics with timestamps, for
@@ -46,6 +45,7 @@ public final class HistoryExport {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryExport.class);
     /** promtool must not write into the range of Prometheus's head block. */
     static final Duration HEAD_BLOCK = Duration.ofHours(3);
+
     static final Duration DEFAULT_STEP = Duration.ofMinutes(5);
     private static final long MINUTE = 60;
 
@@ -56,16 +56,20 @@ public final class HistoryExport {
      * One exported counter family (or the part of one that a rollup column holds): its rollup
      * column, its labels, and its totals now. {@code declared} is false for the continuation parts.
      */
-    private record Family(UsageFamily family, boolean declared, RollupColumn column, boolean byStream, String fixedLabel,
-                          Map<List<String>, Long> totals) {
+    private record Family(
+            UsageFamily family,
+            boolean declared,
+            RollupColumn column,
+            boolean byStream,
+            String fixedLabel,
+            Map<List<String>, Long> totals) {
 
         List<String> labels() {
             return byStream ? BY_STREAM : BY_MODEL;
         }
     }
 
-    private HistoryExport() {
-    }
+    private HistoryExport() {}
 
     /** Runs the {@code export-history} command with its {@code --output}, {@code --from}, {@code --to}, {@code --step}. */
     public static void run(Path storePath, Map<String, String> options, Clock clock) throws IOException {
@@ -73,18 +77,27 @@ public final class HistoryExport {
         if (output == null) {
             throw new ConfigException("export-history: --output FILE is required");
         }
-        Duration step = options.containsKey("--step") ? PromDuration.parse("--step", options.get("--step")) : DEFAULT_STEP;
+        Duration step =
+                options.containsKey("--step") ? PromDuration.parse("--step", options.get("--step")) : DEFAULT_STEP;
         if (step.toSeconds() < MINUTE || step.toSeconds() % MINUTE != 0) {
             throw new ConfigException("--step: " + PromDuration.format(step) + " must be a whole number of minutes");
         }
-        Instant to = options.containsKey("--to") ? time("--to", options.get("--to")) : clock.instant().minus(HEAD_BLOCK);
+        Instant to = options.containsKey("--to")
+                ? time("--to", options.get("--to"))
+                : clock.instant().minus(HEAD_BLOCK);
         try (Store store = Store.open(storePath)) {
             OptionalLong oldestMinute = store.oldestRollupMinute();
             Instant oldest = oldestMinute.isPresent() ? Instant.ofEpochSecond(oldestMinute.getAsLong()) : to;
             Instant from = options.containsKey("--from") ? time("--from", options.get("--from")) : oldest;
             try (Writer out = Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
                 long samples = write(store, from, to, step, out);
-                LOG.info("export-history: wrote {} samples from {} to {} every {} into {}", samples, from, to, PromDuration.format(step), output);
+                LOG.info(
+                        "export-history: wrote {} samples from {} to {} every {} into {}",
+                        samples,
+                        from,
+                        to,
+                        PromDuration.format(step),
+                        output);
             }
         }
     }
@@ -102,20 +115,26 @@ public final class HistoryExport {
         long samples = 0;
         BufferedWriter writer = new BufferedWriter(out);
         for (Family family : families(totals)) {
-            if (family.declared()) {   // a family split over several rollup columns is declared once
+            if (family.declared()) { // a family split over several rollup columns is declared once
                 StringBuilder header = new StringBuilder();
                 ExpositionText.header(header, TextFormat.OPENMETRICS, family.family());
                 writer.write(header.toString());
             }
-            samples += writeFamily(store.minuteHistory(family.column(), family.byStream(), start), family, start, end, stepSeconds, writer);
+            samples += writeFamily(
+                    store.minuteHistory(family.column(), family.byStream(), start),
+                    family,
+                    start,
+                    end,
+                    stepSeconds,
+                    writer);
         }
         writer.write("# EOF\n");
         writer.flush();
         return samples;
     }
 
-    private static long writeFamily(Map<List<String>, List<MinuteValue>> rows, Family family, long start, long end, long step,
-                                    Writer out) {
+    private static long writeFamily(
+            Map<List<String>, List<MinuteValue>> rows, Family family, long start, long end, long step, Writer out) {
         long samples = 0;
         try {
             for (Map.Entry<List<String>, Long> series : family.totals().entrySet()) {
@@ -140,32 +159,84 @@ public final class HistoryExport {
 
     private static List<Family> families(UsageTotals totals) {
         return List.of(
-                new Family(UsageFamily.REQUESTS, true, RollupColumn.REQUESTS, true, null,
+                new Family(
+                        UsageFamily.REQUESTS,
+                        true,
+                        RollupColumn.REQUESTS,
+                        true,
+                        null,
                         seriesTotals(totals, SeriesTotals::requests, true)),
-                new Family(UsageFamily.TOKENS, true, RollupColumn.INPUT_TOKENS, false, "token_type=\"input\"",
+                new Family(
+                        UsageFamily.TOKENS,
+                        true,
+                        RollupColumn.INPUT_TOKENS,
+                        false,
+                        "token_type=\"input\"",
                         seriesTotals(totals, SeriesTotals::inputTokens, false)),
-                new Family(UsageFamily.TOKENS, false, RollupColumn.OUTPUT_TOKENS, false, "token_type=\"output\"",
+                new Family(
+                        UsageFamily.TOKENS,
+                        false,
+                        RollupColumn.OUTPUT_TOKENS,
+                        false,
+                        "token_type=\"output\"",
                         seriesTotals(totals, SeriesTotals::outputTokens, false)),
-                new Family(UsageFamily.CACHE_READ_TOKENS, true, RollupColumn.CACHE_READ_TOKENS, false, null,
+                new Family(
+                        UsageFamily.CACHE_READ_TOKENS,
+                        true,
+                        RollupColumn.CACHE_READ_TOKENS,
+                        false,
+                        null,
                         seriesTotals(totals, SeriesTotals::cacheReadTokens, false)),
-                new Family(UsageFamily.CACHE_WRITE_TOKENS, true, RollupColumn.CACHE_WRITE_TOKENS, false, null,
+                new Family(
+                        UsageFamily.CACHE_WRITE_TOKENS,
+                        true,
+                        RollupColumn.CACHE_WRITE_TOKENS,
+                        false,
+                        null,
                         seriesTotals(totals, SeriesTotals::cacheWriteTokens, false)),
-                new Family(UsageFamily.QUOTA, true, RollupColumn.QUOTA_CONSUMED, false, null,
+                new Family(
+                        UsageFamily.QUOTA,
+                        true,
+                        RollupColumn.QUOTA_CONSUMED,
+                        false,
+                        null,
                         seriesTotals(totals, SeriesTotals::quotaConsumed, false)),
-                new Family(UsageFamily.QUOTA_REFUNDED, true, RollupColumn.QUOTA_REFUNDED, false, null,
+                new Family(
+                        UsageFamily.QUOTA_REFUNDED,
+                        true,
+                        RollupColumn.QUOTA_REFUNDED,
+                        false,
+                        null,
                         seriesTotals(totals, SeriesTotals::quotaRefunded, false)),
-                new Family(UsageFamily.REQUEST_ERRORS, true, RollupColumn.ERRORS_4XX, false, "status_class=\"4xx\"",
+                new Family(
+                        UsageFamily.REQUEST_ERRORS,
+                        true,
+                        RollupColumn.ERRORS_4XX,
+                        false,
+                        "status_class=\"4xx\"",
                         errorTotals(totals, "4xx")),
-                new Family(UsageFamily.REQUEST_ERRORS, false, RollupColumn.ERRORS_5XX, false, "status_class=\"5xx\"",
+                new Family(
+                        UsageFamily.REQUEST_ERRORS,
+                        false,
+                        RollupColumn.ERRORS_5XX,
+                        false,
+                        "status_class=\"5xx\"",
                         errorTotals(totals, "5xx")),
-                new Family(UsageFamily.REQUEST_ERRORS, false, RollupColumn.ERRORS_OTHER, false, "status_class=\"other\"",
+                new Family(
+                        UsageFamily.REQUEST_ERRORS,
+                        false,
+                        RollupColumn.ERRORS_OTHER,
+                        false,
+                        "status_class=\"other\"",
                         errorTotals(totals, "other")));
     }
 
-    private static Map<List<String>, Long> seriesTotals(UsageTotals totals, ToLongFunction<SeriesTotals> value, boolean byStream) {
+    private static Map<List<String>, Long> seriesTotals(
+            UsageTotals totals, ToLongFunction<SeriesTotals> value, boolean byStream) {
         Map<List<String>, Long> result = new HashMap<>();
         totals.series().forEach((SeriesKey key, SeriesTotals t) -> {
-            List<String> labels = byStream ? List.of(key.channelId(), key.model(), Boolean.toString(key.stream()))
+            List<String> labels = byStream
+                    ? List.of(key.channelId(), key.model(), Boolean.toString(key.stream()))
                     : List.of(key.channelId(), key.model());
             result.merge(labels, value.applyAsLong(t), Long::sum);
         });
@@ -188,7 +259,8 @@ public final class HistoryExport {
             namesAndValues[2 * i] = family.labels().get(i);
             namesAndValues[2 * i + 1] = values.get(i);
         }
-        return "{" + ExpositionText.labels(namesAndValues) + (family.fixedLabel() == null ? "" : "," + family.fixedLabel()) + "}";
+        return "{" + ExpositionText.labels(namesAndValues)
+                + (family.fixedLabel() == null ? "" : "," + family.fixedLabel()) + "}";
     }
 
     private static Instant time(String option, String text) {
@@ -201,7 +273,8 @@ public final class HistoryExport {
             }
             return Instant.parse(text);
         } catch (DateTimeException e) {
-            throw new ConfigException(option + ": \"" + text + "\" is not a time; write 2026-11-01, 2026-11-01T00:00:00Z or unix seconds");
+            throw new ConfigException(option + ": \"" + text
+                    + "\" is not a time; write 2026-11-01, 2026-11-01T00:00:00Z or unix seconds");
         }
     }
 }

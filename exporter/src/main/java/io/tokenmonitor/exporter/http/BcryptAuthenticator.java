@@ -1,14 +1,13 @@
 package io.tokenmonitor.exporter.http;
 
 import com.sun.net.httpserver.BasicAuthenticator;
-import org.mindrot.jbcrypt.BCrypt;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mindrot.jbcrypt.BCrypt;
 
 /**
  * Basic auth against the bcrypt hashes of a web config's {@code basic_auth_users}. A password that
@@ -45,7 +44,8 @@ final class BcryptAuthenticator extends BasicAuthenticator {
 
     private static String sha256(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -10,9 +10,6 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Serves {@code /metrics} (OpenMetrics or Prometheus text, as the scraper asks; see {@link MetricsEndpoint}), {@code /healthz}
@@ -44,8 +43,13 @@ public final class ExporterHttpServer implements AutoCloseable {
      * Starts serving. With {@code web.tls()} the server speaks HTTPS only; with basic auth users,
      * {@code /metrics} needs a valid user (the health endpoints stay open for orchestrators).
      */
-    public static ExporterHttpServer start(InetSocketAddress address, PrometheusRegistry registry, UsageExposition usage,
-                                           BooleanSupplier ready, WebConfig web) throws IOException {
+    public static ExporterHttpServer start(
+            InetSocketAddress address,
+            PrometheusRegistry registry,
+            UsageExposition usage,
+            BooleanSupplier ready,
+            WebConfig web)
+            throws IOException {
         HttpServer server = web.tls() == null ? HttpServer.create(address, 0) : https(address, web.tls());
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "http");
@@ -59,17 +63,30 @@ public final class ExporterHttpServer implements AutoCloseable {
             metrics.setAuthenticator(new BcryptAuthenticator(web.basicAuthUsers()));
         }
         route(server, "/healthz", exchange -> reply(exchange, 200, "ok\n"), headers);
-        route(server, "/readyz", exchange -> {
-            boolean isReady = ready.getAsBoolean();
-            reply(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "backfilling: usage metrics are withheld until the first sync catches up\n");
-        }, headers);
-        route(server, "/", exchange -> {
-            if (exchange.getRequestURI().getPath().equals("/")) {
-                reply(exchange, 200, "Token Monitor exporter: /metrics /healthz /readyz\n");
-            } else {
-                reply(exchange, 404, "not found\n");
-            }
-        }, headers);
+        route(
+                server,
+                "/readyz",
+                exchange -> {
+                    boolean isReady = ready.getAsBoolean();
+                    reply(
+                            exchange,
+                            isReady ? 200 : 503,
+                            isReady
+                                    ? "ready\n"
+                                    : "backfilling: usage metrics are withheld until the first sync catches up\n");
+                },
+                headers);
+        route(
+                server,
+                "/",
+                exchange -> {
+                    if (exchange.getRequestURI().getPath().equals("/")) {
+                        reply(exchange, 200, "Token Monitor exporter: /metrics /healthz /readyz\n");
+                    } else {
+                        reply(exchange, 404, "not found\n");
+                    }
+                },
+                headers);
         server.start();
         return new ExporterHttpServer(server, executor);
     }
@@ -83,7 +100,8 @@ public final class ExporterHttpServer implements AutoCloseable {
     private static HttpsServer https(InetSocketAddress address, WebConfig.Tls tls) throws IOException {
         HttpsServer https = HttpsServer.create(address, 0);
         SSLContext context = TlsContext.create(tls);
-        String[] protocols = PROTOCOLS.subList(PROTOCOLS.indexOf(tls.minVersion()), PROTOCOLS.indexOf(tls.maxVersion()) + 1)
+        String[] protocols = PROTOCOLS
+                .subList(PROTOCOLS.indexOf(tls.minVersion()), PROTOCOLS.indexOf(tls.maxVersion()) + 1)
                 .toArray(String[]::new);
         https.setHttpsConfigurator(new HttpsConfigurator(context) {
             @Override
@@ -93,8 +111,7 @@ public final class ExporterHttpServer implements AutoCloseable {
                 switch (tls.clientAuthType()) {
                     case "RequireAnyClientCert", "RequireAndVerifyClientCert" -> ssl.setNeedClientAuth(true);
                     case "RequestClientCert", "VerifyClientCertIfGiven" -> ssl.setWantClientAuth(true);
-                    default -> {
-                    }
+                    default -> {}
                 }
                 params.setSSLParameters(ssl);
             }
@@ -104,7 +121,8 @@ public final class ExporterHttpServer implements AutoCloseable {
 
     /** Adds the web config's {@code http_server_config.headers} to every response. */
     private static Filter headers(WebConfig web) {
-        return Filter.beforeHandler("response headers", exchange -> web.headers().forEach(exchange.getResponseHeaders()::set));
+        return Filter.beforeHandler(
+                "response headers", exchange -> web.headers().forEach(exchange.getResponseHeaders()::set));
     }
 
     /** The port actually bound (useful when started on port 0). */

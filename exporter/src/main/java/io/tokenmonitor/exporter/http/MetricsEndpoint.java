@@ -7,7 +7,6 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.exporter.metrics.TextFormat;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +45,7 @@ final class MetricsEndpoint implements HttpHandler {
             boolean gzip = encoding != null && encoding.contains("gzip");
             ByteArrayOutputStream rest = new ByteArrayOutputStream(64 * 1024);
             if (openMetrics) {
-                OpenMetricsTextFormatWriter.create().write(rest, registry.scrape());   // ends with "# EOF"
+                OpenMetricsTextFormatWriter.create().write(rest, registry.scrape()); // ends with "# EOF"
             } else {
                 PrometheusTextFormatWriter.create().write(rest, registry.scrape());
             }
@@ -58,7 +57,8 @@ final class MetricsEndpoint implements HttpHandler {
                 exchange.sendResponseHeaders(200, -1);
                 return;
             }
-            byte[] head = gzip ? usage.renderGzip(format) : usage.render(format);   // gzip: a member of its own, ready made
+            byte[] head =
+                    gzip ? usage.renderGzip(format) : usage.render(format); // gzip: a member of its own, ready made
             ByteArrayOutputStream tail = rest;
             if (gzip) {
                 tail = new ByteArrayOutputStream(rest.size() / 4 + 64);

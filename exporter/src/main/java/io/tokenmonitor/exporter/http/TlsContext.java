@@ -1,10 +1,6 @@
 package io.tokenmonitor.exporter.http;
 
 import io.tokenmonitor.common.config.ConfigException;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +16,9 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Builds an {@link SSLContext} from the PEM files a web config names. */
 final class TlsContext {
@@ -27,8 +26,7 @@ final class TlsContext {
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
     private static final char[] NO_PASSWORD = new char[0];
 
-    private TlsContext() {
-    }
+    private TlsContext() {}
 
     static SSLContext create(WebConfig.Tls tls) {
         try {
@@ -53,12 +51,15 @@ final class TlsContext {
             context.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("web config: tls_server_config: cannot load the certificate or key: " + e.getMessage());
+            throw new ConfigException(
+                    "web config: tls_server_config: cannot load the certificate or key: " + e.getMessage());
         }
     }
 
-    private static Collection<? extends Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
-        return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)));
+    private static Collection<? extends Certificate> certificates(Path file)
+            throws IOException, GeneralSecurityException {
+        return CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)));
     }
 
     /** Reads a PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) key. */
@@ -79,8 +80,7 @@ final class TlsContext {
                 case "RSA PRIVATE KEY" -> {
                     return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapPkcs1(der)));
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         throw new GeneralSecurityException(file + " holds no PKCS#8 or RSA private key in PEM form; convert it with "
@@ -89,7 +89,23 @@ final class TlsContext {
 
     /** Wraps a PKCS#1 RSA key in the PKCS#8 structure Java reads: SEQUENCE { 0, rsaEncryption, OCTET STRING key }. */
     private static byte[] wrapPkcs1(byte[] pkcs1) {
-        byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+        byte[] algorithm = {
+            0x30,
+            0x0d,
+            0x06,
+            0x09,
+            0x2a,
+            (byte) 0x86,
+            0x48,
+            (byte) 0x86,
+            (byte) 0xf7,
+            0x0d,
+            0x01,
+            0x01,
+            0x01,
+            0x05,
+            0x00
+        };
         byte[] version = {0x02, 0x01, 0x00};
         byte[] octets = concat(new byte[] {0x04}, length(pkcs1.length), pkcs1);
         byte[] body = concat(version, algorithm, octets);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokenmonitor.common.config.ConfigException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,16 @@ import java.util.Set;
 public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String, String> headers) {
 
     private static final Set<String> TOP_KEYS = Set.of("tls_server_config", "basic_auth_users", "http_server_config");
-    private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version");
-    private static final Set<String> CLIENT_AUTH = Set.of("NoClientCert", "RequestClientCert", "RequireAnyClientCert",
-            "VerifyClientCertIfGiven", "RequireAndVerifyClientCert");
-    private static final Map<String, String> VERSIONS = Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
+    private static final Set<String> TLS_KEYS =
+            Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version");
+    private static final Set<String> CLIENT_AUTH = Set.of(
+            "NoClientCert",
+            "RequestClientCert",
+            "RequireAnyClientCert",
+            "VerifyClientCertIfGiven",
+            "RequireAndVerifyClientCert");
+    private static final Map<String, String> VERSIONS =
+            Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
 
     public static final WebConfig NONE = new WebConfig(null, Map.of(), Map.of());
 
@@ -43,8 +48,13 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
      *
      * @param minVersion a JSSE protocol name such as {@code TLSv1.2}
      */
-    public record Tls(Path certFile, Path keyFile, String clientAuthType, Path clientCaFile, String minVersion, String maxVersion) {
-    }
+    public record Tls(
+            Path certFile,
+            Path keyFile,
+            String clientAuthType,
+            Path clientCaFile,
+            String minVersion,
+            String maxVersion) {}
 
     public static WebConfig read(Path file) {
         String where = "web config " + file;
@@ -57,12 +67,19 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
         if (root == null || root.isNull() || root.isMissingNode()) {
             return NONE;
         }
-        unknown(root, TOP_KEYS, where + ": unknown key \"%s\"; known keys: tls_server_config, basic_auth_users, http_server_config");
+        unknown(
+                root,
+                TOP_KEYS,
+                where + ": unknown key \"%s\"; known keys: tls_server_config, basic_auth_users, http_server_config");
         Path dir = file.toAbsolutePath().getParent();
         Tls tls = null;
         JsonNode t = root.get("tls_server_config");
         if (t != null && !t.isNull()) {
-            unknown(t, TLS_KEYS, where + ": tls_server_config: unknown key \"%s\"; supported: " + String.join(", ", new java.util.TreeSet<>(TLS_KEYS)));
+            unknown(
+                    t,
+                    TLS_KEYS,
+                    where + ": tls_server_config: unknown key \"%s\"; supported: "
+                            + String.join(", ", new java.util.TreeSet<>(TLS_KEYS)));
             String cert = text(t, "cert_file");
             String key = text(t, "key_file");
             if (cert == null || key == null) {
@@ -70,14 +87,21 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
             }
             String clientAuth = text(t, "client_auth_type") == null ? "NoClientCert" : text(t, "client_auth_type");
             if (!CLIENT_AUTH.contains(clientAuth)) {
-                throw new ConfigException(where + ": tls_server_config.client_auth_type: \"" + clientAuth + "\" is not one of " + new java.util.TreeSet<>(CLIENT_AUTH));
+                throw new ConfigException(where + ": tls_server_config.client_auth_type: \"" + clientAuth
+                        + "\" is not one of " + new java.util.TreeSet<>(CLIENT_AUTH));
             }
             String ca = text(t, "client_ca_file");
             if (clientAuth.contains("Verify") && ca == null) {
-                throw new ConfigException(where + ": tls_server_config.client_auth_type " + clientAuth + " needs client_ca_file");
+                throw new ConfigException(
+                        where + ": tls_server_config.client_auth_type " + clientAuth + " needs client_ca_file");
             }
-            tls = new Tls(dir.resolve(cert), dir.resolve(key), clientAuth, ca == null ? null : dir.resolve(ca),
-                    version(t, "min_version", "TLS12", where), version(t, "max_version", "TLS13", where));
+            tls = new Tls(
+                    dir.resolve(cert),
+                    dir.resolve(key),
+                    clientAuth,
+                    ca == null ? null : dir.resolve(ca),
+                    version(t, "min_version", "TLS12", where),
+                    version(t, "max_version", "TLS13", where));
         }
         Map<String, String> users = new LinkedHashMap<>();
         JsonNode u = root.get("basic_auth_users");
@@ -86,7 +110,8 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
                 Map.Entry<String, JsonNode> user = it.next();
                 String hash = user.getValue().asText();
                 if (!hash.matches("^\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}$")) {
-                    throw new ConfigException(where + ": basic_auth_users." + user.getKey() + ": not a bcrypt hash; create one with htpasswd -nBC 10 \"\" | tr -d ':\\n'");
+                    throw new ConfigException(where + ": basic_auth_users." + user.getKey()
+                            + ": not a bcrypt hash; create one with htpasswd -nBC 10 \"\" | tr -d ':\\n'");
                 }
                 users.put(user.getKey(), hash);
             }
@@ -94,10 +119,16 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
         Map<String, String> headers = new LinkedHashMap<>();
         JsonNode h = root.get("http_server_config");
         if (h != null && !h.isNull()) {
-            unknown(h, Set.of("headers", "http2"), where + ": http_server_config: unknown key \"%s\"; supported: headers (http2 is accepted and ignored)");
+            unknown(
+                    h,
+                    Set.of("headers", "http2"),
+                    where
+                            + ": http_server_config: unknown key \"%s\"; supported: headers (http2 is accepted and ignored)");
             JsonNode hs = h.get("headers");
             if (hs != null) {
-                hs.fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+                hs.fields()
+                        .forEachRemaining(
+                                e -> headers.put(e.getKey(), e.getValue().asText()));
             }
         }
         return new WebConfig(tls, users, headers);
@@ -107,7 +138,8 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
         String value = text(node, key) == null ? fallback : text(node, key);
         String protocol = VERSIONS.get(value);
         if (protocol == null) {
-            throw new ConfigException(where + ": tls_server_config." + key + ": \"" + value + "\" is not one of " + List.of("TLS10", "TLS11", "TLS12", "TLS13"));
+            throw new ConfigException(where + ": tls_server_config." + key + ": \"" + value + "\" is not one of "
+                    + List.of("TLS10", "TLS11", "TLS12", "TLS13"));
         }
         return protocol;
     }

@@ -35,13 +35,19 @@ public final class BudgetCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        GaugeSnapshot.Builder used = GaugeSnapshot.builder().name("newapi_budget_used")
-                .help("Usage in the budget's window now in force, in its unit (tokens, usd or requests); exact, from the store.");
-        GaugeSnapshot.Builder limit = GaugeSnapshot.builder().name("newapi_budget_limit").help("The budget's configured limit, in its unit.");
-        GaugeSnapshot.Builder start = GaugeSnapshot.builder().name("newapi_budget_window_start_timestamp_seconds")
+        GaugeSnapshot.Builder used = GaugeSnapshot.builder()
+                .name("newapi_budget_used")
+                .help(
+                        "Usage in the budget's window now in force, in its unit (tokens, usd or requests); exact, from the store.");
+        GaugeSnapshot.Builder limit =
+                GaugeSnapshot.builder().name("newapi_budget_limit").help("The budget's configured limit, in its unit.");
+        GaugeSnapshot.Builder start = GaugeSnapshot.builder()
+                .name("newapi_budget_window_start_timestamp_seconds")
                 .help("Start of the budget's window now in force (unix seconds).");
-        GaugeSnapshot.Builder end = GaugeSnapshot.builder().name("newapi_budget_window_end_timestamp_seconds")
-                .help("End of the budget's window now in force (unix seconds); for rolling windows, the time of evaluation.");
+        GaugeSnapshot.Builder end = GaugeSnapshot.builder()
+                .name("newapi_budget_window_end_timestamp_seconds")
+                .help(
+                        "End of the budget's window now in force (unix seconds); for rolling windows, the time of evaluation.");
         String zone = watcher.zone().getId();
         for (BudgetUsage usage : watcher.usage()) {
             Labels labels = labels(usage.budget(), zone);
@@ -55,12 +61,17 @@ public final class BudgetCollector implements MultiCollector {
             start.dataPoint(gauge(name, usage.windowStart().getEpochSecond()));
             end.dataPoint(gauge(name, usage.windowEnd().getEpochSecond()));
         }
-        GaugeSnapshot reloadOk = GaugeSnapshot.builder().name("newapi_budget_config_last_reload_successful")
-                .help("1 when the last load of the config file succeeded; 0 when it was rejected (the previous budgets stay in force).")
-                .dataPoint(gauge(Labels.EMPTY, watcher.lastReloadOk() ? 1 : 0)).build();
-        GaugeSnapshot reloadAt = GaugeSnapshot.builder().name("newapi_budget_config_last_reload_timestamp_seconds")
+        GaugeSnapshot reloadOk = GaugeSnapshot.builder()
+                .name("newapi_budget_config_last_reload_successful")
+                .help(
+                        "1 when the last load of the config file succeeded; 0 when it was rejected (the previous budgets stay in force).")
+                .dataPoint(gauge(Labels.EMPTY, watcher.lastReloadOk() ? 1 : 0))
+                .build();
+        GaugeSnapshot reloadAt = GaugeSnapshot.builder()
+                .name("newapi_budget_config_last_reload_timestamp_seconds")
                 .help("When the config file was last loaded (unix seconds).")
-                .dataPoint(gauge(Labels.EMPTY, watcher.lastReloadSeconds())).build();
+                .dataPoint(gauge(Labels.EMPTY, watcher.lastReloadSeconds()))
+                .build();
         return MetricSnapshots.of(used.build(), limit.build(), start.build(), end.build(), reloadOk, reloadAt);
     }
 
@@ -72,10 +83,14 @@ public final class BudgetCollector implements MultiCollector {
         } else if (b.scope() instanceof BudgetScope.Model model) {
             labels = labels.add("model", model.model());
         }
-        return labels.add("window", b.window().label()).add("unit", b.limit().unit().label())
-                .add(PolicyLabel.NOTIFY.label(), TargetName.formatList(b.targets())).add(PolicyLabel.ACTION.label(), b.action())
-                .add(PolicyLabel.ACTIVE.label(), b.active()).add(PolicyLabel.COOLDOWN.label(), b.cooldown())
-                .add(PolicyLabel.SEVERITY.label(), b.severity()).add(PolicyLabel.TZ.label(), zone);
+        return labels.add("window", b.window().label())
+                .add("unit", b.limit().unit().label())
+                .add(PolicyLabel.NOTIFY.label(), TargetName.formatList(b.targets()))
+                .add(PolicyLabel.ACTION.label(), b.action())
+                .add(PolicyLabel.ACTIVE.label(), b.active())
+                .add(PolicyLabel.COOLDOWN.label(), b.cooldown())
+                .add(PolicyLabel.SEVERITY.label(), b.severity())
+                .add(PolicyLabel.TZ.label(), zone);
     }
 
     private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

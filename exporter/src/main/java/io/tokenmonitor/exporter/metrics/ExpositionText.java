@@ -8,13 +8,16 @@ import io.tokenmonitor.exporter.model.HistogramCounts;
  */
 public final class ExpositionText {
 
-    private ExpositionText() {
-    }
+    private ExpositionText() {}
 
     /** OpenMetrics names the family without {@code _total}; the Prometheus text format names it as its samples. */
     public static void header(StringBuilder out, TextFormat format, UsageFamily family) {
         String name = format == TextFormat.PROMETHEUS_TEXT ? family.sampleName() : family.family();
-        out.append("# TYPE ").append(name).append(' ').append(family.type().text()).append('\n');
+        out.append("# TYPE ")
+                .append(name)
+                .append(' ')
+                .append(family.type().text())
+                .append('\n');
         out.append("# HELP ").append(name).append(' ').append(family.help()).append('\n');
     }
 
@@ -29,10 +32,27 @@ public final class ExpositionText {
         long cumulative = 0;
         for (int i = 0; i < perBucket.length; i++) {
             cumulative += perBucket[i];
-            out.append(name).append("_bucket{").append(labels).append(",le=\"").append(le[i]).append("\"} ").append(cumulative).append('\n');
+            out.append(name)
+                    .append("_bucket{")
+                    .append(labels)
+                    .append(",le=\"")
+                    .append(le[i])
+                    .append("\"} ")
+                    .append(cumulative)
+                    .append('\n');
         }
-        out.append(name).append("_count{").append(labels).append("} ").append(cumulative).append('\n');
-        out.append(name).append("_sum{").append(labels).append("} ").append(counts.sum()).append('\n');
+        out.append(name)
+                .append("_count{")
+                .append(labels)
+                .append("} ")
+                .append(cumulative)
+                .append('\n');
+        out.append(name)
+                .append("_sum{")
+                .append(labels)
+                .append("} ")
+                .append(counts.sum())
+                .append('\n');
     }
 
     /** {@code name="value",…} (without braces) from alternating names and values. */

@@ -10,7 +10,6 @@ import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.model.DimensionKey;
 import io.tokenmonitor.exporter.model.DimensionTotals;
 import io.tokenmonitor.exporter.model.UsageTotals;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +48,18 @@ public final class OptionalUsageCollector implements MultiCollector {
         Map<DimensionKey, DimensionTotals> dimensions = totals.get().dimensions();
         for (Dimension d : enabled) {
             String what = d.label().replace('_', ' ');
-            CounterSnapshot.Builder requests = CounterSnapshot.builder().name(d.metricPrefix() + "_requests")
-                    .help("Requests per " + what + " (OPTIONAL_LABELS; values beyond MAX_LABEL_VALUES count as __other__).");
-            CounterSnapshot.Builder tokens = CounterSnapshot.builder().name(d.metricPrefix() + "_tokens").help("Input and output tokens per " + what + ".");
-            CounterSnapshot.Builder quota = CounterSnapshot.builder().name(d.metricPrefix() + "_quota").help("Quota charged per " + what + ".");
-            CounterSnapshot.Builder refunded = CounterSnapshot.builder().name(d.metricPrefix() + "_quota_refunded").help("Quota given back per " + what + ".");
+            CounterSnapshot.Builder requests = CounterSnapshot.builder()
+                    .name(d.metricPrefix() + "_requests")
+                    .help("Requests per " + what
+                            + " (OPTIONAL_LABELS; values beyond MAX_LABEL_VALUES count as __other__).");
+            CounterSnapshot.Builder tokens = CounterSnapshot.builder()
+                    .name(d.metricPrefix() + "_tokens")
+                    .help("Input and output tokens per " + what + ".");
+            CounterSnapshot.Builder quota =
+                    CounterSnapshot.builder().name(d.metricPrefix() + "_quota").help("Quota charged per " + what + ".");
+            CounterSnapshot.Builder refunded = CounterSnapshot.builder()
+                    .name(d.metricPrefix() + "_quota_refunded")
+                    .help("Quota given back per " + what + ".");
             dimensions.forEach((key, t) -> {
                 if (key.dimension() == d) {
                     Labels labels = Labels.of(d.label(), key.value());

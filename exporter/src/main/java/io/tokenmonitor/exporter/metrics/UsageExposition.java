@@ -1,9 +1,6 @@
 package io.tokenmonitor.exporter.metrics;
 
 import io.tokenmonitor.exporter.model.UsageTotals;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +14,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves the usage families ({@link UsageFamily}, written by {@link UsageRenderer}) straight from
@@ -42,11 +41,9 @@ public final class UsageExposition {
     private final Map<Variant, Long> lastAskedNanos = new ConcurrentHashMap<>();
 
     /** What a scraper asked for: a format, gzipped or not. */
-    private record Variant(TextFormat format, boolean gzip) {
-    }
+    private record Variant(TextFormat format, boolean gzip) {}
 
-    private record Rendered(UsageTotals source, byte[] bytes) {
-    }
+    private record Rendered(UsageTotals source, byte[] bytes) {}
 
     public UsageExposition(Supplier<UsageTotals> totals, BooleanSupplier ready) {
         this.totals = totals;
@@ -65,19 +62,23 @@ public final class UsageExposition {
 
     /** Keeps recently asked-for variants rendered as the totals change; runs on {@code scheduler} until it stops. */
     public void prerender(ScheduledExecutorService scheduler) {
-        scheduler.scheduleWithFixedDelay(() -> {
-            long now = System.nanoTime();
-            try {
-                lastAskedNanos.forEach((variant, asked) -> {
-                    if (now - asked < DEMAND_LASTS.toNanos()) {
-                        current(variant);
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    long now = System.nanoTime();
+                    try {
+                        lastAskedNanos.forEach((variant, asked) -> {
+                            if (now - asked < DEMAND_LASTS.toNanos()) {
+                                current(variant);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        // A failed pre-render must not end the schedule; the next scrape renders on its own.
+                        LOG.warn("metrics: pre-rendering /metrics failed: {}", e.toString());
                     }
-                });
-            } catch (RuntimeException e) {
-                // A failed pre-render must not end the schedule; the next scrape renders on its own.
-                LOG.warn("metrics: pre-rendering /metrics failed: {}", e.toString());
-            }
-        }, PRERENDER_EVERY.toMillis(), PRERENDER_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                },
+                PRERENDER_EVERY.toMillis(),
+                PRERENDER_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private byte[] bytes(Variant variant) {
@@ -106,7 +107,7 @@ public final class UsageExposition {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 16 + 64);
         try (GZIPOutputStream zip = new GZIPOutputStream(out, 64 * 1024) {
             {
-                def.setLevel(Deflater.BEST_SPEED);   // the text is very repetitive; more effort buys little
+                def.setLevel(Deflater.BEST_SPEED); // the text is very repetitive; more effort buys little
             }
         }) {
             zip.write(bytes);

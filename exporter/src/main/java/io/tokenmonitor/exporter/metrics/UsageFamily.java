@@ -17,26 +17,44 @@ package io.tokenmonitor.exporter.metrics;
  * </pre>
  */
 public enum UsageFamily {
-    REQUESTS("newapi_usage_requests", Type.COUNTER,
+    REQUESTS(
+            "newapi_usage_requests",
+            Type.COUNTER,
             "Requests the gateway logged as consumed (log type 2), channel tests and task settlements excluded."),
-    REQUEST_ERRORS("newapi_usage_request_errors", Type.COUNTER,
+    REQUEST_ERRORS(
+            "newapi_usage_request_errors",
+            Type.COUNTER,
             "Failed relay attempts the gateway logged (New API type 5, one per attempt; needs ERROR_LOG_ENABLED=true)."),
     TOKENS("newapi_usage_tokens", Type.COUNTER, "Prompt (input) and completion (output) tokens of consumed requests."),
-    CACHE_READ_TOKENS("newapi_usage_cache_read_tokens", Type.COUNTER,
+    CACHE_READ_TOKENS(
+            "newapi_usage_cache_read_tokens",
+            Type.COUNTER,
             "Prompt tokens served from the provider's cache (other.cache_tokens)."),
-    CACHE_WRITE_TOKENS("newapi_usage_cache_write_tokens", Type.COUNTER,
+    CACHE_WRITE_TOKENS(
+            "newapi_usage_cache_write_tokens",
+            Type.COUNTER,
             "Prompt tokens written to the provider's cache (other.cache_creation_tokens)."),
-    QUOTA("newapi_usage_quota", Type.COUNTER,
+    QUOTA(
+            "newapi_usage_quota",
+            Type.COUNTER,
             "Quota charged, in gateway units (USD = quota / newapi_quota_per_unit). Net spend is this minus newapi_usage_quota_refunded_total."),
-    QUOTA_REFUNDED("newapi_usage_quota_refunded", Type.COUNTER,
+    QUOTA_REFUNDED(
+            "newapi_usage_quota_refunded",
+            Type.COUNTER,
             "Quota given back by refunds (type 6) and negative task settlements, in gateway units."),
-    REQUEST_DURATION("newapi_usage_request_duration_seconds", Type.HISTOGRAM,
+    REQUEST_DURATION(
+            "newapi_usage_request_duration_seconds",
+            Type.HISTOGRAM,
             "Request latency as the gateway logged it (New API use_time, whole seconds; One API elapsed_time)."),
-    TIME_TO_FIRST_TOKEN("newapi_usage_time_to_first_token_seconds", Type.HISTOGRAM, "Time to first token of streamed requests (other.frt).");
+    TIME_TO_FIRST_TOKEN(
+            "newapi_usage_time_to_first_token_seconds",
+            Type.HISTOGRAM,
+            "Time to first token of streamed requests (other.frt).");
 
     /** The family's metric type, as the {@code # TYPE} line writes it. */
     public enum Type {
-        COUNTER("counter"), HISTOGRAM("histogram");
+        COUNTER("counter"),
+        HISTOGRAM("histogram");
 
         private final String text;
 

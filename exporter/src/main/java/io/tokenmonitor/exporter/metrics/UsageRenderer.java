@@ -1,11 +1,15 @@
 package io.tokenmonitor.exporter.metrics;
 
+import static io.tokenmonitor.exporter.metrics.ExpositionText.header;
+import static io.tokenmonitor.exporter.metrics.ExpositionText.histogram;
+import static io.tokenmonitor.exporter.metrics.ExpositionText.labels;
+import static io.tokenmonitor.exporter.metrics.ExpositionText.sample;
+
 import io.tokenmonitor.exporter.model.ErrorKey;
 import io.tokenmonitor.exporter.model.HistogramCounts;
 import io.tokenmonitor.exporter.model.SeriesKey;
 import io.tokenmonitor.exporter.model.SeriesTotals;
 import io.tokenmonitor.exporter.model.UsageTotals;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -15,11 +19,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
-
-import static io.tokenmonitor.exporter.metrics.ExpositionText.header;
-import static io.tokenmonitor.exporter.metrics.ExpositionText.histogram;
-import static io.tokenmonitor.exporter.metrics.ExpositionText.labels;
-import static io.tokenmonitor.exporter.metrics.ExpositionText.sample;
 
 /**
  * Writes the usage families of {@link UsageFamily} from the in-memory totals, series sorted by
@@ -35,37 +34,59 @@ final class UsageRenderer {
     private final Map<Object, String> labelText = new ConcurrentHashMap<>();
 
     StringBuilder write(UsageTotals now, TextFormat format) {
-        List<Map.Entry<SeriesKey, SeriesTotals>> series = new ArrayList<>(now.series().entrySet());
-        series.sort(Map.Entry.comparingByKey(Comparator.comparing(SeriesKey::channelId).thenComparing(SeriesKey::model)
+        List<Map.Entry<SeriesKey, SeriesTotals>> series =
+                new ArrayList<>(now.series().entrySet());
+        series.sort(Map.Entry.comparingByKey(Comparator.comparing(SeriesKey::channelId)
+                .thenComparing(SeriesKey::model)
                 .thenComparing(SeriesKey::stream)));
-        Map<List<String>, SeriesTotals[]> byChannelModel = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
-                .thenComparing(k -> k.get(1)));
+        Map<List<String>, SeriesTotals[]> byChannelModel = new TreeMap<>(
+                Comparator.<List<String>, String>comparing(k -> k.get(0)).thenComparing(k -> k.get(1)));
         for (Map.Entry<SeriesKey, SeriesTotals> e : series) {
-            byChannelModel.computeIfAbsent(List.of(e.getKey().channelId(), e.getKey().model()), k -> new SeriesTotals[2])
-                    [e.getKey().stream() ? 1 : 0] = e.getValue();
+            byChannelModel
+                            .computeIfAbsent(
+                                    List.of(e.getKey().channelId(), e.getKey().model()), k -> new SeriesTotals[2])[
+                            e.getKey().stream() ? 1 : 0] =
+                    e.getValue();
         }
         StringBuilder out = new StringBuilder(Math.max(1024, series.size() * 3_000));
 
         header(out, format, UsageFamily.REQUESTS);
         for (Map.Entry<SeriesKey, SeriesTotals> e : series) {
-            sample(out, UsageFamily.REQUESTS.sampleName(), seriesLabels(e.getKey()), e.getValue().requests());
+            sample(
+                    out,
+                    UsageFamily.REQUESTS.sampleName(),
+                    seriesLabels(e.getKey()),
+                    e.getValue().requests());
         }
         if (!now.errors().isEmpty()) {
             header(out, format, UsageFamily.REQUEST_ERRORS);
-            List<Map.Entry<ErrorKey, Long>> errors = new ArrayList<>(now.errors().entrySet());
-            errors.sort(Map.Entry.comparingByKey(Comparator.comparing(ErrorKey::channelId).thenComparing(ErrorKey::model)
+            List<Map.Entry<ErrorKey, Long>> errors =
+                    new ArrayList<>(now.errors().entrySet());
+            errors.sort(Map.Entry.comparingByKey(Comparator.comparing(ErrorKey::channelId)
+                    .thenComparing(ErrorKey::model)
                     .thenComparing(ErrorKey::statusClass)));
             for (Map.Entry<ErrorKey, Long> e : errors) {
                 ErrorKey k = e.getKey();
-                sample(out, UsageFamily.REQUEST_ERRORS.sampleName(),
-                        labels("channel_id", k.channelId(), "model", k.model(), "status_class", k.statusClass()), e.getValue());
+                sample(
+                        out,
+                        UsageFamily.REQUEST_ERRORS.sampleName(),
+                        labels("channel_id", k.channelId(), "model", k.model(), "status_class", k.statusClass()),
+                        e.getValue());
             }
         }
         header(out, format, UsageFamily.TOKENS);
         byChannelModel.forEach((key, pair) -> {
             String labels = channelModelLabels(key);
-            sample(out, UsageFamily.TOKENS.sampleName(), labels + ",token_type=\"input\"", sum(pair, SeriesTotals::inputTokens));
-            sample(out, UsageFamily.TOKENS.sampleName(), labels + ",token_type=\"output\"", sum(pair, SeriesTotals::outputTokens));
+            sample(
+                    out,
+                    UsageFamily.TOKENS.sampleName(),
+                    labels + ",token_type=\"input\"",
+                    sum(pair, SeriesTotals::inputTokens));
+            sample(
+                    out,
+                    UsageFamily.TOKENS.sampleName(),
+                    labels + ",token_type=\"output\"",
+                    sum(pair, SeriesTotals::outputTokens));
         });
         perChannelModel(out, format, byChannelModel, UsageFamily.CACHE_READ_TOKENS, SeriesTotals::cacheReadTokens);
         perChannelModel(out, format, byChannelModel, UsageFamily.CACHE_WRITE_TOKENS, SeriesTotals::cacheWriteTokens);
@@ -74,26 +95,43 @@ final class UsageRenderer {
 
         header(out, format, UsageFamily.REQUEST_DURATION);
         for (Map.Entry<SeriesKey, SeriesTotals> e : series) {
-            histogram(out, UsageFamily.REQUEST_DURATION.family(), seriesLabels(e.getKey()), DURATION_LE, e.getValue().duration());
+            histogram(
+                    out,
+                    UsageFamily.REQUEST_DURATION.family(),
+                    seriesLabels(e.getKey()),
+                    DURATION_LE,
+                    e.getValue().duration());
         }
         header(out, format, UsageFamily.TIME_TO_FIRST_TOKEN);
         byChannelModel.forEach((key, pair) -> {
             if (pair[1] != null && pair[1].ttft().count() > 0) {
-                histogram(out, UsageFamily.TIME_TO_FIRST_TOKEN.family(), channelModelLabels(key), TTFT_LE, pair[1].ttft());
+                histogram(
+                        out,
+                        UsageFamily.TIME_TO_FIRST_TOKEN.family(),
+                        channelModelLabels(key),
+                        TTFT_LE,
+                        pair[1].ttft());
             }
         });
         return out;
     }
 
-    private void perChannelModel(StringBuilder out, TextFormat format, Map<List<String>, SeriesTotals[]> byChannelModel,
-                                 UsageFamily family, ToLongFunction<SeriesTotals> value) {
+    private void perChannelModel(
+            StringBuilder out,
+            TextFormat format,
+            Map<List<String>, SeriesTotals[]> byChannelModel,
+            UsageFamily family,
+            ToLongFunction<SeriesTotals> value) {
         header(out, format, family);
-        byChannelModel.forEach((key, pair) -> sample(out, family.sampleName(), channelModelLabels(key), sum(pair, value)));
+        byChannelModel.forEach(
+                (key, pair) -> sample(out, family.sampleName(), channelModelLabels(key), sum(pair, value)));
     }
 
     private String seriesLabels(SeriesKey key) {
-        return labelText.computeIfAbsent(key, k -> labels("channel_id", key.channelId(), "model", key.model(),
-                "stream", Boolean.toString(key.stream())));
+        return labelText.computeIfAbsent(
+                key,
+                k -> labels(
+                        "channel_id", key.channelId(), "model", key.model(), "stream", Boolean.toString(key.stream())));
     }
 
     private String channelModelLabels(List<String> key) {

@@ -5,6 +5,12 @@ package io.tokenmonitor.exporter.model;
  *
  * @param status the gateway's status: 1 enabled, 2 manually disabled, 3 auto-disabled
  */
-public record Channel(String id, String name, int type, String group, String tag, int status, double balanceUsd,
-                      double testResponseTimeSeconds) {
-}
+public record Channel(
+        String id,
+        String name,
+        int type,
+        String group,
+        String tag,
+        int status,
+        double balanceUsd,
+        double testResponseTimeSeconds) {}

@@ -1,7 +1,5 @@
 package io.tokenmonitor.exporter.model;
 
-import io.tokenmonitor.exporter.model.LogRow;
-
 import java.util.List;
 
 /**
@@ -38,8 +36,22 @@ public record ClassifiedRow(
 
     /** The same row with its label values as capped for publishing. */
     public ClassifiedRow withLabels(String cappedModel, List<DimensionKey> cappedDimensions) {
-        return new ClassifiedRow(row, kind, channelId, cappedModel, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens,
-                quotaConsumed, quotaRefunded, durationSeconds, ttftSeconds, statusClass, problems, cappedDimensions);
+        return new ClassifiedRow(
+                row,
+                kind,
+                channelId,
+                cappedModel,
+                inputTokens,
+                outputTokens,
+                cacheReadTokens,
+                cacheWriteTokens,
+                quotaConsumed,
+                quotaRefunded,
+                durationSeconds,
+                ttftSeconds,
+                statusClass,
+                problems,
+                cappedDimensions);
     }
 
     public boolean isUsage() {

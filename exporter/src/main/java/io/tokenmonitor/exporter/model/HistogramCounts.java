@@ -30,9 +30,11 @@ public final class HistogramCounts {
 
     /** Restores counts written by {@link #encodedCounts()}; a wrong number of buckets is a corrupt store. */
     public static HistogramCounts decode(double[] bounds, String encoded, double sum) {
-        long[] counts = Arrays.stream(encoded.split(",")).mapToLong(Long::parseLong).toArray();
+        long[] counts =
+                Arrays.stream(encoded.split(",")).mapToLong(Long::parseLong).toArray();
         if (counts.length != bounds.length + 1) {
-            throw new IllegalStateException("store holds " + counts.length + " histogram buckets, expected " + (bounds.length + 1));
+            throw new IllegalStateException(
+                    "store holds " + counts.length + " histogram buckets, expected " + (bounds.length + 1));
         }
         return new HistogramCounts(bounds, counts, sum);
     }
@@ -77,7 +79,9 @@ public final class HistogramCounts {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HistogramCounts other && Arrays.equals(bounds, other.bounds) && Arrays.equals(counts, other.counts)
+        return o instanceof HistogramCounts other
+                && Arrays.equals(bounds, other.bounds)
+                && Arrays.equals(counts, other.counts)
                 && Double.compare(sum, other.sum) == 0;
     }
 

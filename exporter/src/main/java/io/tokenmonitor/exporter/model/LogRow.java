@@ -25,5 +25,4 @@ public record LogRow(
         String content,
         String requestId,
         String ip,
-        int problems) {
-}
+        int problems) {}

@@ -14,8 +14,16 @@ public record SeriesTotals(
         long createdAtMillis) {
 
     public static SeriesTotals empty(long createdAtMillis) {
-        return new SeriesTotals(0, 0, 0, 0, 0, 0, 0,
-                HistogramCounts.empty(HistogramCounts.DURATION_BOUNDS), HistogramCounts.empty(HistogramCounts.TTFT_BOUNDS),
+        return new SeriesTotals(
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                HistogramCounts.empty(HistogramCounts.DURATION_BOUNDS),
+                HistogramCounts.empty(HistogramCounts.TTFT_BOUNDS),
                 createdAtMillis);
     }
 }

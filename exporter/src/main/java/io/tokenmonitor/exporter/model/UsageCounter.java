@@ -17,8 +17,7 @@ public final class UsageCounter {
     private long quotaRefunded;
 
     /** Starts at zero. */
-    public UsageCounter() {
-    }
+    public UsageCounter() {}
 
     /** Continues the sums of {@code base}. */
     public UsageCounter(SeriesTotals base) {

@@ -10,8 +10,11 @@ import java.util.Map;
  * Every cumulative counter the exporter publishes, as one immutable value. A batch of rows yields a
  * new value through {@link #plus}; the old one stays valid for scrapes running meanwhile.
  */
-public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Long> errors, Map<String, Long> ingestRows,
-                          Map<DimensionKey, DimensionTotals> dimensions) {
+public record UsageTotals(
+        Map<SeriesKey, SeriesTotals> series,
+        Map<ErrorKey, Long> errors,
+        Map<String, Long> ingestRows,
+        Map<DimensionKey, DimensionTotals> dimensions) {
 
     public static final UsageTotals EMPTY = new UsageTotals(Map.of(), Map.of(), Map.of(), Map.of());
 
@@ -28,7 +31,8 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
      */
     public Update plus(List<ClassifiedRow> rows, long nowMillis) {
         if (rows.isEmpty()) {
-            // The same value, not an equal copy: the /metrics renderer keeps its bytes while the totals stay the same object.
+            // The same value, not an equal copy: the /metrics renderer keeps its bytes while the totals stay the same
+            // object.
             return new Update(this, Map.of(), Map.of(), Map.of(), Map.of());
         }
         Map<SeriesKey, List<ClassifiedRow>> bySeries = new LinkedHashMap<>();
@@ -39,7 +43,9 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
         for (ClassifiedRow row : rows) {
             if (row.isUsage() && row.kind() != LogKind.ERROR) {
                 for (DimensionKey key : row.dimensions()) {
-                    DimensionTotals next = nextDimensions.getOrDefault(key, DimensionTotals.ZERO).plus(row);
+                    DimensionTotals next = nextDimensions
+                            .getOrDefault(key, DimensionTotals.ZERO)
+                            .plus(row);
                     nextDimensions.put(key, next);
                     changedDimensions.put(key, next);
                 }
@@ -48,7 +54,9 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
             if (row.kind() == LogKind.ERROR) {
                 errorDeltas.merge(new ErrorKey(row.channelId(), row.model(), row.statusClass()), 1L, Long::sum);
             } else if (row.isUsage()) {
-                bySeries.computeIfAbsent(new SeriesKey(row.channelId(), row.model(), row.row().stream()), k -> new ArrayList<>()).add(row);
+                bySeries.computeIfAbsent(
+                                new SeriesKey(row.channelId(), row.model(), row.row().stream()), k -> new ArrayList<>())
+                        .add(row);
             }
         }
         Map<SeriesKey, SeriesTotals> nextSeries = new HashMap<>(series);
@@ -64,7 +72,11 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
         Map<String, Long> nextRows = new HashMap<>(ingestRows);
         Map<String, Long> changedRows = new LinkedHashMap<>();
         rowDeltas.forEach((key, delta) -> changedRows.put(key, nextRows.merge(key, delta, Long::sum)));
-        return new Update(new UsageTotals(nextSeries, nextErrors, nextRows, nextDimensions), changedSeries, changedErrors, changedRows,
+        return new Update(
+                new UsageTotals(nextSeries, nextErrors, nextRows, nextDimensions),
+                changedSeries,
+                changedErrors,
+                changedRows,
                 changedDimensions);
     }
 
@@ -79,13 +91,24 @@ public record UsageTotals(Map<SeriesKey, SeriesTotals> series, Map<ErrorKey, Lon
             ttfts[i] = row.ttftSeconds();
             i++;
         }
-        return new SeriesTotals(sums.requests(), sums.inputTokens(), sums.outputTokens(), sums.cacheReadTokens(),
-                sums.cacheWriteTokens(), sums.quotaConsumed(), sums.quotaRefunded(),
-                base.duration().plusAll(durations, i), base.ttft().plusAll(ttfts, i), base.createdAtMillis());
+        return new SeriesTotals(
+                sums.requests(),
+                sums.inputTokens(),
+                sums.outputTokens(),
+                sums.cacheReadTokens(),
+                sums.cacheWriteTokens(),
+                sums.quotaConsumed(),
+                sums.quotaRefunded(),
+                base.duration().plusAll(durations, i),
+                base.ttft().plusAll(ttfts, i),
+                base.createdAtMillis());
     }
 
     /** The result of {@link #plus}: the new totals and the entries that changed. */
-    public record Update(UsageTotals next, Map<SeriesKey, SeriesTotals> changedSeries, Map<ErrorKey, Long> changedErrors,
-                         Map<String, Long> changedIngestRows, Map<DimensionKey, DimensionTotals> changedDimensions) {
-    }
+    public record Update(
+            UsageTotals next,
+            Map<SeriesKey, SeriesTotals> changedSeries,
+            Map<ErrorKey, Long> changedErrors,
+            Map<String, Long> changedIngestRows,
+            Map<DimensionKey, DimensionTotals> changedDimensions) {}
 }

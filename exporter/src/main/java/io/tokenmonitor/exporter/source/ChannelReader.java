@@ -1,13 +1,12 @@
 package io.tokenmonitor.exporter.source;
 
 import io.tokenmonitor.exporter.model.Channel;
-import org.jdbi.v3.core.Jdbi;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.OptionalDouble;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Reads the gateway's channels and its {@code QuotaPerUnit} option from the main database. Selects
@@ -28,16 +27,25 @@ public final class ChannelReader {
 
     public List<Channel> readChannels() {
         boolean hasTag = jdbi.withHandle(h -> hasColumn(h.getConnection(), "channels", "tag"));
-        String sql = "SELECT id, name, type, " + dialect.quote("group") + ", " + (hasTag ? "tag" : "''") + ", status, balance, response_time"
-                + " FROM channels ORDER BY id";
-        return jdbi.withHandle(h -> h.createQuery(sql).map((rs, ctx) -> new Channel(
-                Long.toString(rs.getLong(1)), text(rs, 2), rs.getInt(3), text(rs, 4), text(rs, 5), rs.getInt(6),
-                rs.getDouble(7), rs.getLong(8) / MILLIS_PER_SECOND)).list());
+        String sql = "SELECT id, name, type, " + dialect.quote("group") + ", " + (hasTag ? "tag" : "''")
+                + ", status, balance, response_time" + " FROM channels ORDER BY id";
+        return jdbi.withHandle(h -> h.createQuery(sql)
+                .map((rs, ctx) -> new Channel(
+                        Long.toString(rs.getLong(1)),
+                        text(rs, 2),
+                        rs.getInt(3),
+                        text(rs, 4),
+                        text(rs, 5),
+                        rs.getInt(6),
+                        rs.getDouble(7),
+                        rs.getLong(8) / MILLIS_PER_SECOND))
+                .list());
     }
 
     /** The gateway's {@code options.QuotaPerUnit}, when set and readable. */
     public OptionalDouble quotaPerUnit() {
-        String sql = "SELECT " + dialect.quote("value") + " FROM options WHERE " + dialect.quote("key") + " = 'QuotaPerUnit'";
+        String sql = "SELECT " + dialect.quote("value") + " FROM options WHERE " + dialect.quote("key")
+                + " = 'QuotaPerUnit'";
         return jdbi.withHandle(h -> h.createQuery(sql).mapTo(String.class).findOne())
                 .map(String::trim)
                 .filter(v -> v.matches("[0-9.]+"))

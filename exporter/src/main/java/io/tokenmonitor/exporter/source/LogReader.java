@@ -1,9 +1,6 @@
 package io.tokenmonitor.exporter.source;
 
 import io.tokenmonitor.exporter.model.LogRow;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
-
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -11,6 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Reads the gateway's {@code logs} table by primary key only, so every query is an index range
@@ -37,7 +36,9 @@ public final class LogReader {
         this.shape = shape;
         List<String> columns = shape.selectedColumns();
         this.selectList = columns.stream().map(this::quoteIfReserved).collect(Collectors.joining(", "));
-        this.optionalIndex = LogTableShape.OPTIONAL.stream().mapToInt(c -> columns.indexOf(c) + 1).toArray();
+        this.optionalIndex = LogTableShape.OPTIONAL.stream()
+                .mapToInt(c -> columns.indexOf(c) + 1)
+                .toArray();
     }
 
     /** Looks at the {@code logs} table once and returns a reader for its shape. */
@@ -60,7 +61,8 @@ public final class LogReader {
     /** Rows with {@code id > afterId}, lowest first, at most {@code limit}. */
     public List<LogRow> readAfter(long afterId, int limit) {
         String sql = "SELECT " + selectList + " FROM logs WHERE id > :afterId ORDER BY id LIMIT :limit";
-        return jdbi.withHandle(h -> map(h.createQuery(sql).bind("afterId", afterId).bind("limit", limit)));
+        return jdbi.withHandle(
+                h -> map(h.createQuery(sql).bind("afterId", afterId).bind("limit", limit)));
     }
 
     /** Rows whose id lies in one of {@code ranges} (at most {@link #MAX_RANGES_PER_QUERY}), lowest first. */
@@ -69,17 +71,23 @@ public final class LogReader {
             return List.of();
         }
         if (ranges.size() > MAX_RANGES_PER_QUERY) {
-            throw new IllegalArgumentException(ranges.size() + " ranges: at most " + MAX_RANGES_PER_QUERY + " per query");
+            throw new IllegalArgumentException(
+                    ranges.size() + " ranges: at most " + MAX_RANGES_PER_QUERY + " per query");
         }
         StringBuilder where = new StringBuilder();
         for (int i = 0; i < ranges.size(); i++) {
-            where.append(i == 0 ? "" : " OR ").append("id BETWEEN :from").append(i).append(" AND :to").append(i);
+            where.append(i == 0 ? "" : " OR ")
+                    .append("id BETWEEN :from")
+                    .append(i)
+                    .append(" AND :to")
+                    .append(i);
         }
         String sql = "SELECT " + selectList + " FROM logs WHERE " + where + " ORDER BY id";
         return jdbi.withHandle(h -> {
             Query query = h.createQuery(sql);
             for (int i = 0; i < ranges.size(); i++) {
-                query.bind("from" + i, ranges.get(i).from()).bind("to" + i, ranges.get(i).to());
+                query.bind("from" + i, ranges.get(i).from())
+                        .bind("to" + i, ranges.get(i).to());
             }
             return map(query);
         });
@@ -87,7 +95,8 @@ public final class LogReader {
 
     /** The highest id in the table, 0 when it is empty. */
     public long maxId() {
-        return jdbi.withHandle(h -> h.createQuery(MAX_ID).mapTo(Long.class).findOne().orElse(0L));
+        return jdbi.withHandle(
+                h -> h.createQuery(MAX_ID).mapTo(Long.class).findOne().orElse(0L));
     }
 
     private List<LogRow> map(Query query) {
@@ -104,9 +113,9 @@ public final class LogReader {
         int useTime = optionalIndex[0];
         int elapsedTime = optionalIndex[1];
         if (useTime > 0 && rs.getObject(useTime) != null) {
-            useTimeMillis = values.longAt(useTime) * 1000;   // New API: whole seconds
+            useTimeMillis = values.longAt(useTime) * 1000; // New API: whole seconds
         } else if (elapsedTime > 0 && rs.getObject(elapsedTime) != null) {
-            useTimeMillis = values.longAt(elapsedTime);       // One API: milliseconds
+            useTimeMillis = values.longAt(elapsedTime); // One API: milliseconds
         }
         return new LogRow(
                 values.longAt(1),
@@ -177,7 +186,10 @@ public final class LogReader {
             if (text.equalsIgnoreCase("true") || text.equals("1") || text.equalsIgnoreCase("t")) {
                 return true;
             }
-            if (!text.isEmpty() && !text.equalsIgnoreCase("false") && !text.equals("0") && !text.equalsIgnoreCase("f")) {
+            if (!text.isEmpty()
+                    && !text.equalsIgnoreCase("false")
+                    && !text.equals("0")
+                    && !text.equalsIgnoreCase("f")) {
                 problems++;
             }
             return false;

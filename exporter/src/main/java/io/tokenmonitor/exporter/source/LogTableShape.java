@@ -14,8 +14,20 @@ import java.util.stream.Collectors;
 public record LogTableShape(GatewayFlavor flavor, Set<String> columns) {
 
     /** Columns every supported version of both gateways has. */
-    static final List<String> REQUIRED = List.of("id", "created_at", "type", "user_id", "username", "token_name",
-            "model_name", "quota", "prompt_tokens", "completion_tokens", "is_stream", "channel_id", "content");
+    static final List<String> REQUIRED = List.of(
+            "id",
+            "created_at",
+            "type",
+            "user_id",
+            "username",
+            "token_name",
+            "model_name",
+            "quota",
+            "prompt_tokens",
+            "completion_tokens",
+            "is_stream",
+            "channel_id",
+            "content");
 
     /** Columns we read when present; a gateway version without them still syncs. */
     static final List<String> OPTIONAL = List.of("use_time", "elapsed_time", "group", "other", "request_id", "ip");
@@ -30,12 +42,15 @@ public record LogTableShape(GatewayFlavor flavor, Set<String> columns) {
      * @throws IllegalStateException naming the missing columns when this is not a gateway's logs table
      */
     public static LogTableShape of(Set<String> columnNames) {
-        Set<String> lower = columnNames.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Set<String> lower =
+                columnNames.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<String> missing = REQUIRED.stream().filter(c -> !lower.contains(c)).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("table logs lacks columns " + missing + "; is this a New API or One API database?");
+            throw new IllegalStateException(
+                    "table logs lacks columns " + missing + "; is this a New API or One API database?");
         }
-        GatewayFlavor flavor = lower.contains("use_time") || lower.contains("other") ? GatewayFlavor.NEW_API : GatewayFlavor.ONE_API;
+        GatewayFlavor flavor =
+                lower.contains("use_time") || lower.contains("other") ? GatewayFlavor.NEW_API : GatewayFlavor.ONE_API;
         return new LogTableShape(flavor, lower);
     }
 

@@ -2,7 +2,6 @@ package io.tokenmonitor.exporter.source;
 
 import io.tokenmonitor.common.config.Secret;
 import io.tokenmonitor.common.gateway.GatewayDsn;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,7 +42,8 @@ public record SourceDsn(GatewayDsn gateway) {
 
     /** The JDBC URL with the exporter's driver options; options written in the DSN win. No password in it. */
     public String jdbcUrl() {
-        Map<String, String> options = new LinkedHashMap<>(gateway.dialect().timeoutOptions(CONNECT_TIMEOUT, SOCKET_TIMEOUT));
+        Map<String, String> options =
+                new LinkedHashMap<>(gateway.dialect().timeoutOptions(CONNECT_TIMEOUT, SOCKET_TIMEOUT));
         switch (gateway.dialect()) {
             case MYSQL -> {
                 options.put("tcpKeepAlive", "true");
@@ -53,8 +53,7 @@ public record SourceDsn(GatewayDsn gateway) {
                 options.put("tcpKeepAlive", "true");
                 options.put("ApplicationName", "token-monitor-exporter");
             }
-            case SQLITE -> {
-            }
+            case SQLITE -> {}
         }
         return gateway.jdbcUrl(options);
     }

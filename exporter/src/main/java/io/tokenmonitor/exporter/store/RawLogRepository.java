@@ -2,12 +2,11 @@ package io.tokenmonitor.exporter.store;
 
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.LogRow;
-import org.jdbi.v3.core.Handle;
-
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 
 /** The store's {@code logs} table: raw rows for the log views, kept for the retention period. */
 final class RawLogRepository {
@@ -74,7 +73,10 @@ final class RawLogRepository {
 
     /** Deletes up to {@code limit} rows created before {@code cutoffSeconds}; returns how many. */
     int prune(Handle handle, long cutoffSeconds, int limit) {
-        return handle.createUpdate(PRUNE).bind("cutoff", cutoffSeconds).bind("limit", limit).execute();
+        return handle.createUpdate(PRUNE)
+                .bind("cutoff", cutoffSeconds)
+                .bind("limit", limit)
+                .execute();
     }
 
     private static void setNullable(PreparedStatement ps, int index, double value) throws SQLException {

@@ -3,8 +3,6 @@ package io.tokenmonitor.exporter.store;
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.LogKind;
 import io.tokenmonitor.exporter.model.UsageCounter;
-import org.jdbi.v3.core.Handle;
-
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Per-minute ({@code usage_minute}) and per-day ({@code usage_day}, UTC days) sums per channel,
@@ -60,8 +59,7 @@ final class RollupRepository {
                 """.formatted(table, timeColumn);
     }
 
-    private record BucketKey(long start, String channelId, String model, boolean stream) {
-    }
+    private record BucketKey(long start, String channelId, String model, boolean stream) {}
 
     /** A bucket's sums: the usage counters, the errors by status class, and the latency sum and count. */
     private static final class Sums {
@@ -98,7 +96,9 @@ final class RollupRepository {
         for (ClassifiedRow row : rows) {
             if (row.isUsage()) {
                 long start = Math.floorDiv(row.row().createdAt(), bucketSeconds) * bucketSeconds;
-                sums.computeIfAbsent(new BucketKey(start, row.channelId(), row.model(), row.row().stream()), k -> new Sums()).add(row);
+                sums.computeIfAbsent(
+                                new BucketKey(start, row.channelId(), row.model(), row.row().stream()), k -> new Sums())
+                        .add(row);
             }
         }
         return sums;
@@ -108,7 +108,8 @@ final class RollupRepository {
         if (sums.isEmpty()) {
             return;
         }
-        // Plain JDBC: this runs for every bucket of every batch, and Jdbi's per-value binding costs more than SQLite here.
+        // Plain JDBC: this runs for every bucket of every batch, and Jdbi's per-value binding costs more than SQLite
+        // here.
         try (PreparedStatement ps = handle.getConnection().prepareStatement(sql)) {
             for (Map.Entry<BucketKey, Sums> e : sums.entrySet()) {
                 BucketKey k = e.getKey();
@@ -135,33 +136,47 @@ final class RollupRepository {
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw new StoreException("writing " + (sql.contains("usage_minute") ? "minute" : "day") + " rollups failed", e);
+            throw new StoreException(
+                    "writing " + (sql.contains("usage_minute") ? "minute" : "day") + " rollups failed", e);
         }
     }
 
     OptionalLong oldestMinute(Handle handle) {
-        return handle.createQuery(OLDEST_MINUTE).mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty());
+        return handle.createQuery(OLDEST_MINUTE)
+                .mapTo(Long.class)
+                .findOne()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
     }
 
     /** One column summed per series and minute from {@code fromSeconds} on (the key columns and the column are constants, never input). */
-    Map<List<String>, List<MinuteValue>> history(Handle handle, RollupColumn column, boolean byStream, long fromSeconds) {
+    Map<List<String>, List<MinuteValue>> history(
+            Handle handle, RollupColumn column, boolean byStream, long fromSeconds) {
         List<String> keyColumns = byStream ? BY_STREAM : BY_MODEL;
         String sql = HISTORY.formatted(String.join(", ", keyColumns), column.column());
         Map<List<String>, List<MinuteValue>> rows = new HashMap<>();
         int keys = keyColumns.size();
-        handle.createQuery(sql).bind("from", fromSeconds).map((rs, ctx) -> {
-            String[] key = new String[keys];
-            for (int i = 0; i < keys; i++) {
-                key[i] = keyColumns.get(i).equals("stream") ? Boolean.toString(rs.getInt(i + 1) != 0) : rs.getString(i + 1);
-            }
-            return rows.computeIfAbsent(List.of(key), k -> new ArrayList<>()).add(new MinuteValue(rs.getLong(keys + 1), rs.getLong(keys + 2)));
-        }).list();
+        handle.createQuery(sql)
+                .bind("from", fromSeconds)
+                .map((rs, ctx) -> {
+                    String[] key = new String[keys];
+                    for (int i = 0; i < keys; i++) {
+                        key[i] = keyColumns.get(i).equals("stream")
+                                ? Boolean.toString(rs.getInt(i + 1) != 0)
+                                : rs.getString(i + 1);
+                    }
+                    return rows.computeIfAbsent(List.of(key), k -> new ArrayList<>())
+                            .add(new MinuteValue(rs.getLong(keys + 1), rs.getLong(keys + 2)));
+                })
+                .list();
         return rows;
     }
 
     /** Deletes minute rollups before {@code minuteCutoff} and day rollups before {@code dayCutoff}. */
     void prune(Handle handle, long minuteCutoff, long dayCutoff) {
         handle.createUpdate(PRUNE_MINUTES).bind("cutoff", minuteCutoff).execute();
-        handle.createUpdate(PRUNE_DAYS).bind("cutoff", Math.floorDiv(dayCutoff, SECONDS_PER_DAY) * SECONDS_PER_DAY).execute();
+        handle.createUpdate(PRUNE_DAYS)
+                .bind("cutoff", Math.floorDiv(dayCutoff, SECONDS_PER_DAY) * SECONDS_PER_DAY)
+                .execute();
     }
 }

@@ -7,10 +7,6 @@ import io.tokenmonitor.exporter.model.Channel;
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.model.UsageTotals;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.sqlite.SQLiteDataSource;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The exporter's local SQLite database (WAL). One writer handle, used by the sync thread only;
@@ -31,10 +30,13 @@ public final class Store implements AutoCloseable {
     private static final int PRUNE_CHUNK = 10_000;
     /** 64 MiB of page cache, outside the Java heap. */
     private static final int CACHE_SIZE_KIB = 64 * 1024;
+
     private static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
     /** The schema scripts beside this class, in order; never edit a released one, add the next. */
-    private static final SchemaMigrations MIGRATIONS = new SchemaMigrations(Store.class,
-            List.of("V001__init.sql", "V002__optional_dimensions.sql", "V003__gateway_options.sql"), "exporter",
+    private static final SchemaMigrations MIGRATIONS = new SchemaMigrations(
+            Store.class,
+            List.of("V001__init.sql", "V002__optional_dimensions.sql", "V003__gateway_options.sql"),
+            "exporter",
             "run a newer exporter or point STORE_PATH at a new file");
 
     private final Path file;
@@ -58,8 +60,11 @@ public final class Store implements AutoCloseable {
         // NORMAL is durable against a killed process in WAL mode; only a power loss may drop the last
         // batches, and then the position goes back with them, so nothing is counted twice. A bigger
         // page cache: the store is written in bulk during a backfill.
-        SQLiteDataSource dataSource = SqliteDatabase.dataSource("STORE_PATH", file,
-                new SqliteOptions(SqliteOptions.Synchronous.NORMAL, BUSY_TIMEOUT, OptionalInt.of(CACHE_SIZE_KIB), false));
+        SQLiteDataSource dataSource = SqliteDatabase.dataSource(
+                "STORE_PATH",
+                file,
+                new SqliteOptions(
+                        SqliteOptions.Synchronous.NORMAL, BUSY_TIMEOUT, OptionalInt.of(CACHE_SIZE_KIB), false));
         StoreFiles.prepare(file);
         Jdbi jdbi = Jdbi.create(dataSource);
         Handle writer = jdbi.open();
@@ -95,8 +100,13 @@ public final class Store implements AutoCloseable {
      * @param rawCutoffSeconds rows created before this are counted but not kept as raw rows
      * @param rollupCutoffSeconds rows created before this are counted but not added to the rollups
      */
-    public UsageTotals commit(List<ClassifiedRow> rows, SyncPosition position, UsageTotals current, long nowMillis,
-                              long rawCutoffSeconds, long rollupCutoffSeconds) {
+    public UsageTotals commit(
+            List<ClassifiedRow> rows,
+            SyncPosition position,
+            UsageTotals current,
+            long nowMillis,
+            long rawCutoffSeconds,
+            long rollupCutoffSeconds) {
         return writer.inTransaction(tx -> {
             List<ClassifiedRow> raw = new ArrayList<>();
             for (ClassifiedRow row : rows) {
@@ -154,7 +164,8 @@ public final class Store implements AutoCloseable {
         return jdbi.withHandle(handle -> {
             List<UsageSum> sums = new ArrayList<>(spans.size());
             for (UsageSpan span : spans) {
-                sums.add(UsageQueries.between(handle, span.filter(), span.key(), span.startSeconds(), span.endSeconds()));
+                sums.add(UsageQueries.between(
+                        handle, span.filter(), span.key(), span.startSeconds(), span.endSeconds()));
             }
             return sums;
         });

@@ -1,7 +1,6 @@
 package io.tokenmonitor.exporter.store;
 
 import io.tokenmonitor.common.config.ConfigException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -28,13 +27,15 @@ import java.util.Set;
  */
 final class StoreFiles {
     private static final Set<PosixFilePermission> NEW_FILE = PosixFilePermissions.fromString("rw-rw-r--");
-    private static final Set<PosixFilePermission> READ_WRITE = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE);
+    private static final Set<PosixFilePermission> READ_WRITE = EnumSet.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE);
     /** The store and the files SQLite keeps beside it. */
     private static final List<String> FILES = List.of("", "-wal", "-shm", "-journal");
 
-    private StoreFiles() {
-    }
+    private StoreFiles() {}
 
     /** Before SQLite opens {@code file}: creates it group-writable if absent, adds group write where it may, fails on what it still cannot write. */
     static void prepare(Path file) {
@@ -43,9 +44,11 @@ final class StoreFiles {
             return; // not a POSIX file system: no owners and modes to care for
         }
         if (!Files.isWritable(store.getParent())) {
-            throw new ConfigException("STORE_PATH: the directory " + store.getParent() + " (" + describe(store.getParent())
-                    + ") is not writable for this process; SQLite creates " + store.getFileName() + "-wal and -shm there."
-                    + " Give the exporter's user or group write access to it.");
+            throw new ConfigException(
+                    "STORE_PATH: the directory " + store.getParent() + " (" + describe(store.getParent())
+                            + ") is not writable for this process; SQLite creates " + store.getFileName()
+                            + "-wal and -shm there."
+                            + " Give the exporter's user or group write access to it.");
         }
         create(store);
         List<Path> unwritable = new ArrayList<>();
@@ -58,15 +61,23 @@ final class StoreFiles {
         if (!unwritable.isEmpty()) {
             StringBuilder which = new StringBuilder();
             for (Path path : unwritable) {
-                which.append(which.isEmpty() ? "" : ", ").append(path).append(" (").append(describe(path)).append(')');
+                which.append(which.isEmpty() ? "" : ", ")
+                        .append(path)
+                        .append(" (")
+                        .append(describe(path))
+                        .append(')');
             }
-            String paths = String.join(" ", unwritable.stream().map(Path::toString).toList());
-            throw new ConfigException("STORE_PATH: not writable for this process: " + which + ". Every write to the store"
-                    + " would fail with \"attempt to write a readonly database\". Another program (Grafana's SQLite datasource,"
-                    + " a backup) created the file with a mode without group write. Make it group-writable for the"
-                    + " exporter's group (as its owner or root: chmod g+w " + paths + "), or, with the exporter and every"
-                    + " reader stopped, delete " + store.getFileName() + "-wal and -shm; from then on the exporter keeps"
-                    + " the store group-writable, and SQLite gives -wal and -shm the store's mode.");
+            String paths =
+                    String.join(" ", unwritable.stream().map(Path::toString).toList());
+            throw new ConfigException(
+                    "STORE_PATH: not writable for this process: " + which + ". Every write to the store"
+                            + " would fail with \"attempt to write a readonly database\". Another program (Grafana's SQLite datasource,"
+                            + " a backup) created the file with a mode without group write. Make it group-writable for the"
+                            + " exporter's group (as its owner or root: chmod g+w " + paths
+                            + "), or, with the exporter and every"
+                            + " reader stopped, delete " + store.getFileName()
+                            + "-wal and -shm; from then on the exporter keeps"
+                            + " the store group-writable, and SQLite gives -wal and -shm the store's mode.");
         }
     }
 
@@ -104,7 +115,8 @@ final class StoreFiles {
     private static String describe(Path path) {
         try {
             PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return "owner " + a.owner().getName() + ", group " + a.group().getName() + ", mode " + PosixFilePermissions.toString(a.permissions());
+            return "owner " + a.owner().getName() + ", group " + a.group().getName() + ", mode "
+                    + PosixFilePermissions.toString(a.permissions());
         } catch (IOException e) {
             return "owner and mode unreadable: " + e.getMessage();
         }

@@ -14,7 +14,9 @@ public final class UsageQueries {
 
     /** Which rows a sum covers; each variant has its own statement so SQLite can use its index. */
     public enum Filter {
-        ALL(""), CHANNEL(" AND channel_id = :key"), MODEL(" AND model = :key");
+        ALL(""),
+        CHANNEL(" AND channel_id = :key"),
+        MODEL(" AND model = :key");
 
         private final String minuteSql;
         private final String daySql;
@@ -30,8 +32,7 @@ public final class UsageQueries {
         }
     }
 
-    private UsageQueries() {
-    }
+    private UsageQueries() {}
 
     /**
      * Usage in {@code [startSeconds, endSeconds)}; both are rounded down to the minute.
@@ -62,6 +63,7 @@ public final class UsageQueries {
         if (sql.contains(":key")) {
             query.bind("key", key);
         }
-        return query.map((rs, ctx) -> new UsageSum(rs.getLong(1), rs.getLong(2), rs.getLong(3))).one();
+        return query.map((rs, ctx) -> new UsageSum(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .one();
     }
 }

@@ -5,5 +5,4 @@ package io.tokenmonitor.exporter.store;
  *
  * @param key the channel id or model for {@link UsageQueries.Filter#CHANNEL} and {@link UsageQueries.Filter#MODEL}; null for all
  */
-public record UsageSpan(UsageQueries.Filter filter, String key, long startSeconds, long endSeconds) {
-}
+public record UsageSpan(UsageQueries.Filter filter, String key, long startSeconds, long endSeconds) {}

@@ -2,7 +2,6 @@ package io.tokenmonitor.exporter.sync;
 
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
-
 import java.util.List;
 
 /**

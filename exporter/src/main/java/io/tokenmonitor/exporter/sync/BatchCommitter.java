@@ -1,10 +1,8 @@
 package io.tokenmonitor.exporter.sync;
 
-import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.store.Store;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,8 +25,13 @@ public final class BatchCommitter {
      * @param position the position the store holds
      * @param totals replaced whole after each committed batch; scrapes read whichever value is current
      */
-    public BatchCommitter(Store store, SyncPosition position, AtomicReference<UsageTotals> totals, IngestStatus status,
-                          SyncSettings settings, Clock clock) {
+    public BatchCommitter(
+            Store store,
+            SyncPosition position,
+            AtomicReference<UsageTotals> totals,
+            IngestStatus status,
+            SyncSettings settings,
+            Clock clock) {
         this.store = store;
         this.committed = position;
         this.totals = totals;
@@ -49,7 +52,11 @@ public final class BatchCommitter {
     /** @throws StoreWriteException when the store refused the batch (nothing of it was kept) */
     void commit(Batch batch) {
         try {
-            UsageTotals next = store.commit(batch.rows(), batch.next(), totals.get(), clock.millis(),
+            UsageTotals next = store.commit(
+                    batch.rows(),
+                    batch.next(),
+                    totals.get(),
+                    clock.millis(),
                     clock.instant().minus(settings.retention()).getEpochSecond(),
                     clock.instant().minus(settings.rollupRetention()).getEpochSecond());
             totals.set(next);

@@ -1,11 +1,10 @@
 package io.tokenmonitor.exporter.sync;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Notices, once a minute, when the gateway's highest log id is below what was already synced (its
@@ -36,9 +35,13 @@ final class IdRegressionCheck {
         if (maxId < syncedId && maxId > 0 && !reported) {
             reported = true;
             status.error("id_regression", 1);
-            LOG.warn("source: the highest log id is {} but {} were already synced; the gateway's ids went back "
-                    + "(e.g. MySQL 5.7 after emptying logs). Rows with ids up to {} are not synced: point STORE_PATH at a "
-                    + "new file to start over", maxId, syncedId, syncedId);
+            LOG.warn(
+                    "source: the highest log id is {} but {} were already synced; the gateway's ids went back "
+                            + "(e.g. MySQL 5.7 after emptying logs). Rows with ids up to {} are not synced: point STORE_PATH at a "
+                            + "new file to start over",
+                    maxId,
+                    syncedId,
+                    syncedId);
         }
     }
 }

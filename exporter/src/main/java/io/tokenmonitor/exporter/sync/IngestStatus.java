@@ -1,7 +1,6 @@
 package io.tokenmonitor.exporter.sync;
 
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

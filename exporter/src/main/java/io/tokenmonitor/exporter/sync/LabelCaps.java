@@ -6,7 +6,6 @@ import io.tokenmonitor.exporter.model.DimensionKey;
 import io.tokenmonitor.exporter.model.LogKind;
 import io.tokenmonitor.exporter.model.SeriesKey;
 import io.tokenmonitor.exporter.model.UsageTotals;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -34,8 +33,12 @@ public final class LabelCaps {
      * @param knownModels models already published (from the store), admitted first
      * @param knownValues values already published per dimension (from the store), admitted first
      */
-    public LabelCaps(int maxModels, Collection<String> knownModels, Set<Dimension> enabled, int maxValues,
-                     Map<Dimension, ? extends Collection<String>> knownValues) {
+    public LabelCaps(
+            int maxModels,
+            Collection<String> knownModels,
+            Set<Dimension> enabled,
+            int maxValues,
+            Map<Dimension, ? extends Collection<String>> knownValues) {
         this.models = new Cap(maxModels, knownModels);
         for (Dimension d : enabled) {
             Collection<String> known = knownValues.get(d);
@@ -46,8 +49,17 @@ public final class LabelCaps {
     /** Caps that first admit what {@code published} already holds, so those values keep their series after a restart. */
     public static LabelCaps continuing(UsageTotals published, int maxModels, Set<Dimension> enabled, int maxValues) {
         Map<Dimension, List<String>> known = new EnumMap<>(Dimension.class);
-        published.dimensions().keySet().forEach(k -> known.computeIfAbsent(k.dimension(), d -> new ArrayList<>()).add(k.value()));
-        return new LabelCaps(maxModels, published.series().keySet().stream().map(SeriesKey::model).toList(), enabled, maxValues, known);
+        published
+                .dimensions()
+                .keySet()
+                .forEach(k -> known.computeIfAbsent(k.dimension(), d -> new ArrayList<>())
+                        .add(k.value()));
+        return new LabelCaps(
+                maxModels,
+                published.series().keySet().stream().map(SeriesKey::model).toList(),
+                enabled,
+                maxValues,
+                known);
     }
 
     /** The optional dimensions that are counted. */

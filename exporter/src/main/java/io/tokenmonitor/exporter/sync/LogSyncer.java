@@ -6,7 +6,6 @@ import io.tokenmonitor.exporter.model.LogRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.source.IdRange;
 import io.tokenmonitor.exporter.source.LogReader;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,8 @@ public final class LogSyncer {
     private final Duration lateCommitWindow;
     private final Clock clock;
 
-    public LogSyncer(LogReader reader, RowClassifier classifier, int batchSize, Duration lateCommitWindow, Clock clock) {
+    public LogSyncer(
+            LogReader reader, RowClassifier classifier, int batchSize, Duration lateCommitWindow, Clock clock) {
         this.reader = reader;
         this.classifier = classifier;
         this.batchSize = batchSize;
@@ -77,7 +77,11 @@ public final class LogSyncer {
         for (LogRow row : fresh) {
             rows.add(classifier.classify(row));
         }
-        return new Batch(rows, new SyncPosition(position.source(), lastId, lastCreatedAt, gaps), fresh.size() >= batchSize, expired);
+        return new Batch(
+                rows,
+                new SyncPosition(position.source(), lastId, lastCreatedAt, gaps),
+                fresh.size() >= batchSize,
+                expired);
     }
 
     /** The highest id in the source's table (for noticing ids that went back). */
@@ -88,8 +92,9 @@ public final class LogSyncer {
     private List<LogRow> recheck(List<IdGap> gaps) {
         List<LogRow> found = new ArrayList<>();
         for (int i = 0; i < gaps.size(); i += LogReader.MAX_RANGES_PER_QUERY) {
-            List<IdRange> ranges = gaps.subList(i, Math.min(gaps.size(), i + LogReader.MAX_RANGES_PER_QUERY))
-                    .stream().map(g -> new IdRange(g.fromId(), g.toId())).toList();
+            List<IdRange> ranges = gaps.subList(i, Math.min(gaps.size(), i + LogReader.MAX_RANGES_PER_QUERY)).stream()
+                    .map(g -> new IdRange(g.fromId(), g.toId()))
+                    .toList();
             found.addAll(reader.readRanges(ranges));
         }
         return found;

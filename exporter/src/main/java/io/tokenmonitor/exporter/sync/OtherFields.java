@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-
 import java.io.IOException;
 
 /**
@@ -15,14 +14,22 @@ import java.io.IOException;
  * @param frtMillis first-response time; {@code <= 0} means not measured (non-streamed requests log -1000)
  * @param statusCode HTTP status of a failed attempt, 0 when absent
  */
-public record OtherFields(long cacheReadTokens, long cacheWriteTokens, double frtMillis, int statusCode,
-                          boolean taskSettlement, boolean valid) {
+public record OtherFields(
+        long cacheReadTokens,
+        long cacheWriteTokens,
+        double frtMillis,
+        int statusCode,
+        boolean taskSettlement,
+        boolean valid) {
 
     public static final OtherFields NONE = new OtherFields(0, 0, 0, 0, false, true);
     private static final OtherFields INVALID = new OtherFields(0, 0, 0, 0, false, false);
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(16 * 1024 * 1024).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64)
+                    .maxStringLength(16 * 1024 * 1024)
+                    .build())
             .build();
 
     /** Reads the fields from {@code other}; empty text yields {@link #NONE}, invalid JSON an invalid value. */

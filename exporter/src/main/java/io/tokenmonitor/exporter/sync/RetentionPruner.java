@@ -2,12 +2,11 @@ package io.tokenmonitor.exporter.sync;
 
 import io.tokenmonitor.exporter.source.SourceFailure;
 import io.tokenmonitor.exporter.store.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes raw rows older than {@code RETENTION} and rollups older than the rollup retention, at
@@ -39,14 +38,18 @@ public final class RetentionPruner {
         }
         nextPrune = now.plus(PRUNE_EVERY);
         try {
-            int deleted = store.prune(now.minus(settings.retention()).getEpochSecond(),
+            int deleted = store.prune(
+                    now.minus(settings.retention()).getEpochSecond(),
                     now.minus(settings.rollupRetention()).getEpochSecond());
             if (deleted > 0) {
                 LOG.info("retention: pruned {} raw rows older than {}", deleted, now.minus(settings.retention()));
             }
         } catch (RuntimeException e) {
             status.error("prune", 1);
-            LOG.warn("retention: pruning the store failed: {}; will retry in {}", SourceFailure.describe(e), PRUNE_EVERY);
+            LOG.warn(
+                    "retention: pruning the store failed: {}; will retry in {}",
+                    SourceFailure.describe(e),
+                    PRUNE_EVERY);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.LogKind;
 import io.tokenmonitor.exporter.model.LogRow;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
-
 import java.util.List;
 
 /** Decides what each gateway log row means, following the gateway's own log types. */
@@ -47,7 +46,7 @@ public final class RowClassifier {
         long refunded = 0;
         if (kind == LogKind.REQUEST || kind == LogKind.SETTLEMENT) {
             consumed = Math.max(0, row.quota());
-            refunded = Math.max(0, -row.quota());   // a negative settlement gives quota back
+            refunded = Math.max(0, -row.quota()); // a negative settlement gives quota back
         } else if (kind == LogKind.REFUND) {
             refunded = Math.max(0, row.quota());
             consumed = Math.max(0, -row.quota());
@@ -63,10 +62,22 @@ public final class RowClassifier {
             }
         }
         boolean tokens = kind == LogKind.REQUEST;
-        return caps.apply(new ClassifiedRow(row, kind, Long.toString(row.channelId()), row.modelName(),
-                tokens ? input : 0, tokens ? output : 0,
-                tokens ? other.cacheReadTokens() : 0, tokens ? other.cacheWriteTokens() : 0,
-                consumed, refunded, duration, ttft, statusClass(kind, other.statusCode()), problems, List.of()));
+        return caps.apply(new ClassifiedRow(
+                row,
+                kind,
+                Long.toString(row.channelId()),
+                row.modelName(),
+                tokens ? input : 0,
+                tokens ? output : 0,
+                tokens ? other.cacheReadTokens() : 0,
+                tokens ? other.cacheWriteTokens() : 0,
+                consumed,
+                refunded,
+                duration,
+                ttft,
+                statusClass(kind, other.statusCode()),
+                problems,
+                List.of()));
     }
 
     private LogKind kindOf(LogRow row, OtherFields other) {

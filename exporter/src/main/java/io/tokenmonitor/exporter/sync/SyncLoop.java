@@ -4,10 +4,6 @@ import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.source.LogReader;
 import io.tokenmonitor.exporter.source.SourceDialect;
 import io.tokenmonitor.exporter.source.SourceFailure;
-import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the sync: backfills the gateway's history, then polls for new rows, forever. Reading the
@@ -50,8 +49,16 @@ public final class SyncLoop implements AutoCloseable {
     private String failing;
 
     /** @param sourceName the source as operators know it, for log lines (no password) */
-    public SyncLoop(Jdbi source, String sourceName, SourceDialect dialect, LabelCaps caps, BatchCommitter committer,
-                    RetentionPruner pruner, IngestStatus status, SyncSettings settings, Clock clock) {
+    public SyncLoop(
+            Jdbi source,
+            String sourceName,
+            SourceDialect dialect,
+            LabelCaps caps,
+            BatchCommitter committer,
+            RetentionPruner pruner,
+            IngestStatus status,
+            SyncSettings settings,
+            Clock clock) {
         this.source = source;
         this.sourceName = sourceName;
         this.dialect = dialect;
@@ -78,27 +85,44 @@ public final class SyncLoop implements AutoCloseable {
                 if (syncer == null) {
                     LogReader reader = LogReader.open(source, dialect);
                     status.flavor(reader.shape().flavor());
-                    LOG.info("source: {} logs table found ({} columns)", reader.shape().flavor().label(), reader.shape().columns().size());
-                    syncer = new LogSyncer(reader, new RowClassifier(reader.shape().flavor(), caps), settings.batchSize(),
-                            settings.lateCommitWindow(), clock);
+                    LOG.info(
+                            "source: {} logs table found ({} columns)",
+                            reader.shape().flavor().label(),
+                            reader.shape().columns().size());
+                    syncer = new LogSyncer(
+                            reader,
+                            new RowClassifier(reader.shape().flavor(), caps),
+                            settings.batchSize(),
+                            settings.lateCommitWindow(),
+                            clock);
                 }
                 stage = "read";
                 pollUntilFailure(syncer);
             } catch (BatchCommitter.StoreWriteException e) {
                 retry = afterProgress(retry, successBefore);
-                reportFailure("write", "sync: writing to the store " + committer.storeFile() + " failed: " + e.getCause().getMessage()
-                        + "; check disk space and permissions", e.getCause());
+                reportFailure(
+                        "write",
+                        "sync: writing to the store " + committer.storeFile() + " failed: "
+                                + e.getCause().getMessage() + "; check disk space and permissions",
+                        e.getCause());
             } catch (RuntimeException e) {
                 retry = afterProgress(retry, successBefore);
                 if (isConnectionFailure(e)) {
                     stage = "connect";
                 }
                 if (stage.equals("connect")) {
-                    syncer = null;   // look at the table again after reconnecting: the gateway may have been upgraded
+                    syncer = null; // look at the table again after reconnecting: the gateway may have been upgraded
                 }
-                reportFailure(stage, "sync: " + (stage.equals("connect") ? "connecting to " : "reading logs after id "
-                        + committer.committed().lastId() + " from ") + sourceName + " failed: " + SourceFailure.describe(e)
-                        + "; retrying in " + retry.toSeconds() + "s", null);
+                reportFailure(
+                        stage,
+                        "sync: "
+                                + (stage.equals("connect")
+                                        ? "connecting to "
+                                        : "reading logs after id "
+                                                + committer.committed().lastId() + " from ")
+                                + sourceName + " failed: " + SourceFailure.describe(e)
+                                + "; retrying in " + retry.toSeconds() + "s",
+                        null);
             }
             if (sleep(retry)) {
                 return;
@@ -121,10 +145,13 @@ public final class SyncLoop implements AutoCloseable {
         try {
             while (stopped.getCount() > 0) {
                 Batch batch = syncer.read(position);
-                status.succeeded(clock.millis() / 1000.0, batch.next().lastCreatedAt(), batch.next().gaps().size());
+                status.succeeded(
+                        clock.millis() / 1000.0,
+                        batch.next().lastCreatedAt(),
+                        batch.next().gaps().size());
                 recovered();
                 await(pending);
-                if (!batch.rows().isEmpty() || !batch.next().equals(position)) {   // an idle poll has nothing to write
+                if (!batch.rows().isEmpty() || !batch.next().equals(position)) { // an idle poll has nothing to write
                     pending = writer.submit(() -> committer.commit(batch));
                 } else {
                     pending = null;
@@ -132,9 +159,13 @@ public final class SyncLoop implements AutoCloseable {
                 position = batch.next();
                 rowsSinceProgress += batch.rows().size();
                 if (!status.isCaughtUp() && clock.instant().isAfter(progressAt.plus(PROGRESS_EVERY))) {
-                    long seconds = Math.max(1, Duration.between(progressAt, clock.instant()).toSeconds());
-                    LOG.info("backfill: at id {} (created {}), {} rows/s", position.lastId(),
-                            Instant.ofEpochSecond(position.lastCreatedAt()), rowsSinceProgress / seconds);
+                    long seconds = Math.max(
+                            1, Duration.between(progressAt, clock.instant()).toSeconds());
+                    LOG.info(
+                            "backfill: at id {} (created {}), {} rows/s",
+                            position.lastId(),
+                            Instant.ofEpochSecond(position.lastCreatedAt()),
+                            rowsSinceProgress / seconds);
                     rowsSinceProgress = 0;
                     progressAt = clock.instant();
                 }

@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param retention raw rows older than this are pruned ({@code RETENTION})
  * @param rollupRetention per-minute rollups older than this are pruned (at least the longest budget window)
  */
-public record SyncSettings(Duration pollInterval, int batchSize, Duration lateCommitWindow, Duration retention,
-                           Duration rollupRetention) {
-}
+public record SyncSettings(
+        Duration pollInterval,
+        int batchSize,
+        Duration lateCommitWindow,
+        Duration retention,
+        Duration rollupRetention) {}

@@ -15,8 +15,16 @@ import java.time.Duration;
  * @param limit           the whole run is stopped (and cleaned up) after this (default 45 min)
  * @param profile         record the 5M backfill with JFR and summarize where the samples fall
  */
-record BenchOptions(long rows, long firstRows, Duration freshness, int insertsPerSecond, int scrapes, int postgresRows,
-                    Duration limit, boolean profile, Path jar) {
+record BenchOptions(
+        long rows,
+        long firstRows,
+        Duration freshness,
+        int insertsPerSecond,
+        int scrapes,
+        int postgresRows,
+        Duration limit,
+        boolean profile,
+        Path jar) {
 
     static final String USAGE = """
             usage: SyncBenchmark [--rows N] [--first-rows N] [--seconds S] [--rate N] [--scrapes N] [--pg-rows N]
@@ -48,9 +56,18 @@ record BenchOptions(long rows, long firstRows, Duration freshness, int insertsPe
             }
         }
         if (firstRows <= 0 || firstRows > rows) {
-            throw new IllegalArgumentException("--first-rows: " + firstRows + " must be between 1 and --rows (" + rows + ")");
+            throw new IllegalArgumentException(
+                    "--first-rows: " + firstRows + " must be between 1 and --rows (" + rows + ")");
         }
-        return new BenchOptions(rows, firstRows, Duration.ofSeconds(seconds), rate, scrapes, pgRows, Duration.ofMinutes(maxMinutes),
-                profile, jar);
+        return new BenchOptions(
+                rows,
+                firstRows,
+                Duration.ofSeconds(seconds),
+                rate,
+                scrapes,
+                pgRows,
+                Duration.ofMinutes(maxMinutes),
+                profile,
+                jar);
     }
 }

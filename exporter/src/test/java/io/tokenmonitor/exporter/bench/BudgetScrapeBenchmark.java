@@ -21,8 +21,6 @@ import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.sync.IngestStatus;
 import io.tokenmonitor.exporter.sync.RowClassifier;
 import io.tokenmonitor.exporter.testing.Classifiers;
-import org.jdbi.v3.core.Jdbi;
-
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +36,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Issue 3's figures: evaluating 100 budgets with 30-day windows, and the /metrics scrape time with
@@ -64,7 +63,8 @@ public final class BudgetScrapeBenchmark {
         try (Store store = Store.open(file)) {
             long start = System.nanoTime();
             UsageTotals totals = fill(store, rows);
-            System.out.printf("filled the store with %,d requests over %d days, %d channels x %d models in %.1f s%n",
+            System.out.printf(
+                    "filled the store with %,d requests over %d days, %d channels x %d models in %.1f s%n",
                     rows, DAYS, CHANNELS, MODELS, (System.nanoTime() - start) / 1e9);
 
             BudgetConfig config = BudgetConfig.parse(budgets(), "bench");
@@ -72,9 +72,11 @@ public final class BudgetScrapeBenchmark {
             Instant now = Instant.now();
             double[] rollupMillis = time(EVALUATIONS, () -> evaluator.evaluate(config, now, 500_000));
             double[] rawMillis = time(3, () -> rawSums(file, now));
-            System.out.printf("100 budgets, 30-day windows, from rollups:   median %.1f ms, max %.1f ms (%d runs)%n",
+            System.out.printf(
+                    "100 budgets, 30-day windows, from rollups:   median %.1f ms, max %.1f ms (%d runs)%n",
                     median(rollupMillis), max(rollupMillis), EVALUATIONS);
-            System.out.printf("baseline, the same 100 sums over raw rows:   median %.1f ms (%d runs)%n", median(rawMillis), 3);
+            System.out.printf(
+                    "baseline, the same 100 sums over raw rows:   median %.1f ms (%d runs)%n", median(rawMillis), 3);
             System.out.printf("ratio rollups / raw rows: %.4f%n", median(rollupMillis) / median(rawMillis));
 
             IngestStatus status = new IngestStatus();
@@ -85,7 +87,8 @@ public final class BudgetScrapeBenchmark {
             full.register(new IngestCollector(status, current, "bench", "sqlite"));
             full.register(new ChannelCollector(() -> new ChannelState(channels(), 500_000, true)));
             // Evaluated once: the evaluation itself is timed above; here only the scrape is.
-            BudgetWatcher watcher = new BudgetWatcher(null, config, evaluator, () -> 500_000, () -> true, Duration.ofHours(1), Clock.systemUTC());
+            BudgetWatcher watcher = new BudgetWatcher(
+                    null, config, evaluator, () -> 500_000, () -> true, Duration.ofHours(1), Clock.systemUTC());
             watcher.start();
             while (watcher.usage().isEmpty()) {
                 Thread.sleep(50);
@@ -94,12 +97,17 @@ public final class BudgetScrapeBenchmark {
             double[] baseline = scrape(usageOnly, usage);
             double[] withAll = scrape(full, usage);
             watcher.close();
-            System.out.printf("scrape, usage families only (baseline):      median %.2f ms, p99 %.2f ms%n", median(baseline), p99(baseline));
-            System.out.printf("scrape, with channels and 100 budgets:       median %.2f ms, p99 %.2f ms%n", median(withAll), p99(withAll));
+            System.out.printf(
+                    "scrape, usage families only (baseline):      median %.2f ms, p99 %.2f ms%n",
+                    median(baseline), p99(baseline));
+            System.out.printf(
+                    "scrape, with channels and 100 budgets:       median %.2f ms, p99 %.2f ms%n",
+                    median(withAll), p99(withAll));
             System.out.printf("ratio full / baseline: %.2f%n", median(withAll) / median(baseline));
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -115,11 +123,34 @@ public final class BudgetScrapeBenchmark {
             long createdAt = from + (long) ((double) i / rows * DAYS * 86_400);
             long prompt = 100 + random.nextInt(3000);
             long completion = random.nextInt(1000);
-            batch.add(classifier.classify(new LogRow(i, createdAt, 2, 1, "alice", "default", "model-" + random.nextInt(MODELS),
-                    prompt + 4 * completion, prompt, completion, 1000L * random.nextInt(30), random.nextBoolean(),
-                    1 + random.nextInt(CHANNELS), "default", "{\"frt\":800}", "", "", "", 0)));
+            batch.add(classifier.classify(new LogRow(
+                    i,
+                    createdAt,
+                    2,
+                    1,
+                    "alice",
+                    "default",
+                    "model-" + random.nextInt(MODELS),
+                    prompt + 4 * completion,
+                    prompt,
+                    completion,
+                    1000L * random.nextInt(30),
+                    random.nextBoolean(),
+                    1 + random.nextInt(CHANNELS),
+                    "default",
+                    "{\"frt\":800}",
+                    "",
+                    "",
+                    "",
+                    0)));
             if (batch.size() == 5_000 || i == rows) {
-                totals = store.commit(batch, new SyncPosition("bench", i, createdAt, List.of()), totals, 0, Long.MIN_VALUE, Long.MIN_VALUE);
+                totals = store.commit(
+                        batch,
+                        new SyncPosition("bench", i, createdAt, List.of()),
+                        totals,
+                        0,
+                        Long.MIN_VALUE,
+                        Long.MIN_VALUE);
                 batch.clear();
             }
         }
@@ -130,9 +161,14 @@ public final class BudgetScrapeBenchmark {
         StringBuilder yaml = new StringBuilder("timezone: Asia/Shanghai\nbudgets:\n");
         for (int i = 0; i < BUDGETS; i++) {
             String scope = i < 40 ? "channel_id: " + (1 + i % CHANNELS) : i < 80 ? "model: model-" + (i % MODELS) : "";
-            String unit = List.of("tokens: 1000000000", "usd: 5000", "requests: 1000000").get(i % 3);
-            yaml.append("  - {name: b").append(i).append(scope.isEmpty() ? "" : ", " + scope).append(", window: 30d, limit: {")
-                    .append(unit).append("}}\n");
+            String unit = List.of("tokens: 1000000000", "usd: 5000", "requests: 1000000")
+                    .get(i % 3);
+            yaml.append("  - {name: b")
+                    .append(i)
+                    .append(scope.isEmpty() ? "" : ", " + scope)
+                    .append(", window: 30d, limit: {")
+                    .append(unit)
+                    .append("}}\n");
         }
         return yaml.toString();
     }
@@ -142,9 +178,15 @@ public final class BudgetScrapeBenchmark {
         long from = now.minus(Duration.ofDays(DAYS)).getEpochSecond();
         Jdbi.create("jdbc:sqlite:" + store.toAbsolutePath()).useHandle(h -> {
             for (int i = 0; i < BUDGETS; i++) {
-                String scope = i < 40 ? " AND channel_id = '" + (1 + i % CHANNELS) + "'" : i < 80 ? " AND model = 'model-" + (i % MODELS) + "'" : "";
-                h.createQuery("SELECT SUM(prompt_tokens + completion_tokens), COUNT(*), SUM(quota) FROM logs WHERE created_at >= :from" + scope)
-                        .bind("from", from).mapToMap().one();
+                String scope = i < 40
+                        ? " AND channel_id = '" + (1 + i % CHANNELS) + "'"
+                        : i < 80 ? " AND model = 'model-" + (i % MODELS) + "'" : "";
+                h.createQuery(
+                                "SELECT SUM(prompt_tokens + completion_tokens), COUNT(*), SUM(quota) FROM logs WHERE created_at >= :from"
+                                        + scope)
+                        .bind("from", from)
+                        .mapToMap()
+                        .one();
             }
         });
     }
@@ -158,11 +200,13 @@ public final class BudgetScrapeBenchmark {
     }
 
     private static double[] scrape(PrometheusRegistry registry, UsageExposition usage) throws Exception {
-        try (ExporterHttpServer server = ExporterHttpServer.start(new InetSocketAddress("127.0.0.1", 0), registry, usage, () -> true, WebConfig.NONE)) {
+        try (ExporterHttpServer server = ExporterHttpServer.start(
+                new InetSocketAddress("127.0.0.1", 0), registry, usage, () -> true, WebConfig.NONE)) {
             HttpClient client = HttpClient.newHttpClient();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                    .build();
             for (int i = 0; i < 20; i++) {
-                client.send(request, HttpResponse.BodyHandlers.ofString());   // warm-up
+                client.send(request, HttpResponse.BodyHandlers.ofString()); // warm-up
             }
             double[] millis = new double[SCRAPES];
             for (int i = 0; i < SCRAPES; i++) {

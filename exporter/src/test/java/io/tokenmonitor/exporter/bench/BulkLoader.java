@@ -3,7 +3,6 @@ package io.tokenmonitor.exporter.bench;
 import com.mysql.cj.jdbc.JdbcStatement;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.TestLog;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -30,14 +29,17 @@ import java.util.concurrent.Future;
 final class BulkLoader {
 
     private static final int CHUNK_ROWS = 100_000;
-    private static final String COLUMNS = "user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, "
-            + "completion_tokens, use_time, is_stream, channel_id, token_id, `group`, ip, request_id, other";
+    private static final String COLUMNS =
+            "user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, "
+                    + "completion_tokens, use_time, is_stream, channel_id, token_id, `group`, ip, request_id, other";
 
     private final String jdbcUrl;
     private final GatewayRows rows;
 
     BulkLoader(GatewayDatabase db, GatewayRows rows) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
             rs.next();
             this.jdbcUrl = "jdbc:mysql://127.0.0.1:3306/" + rs.getString(1)
                     + "?useSSL=false&allowPublicKeyRetrieval=true&allowLoadLocalInfile=true";
@@ -47,10 +49,16 @@ final class BulkLoader {
 
     /** Appends {@code count} rows created between the two instants; returns the elapsed seconds of loading and of indexing. */
     double[] append(long count, long fromSecond, long toSecond) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "root", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "root", "");
+                Statement s = c.createStatement()) {
             Map<String, String> indexes = secondaryIndexes(s);
             if (!indexes.isEmpty()) {
-                s.execute("ALTER TABLE logs " + String.join(", ", indexes.keySet().stream().map(n -> "DROP INDEX `" + n + "`").toList()));
+                s.execute("ALTER TABLE logs "
+                        + String.join(
+                                ", ",
+                                indexes.keySet().stream()
+                                        .map(n -> "DROP INDEX `" + n + "`")
+                                        .toList()));
             }
             long start = System.nanoTime();
             load(s, count, fromSecond, toSecond);
@@ -99,9 +107,10 @@ final class BulkLoader {
 
     private static Map<String, String> secondaryIndexes(Statement s) throws SQLException {
         Map<String, String> indexes = new LinkedHashMap<>();
-        try (ResultSet rs = s.executeQuery("SELECT INDEX_NAME, GROUP_CONCAT(CONCAT('`', COLUMN_NAME, '`') ORDER BY SEQ_IN_INDEX) "
-                + "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'logs' AND INDEX_NAME <> 'PRIMARY' "
-                + "GROUP BY INDEX_NAME ORDER BY MIN(SEQ_IN_INDEX), INDEX_NAME")) {
+        try (ResultSet rs =
+                s.executeQuery("SELECT INDEX_NAME, GROUP_CONCAT(CONCAT('`', COLUMN_NAME, '`') ORDER BY SEQ_IN_INDEX) "
+                        + "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'logs' AND INDEX_NAME <> 'PRIMARY' "
+                        + "GROUP BY INDEX_NAME ORDER BY MIN(SEQ_IN_INDEX), INDEX_NAME")) {
             while (rs.next()) {
                 indexes.put(rs.getString(1), rs.getString(2));
             }
@@ -112,15 +121,39 @@ final class BulkLoader {
     private static byte[] tsv(List<TestLog> logs) {
         StringBuilder out = new StringBuilder(logs.size() * 420);
         for (TestLog r : logs) {
-            out.append(1).append('\t').append(r.createdAt()).append('\t').append(r.type()).append('\t');
+            out.append(1)
+                    .append('\t')
+                    .append(r.createdAt())
+                    .append('\t')
+                    .append(r.type())
+                    .append('\t');
             escaped(out, GatewayRows.content(r)).append('\t');
             escaped(out, r.username()).append('\t');
             escaped(out, r.tokenName()).append('\t');
             escaped(out, r.model()).append('\t');
-            out.append(r.quota()).append('\t').append(r.promptTokens()).append('\t').append(r.completionTokens()).append('\t')
-                    .append(r.useTimeSeconds()).append('\t').append(r.stream() ? 1 : 0).append('\t').append(r.channelId()).append('\t')
-                    .append(1).append('\t').append("default").append('\t').append('\t')
-                    .append(UUID.nameUUIDFromBytes(Long.toString(r.createdAt() * 31 + r.quota()).getBytes(StandardCharsets.UTF_8)).toString(), 0, 32)
+            out.append(r.quota())
+                    .append('\t')
+                    .append(r.promptTokens())
+                    .append('\t')
+                    .append(r.completionTokens())
+                    .append('\t')
+                    .append(r.useTimeSeconds())
+                    .append('\t')
+                    .append(r.stream() ? 1 : 0)
+                    .append('\t')
+                    .append(r.channelId())
+                    .append('\t')
+                    .append(1)
+                    .append('\t')
+                    .append("default")
+                    .append('\t')
+                    .append('\t')
+                    .append(
+                            UUID.nameUUIDFromBytes(Long.toString(r.createdAt() * 31 + r.quota())
+                                            .getBytes(StandardCharsets.UTF_8))
+                                    .toString(),
+                            0,
+                            32)
                     .append('\t');
             escaped(out, r.other()).append('\n');
         }

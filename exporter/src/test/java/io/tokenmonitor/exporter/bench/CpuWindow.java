@@ -30,8 +30,14 @@ final class CpuWindow {
         double[] machine = ProcStat.machineCpuSeconds();
         double cores = Runtime.getRuntime().availableProcessors();
         double machineBusy = (machine[0] - machineStart[0]) / Math.max(1e-9, machine[1] - machineStart[1]) * cores;
-        return String.format("%s %.0f%% CPU, mariadbd %.0f%%, machine busy %.0f%% of %.0f%% (others: %.0f%%), load %s",
-                processName, 100 * process / wallSeconds, 100 * db / wallSeconds, 100 * machineBusy, 100 * cores,
-                Math.max(0, 100 * machineBusy - 100 * (process + db) / wallSeconds), ProcStat.loadAverage());
+        return String.format(
+                "%s %.0f%% CPU, mariadbd %.0f%%, machine busy %.0f%% of %.0f%% (others: %.0f%%), load %s",
+                processName,
+                100 * process / wallSeconds,
+                100 * db / wallSeconds,
+                100 * machineBusy,
+                100 * cores,
+                Math.max(0, 100 * machineBusy - 100 * (process + db) / wallSeconds),
+                ProcStat.loadAverage());
     }
 }

@@ -20,12 +20,18 @@ import java.util.regex.Pattern;
 /** The exporter jar as its own process with a clean environment, and what the benchmark reads from it. */
 final class ExporterRun implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Pattern THREAD_CPU = Pattern.compile("^\"([^\"]+)\".* cpu=([0-9.]+)ms");
 
     /** What the backfill took, seen from outside through /metrics and /readyz. */
-    record Backfill(long rows, double firstRowToCaughtUpSeconds, double startToReadySeconds, double maxHeapUsedMb, double peakRssMb) {
+    record Backfill(
+            long rows,
+            double firstRowToCaughtUpSeconds,
+            double startToReadySeconds,
+            double maxHeapUsedMb,
+            double peakRssMb) {
         double rowsPerSecond() {
             return rows / firstRowToCaughtUpSeconds;
         }
@@ -94,7 +100,8 @@ final class ExporterRun implements AutoCloseable {
             String text = metricsOrNull();
             if (text != null) {
                 long rows = (long) Exposition.sum(text, "newapi_ingest_rows_total");
-                maxHeap = Math.max(maxHeap, Exposition.sumWithLabel(text, "jvm_memory_used_bytes", "area=\"heap\"") / 1e6);
+                maxHeap = Math.max(
+                        maxHeap, Exposition.sumWithLabel(text, "jvm_memory_used_bytes", "area=\"heap\"") / 1e6);
                 maxRss = Math.max(maxRss, procStatusKb("VmRSS") / 1024.0);
                 if (firstRows < 0 && rows > 0) {
                     firstRows = rows;
@@ -103,7 +110,11 @@ final class ExporterRun implements AutoCloseable {
                 if (ready) {
                     double seconds = (now - firstAt) / 1e9;
                     System.out.printf("  caught up: %,d rows, %,.0f rows/s%n", rows, (rows - firstRows) / seconds);
-                    return new Backfill(rows - firstRows, seconds, (now - started) / 1e9, maxHeap,
+                    return new Backfill(
+                            rows - firstRows,
+                            seconds,
+                            (now - started) / 1e9,
+                            maxHeap,
                             Math.max(maxRss, procStatusKb("VmHWM") / 1024.0));
                 }
                 if ((now - started) / POLL.toNanos() % 40 == 0) {
@@ -117,7 +128,8 @@ final class ExporterRun implements AutoCloseable {
 
     int readyStatus() {
         try {
-            return HTTP.send(get("/readyz"), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(get("/readyz"), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -139,7 +151,9 @@ final class ExporterRun implements AutoCloseable {
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** A field of /proc/PID/status in kB (VmRSS, VmHWM), 0 when unreadable. */
@@ -167,7 +181,10 @@ final class ExporterRun implements AutoCloseable {
         for (String line : Tools.run(Duration.ofSeconds(30), "jcmd", Long.toString(process.pid()), "Thread.print")) {
             Matcher m = THREAD_CPU.matcher(line);
             if (m.find()) {
-                String name = m.group(1).replaceAll("#?\\d+$", "").replaceAll("-\\d+$", "").trim();
+                String name = m.group(1)
+                        .replaceAll("#?\\d+$", "")
+                        .replaceAll("-\\d+$", "")
+                        .trim();
                 cpu.merge(name, Double.parseDouble(m.group(2)), Double::sum);
             }
         }
@@ -176,7 +193,13 @@ final class ExporterRun implements AutoCloseable {
 
     /** Writes the running JFR recording (started with {@code -XX:StartFlightRecording=name=bench}) to {@code file}. */
     void dumpRecording(Path file) throws IOException, InterruptedException {
-        Tools.run(Duration.ofSeconds(60), "jcmd", Long.toString(process.pid()), "JFR.dump", "name=bench", "filename=" + file);
+        Tools.run(
+                Duration.ofSeconds(60),
+                "jcmd",
+                Long.toString(process.pid()),
+                "JFR.dump",
+                "name=bench",
+                "filename=" + file);
     }
 
     @Override

@@ -3,8 +3,7 @@ package io.tokenmonitor.exporter.bench;
 /** Sums samples in a Prometheus text exposition without a full parse (cheap enough to run every 50 ms). */
 final class Exposition {
 
-    private Exposition() {
-    }
+    private Exposition() {}
 
     /** The sum of every sample of {@code name} (any labels). */
     static double sum(String text, String name) {
@@ -25,7 +24,8 @@ final class Exposition {
             if (lineStart && (next == '{' || next == ' ')) {
                 String line = text.substring(from, end);
                 if (labelText.isEmpty() || line.contains(labelText)) {
-                    String[] parts = line.substring(line.lastIndexOf('}') + 1).trim().split(" ");
+                    String[] parts =
+                            line.substring(line.lastIndexOf('}') + 1).trim().split(" ");
                     sum += Double.parseDouble(parts[0]);
                 }
             }

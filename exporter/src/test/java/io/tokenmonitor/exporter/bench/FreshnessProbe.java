@@ -2,7 +2,6 @@ package io.tokenmonitor.exporter.bench;
 
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.TestLog;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,44 +26,52 @@ final class FreshnessProbe {
     private static final Duration DRAIN = Duration.ofSeconds(6);
 
     /** Latencies of the counted rows, and what the writer and scraper achieved. */
-    record Result(LatencyStats latency, long rowsInserted, long rowsCounted, long rowsNeverSeen, double insertsPerSecond,
-                  int scrapes, double meanScrapeMillis, long finalIncrease) {
-    }
+    record Result(
+            LatencyStats latency,
+            long rowsInserted,
+            long rowsCounted,
+            long rowsNeverSeen,
+            double insertsPerSecond,
+            int scrapes,
+            double meanScrapeMillis,
+            long finalIncrease) {}
 
-    private record Commit(long atNanos, long cumulativeBefore, long cumulativeAfter) {
-    }
+    private record Commit(long atNanos, long cumulativeBefore, long cumulativeAfter) {}
 
-    private record Scrape(long endNanos, long sum) {
-    }
+    private record Scrape(long endNanos, long sum) {}
 
-    private FreshnessProbe() {
-    }
+    private FreshnessProbe() {}
 
     static Result run(GatewayDatabase db, int port, int rowsPerSecond, Duration duration) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
         long base = requests(http, request);
 
         List<Scrape> scrapes = new ArrayList<>();
         AtomicBoolean scraping = new AtomicBoolean(true);
         AtomicReference<Exception> scrapeFailure = new AtomicReference<>();
         double[] scrapeMillisTotal = {0};
-        Thread scraper = new Thread(() -> {
-            long next = System.nanoTime();
-            while (scraping.get()) {
-                try {
-                    long start = System.nanoTime();
-                    long sum = requests(http, request);
-                    long end = System.nanoTime();
-                    scrapes.add(new Scrape(end, sum - base));
-                    scrapeMillisTotal[0] += (end - start) / 1e6;
-                } catch (Exception e) {
-                    scrapeFailure.compareAndSet(null, e);
-                }
-                next += SCRAPE_EVERY.toNanos();
-                sleepUntil(next);
-            }
-        }, "bench-scraper");
+        Thread scraper = new Thread(
+                () -> {
+                    long next = System.nanoTime();
+                    while (scraping.get()) {
+                        try {
+                            long start = System.nanoTime();
+                            long sum = requests(http, request);
+                            long end = System.nanoTime();
+                            scrapes.add(new Scrape(end, sum - base));
+                            scrapeMillisTotal[0] += (end - start) / 1e6;
+                        } catch (Exception e) {
+                            scrapeFailure.compareAndSet(null, e);
+                        }
+                        next += SCRAPE_EVERY.toNanos();
+                        sleepUntil(next);
+                    }
+                },
+                "bench-scraper");
         scraper.start();
 
         List<Commit> commits = new ArrayList<>();
@@ -83,7 +90,8 @@ final class FreshnessProbe {
                 db.insert(c, rows);
                 c.commit();
                 long committedAt = System.nanoTime();
-                long countedHere = rows.stream().filter(GatewayRows::countsAsRequest).count();
+                long countedHere =
+                        rows.stream().filter(GatewayRows::countsAsRequest).count();
                 commits.add(new Commit(committedAt, counted, counted + countedHere));
                 counted += countedHere;
                 inserted += rows.size();
@@ -107,7 +115,7 @@ final class FreshnessProbe {
         for (Commit commit : commits) {
             for (long k = commit.cumulativeBefore() + 1; k <= commit.cumulativeAfter(); k++) {
                 while (s < scrapes.size() && scrapes.get(s).sum() < k) {
-                    s++;   // sums never go down, so the first scrape reaching k is after every earlier row's
+                    s++; // sums never go down, so the first scrape reaching k is after every earlier row's
                 }
                 if (s == scrapes.size()) {
                     neverSeen++;
@@ -116,8 +124,15 @@ final class FreshnessProbe {
                 }
             }
         }
-        return new Result(LatencyStats.of(java.util.Arrays.copyOf(latencies, n)), inserted, counted, neverSeen, insertRate,
-                scrapes.size(), scrapeMillisTotal[0] / Math.max(1, scrapes.size()), finalIncrease);
+        return new Result(
+                LatencyStats.of(java.util.Arrays.copyOf(latencies, n)),
+                inserted,
+                counted,
+                neverSeen,
+                insertRate,
+                scrapes.size(),
+                scrapeMillisTotal[0] / Math.max(1, scrapes.size()),
+                finalIncrease);
     }
 
     private static long requests(HttpClient http, HttpRequest request) throws Exception {

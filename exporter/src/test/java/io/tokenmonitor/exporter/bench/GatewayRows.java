@@ -1,7 +1,6 @@
 package io.tokenmonitor.exporter.bench;
 
 import io.tokenmonitor.common.testing.TestLog;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -42,7 +41,9 @@ final class GatewayRows {
 
     /** Whether the exporter counts this row in newapi_usage_requests_total (as the IT's GROUP BY does). */
     static boolean countsAsRequest(TestLog row) {
-        boolean settlement = row.promptTokens() == 0 && row.completionTokens() == 0 && row.other().contains("\"task_id\"");
+        boolean settlement = row.promptTokens() == 0
+                && row.completionTokens() == 0
+                && row.other().contains("\"task_id\"");
         return row.type() == 2 && !CHANNEL_TEST_TOKEN.equals(row.tokenName()) && !settlement;
     }
 
@@ -54,6 +55,7 @@ final class GatewayRows {
                 + "\"group_ratio\":1,\"completion_ratio\":4,\"cache_ratio\":0.1,\"model_price\":-1,\"user_group_ratio\":-1,"
                 + "\"is_model_mapped\":false,\"request_path\":\"/v1/chat/completions\","
                 + "\"admin_info\":{\"use_channel\":[\"" + row.channelId() + "\"],\"is_multi_key\":false},"
-                + "\"request_conversion\":[\"OpenAI Compatible\"],\"upstream_model_name\":\"" + row.model() + "-" + random.nextInt(1000) + "\"}";
+                + "\"request_conversion\":[\"OpenAI Compatible\"],\"upstream_model_name\":\"" + row.model() + "-"
+                + random.nextInt(1000) + "\"}";
     }
 }

@@ -24,18 +24,29 @@ final class JfrSummary {
     private static final int TOP = 6;
     private static final double MIN_THREAD_SHARE = 0.01;
     /** Top frames of a thread that is waiting for work, not doing it. */
-    private static final java.util.Set<String> IDLE = java.util.Set.of("sun.nio.ch.EPoll.wait()", "jdk.internal.misc.Unsafe.park()",
-            "java.lang.Object.wait()", "java.lang.Thread.sleep()", "sun.nio.ch.Net.accept()");
+    private static final java.util.Set<String> IDLE = java.util.Set.of(
+            "sun.nio.ch.EPoll.wait()",
+            "jdk.internal.misc.Unsafe.park()",
+            "java.lang.Object.wait()",
+            "java.lang.Thread.sleep()",
+            "sun.nio.ch.Net.accept()");
 
-    private JfrSummary() {
-    }
+    private JfrSummary() {}
 
     static List<String> summarize(Path recording, Path scratch) throws IOException, InterruptedException {
         Path text = scratch.resolve("samples.txt");
         Path jfr = Path.of(System.getProperty("java.home"), "bin", "jfr");
-        Process p = new ProcessBuilder(Files.isExecutable(jfr) ? jfr.toString() : "jfr", "print", "--events",
-                "jdk.ExecutionSample,jdk.NativeMethodSample", "--stack-depth", Integer.toString(STACK_DEPTH), recording.toString())
-                .redirectErrorStream(true).redirectOutput(text.toFile()).start();
+        Process p = new ProcessBuilder(
+                        Files.isExecutable(jfr) ? jfr.toString() : "jfr",
+                        "print",
+                        "--events",
+                        "jdk.ExecutionSample,jdk.NativeMethodSample",
+                        "--stack-depth",
+                        Integer.toString(STACK_DEPTH),
+                        recording.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(text.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
@@ -70,9 +81,14 @@ final class JfrSummary {
                         String key = thread + " (" + event + ")";
                         byThread.merge(key, 1, Integer::sum);
                         String top = frames.get(0);
-                        String exporter = frames.stream().filter(f -> f.startsWith("io.tokenmonitor")).findFirst().orElse("(no exporter frame)");
+                        String exporter = frames.stream()
+                                .filter(f -> f.startsWith("io.tokenmonitor"))
+                                .findFirst()
+                                .orElse("(no exporter frame)");
                         byTopFrame.computeIfAbsent(key, k -> new HashMap<>()).merge(top, 1, Integer::sum);
-                        byExporterFrame.computeIfAbsent(key, k -> new HashMap<>()).merge(exporter, 1, Integer::sum);
+                        byExporterFrame
+                                .computeIfAbsent(key, k -> new HashMap<>())
+                                .merge(exporter, 1, Integer::sum);
                     }
                 } else if (inStack && !t.equals("...")) {
                     int cut = t.indexOf(" line:");
@@ -81,7 +97,8 @@ final class JfrSummary {
             }
         }
         List<String> out = new ArrayList<>();
-        out.add(String.format("%,d busy samples (Java code every 20 ms, native code every 20 ms per thread; %,d idle waits left out)",
+        out.add(String.format(
+                "%,d busy samples (Java code every 20 ms, native code every 20 ms per thread; %,d idle waits left out)",
                 total, idle));
         int all = Math.max(1, total);
         for (Map.Entry<String, Integer> thread : sorted(byThread)) {
@@ -89,10 +106,14 @@ final class JfrSummary {
                 continue;
             }
             out.add(String.format("  %5.1f%%  thread %s", 100.0 * thread.getValue() / all, thread.getKey()));
-            for (Map.Entry<String, Integer> f : sorted(byExporterFrame.get(thread.getKey())).subList(0, Math.min(TOP, byExporterFrame.get(thread.getKey()).size()))) {
+            for (Map.Entry<String, Integer> f : sorted(byExporterFrame.get(thread.getKey()))
+                    .subList(
+                            0,
+                            Math.min(TOP, byExporterFrame.get(thread.getKey()).size()))) {
                 out.add(String.format("           %5.1f%%  in %s", 100.0 * f.getValue() / all, f.getKey()));
             }
-            for (Map.Entry<String, Integer> f : sorted(byTopFrame.get(thread.getKey())).subList(0, Math.min(TOP, byTopFrame.get(thread.getKey()).size()))) {
+            for (Map.Entry<String, Integer> f : sorted(byTopFrame.get(thread.getKey()))
+                    .subList(0, Math.min(TOP, byTopFrame.get(thread.getKey()).size()))) {
                 out.add(String.format("           %5.1f%%  top %s", 100.0 * f.getValue() / all, f.getKey()));
             }
         }

@@ -11,7 +11,8 @@ record LatencyStats(int count, double p50Millis, double p99Millis, double maxMil
         }
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
-        return new LatencyStats(sorted.length, percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1]);
+        return new LatencyStats(
+                sorted.length, percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1]);
     }
 
     /** Nearest-rank percentile of sorted values. */

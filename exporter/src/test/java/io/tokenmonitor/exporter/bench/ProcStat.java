@@ -10,8 +10,7 @@ final class ProcStat {
 
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
-    private ProcStat() {
-    }
+    private ProcStat() {}
 
     /** User + system CPU seconds of process {@code pid}, 0 when unreadable. */
     static double cpuSeconds(long pid) {
@@ -52,7 +51,10 @@ final class ProcStat {
     /** The MariaDB (or MySQL) server process on this machine, if there is one. */
     static Optional<ProcessHandle> databaseServer() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld")).orElse(false))
+                .filter(p -> p.info()
+                        .command()
+                        .map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld"))
+                        .orElse(false))
                 .findFirst();
     }
 }

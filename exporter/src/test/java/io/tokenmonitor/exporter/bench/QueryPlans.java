@@ -3,7 +3,6 @@ package io.tokenmonitor.exporter.bench;
 import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,11 +22,9 @@ import java.util.Map;
 final class QueryPlans {
 
     /** One query's plan, and whether it stays on the primary key. */
-    record Plan(String label, String sql, List<String> lines, boolean primaryKeyOnly) {
-    }
+    record Plan(String label, String sql, List<String> lines, boolean primaryKeyOnly) {}
 
-    private QueryPlans() {
-    }
+    private QueryPlans() {}
 
     /** The exporter's queries with realistic values for a table whose ids run up to {@code maxId}. */
     static Map<String, String> queries(String selectList, long maxId, int batchSize) {
@@ -36,8 +33,11 @@ final class QueryPlans {
         q.put("readAfter, backfill start", read.formatted(0));
         q.put("readAfter, middle of backfill", read.formatted(maxId / 2));
         q.put("readAfter, tail (caught up)", read.formatted(maxId - 800));
-        q.put("readRanges, gap recheck (3 gaps)", "SELECT " + selectList + " FROM logs WHERE id BETWEEN %d AND %d OR id BETWEEN %d AND %d OR id BETWEEN %d AND %d ORDER BY id"
-                .formatted(maxId - 900, maxId - 890, maxId - 500, maxId - 500, maxId - 20, maxId - 11));
+        q.put(
+                "readRanges, gap recheck (3 gaps)",
+                "SELECT " + selectList
+                        + " FROM logs WHERE id BETWEEN %d AND %d OR id BETWEEN %d AND %d OR id BETWEEN %d AND %d ORDER BY id"
+                                .formatted(maxId - 900, maxId - 890, maxId - 500, maxId - 500, maxId - 20, maxId - 11));
         q.put("maxId", "SELECT MAX(id) FROM logs");
         q.put("open (column probe)", "SELECT * FROM logs WHERE 1 = 0");
         return q;
@@ -48,7 +48,8 @@ final class QueryPlans {
         for (Map.Entry<String, String> q : queries.entrySet()) {
             List<String> lines = new ArrayList<>();
             boolean primaryOnly = true;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("ANALYZE " + q.getValue())) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("ANALYZE " + q.getValue())) {
                 ResultSetMetaData meta = rs.getMetaData();
                 List<String> columns = new ArrayList<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
@@ -84,18 +85,23 @@ final class QueryPlans {
                 pg.insert(generator.next(Math.min(10_000, rows - done), now - 86_400, now));
             }
             List<Plan> plans = new ArrayList<>();
-            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            try (Connection c = pg.connect();
+                    Statement s = c.createStatement()) {
                 s.execute("ANALYZE logs");
-                String selectList = String.join(", ", StreamingRead.exporterColumns(c)).replace("`group`", "\"group\"");
-                for (Map.Entry<String, String> q : queries(selectList, pg.maxId(), batchSize).entrySet()) {
+                String selectList =
+                        String.join(", ", StreamingRead.exporterColumns(c)).replace("`group`", "\"group\"");
+                for (Map.Entry<String, String> q :
+                        queries(selectList, pg.maxId(), batchSize).entrySet()) {
                     List<String> lines = new ArrayList<>();
-                    try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " + q.getValue())) {
+                    try (ResultSet rs =
+                            s.executeQuery("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " + q.getValue())) {
                         while (rs.next()) {
                             lines.add(rs.getString(1));
                         }
                     }
                     String plan = String.join("\n", lines);
-                    boolean primaryOnly = !plan.contains("Seq Scan") && (plan.contains("logs_pkey") || plan.contains("One-Time Filter: false"));
+                    boolean primaryOnly = !plan.contains("Seq Scan")
+                            && (plan.contains("logs_pkey") || plan.contains("One-Time Filter: false"));
                     plans.add(new Plan(q.getKey(), q.getValue(), lines, primaryOnly));
                 }
             }

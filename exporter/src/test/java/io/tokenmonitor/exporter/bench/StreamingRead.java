@@ -1,7 +1,6 @@
 package io.tokenmonitor.exporter.bench;
 
 import io.tokenmonitor.exporter.source.LogTableShape;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -27,19 +26,21 @@ final class StreamingRead {
         }
     }
 
-    private StreamingRead() {
-    }
+    private StreamingRead() {}
 
     /** The exporter's select list for this table, as {@code LogReader} builds it (MySQL quoting). */
     static List<String> exporterColumns(Connection c) throws SQLException {
         Set<String> names = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM logs WHERE 1 = 0")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM logs WHERE 1 = 0")) {
             ResultSetMetaData meta = rs.getMetaData();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
                 names.add(meta.getColumnName(i));
             }
         }
-        return LogTableShape.of(names).selectedColumns().stream().map(col -> col.equals("group") ? "`group`" : col).toList();
+        return LogTableShape.of(names).selectedColumns().stream()
+                .map(col -> col.equals("group") ? "`group`" : col)
+                .toList();
     }
 
     static String selectList(List<String> columns) {
@@ -60,8 +61,12 @@ final class StreamingRead {
                     boolean[] numeric = new boolean[n + 1];
                     for (int i = 1; i <= n; i++) {
                         int type = meta.getColumnType(i);
-                        numeric[i] = type == Types.BIGINT || type == Types.INTEGER || type == Types.SMALLINT || type == Types.TINYINT
-                                || type == Types.BIT || type == Types.BOOLEAN;
+                        numeric[i] = type == Types.BIGINT
+                                || type == Types.INTEGER
+                                || type == Types.SMALLINT
+                                || type == Types.TINYINT
+                                || type == Types.BIT
+                                || type == Types.BOOLEAN;
                     }
                     while (rs.next()) {
                         for (int i = 1; i <= n; i++) {

@@ -4,7 +4,6 @@ import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
 import io.tokenmonitor.exporter.source.SourceDsn;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ import java.util.stream.Stream;
 public final class SyncBenchmark {
 
     private static final List<String> JVM_OPTIONS = List.of("-Xmx256m");
-    private static final int BATCH_SIZE = 5_000;   // ExporterConfig.DEFAULT_BATCH_SIZE, which the runs use
+    private static final int BATCH_SIZE = 5_000; // ExporterConfig.DEFAULT_BATCH_SIZE, which the runs use
     private static final Duration BACKFILL_LIMIT = Duration.ofMinutes(25);
     private static final long HISTORY_SECONDS = Duration.ofDays(20).toSeconds();
 
@@ -57,15 +56,18 @@ public final class SyncBenchmark {
         }
         SyncBenchmark bench = new SyncBenchmark(options, Files.createTempDirectory("tm-bench-"));
         Runtime.getRuntime().addShutdownHook(new Thread(bench::cleanUp, "bench-cleanup"));
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(options.limit().toMillis());
-                System.err.println("benchmark: stopped after --max-minutes " + options.limit().toMinutes() + "; cleaning up");
-                System.exit(3);
-            } catch (InterruptedException e) {
-                // finished in time
-            }
-        }, "bench-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(options.limit().toMillis());
+                        System.err.println("benchmark: stopped after --max-minutes "
+                                + options.limit().toMinutes() + "; cleaning up");
+                        System.exit(3);
+                    } catch (InterruptedException e) {
+                        // finished in time
+                    }
+                },
+                "bench-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         try {
@@ -79,7 +81,7 @@ public final class SyncBenchmark {
     private void run() throws Exception {
         System.out.printf("Token Monitor exporter benchmark, %s%n%s%n", Instant.now(), Machine.describe());
         Path jar = dir.resolve("token-monitor-exporter.jar");
-        Files.copy(options.jar(), jar);   // a build running next to us cannot swap the jar mid-run
+        Files.copy(options.jar(), jar); // a build running next to us cannot swap the jar mid-run
         GatewayDatabase db = GatewayDatabase.create(Dialect.MYSQL, Flavor.NEW_API, dir);
         cleanup.push(db);
         System.out.println("MariaDB database " + db.sqlDsn().replaceAll("\\?.*", ""));
@@ -91,7 +93,8 @@ public final class SyncBenchmark {
 
         phase("load " + options.firstRows() + " rows");
         double[] first = loader.append(options.firstRows(), historyStart, split);
-        details.add(String.format("insert: %,d rows in %.0f s, indexes rebuilt in %.0f s", options.firstRows(), first[0], first[1]));
+        details.add(String.format(
+                "insert: %,d rows in %.0f s, indexes rebuilt in %.0f s", options.firstRows(), first[0], first[1]));
 
         phase("exporter backfill of " + options.firstRows() + " rows, then scrapes");
         ExporterRun.Backfill smallBackfill;
@@ -106,18 +109,23 @@ public final class SyncBenchmark {
         if (options.rows() > options.firstRows()) {
             phase("load " + (options.rows() - options.firstRows()) + " more rows");
             double[] rest = loader.append(options.rows() - options.firstRows(), split, now - 60);
-            details.add(String.format("insert: %,d more rows in %.0f s, indexes rebuilt over all rows in %.0f s",
+            details.add(String.format(
+                    "insert: %,d more rows in %.0f s, indexes rebuilt over all rows in %.0f s",
                     options.rows() - options.firstRows(), rest[0], rest[1]));
         }
 
         phase("baseline: streaming JDBC read of all rows (twice; the second counts)");
         SourceDsn dsn = SourceDsn.parse("SQL_DSN", db.sqlDsn(), "one-api.db");
         StreamingRead.Result warmUp = StreamingRead.run(dsn.jdbcUrl(), dsn.user(), dsn.password());
-        System.out.printf("  warm-up read: %,d rows in %.1f s, %,.0f rows/s%n", warmUp.rows(), warmUp.seconds(), warmUp.rowsPerSecond());
+        System.out.printf(
+                "  warm-up read: %,d rows in %.1f s, %,.0f rows/s%n",
+                warmUp.rows(), warmUp.seconds(), warmUp.rowsPerSecond());
         CpuWindow baselineCpu = CpuWindow.start(ProcessHandle.current().pid());
         StreamingRead.Result baseline = StreamingRead.run(dsn.jdbcUrl(), dsn.user(), dsn.password());
         String baselineLoad = baselineCpu.stop(baseline.seconds(), "reader (this JVM)");
-        System.out.printf("  read: %,d rows in %.1f s, %,.0f rows/s; %s%n", baseline.rows(), baseline.seconds(), baseline.rowsPerSecond(), baselineLoad);
+        System.out.printf(
+                "  read: %,d rows in %.1f s, %,.0f rows/s; %s%n",
+                baseline.rows(), baseline.seconds(), baseline.rowsPerSecond(), baselineLoad);
 
         phase("exporter backfill of " + baseline.rows() + " rows (-Xmx256m" + (options.profile() ? ", JFR" : "") + ")");
         ExporterRun.Backfill backfill;
@@ -143,10 +151,12 @@ public final class SyncBenchmark {
             bigScrape = ScrapeTimer.time(exporter.port(), options.scrapes());
             System.out.println("  scrape: " + bigScrape.latency());
 
-            phase("freshness: " + options.insertsPerSecond() + " inserts/s for " + options.freshness().toSeconds() + " s");
+            phase("freshness: " + options.insertsPerSecond() + " inserts/s for "
+                    + options.freshness().toSeconds() + " s");
             String load = ProcStat.loadAverage();
             freshness = FreshnessProbe.run(db, exporter.port(), options.insertsPerSecond(), options.freshness());
-            details.add("freshness: load average before the writer started " + load + ", after " + ProcStat.loadAverage());
+            details.add(
+                    "freshness: load average before the writer started " + load + ", after " + ProcStat.loadAverage());
             System.out.println("  freshness: " + freshness.latency());
         }
         deleteStore("store-big.db");
@@ -167,33 +177,88 @@ public final class SyncBenchmark {
         }
 
         double ratio = backfill.rowsPerSecond() / baseline.rowsPerSecond();
-        row("backfill, " + fmt(backfill.rows()) + " rows (first row synced → caught up)",
-                String.format("%,.0f rows/s in %.1f s", backfill.rowsPerSecond(), backfill.firstRowToCaughtUpSeconds()), "", "");
-        row("baseline streaming JDBC read, same rows", String.format("%,.0f rows/s in %.1f s", baseline.rowsPerSecond(), baseline.seconds()), "", "");
+        row(
+                "backfill, " + fmt(backfill.rows()) + " rows (first row synced → caught up)",
+                String.format("%,.0f rows/s in %.1f s", backfill.rowsPerSecond(), backfill.firstRowToCaughtUpSeconds()),
+                "",
+                "");
+        row(
+                "baseline streaming JDBC read, same rows",
+                String.format("%,.0f rows/s in %.1f s", baseline.rowsPerSecond(), baseline.seconds()),
+                "",
+                "");
         row("backfill ÷ baseline", String.format("%.3f", ratio), "≥ 0.5", verdict(ratio >= 0.5));
-        row("backfill incl. JVM start (start → /readyz 200)", String.format("%.1f s", backfill.startToReadySeconds()), "", "");
-        row("backfill, " + fmt(smallBackfill.rows()) + " rows (first table size, no JFR)",
-                String.format("%,.0f rows/s (ratio %.3f)", smallBackfill.rowsPerSecond(), smallBackfill.rowsPerSecond() / baseline.rowsPerSecond()), "", "");
-        row("memory during the backfill (-Xmx256m)", String.format("completed; peak RSS %.0f MB, max heap used %.0f MB",
-                backfill.peakRssMb(), backfill.maxHeapUsedMb()), "runs in -Xmx256m", verdict(true));
-        row("freshness at " + String.format("%.0f", freshness.insertsPerSecond()) + " inserts/s, " + options.freshness().toSeconds() + " s",
-                String.format("p50 %.0f ms, p99 %.0f ms, max %.0f ms", freshness.latency().p50Millis(), freshness.latency().p99Millis(),
-                        freshness.latency().maxMillis()), "p99 ≤ 2000 ms", verdict(freshness.latency().p99Millis() <= 2000 && freshness.rowsNeverSeen() == 0));
-        row("scrape at " + fmt(smallBackfill.rows() + 0) + " rows (" + smallScrape.requestSeries() + " request series)",
-                String.format("p50 %.1f ms, p99 %.1f ms", smallScrape.latency().p50Millis(), smallScrape.latency().p99Millis()), "< 50 ms",
+        row(
+                "backfill incl. JVM start (start → /readyz 200)",
+                String.format("%.1f s", backfill.startToReadySeconds()),
+                "",
+                "");
+        row(
+                "backfill, " + fmt(smallBackfill.rows()) + " rows (first table size, no JFR)",
+                String.format(
+                        "%,.0f rows/s (ratio %.3f)",
+                        smallBackfill.rowsPerSecond(), smallBackfill.rowsPerSecond() / baseline.rowsPerSecond()),
+                "",
+                "");
+        row(
+                "memory during the backfill (-Xmx256m)",
+                String.format(
+                        "completed; peak RSS %.0f MB, max heap used %.0f MB",
+                        backfill.peakRssMb(), backfill.maxHeapUsedMb()),
+                "runs in -Xmx256m",
+                verdict(true));
+        row(
+                "freshness at " + String.format("%.0f", freshness.insertsPerSecond()) + " inserts/s, "
+                        + options.freshness().toSeconds() + " s",
+                String.format(
+                        "p50 %.0f ms, p99 %.0f ms, max %.0f ms",
+                        freshness.latency().p50Millis(),
+                        freshness.latency().p99Millis(),
+                        freshness.latency().maxMillis()),
+                "p99 ≤ 2000 ms",
+                verdict(freshness.latency().p99Millis() <= 2000 && freshness.rowsNeverSeen() == 0));
+        row(
+                "scrape at " + fmt(smallBackfill.rows() + 0) + " rows (" + smallScrape.requestSeries()
+                        + " request series)",
+                String.format(
+                        "p50 %.1f ms, p99 %.1f ms",
+                        smallScrape.latency().p50Millis(), smallScrape.latency().p99Millis()),
+                "< 50 ms",
                 verdict(smallScrape.latency().p99Millis() < 50));
-        row("scrape at " + fmt(baseline.rows()) + " rows (" + bigScrape.requestSeries() + " request series)",
-                String.format("p50 %.1f ms, p99 %.1f ms", bigScrape.latency().p50Millis(), bigScrape.latency().p99Millis()), "< 50 ms, flat",
+        row(
+                "scrape at " + fmt(baseline.rows()) + " rows (" + bigScrape.requestSeries() + " request series)",
+                String.format(
+                        "p50 %.1f ms, p99 %.1f ms",
+                        bigScrape.latency().p50Millis(), bigScrape.latency().p99Millis()),
+                "< 50 ms, flat",
                 verdict(bigScrape.latency().p99Millis() < 50));
-        boolean allPrimary = Stream.concat(mariadbPlans.stream(), postgresPlans.stream()).allMatch(QueryPlans.Plan::primaryKeyOnly);
-        row("source queries on logs (" + mariadbPlans.size() + " MariaDB" + (postgresPlans.isEmpty() ? "" : ", " + postgresPlans.size() + " PostgreSQL") + ")",
-                allPrimary ? "all on the primary key, no full scan" : "NOT all on the primary key", "PK / index only", verdict(allPrimary));
+        boolean allPrimary =
+                Stream.concat(mariadbPlans.stream(), postgresPlans.stream()).allMatch(QueryPlans.Plan::primaryKeyOnly);
+        row(
+                "source queries on logs (" + mariadbPlans.size() + " MariaDB"
+                        + (postgresPlans.isEmpty() ? "" : ", " + postgresPlans.size() + " PostgreSQL") + ")",
+                allPrimary ? "all on the primary key, no full scan" : "NOT all on the primary key",
+                "PK / index only",
+                verdict(allPrimary));
 
-        details.add(String.format("scrape bodies: %,d bytes, %,d samples at %s rows; %,d bytes, %,d samples at %s rows",
-                smallScrape.bytes(), smallScrape.sampleLines(), fmt(smallBackfill.rows()), bigScrape.bytes(), bigScrape.sampleLines(), fmt(baseline.rows())));
-        details.add(String.format("freshness: %,d rows inserted (%,d counted as requests), %,d scrapes (mean %.1f ms), %,d rows never seen, "
-                        + "requests total rose by %,d (expected %,d)", freshness.rowsInserted(), freshness.rowsCounted(), freshness.scrapes(),
-                freshness.meanScrapeMillis(), freshness.rowsNeverSeen(), freshness.finalIncrease(), freshness.rowsCounted()));
+        details.add(String.format(
+                "scrape bodies: %,d bytes, %,d samples at %s rows; %,d bytes, %,d samples at %s rows",
+                smallScrape.bytes(),
+                smallScrape.sampleLines(),
+                fmt(smallBackfill.rows()),
+                bigScrape.bytes(),
+                bigScrape.sampleLines(),
+                fmt(baseline.rows())));
+        details.add(String.format(
+                "freshness: %,d rows inserted (%,d counted as requests), %,d scrapes (mean %.1f ms), %,d rows never seen, "
+                        + "requests total rose by %,d (expected %,d)",
+                freshness.rowsInserted(),
+                freshness.rowsCounted(),
+                freshness.scrapes(),
+                freshness.meanScrapeMillis(),
+                freshness.rowsNeverSeen(),
+                freshness.finalIncrease(),
+                freshness.rowsCounted()));
         details.add("largest families in a scrape (samples): " + bigScrape.largestFamilies());
         details.add("baseline read CPU: " + baselineLoad);
         details.add("backfill CPU: " + backfillLoad);
@@ -206,8 +271,11 @@ public final class SyncBenchmark {
             jvm.add("-XX:StartFlightRecording=name=bench,settings=default");
         }
         Path log = dir.resolve(store + ".log");
-        ExporterRun run = ExporterRun.start(dir.resolve("token-monitor-exporter.jar"),
-                Map.of("SQL_DSN", db.sqlDsn(), "STORE_PATH", dir.resolve(store).toString()), jvm, log);
+        ExporterRun run = ExporterRun.start(
+                dir.resolve("token-monitor-exporter.jar"),
+                Map.of("SQL_DSN", db.sqlDsn(), "STORE_PATH", dir.resolve(store).toString()),
+                jvm,
+                log);
         cleanup.push(run);
         return run;
     }
@@ -218,7 +286,11 @@ public final class SyncBenchmark {
         }
     }
 
-    private void printSummary(Map<String, Double> threadCpu, List<String> profile, List<QueryPlans.Plan> mariadb, List<QueryPlans.Plan> postgres) {
+    private void printSummary(
+            Map<String, Double> threadCpu,
+            List<String> profile,
+            List<QueryPlans.Plan> mariadb,
+            List<QueryPlans.Plan> postgres) {
         System.out.println();
         System.out.println("== Summary ==  (load average now " + ProcStat.loadAverage() + ")");
         int w0 = summary.stream().mapToInt(r -> r[0].length()).max().orElse(10);
@@ -232,7 +304,9 @@ public final class SyncBenchmark {
         details.forEach(System.out::println);
         System.out.println();
         System.out.println("Exporter CPU per thread at caught-up (jcmd Thread.print, ms):");
-        threadCpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())).limit(12)
+        threadCpu.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                .limit(12)
                 .forEach(e -> System.out.printf("  %10.0f  %s%n", e.getValue(), e.getKey()));
         if (!profile.isEmpty()) {
             System.out.println();
@@ -265,11 +339,14 @@ public final class SyncBenchmark {
     }
 
     private static String fmt(long rows) {
-        return rows >= 1_000_000 && rows % 100_000 < 1_000 ? String.format("%.1fM", rows / 1e6) : String.format("%,d", rows);
+        return rows >= 1_000_000 && rows % 100_000 < 1_000
+                ? String.format("%.1fM", rows / 1e6)
+                : String.format("%,d", rows);
     }
 
     private static void phase(String name) {
-        System.out.printf("%n[%s] %s (load %s)%n", Instant.now().toString().substring(11, 19), name, ProcStat.loadAverage());
+        System.out.printf(
+                "%n[%s] %s (load %s)%n", Instant.now().toString().substring(11, 19), name, ProcStat.loadAverage());
     }
 
     /** Closes what was started (exporters, databases) in reverse order and deletes the scratch directory; runs once. */

@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs the JDK's command-line tools (jcmd, jfr) with a time limit and returns their output lines. */
 final class Tools {
 
-    private Tools() {
-    }
+    private Tools() {}
 
     static List<String> run(Duration limit, String... command) throws IOException, InterruptedException {
         List<String> resolved = new ArrayList<>(List.of(command));
@@ -21,16 +20,19 @@ final class Tools {
         }
         Process process = new ProcessBuilder(resolved).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the process went away; what was read is returned
-            }
-        }, "tool-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (var in = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the process went away; what was read is returned
+                    }
+                },
+                "tool-output");
         reader.start();
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();

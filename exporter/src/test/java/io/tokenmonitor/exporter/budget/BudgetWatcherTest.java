@@ -1,18 +1,17 @@
 package io.tokenmonitor.exporter.budget;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.testing.Await;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BudgetWatcherTest {
 
@@ -21,19 +20,32 @@ class BudgetWatcherTest {
 
     @Test
     void givenConfigFileChanges_whenGoodThenBad_thenTheGoodOneIsLoadedAndTheBadOneRejected() throws Exception {
-        Path file = Files.writeString(dir.resolve("budgets.yml"), "budgets: [{name: a, window: 1h, limit: {tokens: 1}}]\n");
+        Path file =
+                Files.writeString(dir.resolve("budgets.yml"), "budgets: [{name: a, window: 1h, limit: {tokens: 1}}]\n");
         try (Store store = Store.open(dir.resolve("store.db"));
-             BudgetWatcher watcher = new BudgetWatcher(file, BudgetWatcher.read(file), new BudgetEvaluator(store),
-                     () -> 500_000, () -> true, Duration.ofSeconds(15), Clock.systemUTC())) {
+                BudgetWatcher watcher = new BudgetWatcher(
+                        file,
+                        BudgetWatcher.read(file),
+                        new BudgetEvaluator(store),
+                        () -> 500_000,
+                        () -> true,
+                        Duration.ofSeconds(15),
+                        Clock.systemUTC())) {
             watcher.start();
-            assertThat(Await.until(() -> watcher.usage().size(), n -> n == 1, Duration.ofSeconds(10))).isEqualTo(1);
+            assertThat(Await.until(() -> watcher.usage().size(), n -> n == 1, Duration.ofSeconds(10)))
+                    .isEqualTo(1);
 
-            write(file, "budgets: [{name: a, window: 1h, limit: {tokens: 1}}, {name: b, window: 6h, limit: {usd: 1}}]\n", 1);
-            assertThat(Await.until(() -> watcher.usage().size(), n -> n == 2, Duration.ofSeconds(10))).isEqualTo(2);
+            write(
+                    file,
+                    "budgets: [{name: a, window: 1h, limit: {tokens: 1}}, {name: b, window: 6h, limit: {usd: 1}}]\n",
+                    1);
+            assertThat(Await.until(() -> watcher.usage().size(), n -> n == 2, Duration.ofSeconds(10)))
+                    .isEqualTo(2);
             assertThat(watcher.lastReloadOk()).isTrue();
 
             write(file, "budgets: [{name: a, window: fortnight, limit: {tokens: 1}}]\n", 2);
-            assertThat(Await.until(watcher::lastReloadOk, ok -> !ok, Duration.ofSeconds(10))).isFalse();
+            assertThat(Await.until(watcher::lastReloadOk, ok -> !ok, Duration.ofSeconds(10)))
+                    .isFalse();
             assertThat(watcher.usage()).extracting(u -> u.budget().name()).containsExactly("a", "b");
         }
     }

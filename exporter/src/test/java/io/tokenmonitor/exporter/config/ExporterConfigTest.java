@@ -1,17 +1,16 @@
 package io.tokenmonitor.exporter.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.exporter.source.SourceDialect;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExporterConfigTest {
 
@@ -39,7 +38,8 @@ class ExporterConfigTest {
 
     @Test
     void givenDatabaseUrlOnly_whenRead_thenItIsTheMainDatabase() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("DATABASE_URL", "mysql://u:p@db:3307/newapi"), false);
+        ExporterConfig config =
+                ExporterConfig.fromEnvironment(Map.of("DATABASE_URL", "mysql://u:p@db:3307/newapi"), false);
 
         assertThat(config.mainDsn().jdbcUrl()).startsWith("jdbc:mysql://db:3307/newapi?");
     }
@@ -47,7 +47,8 @@ class ExporterConfigTest {
     @Test
     void givenNoSource_whenRead_thenTheErrorNamesSqlDsn() {
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of(), false))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("SQL_DSN: not set");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("SQL_DSN: not set");
     }
 
     @Test
@@ -70,7 +71,8 @@ class ExporterConfigTest {
                 .hasMessageStartingWith("SYNC_BATCH_SIZE: \"ten\" is not a whole number");
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LISTEN_ADDRESS", "9466"), false))
                 .hasMessageStartingWith("LISTEN_ADDRESS: \"9466\" has no port");
-        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@db/x", "SQL_DSN_FILE", "/x"), false))
+        assertThatThrownBy(() ->
+                        ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@db/x", "SQL_DSN_FILE", "/x"), false))
                 .hasMessageStartingWith("SQL_DSN: set either SQL_DSN or SQL_DSN_FILE");
     }
 
@@ -79,22 +81,32 @@ class ExporterConfigTest {
         Map<String, String> base = Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi");
         // Issue 10: "0" is a duration (Prometheus' grammar); the intervals refuse it in this loader.
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "POLL_INTERVAL", "0"), false))
-                .isInstanceOf(ConfigException.class).hasMessage("POLL_INTERVAL: must be more than 0; write for example 30s");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("POLL_INTERVAL: must be more than 0; write for example 30s");
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "CHANNEL_REFRESH_INTERVAL", "0s"), false))
                 .hasMessageStartingWith("CHANNEL_REFRESH_INTERVAL: must be more than 0");
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "BUDGET_INTERVAL", "0"), false))
                 .hasMessageStartingWith("BUDGET_INTERVAL: must be more than 0");
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "RETENTION", "0"), false))
                 .hasMessageStartingWith("RETENTION: 0s is too short");
-        assertThat(ExporterConfig.fromEnvironment(with(base, "LATE_COMMIT_WINDOW", "0"), false).lateCommitWindow()).isZero();
+        assertThat(ExporterConfig.fromEnvironment(with(base, "LATE_COMMIT_WINDOW", "0"), false)
+                        .lateCommitWindow())
+                .isZero();
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LATE_COMMIT_WINDOW", "30m1h"), false))
                 .hasMessageStartingWith("LATE_COMMIT_WINDOW: \"30m1h\" is not a duration");
     }
 
     @Test
     void givenCommandLineFiles_whenApplied_thenTheyWinOverTheEnvironment() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi", "CONFIG_FILE", "env.yml",
-                "WEB_CONFIG_FILE", "web-env.yml"), false);
+        ExporterConfig config = ExporterConfig.fromEnvironment(
+                Map.of(
+                        "SQL_DSN",
+                        "u:p@tcp(db:3306)/newapi",
+                        "CONFIG_FILE",
+                        "env.yml",
+                        "WEB_CONFIG_FILE",
+                        "web-env.yml"),
+                false);
 
         assertThat(config.withCommandLine("arg.yml", null).configFile()).isEqualTo(Path.of("arg.yml"));
         assertThat(config.withCommandLine("arg.yml", null).webConfigFile()).isEqualTo(Path.of("web-env.yml"));

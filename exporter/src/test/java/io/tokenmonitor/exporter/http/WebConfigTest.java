@@ -1,14 +1,13 @@
 package io.tokenmonitor.exporter.http;
 
-import io.tokenmonitor.common.config.ConfigException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokenmonitor.common.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WebConfigTest {
 
@@ -31,11 +30,14 @@ class WebConfigTest {
 
     @Test
     void givenMistakes_whenRead_thenTheKeyIsNamed() throws Exception {
-        assertThatThrownBy(() -> WebConfig.read(Files.writeString(dir.resolve("a.yml"), "basic_auth_users: {u: plaintext}\n")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("basic_auth_users.u: not a bcrypt hash");
+        assertThatThrownBy(() ->
+                        WebConfig.read(Files.writeString(dir.resolve("a.yml"), "basic_auth_users: {u: plaintext}\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("basic_auth_users.u: not a bcrypt hash");
         assertThatThrownBy(() -> WebConfig.read(Files.writeString(dir.resolve("b.yml"), "tls_config: {}\n")))
                 .hasMessageContaining("unknown key \"tls_config\"");
-        assertThatThrownBy(() -> WebConfig.read(Files.writeString(dir.resolve("c.yml"), "tls_server_config: {cert_file: c.pem}\n")))
+        assertThatThrownBy(() -> WebConfig.read(
+                        Files.writeString(dir.resolve("c.yml"), "tls_server_config: {cert_file: c.pem}\n")))
                 .hasMessageContaining("tls_server_config needs cert_file and key_file");
     }
 }

@@ -1,22 +1,27 @@
 package io.tokenmonitor.exporter.source;
 
-import io.tokenmonitor.common.config.ConfigException;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokenmonitor.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
 
 class SourceDsnTest {
 
     @Test
     void givenGatewayMysqlDsn_whenParsed_thenJdbcUrlUserAndPasswordAreSplit() {
-        SourceDsn dsn = SourceDsn.parse("SQL_DSN", "newapi:p@ss@tcp(db.internal:3307)/new-api?charset=utf8mb4&parseTime=True&loc=Asia/Shanghai", "x.db");
+        SourceDsn dsn = SourceDsn.parse(
+                "SQL_DSN",
+                "newapi:p@ss@tcp(db.internal:3307)/new-api?charset=utf8mb4&parseTime=True&loc=Asia/Shanghai",
+                "x.db");
 
         assertThat(dsn.dialect()).isEqualTo(SourceDialect.MYSQL);
         assertThat(dsn.jdbcUrl()).startsWith("jdbc:mysql://db.internal:3307/new-api?");
         assertThat(dsn.user()).isEqualTo("newapi");
         assertThat(dsn.password()).isEqualTo("p@ss");
-        assertThat(dsn.toString()).isEqualTo("mysql://newapi@db.internal:3307/new-api").doesNotContain("p@ss");
+        assertThat(dsn.toString())
+                .isEqualTo("mysql://newapi@db.internal:3307/new-api")
+                .doesNotContain("p@ss");
     }
 
     @Test
@@ -28,7 +33,9 @@ class SourceDsnTest {
 
     @Test
     void givenMysqlTlsParam_whenParsed_thenSslModeFollows() {
-        assertThat(SourceDsn.parse("SQL_DSN", "u:p@tcp(db:3306)/x?tls=true", "x.db").jdbcUrl()).contains("sslMode=VERIFY_IDENTITY");
+        assertThat(SourceDsn.parse("SQL_DSN", "u:p@tcp(db:3306)/x?tls=true", "x.db")
+                        .jdbcUrl())
+                .contains("sslMode=VERIFY_IDENTITY");
     }
 
     @Test
@@ -36,7 +43,9 @@ class SourceDsnTest {
         SourceDsn dsn = SourceDsn.parse("SQL_DSN", "postgresql://gw:p%40ss@pg:5433/newapi?sslmode=require", "x.db");
 
         assertThat(dsn.dialect()).isEqualTo(SourceDialect.POSTGRES);
-        assertThat(dsn.jdbcUrl()).startsWith("jdbc:postgresql://pg:5433/newapi?").contains("sslmode=require");
+        assertThat(dsn.jdbcUrl())
+                .startsWith("jdbc:postgresql://pg:5433/newapi?")
+                .contains("sslmode=require");
         assertThat(dsn.password()).isEqualTo("p@ss");
         assertThat(dsn.identity()).isEqualTo("postgres:newapi");
     }
@@ -70,11 +79,16 @@ class SourceDsnTest {
     @Test
     void givenGatewayDsns_whenParsed_thenTheExportersDriverTimeoutsAreAddedAndTheDsnsOwnOptionsWin() {
         assertThat(SourceDsn.parse("SQL_DSN", "u:p@tcp(db:3306)/x", "x.db").jdbcUrl())
-                .isEqualTo("jdbc:mysql://db:3306/x?connectTimeout=10000&socketTimeout=120000&tcpKeepAlive=true&allowPublicKeyRetrieval=true");
-        assertThat(SourceDsn.parse("SQL_DSN", "postgres://u:p@pg:5432/x", "x.db").jdbcUrl())
-                .isEqualTo("jdbc:postgresql://pg:5432/x?connectTimeout=10&socketTimeout=120&tcpKeepAlive=true&ApplicationName=token-monitor-exporter");
-        assertThat(SourceDsn.parse("SQL_DSN", "jdbc:postgresql://pg:5432/x?socketTimeout=600", "x.db").jdbcUrl())
-                .contains("socketTimeout=600").doesNotContain("socketTimeout=120");
+                .isEqualTo(
+                        "jdbc:mysql://db:3306/x?connectTimeout=10000&socketTimeout=120000&tcpKeepAlive=true&allowPublicKeyRetrieval=true");
+        assertThat(SourceDsn.parse("SQL_DSN", "postgres://u:p@pg:5432/x", "x.db")
+                        .jdbcUrl())
+                .isEqualTo(
+                        "jdbc:postgresql://pg:5432/x?connectTimeout=10&socketTimeout=120&tcpKeepAlive=true&ApplicationName=token-monitor-exporter");
+        assertThat(SourceDsn.parse("SQL_DSN", "jdbc:postgresql://pg:5432/x?socketTimeout=600", "x.db")
+                        .jdbcUrl())
+                .contains("socketTimeout=600")
+                .doesNotContain("socketTimeout=120");
     }
 
     @Test
@@ -83,7 +97,9 @@ class SourceDsnTest {
         SourceDsn dsn = SourceDsn.parse("SQL_DSN", "root:pw@unix(/run/mysqld/mysqld.sock)/new-api", "x.db");
 
         assertThat(dsn.dialect()).isEqualTo(SourceDialect.MYSQL);
-        assertThat(dsn.jdbcUrl()).contains("junixsocket.file=/run/mysqld/mysqld.sock").contains("connectTimeout=10000");
+        assertThat(dsn.jdbcUrl())
+                .contains("junixsocket.file=/run/mysqld/mysqld.sock")
+                .contains("connectTimeout=10000");
         assertThat(dsn.identity()).isEqualTo("mysql:new-api");
     }
 

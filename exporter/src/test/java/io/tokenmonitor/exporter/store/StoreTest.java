@@ -1,5 +1,8 @@
 package io.tokenmonitor.exporter.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.model.DimensionKey;
@@ -13,15 +16,11 @@ import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.sync.RowClassifier;
 import io.tokenmonitor.exporter.testing.Classifiers;
 import io.tokenmonitor.exporter.testing.StoreSql;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StoreTest {
 
@@ -37,7 +36,13 @@ class StoreTest {
         SyncPosition position = new SyncPosition("mysql:newapi", 2, 1_000, List.of(new IdGap(1, 1, 5_000)));
         UsageTotals committed;
         try (Store store = Store.open(file)) {
-            committed = store.commit(List.of(request(2, 1_000, 120, 30, 500, 4_000)), position, UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
+            committed = store.commit(
+                    List.of(request(2, 1_000, 120, 30, 500, 4_000)),
+                    position,
+                    UsageTotals.EMPTY,
+                    1L,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
         }
 
         try (Store reopened = Store.open(file)) {
@@ -47,16 +52,30 @@ class StoreTest {
         SeriesTotals series = committed.series().get(new SeriesKey("3", "gpt-4o", false));
         assertThat(series.requests()).isEqualTo(1);
         assertThat(series.inputTokens()).isEqualTo(120);
-        assertThat(series.duration().counts()[2]).as("4 s falls in the le=5 bucket").isZero();
+        assertThat(series.duration().counts()[2])
+                .as("4 s falls in the le=5 bucket")
+                .isZero();
         assertThat(series.duration().counts()[3]).isEqualTo(1);
     }
 
     @Test
     void givenRowAlreadyStored_whenCommittedAgain_thenItIsNotCountedTwice() {
         try (Store store = Store.open(dir.resolve("store.db"))) {
-            UsageTotals once = store.commit(List.of(request(7, 1_000, 10, 10, 10, 1_000)), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
+            UsageTotals once = store.commit(
+                    List.of(request(7, 1_000, 10, 10, 10, 1_000)),
+                    SyncPosition.start("s"),
+                    UsageTotals.EMPTY,
+                    1L,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
 
-            UsageTotals twice = store.commit(List.of(request(7, 1_000, 10, 10, 10, 1_000)), SyncPosition.start("s"), once, 2L, Long.MIN_VALUE, Long.MIN_VALUE);
+            UsageTotals twice = store.commit(
+                    List.of(request(7, 1_000, 10, 10, 10, 1_000)),
+                    SyncPosition.start("s"),
+                    once,
+                    2L,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
 
             assertThat(twice.series()).isEqualTo(once.series());
         }
@@ -66,8 +85,13 @@ class StoreTest {
     void givenOldRawRows_whenPruned_thenTheyGoButTotalsStay() {
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
-            UsageTotals totals = store.commit(List.of(request(1, 10 * DAY, 5, 5, 5, 1_000), request(2, 40 * DAY, 5, 5, 5, 1_000)),
-                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
+            UsageTotals totals = store.commit(
+                    List.of(request(1, 10 * DAY, 5, 5, 5, 1_000), request(2, 40 * DAY, 5, 5, 5, 1_000)),
+                    SyncPosition.start("s"),
+                    UsageTotals.EMPTY,
+                    1L,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
 
             int deleted = store.prune(30 * DAY, 30 * DAY);
 
@@ -82,10 +106,16 @@ class StoreTest {
     void givenRowsOlderThanRetention_whenCommitted_thenTheyAreCountedButNeitherKeptRawNorRolledUp() {
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
-            UsageTotals totals = store.commit(List.of(request(1, 10 * DAY, 5, 5, 5, 1_000), request(2, 40 * DAY, 7, 7, 7, 1_000)),
-                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, 30 * DAY, 20 * DAY);
+            UsageTotals totals = store.commit(
+                    List.of(request(1, 10 * DAY, 5, 5, 5, 1_000), request(2, 40 * DAY, 7, 7, 7, 1_000)),
+                    SyncPosition.start("s"),
+                    UsageTotals.EMPTY,
+                    1L,
+                    30 * DAY,
+                    20 * DAY);
 
-            assertThat(totals.series().get(new SeriesKey("3", "gpt-4o", false)).requests()).isEqualTo(2);
+            assertThat(totals.series().get(new SeriesKey("3", "gpt-4o", false)).requests())
+                    .isEqualTo(2);
             long raw = StoreSql.one(file, "SELECT COUNT(*) FROM logs");
             long rolledUpQuota = StoreSql.one(file, "SELECT SUM(quota) FROM usage_minute");
             assertThat(raw).isEqualTo(1);
@@ -97,14 +127,18 @@ class StoreTest {
     void givenNewStore_whenQuotaPerUnitSaved_thenItReplacesTheDefaultAndSurvivesReopening() {
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
-            assertThat(store.quotaPerUnit()).as("New API's default before the exporter learns the value").isEqualTo(500_000);
+            assertThat(store.quotaPerUnit())
+                    .as("New API's default before the exporter learns the value")
+                    .isEqualTo(500_000);
             store.saveQuotaPerUnit(1_000_000);
         }
 
         try (Store reopened = Store.open(file)) {
             assertThat(reopened.quotaPerUnit()).isEqualTo(1_000_000);
             long rows = StoreSql.one(file, "SELECT COUNT(*) FROM gateway_options");
-            assertThat(rows).as("one row, read by the dashboards as a scalar subquery").isEqualTo(1);
+            assertThat(rows)
+                    .as("one row, read by the dashboards as a scalar subquery")
+                    .isEqualTo(1);
         }
     }
 
@@ -115,15 +149,24 @@ class StoreTest {
             StoreSql.execute(file, "PRAGMA user_version = 99");
         }
 
-        assertThatThrownBy(() -> Store.open(file)).hasMessageContaining("schema version 99 is newer than this exporter knows");
+        assertThatThrownBy(() -> Store.open(file))
+                .hasMessageContaining("schema version 99 is newer than this exporter knows");
     }
 
     @Test
     void givenRowsInTwoMinutes_whenCommitted_thenRollupsSumPerMinute() {
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
-            store.commit(List.of(request(1, 600, 1, 2, 3, 1_000), request(2, 659, 10, 20, 30, 1_000), request(3, 660, 100, 200, 300, 1_000)),
-                    SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
+            store.commit(
+                    List.of(
+                            request(1, 600, 1, 2, 3, 1_000),
+                            request(2, 659, 10, 20, 30, 1_000),
+                            request(3, 660, 100, 200, 300, 1_000)),
+                    SyncPosition.start("s"),
+                    UsageTotals.EMPTY,
+                    1L,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
 
             List<Long> quotaPerMinute = StoreSql.longs(file, "SELECT quota FROM usage_minute ORDER BY minute");
             assertThat(quotaPerMinute).containsExactly(33L, 300L);
@@ -131,30 +174,66 @@ class StoreTest {
     }
 
     @Test
-    void givenOptionalTokenDimensionCappedAtTwo_whenThreeTokensCommitted_thenTheThirdFoldsIntoOtherAndAllSurviveReopening() {
+    void
+            givenOptionalTokenDimensionCappedAtTwo_whenThreeTokensCommitted_thenTheThirdFoldsIntoOtherAndAllSurviveReopening() {
         Path file = dir.resolve("store.db");
         RowClassifier tokens = Classifiers.withDimensions(GatewayFlavor.NEW_API, Set.of(Dimension.TOKEN), 2);
         UsageTotals committed;
         try (Store store = Store.open(file)) {
-            committed = store.commit(List.of(request(tokens, 1, "a"), request(tokens, 2, "b"), request(tokens, 3, "c"),
-                    request(tokens, 4, "a")), SyncPosition.start("s"), UsageTotals.EMPTY, 1L, Long.MIN_VALUE, Long.MIN_VALUE);
+            committed = store.commit(
+                    List.of(
+                            request(tokens, 1, "a"),
+                            request(tokens, 2, "b"),
+                            request(tokens, 3, "c"),
+                            request(tokens, 4, "a")),
+                    SyncPosition.start("s"),
+                    UsageTotals.EMPTY,
+                    1L,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
         }
 
-        assertThat(committed.dimensions()).containsOnlyKeys(new DimensionKey(Dimension.TOKEN, "a"),
-                new DimensionKey(Dimension.TOKEN, "b"), new DimensionKey(Dimension.TOKEN, "__other__"));
-        assertThat(committed.dimensions().get(new DimensionKey(Dimension.TOKEN, "a")).requests()).isEqualTo(2);
+        assertThat(committed.dimensions())
+                .containsOnlyKeys(
+                        new DimensionKey(Dimension.TOKEN, "a"),
+                        new DimensionKey(Dimension.TOKEN, "b"),
+                        new DimensionKey(Dimension.TOKEN, "__other__"));
+        assertThat(committed
+                        .dimensions()
+                        .get(new DimensionKey(Dimension.TOKEN, "a"))
+                        .requests())
+                .isEqualTo(2);
         try (Store reopened = Store.open(file)) {
             assertThat(reopened.loadTotals().dimensions()).isEqualTo(committed.dimensions());
         }
     }
 
     private static ClassifiedRow request(RowClassifier classifier, long id, String token) {
-        return classifier.classify(new LogRow(id, 60, 2, 1, "alice", token, "gpt-4o", 1, 1, 1,
-                1_000, false, 3, "default", "{}", "", "", "", 0));
+        return classifier.classify(new LogRow(
+                id, 60, 2, 1, "alice", token, "gpt-4o", 1, 1, 1, 1_000, false, 3, "default", "{}", "", "", "", 0));
     }
 
-    private ClassifiedRow request(long id, long createdAt, long prompt, long completion, long quota, long useTimeMillis) {
-        return classifier.classify(new LogRow(id, createdAt, 2, 1, "alice", "default", "gpt-4o", quota, prompt, completion,
-                useTimeMillis, false, 3, "default", "{}", "", "", "", 0));
+    private ClassifiedRow request(
+            long id, long createdAt, long prompt, long completion, long quota, long useTimeMillis) {
+        return classifier.classify(new LogRow(
+                id,
+                createdAt,
+                2,
+                1,
+                "alice",
+                "default",
+                "gpt-4o",
+                quota,
+                prompt,
+                completion,
+                useTimeMillis,
+                false,
+                3,
+                "default",
+                "{}",
+                "",
+                "",
+                "",
+                0));
     }
 }

@@ -1,5 +1,7 @@
 package io.tokenmonitor.exporter.sync;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.TestLog;
@@ -10,20 +12,17 @@ import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.source.LogReader;
 import io.tokenmonitor.exporter.source.SourceDialect;
 import io.tokenmonitor.exporter.testing.Classifiers;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogSyncerTest {
 
@@ -32,6 +31,7 @@ class LogSyncerTest {
 
     @TempDir
     Path dir;
+
     private GatewayDatabase gateway;
     private LogSyncer syncer;
 
@@ -49,13 +49,14 @@ class LogSyncerTest {
     @Test
     void givenHoleBeforeRecentRow_whenRead_thenTheHoleIsAwaitedAsAGap() throws Exception {
         insertAt(NOW.getEpochSecond(), 3);
-        gateway.execute("DELETE FROM logs WHERE id = 2");   // as if id 2 were allocated but not yet committed
+        gateway.execute("DELETE FROM logs WHERE id = 2"); // as if id 2 were allocated but not yet committed
 
         Batch batch = syncer.read(SyncPosition.start("test"));
 
         assertThat(batch.rows()).extracting(r -> r.row().id()).containsExactly(1L, 3L);
         assertThat(batch.next().lastId()).isEqualTo(3);
-        assertThat(batch.next().gaps()).containsExactly(new IdGap(2, 2, NOW.plus(WINDOW).getEpochSecond()));
+        assertThat(batch.next().gaps())
+                .containsExactly(new IdGap(2, 2, NOW.plus(WINDOW).getEpochSecond()));
     }
 
     @Test
@@ -63,8 +64,9 @@ class LogSyncerTest {
         insertAt(NOW.getEpochSecond(), 3);
         gateway.execute("DELETE FROM logs WHERE id = 2");
         SyncPosition afterFirst = syncer.read(SyncPosition.start("test")).next();
-        gateway.execute("INSERT INTO logs (id, created_at, type, model_name, channel_id, prompt_tokens, quota) VALUES (2, "
-                + NOW.getEpochSecond() + ", 2, 'late', 1, 10, 10)");
+        gateway.execute(
+                "INSERT INTO logs (id, created_at, type, model_name, channel_id, prompt_tokens, quota) VALUES (2, "
+                        + NOW.getEpochSecond() + ", 2, 'late', 1, 10, 10)");
 
         Batch second = syncer.read(afterFirst);
 
@@ -85,7 +87,8 @@ class LogSyncerTest {
 
     @Test
     void givenGapOlderThanTheWindow_whenRead_thenItIsGivenUpAndCounted() throws Exception {
-        SyncPosition withGap = new SyncPosition("test", 10, NOW.getEpochSecond(), List.of(new IdGap(5, 5, NOW.getEpochSecond() - 1)));
+        SyncPosition withGap =
+                new SyncPosition("test", 10, NOW.getEpochSecond(), List.of(new IdGap(5, 5, NOW.getEpochSecond() - 1)));
 
         Batch batch = syncer.read(withGap);
 
@@ -104,7 +107,8 @@ class LogSyncerTest {
     @Test
     void givenFullBatch_whenRead_thenMoreIsSignalled() throws Exception {
         insertAt(NOW.getEpochSecond(), 150);
-        LogSyncer small = new LogSyncer(reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 100, WINDOW, Clock.fixed(NOW, ZoneOffset.UTC));
+        LogSyncer small = new LogSyncer(
+                reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 100, WINDOW, Clock.fixed(NOW, ZoneOffset.UTC));
 
         Batch first = small.read(SyncPosition.start("test"));
         Batch second = small.read(first.next());
@@ -124,7 +128,8 @@ class LogSyncerTest {
     }
 
     private LogSyncer syncerAt(Instant now) {
-        return new LogSyncer(reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 1_000, WINDOW, Clock.fixed(now, ZoneOffset.UTC));
+        return new LogSyncer(
+                reader(), Classifiers.uncapped(GatewayFlavor.NEW_API), 1_000, WINDOW, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private LogReader reader() {

@@ -1,15 +1,16 @@
 package io.tokenmonitor.exporter.sync;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class OtherFieldsTest {
 
     @Test
     void givenNewApiConsumeOther_whenParsed_thenCacheAndFrtAreRead() {
-        OtherFields other = OtherFields.parse("{\"model_ratio\":2.5,\"cache_tokens\":1200,\"cache_ratio\":0.5,\"frt\":850,"
-                + "\"admin_info\":{\"use_channel\":[\"3\",\"5\"]},\"cache_creation_tokens\":300}");
+        OtherFields other =
+                OtherFields.parse("{\"model_ratio\":2.5,\"cache_tokens\":1200,\"cache_ratio\":0.5,\"frt\":850,"
+                        + "\"admin_info\":{\"use_channel\":[\"3\",\"5\"]},\"cache_creation_tokens\":300}");
 
         assertThat(other.valid()).isTrue();
         assertThat(other.cacheReadTokens()).isEqualTo(1200);
@@ -26,7 +27,8 @@ class OtherFieldsTest {
 
     @Test
     void givenTotalAndTiers_whenParsed_thenTheTotalIsNotCountedTwice() {
-        OtherFields other = OtherFields.parse("{\"cache_creation_tokens\":140,\"cache_creation_tokens_5m\":100,\"cache_creation_tokens_1h\":40}");
+        OtherFields other = OtherFields.parse(
+                "{\"cache_creation_tokens\":140,\"cache_creation_tokens_5m\":100,\"cache_creation_tokens_1h\":40}");
 
         assertThat(other.cacheWriteTokens()).isEqualTo(140);
     }
@@ -64,6 +66,8 @@ class OtherFieldsTest {
 
     @Test
     void givenTaskSettlement_whenParsed_thenItIsMarked() {
-        assertThat(OtherFields.parse("{\"task_id\":\"abc\",\"quota_delta\":-100}").taskSettlement()).isTrue();
+        assertThat(OtherFields.parse("{\"task_id\":\"abc\",\"quota_delta\":-100}")
+                        .taskSettlement())
+                .isTrue();
     }
 }

@@ -1,13 +1,13 @@
 package io.tokenmonitor.exporter.sync;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.LogKind;
 import io.tokenmonitor.exporter.model.LogRow;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.testing.Classifiers;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RowClassifierTest {
 
@@ -16,7 +16,8 @@ class RowClassifierTest {
 
     @Test
     void givenStreamedConsumeRow_whenClassified_thenItIsARequestWithLatencyAndTtft() {
-        ClassifiedRow row = newApi.classify(row(2, "default", 100, 50, 300, 4_000, true, "{\"frt\":750,\"cache_tokens\":20}"));
+        ClassifiedRow row =
+                newApi.classify(row(2, "default", 100, 50, 300, 4_000, true, "{\"frt\":750,\"cache_tokens\":20}"));
 
         assertThat(row.kind()).isEqualTo(LogKind.REQUEST);
         assertThat(row.inputTokens()).isEqualTo(100);
@@ -83,8 +84,34 @@ class RowClassifierTest {
         assertThat(newApi.classify(row(42, "", 0, 0, 0, 0, false, "")).kind()).isEqualTo(LogKind.UNKNOWN);
     }
 
-    private static LogRow row(int type, String token, long prompt, long completion, long quota, long useTimeMillis, boolean stream, String other) {
-        return new LogRow(1, 1_700_000_000, type, 1, "alice", token, "gpt-4o", quota, prompt, completion, useTimeMillis, stream,
-                3, "default", other, "", "", "", 0);
+    private static LogRow row(
+            int type,
+            String token,
+            long prompt,
+            long completion,
+            long quota,
+            long useTimeMillis,
+            boolean stream,
+            String other) {
+        return new LogRow(
+                1,
+                1_700_000_000,
+                type,
+                1,
+                "alice",
+                token,
+                "gpt-4o",
+                quota,
+                prompt,
+                completion,
+                useTimeMillis,
+                stream,
+                3,
+                "default",
+                other,
+                "",
+                "",
+                "",
+                0);
     }
 }

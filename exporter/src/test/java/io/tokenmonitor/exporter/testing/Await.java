@@ -12,8 +12,7 @@ public final class Await {
 
     private static final Duration STEP = Duration.ofMillis(100);
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Polls {@code probe} until {@code done} accepts its value or {@code limit} passes; returns the last value. */
     public static <T> T until(Callable<T> probe, Predicate<T> done, Duration limit) throws Exception {

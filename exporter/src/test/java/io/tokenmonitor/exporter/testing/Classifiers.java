@@ -4,7 +4,6 @@ import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.sync.LabelCaps;
 import io.tokenmonitor.exporter.sync.RowClassifier;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,8 +11,7 @@ import java.util.Set;
 /** Row classifiers for tests and tools: no cap on label values unless a test asks for one. */
 public final class Classifiers {
 
-    private Classifiers() {
-    }
+    private Classifiers() {}
 
     /** Classifies rows without a cap on distinct models and without optional dimensions. */
     public static RowClassifier uncapped(GatewayFlavor flavor) {

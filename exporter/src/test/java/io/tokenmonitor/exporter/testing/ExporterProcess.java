@@ -30,8 +30,9 @@ public final class ExporterProcess implements AutoCloseable {
     }
 
     /** As {@link #start(Map, Path, List)}, run through {@code runAs} (e.g. setpriv with another uid), with the exporter's {@code arguments}. */
-    public static ExporterProcess start(List<String> runAs, Map<String, String> env, Path log, List<String> jvmOptions,
-                                        List<String> arguments) throws IOException {
+    public static ExporterProcess start(
+            List<String> runAs, Map<String, String> env, Path log, List<String> jvmOptions, List<String> arguments)
+            throws IOException {
         String jar = System.getProperty("exporter.jar", "target/token-monitor-exporter.jar");
         int port = freePort();
         List<String> command = new java.util.ArrayList<>(runAs);
@@ -59,8 +60,12 @@ public final class ExporterProcess implements AutoCloseable {
     /** HTTP status of /readyz, or -1 when the process does not answer yet. */
     public int readyStatus() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

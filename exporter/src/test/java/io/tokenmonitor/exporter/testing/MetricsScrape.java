@@ -1,7 +1,6 @@
 package io.tokenmonitor.exporter.testing;
 
 import io.tokenmonitor.common.testing.Usage;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,11 +19,11 @@ public final class MetricsScrape {
 
     private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One sample: metric name, labels, value. */
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final java.util.List<Sample> samples;
     private final String text;
@@ -35,8 +34,11 @@ public final class MetricsScrape {
     }
 
     public static MetricsScrape of(int port) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return parse(response.body());
     }
 
@@ -76,7 +78,11 @@ public final class MetricsScrape {
 
     /** The value of an unlabelled sample, or NaN. */
     public double value(String name) {
-        return samples.stream().filter(s -> s.name().equals(name)).mapToDouble(Sample::value).findFirst().orElse(Double.NaN);
+        return samples.stream()
+                .filter(s -> s.name().equals(name))
+                .mapToDouble(Sample::value)
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     /** Usage per "channel|model" as the exporter reports it. */

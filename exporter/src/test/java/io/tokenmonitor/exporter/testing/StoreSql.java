@@ -15,13 +15,13 @@ import java.util.List;
  */
 public final class StoreSql {
 
-    private StoreSql() {
-    }
+    private StoreSql() {}
 
     /** The first column of every row of {@code sql}. */
     public static List<Long> longs(Path store, String sql) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.toAbsolutePath());
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             List<Long> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getLong(1));
@@ -42,7 +42,8 @@ public final class StoreSql {
     }
 
     public static void execute(Path store, String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.toAbsolutePath()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.toAbsolutePath());
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
