@@ -58,7 +58,8 @@ class DeploymentFilesTest {
 
     @Test
     void givenExporterEnvironment_thenEveryNameIsReadByTheExporterConfigCode() throws IOException {
-        String code = sources(ROOT.resolve("exporter/src/main/java"));
+        // The shared module reads the *_FILE variants (Env.secret), so it counts as the program's code.
+        String code = sources(ROOT.resolve("exporter/src/main/java")) + sources(ROOT.resolve("common/src/main/java"));
         for (String service : EXPORTER_SERVICES) {
             for (String name : environment(service).keySet()) {
                 assertThat(knows(code, name))
@@ -70,7 +71,8 @@ class DeploymentFilesTest {
 
     @Test
     void givenBridgeEnvironment_thenEveryNameIsReadByTheBridgeConfigCode() throws IOException {
-        String code = sources(ROOT.resolve("alertmanager-bridge/src/main/java"));
+        String code = sources(ROOT.resolve("alertmanager-bridge/src/main/java"))
+                + sources(ROOT.resolve("common/src/main/java"));
         for (String name : environment("bridge").keySet()) {
             assertThat(knows(code, name))
                     .as("bridge: " + name + " is not read by the bridge")
@@ -346,8 +348,11 @@ class DeploymentFilesTest {
         assertThat(froms).as(file + " stages").containsExactly("${BUILD_IMAGE} AS build", "${RUNTIME_IMAGE}");
         // The classic builder (DOCKER_BUILDKIT=0) must build it: no BuildKit-only syntax.
         assertThat(d).as(file).doesNotContain("# syntax=").doesNotContain("--mount=");
-        // Dependencies resolved in a layer of their own, before the sources are copied.
-        Matcher sources = Pattern.compile("(?m)^COPY \\S+/src ").matcher(d);
+        // Dependencies resolved in a layer of their own, before the program's sources are copied (the
+        // shared module comes first: the program's dependencies include it).
+        String module = file.substring(0, file.indexOf('/'));
+        Matcher sources =
+                Pattern.compile("(?m)^COPY " + Pattern.quote(module) + "/src ").matcher(d);
         assertThat(sources.find()).as(file + " copies the sources").isTrue();
         assertThat(d.indexOf("dependency:go-offline"))
                 .as(file + ": dependencies resolved before the sources are copied")
@@ -361,10 +366,11 @@ class DeploymentFilesTest {
                 .doesNotStartWith("0:")
                 .isNotEqualTo("0");
         assertThat(code).as(file + ": default listen address in the code").contains("\"0.0.0.0:" + port + "\"");
-        for (String module : List.of("pom.xml", "exporter/pom.xml", "alertmanager-bridge/pom.xml", "e2e/pom.xml")) {
+        for (String pom : List.of(
+                "pom.xml", "common/pom.xml", "exporter/pom.xml", "alertmanager-bridge/pom.xml", "e2e/pom.xml")) {
             assertThat(d)
                     .as(file + " copies every module pom (the parent lists them)")
-                    .contains("COPY " + module);
+                    .contains("COPY " + pom);
         }
     }
 
