@@ -162,6 +162,31 @@ public record GatewayDsn(
         throw new ConfigException(key + ": cannot parse \"" + mask(dsn) + "\"; " + FORMS);
     }
 
+    /**
+     * A MySQL or PostgreSQL database on a server: the JDBC URL (to {@code host}) and the display (the address as
+     * written, user shown, password never) every server form of the DSN ends in.
+     */
+    private static GatewayDsn server(
+            Dialect dialect,
+            String host,
+            String shownAddress,
+            String db,
+            Map<String, String> params,
+            String user,
+            Optional<Secret> password) {
+        String scheme = dialect == Dialect.MYSQL ? "mysql" : "postgresql";
+        String shownScheme = dialect == Dialect.MYSQL ? "mysql" : "postgres";
+        String shownUser = user.isEmpty() ? "" : user + "@";
+        return new GatewayDsn(
+                dialect,
+                "jdbc:" + scheme + "://" + host + "/" + db,
+                params,
+                nonEmpty(user),
+                password,
+                db,
+                shownScheme + "://" + shownUser + shownAddress + "/" + db);
+    }
+
     /** A SQLite database file (made absolute). */
     public static GatewayDsn sqlite(Path file) {
         String path = file.toAbsolutePath().normalize().toString();
@@ -234,7 +259,6 @@ public record GatewayDsn(
         Map<String, String> params = new LinkedHashMap<>();
         tls(key, m.group("params"), params);
         String addr = m.group("addr") == null ? "" : m.group("addr").strip();
-        String shownUser = user.isEmpty() ? "" : user + "@";
         if ("unix".equals(m.group("net"))) {
             if (!addr.startsWith("/")) {
                 throw new ConfigException(key + ": unix(" + addr
@@ -243,14 +267,8 @@ public record GatewayDsn(
             params.put("socketFactory", UNIX_SOCKET_FACTORY);
             params.put("junixsocket.file", addr);
             // Connector/J still wants a host; the socket factory ignores it.
-            return new GatewayDsn(
-                    Dialect.MYSQL,
-                    "jdbc:mysql://localhost/" + db,
-                    params,
-                    nonEmpty(user),
-                    secret(pass),
-                    db,
-                    "mysql://" + shownUser + "unix(" + addr + ")/" + db);
+            // Connector/J still wants a host; the socket factory ignores it.
+            return server(Dialect.MYSQL, "localhost", "unix(" + addr + ")", db, params, user, secret(pass));
         }
         HostPort address = addr.isEmpty()
                 ? new HostPort("127.0.0.1", 3306)
@@ -258,14 +276,7 @@ public record GatewayDsn(
         if (address.host().isEmpty()) {
             address = new HostPort("127.0.0.1", address.port());
         }
-        return new GatewayDsn(
-                Dialect.MYSQL,
-                "jdbc:mysql://" + address + "/" + db,
-                params,
-                nonEmpty(user),
-                secret(pass),
-                db,
-                "mysql://" + shownUser + address + "/" + db);
+        return server(Dialect.MYSQL, address.toString(), address.toString(), db, params, user, secret(pass));
     }
 
     /** go-sql-driver's {@code tls=}: true verifies the server, skip-verify encrypts without, preferred tries, false never. */
@@ -318,28 +329,13 @@ public record GatewayDsn(
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
             pass = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
         }
-        String shownUser = user.isEmpty() ? "" : user + "@";
         Map<String, String> params = new LinkedHashMap<>();
         if (mysql) {
             tls(key, query, params);
-            return new GatewayDsn(
-                    Dialect.MYSQL,
-                    "jdbc:mysql://" + address + "/" + db,
-                    params,
-                    nonEmpty(user),
-                    secret(pass),
-                    db,
-                    "mysql://" + shownUser + address + "/" + db);
+            return server(Dialect.MYSQL, address.toString(), address.toString(), db, params, user, secret(pass));
         }
         postgresParams(queryParams(query), params);
-        return new GatewayDsn(
-                Dialect.POSTGRES,
-                "jdbc:postgresql://" + address + "/" + db,
-                params,
-                nonEmpty(user),
-                secret(pass),
-                db,
-                "postgres://" + shownUser + address + "/" + db);
+        return server(Dialect.POSTGRES, address.toString(), address.toString(), db, params, user, secret(pass));
     }
 
     /** libpq's {@code key=value} form, as GORM's postgres driver takes it; unknown keys (TimeZone, …) are the session's business. */
@@ -422,14 +418,14 @@ public record GatewayDsn(
         String user = values.getOrDefault("user", "");
         Map<String, String> params = new LinkedHashMap<>();
         postgresParams(values, params);
-        return new GatewayDsn(
+        return server(
                 Dialect.POSTGRES,
-                "jdbc:postgresql://" + address + "/" + db,
-                params,
-                nonEmpty(user),
-                secret(values.getOrDefault("password", "")),
+                address.toString(),
+                address.toString(),
                 db,
-                "postgres://" + (user.isEmpty() ? "" : user + "@") + address + "/" + db);
+                params,
+                user,
+                secret(values.getOrDefault("password", "")));
     }
 
     /** The libpq options PgJDBC understands under the same name: TLS only; timeouts are the program's. */

@@ -71,7 +71,7 @@ class SqlScriptTest {
         assertThat(SqlScript.statements(sql)).containsExactlyElementsOf(expected);
     }
 
-    /** Both programs' released migrations, copied here as fixtures: one statement per CREATE/INSERT, no comment left. */
+    /** Both programs' released migrations (common/pom.xml maps them into the test classpath): one statement per CREATE/INSERT, no comment left. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "exporter/V001__init.sql,              12",
