@@ -150,18 +150,12 @@ public final class ChannelBreaker {
             return outcome(BreakerOutcome.Result.DRY_RUN, channelId, before, before, "breaker.dry_run=true");
         }
         String reason = "token-monitor breaker: alert " + alertName + " (" + alertKey + ")";
-        int changed = hasOtherInfo
-                ? h.createUpdate(UPDATE_STATUS_AND_INFO)
-                        .bind("after", ChannelStatus.MANUALLY_DISABLED)
-                        .bind("info", otherInfo(row.get().otherInfo(), reason, now))
-                        .bind("id", channelId)
-                        .bind("before", ChannelStatus.ENABLED)
-                        .execute()
-                : h.createUpdate(UPDATE_STATUS)
-                        .bind("after", ChannelStatus.MANUALLY_DISABLED)
-                        .bind("id", channelId)
-                        .bind("before", ChannelStatus.ENABLED)
-                        .execute();
+        int changed = setStatus(
+                h,
+                channelId,
+                ChannelStatus.ENABLED,
+                ChannelStatus.MANUALLY_DISABLED,
+                hasOtherInfo ? Optional.of(otherInfo(row.get().otherInfo(), reason, now)) : Optional.empty());
         if (changed == 0) {
             return outcome(BreakerOutcome.Result.ALREADY_DISABLED, channelId, before, null, "changed concurrently");
         }
@@ -170,6 +164,22 @@ public final class ChannelBreaker {
                 .bind("id", channelId)
                 .execute();
         return outcome(BreakerOutcome.Result.DISABLED, channelId, before, ChannelStatus.MANUALLY_DISABLED, "");
+    }
+
+    /**
+     * Moves the channel from {@code from} to {@code to} only if it is still at {@code from} (the gateway or an admin
+     * may have changed it meanwhile), recording why in {@code other_info} where New API has that column.
+     *
+     * @return the rows changed: 0 when the status had moved on
+     */
+    private static int setStatus(Handle h, long channelId, int from, int to, Optional<String> otherInfo) {
+        var update = otherInfo.isPresent()
+                ? h.createUpdate(UPDATE_STATUS_AND_INFO).bind("info", otherInfo.get())
+                : h.createUpdate(UPDATE_STATUS);
+        return update.bind("after", to)
+                .bind("id", channelId)
+                .bind("before", from)
+                .execute();
     }
 
     private BreakerOutcome reenable(Handle h, long channelId, Instant now) throws SQLException {
@@ -187,23 +197,13 @@ public final class ChannelBreaker {
                     before,
                     "its status is " + before + ", not 2; someone changed it after the breaker");
         }
-        int changed = hasOtherInfo
-                ? h.createUpdate(UPDATE_STATUS_AND_INFO)
-                        .bind("after", ChannelStatus.ENABLED)
-                        .bind(
-                                "info",
-                                otherInfo(
-                                        row.get().otherInfo(),
-                                        "re-enabled with token-monitor-bridge enable-channel",
-                                        now))
-                        .bind("id", channelId)
-                        .bind("before", ChannelStatus.MANUALLY_DISABLED)
-                        .execute()
-                : h.createUpdate(UPDATE_STATUS)
-                        .bind("after", ChannelStatus.ENABLED)
-                        .bind("id", channelId)
-                        .bind("before", ChannelStatus.MANUALLY_DISABLED)
-                        .execute();
+        String note = "re-enabled with token-monitor-bridge enable-channel";
+        int changed = setStatus(
+                h,
+                channelId,
+                ChannelStatus.MANUALLY_DISABLED,
+                ChannelStatus.ENABLED,
+                hasOtherInfo ? Optional.of(otherInfo(row.get().otherInfo(), note, now)) : Optional.empty());
         if (changed == 0) {
             return outcome(BreakerOutcome.Result.REFUSED, channelId, before, null, "changed concurrently");
         }
