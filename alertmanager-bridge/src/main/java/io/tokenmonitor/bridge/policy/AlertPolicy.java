@@ -172,7 +172,8 @@ public final class AlertPolicy {
         return known;
     }
 
-    private String heldNote(Instant since, ZoneId zone) {
+    /** The note on an alert that waited for its active window (the breaker worker adds it too). */
+    String heldNote(Instant since, ZoneId zone) {
         String at = HELD_TIME.format(since.atZone(zone));
         return language()
                 .pick(

@@ -6,8 +6,6 @@ import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.state.StateStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +15,6 @@ import java.util.Optional;
  * what the breaker did. A channel actually disabled is news, so that message skips the cooldown.
  */
 public final class BreakerWorker {
-    private static final DateTimeFormatter HELD_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
 
     private final StateStore store;
     private final BreakerJobs jobs;
@@ -56,7 +53,7 @@ public final class BreakerWorker {
                     breaker.trip(channelId, job.event().alertKey(), job.event().alertName());
             metrics.breaker(outcome.result().label());
             List<String> notes = new ArrayList<>();
-            job.heldSince().ifPresent(since -> notes.add(held(since, labels.zone())));
+            job.heldSince().ifPresent(since -> notes.add(policy.heldNote(since, labels.zone())));
             notes.add(BreakerNotes.describe(outcome, policy.language()));
             Tally tally = new Tally();
             Instant now = clock.instant();
@@ -71,13 +68,5 @@ public final class BreakerWorker {
             handled++;
         }
         return handled;
-    }
-
-    private String held(Instant since, ZoneId zone) {
-        String at = HELD_TIME.format(since.atZone(zone));
-        return policy.language()
-                .pick(
-                        "自 " + at + " 起因不在通知时段内而暂缓，时段开始后处理",
-                        "Held since " + at + " outside the active window; handled now that it is open");
     }
 }
