@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * Where a gateway's database is ({@code SQL_DSN}, {@code LOG_SQL_DSN}, {@code DATABASE_URL}), parsed from every form
- * the gateways accept (DECISIONS.md item 4), by both programs with this one parser:
+ * the gateways accept (docs/gateway-dsn.md), by both programs with this one parser:
  * <ul>
  *   <li>go-sql-driver: {@code user:pass@tcp(host:port)/db?params} ({@code tls=} honoured; the password may hold
  *       {@code @} and {@code :}), {@code user:pass@unix(/path/to.sock)/db}, {@code user:pass@/db} (127.0.0.1:3306)</li>

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every form of DECISIONS.md item 4, accepted and refused. */
+/** Every form of docs/gateway-dsn.md, accepted and refused. */
 class GatewayDsnTest {
     private static final String CWD = Path.of("").toAbsolutePath().toString();
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The cases of prometheus/common model/time_test.go (TestParseDuration, TestDuration_String) and DECISIONS.md item 1. */
+/** The cases of prometheus/common model/time_test.go (TestParseDuration, TestDuration_String) and docs/alert-labels.md (Durations). */
 class PromDurationTest {
 
     @ParameterizedTest(name = "[{index}] {0}")

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One table of inputs (durations, active windows, target names, gateway DSNs, listen addresses) fed to both programs' real config
- * loaders, which must give the answers of DECISIONS.md (issue 10): the same accept or refuse, and no password in a
+ * loaders, which must give the answers of docs/alert-labels.md and docs/gateway-dsn.md: the same accept or refuse, and no password in a
  * refusal. The loaders run from the packaged jars, each in a class loader of its own (the shaded jars carry their
  * own copies of everything), through their public entry points: the exporter's
  * {@code ExporterConfig.fromEnvironment(Map, boolean)} and {@code BudgetConfig.parse(String, String)}, the bridge's

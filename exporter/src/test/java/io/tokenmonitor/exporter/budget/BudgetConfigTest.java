@@ -75,7 +75,7 @@ class BudgetConfigTest {
 
     @Test
     void givenTheSharedGrammars_whenBudgetsUseThem_thenTheyAnswerAsTheBridgeDoes() {
-        // Issue 10: active windows, durations and target names are read by the shared grammars (DECISIONS.md 1-3).
+        // Issue 10: active windows, durations and target names are read by the shared grammars (docs/alert-labels.md).
         assertThat(budget("active: always").active()).isEqualTo("always");
         assertThat(budget("active: '09:00-12:00,13:00-18:00'").active()).isEqualTo("09:00-12:00,13:00-18:00");
         assertThatThrownBy(() -> budget("active: '9:00-17:00'"))
