@@ -6,6 +6,7 @@ import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.policy.AlertPolicy;
 import io.tokenmonitor.bridge.policy.Tally;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -17,17 +18,25 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 
 /**
  * {@code POST /alerts}: reads an Alertmanager v4 webhook and answers 200 only after its notifications are
  * committed to the outbox; 503 when they could not be stored (Alertmanager retries only 5xx), 4xx for a request
- * that can never succeed. Mount it in a {@code BlockingHandler}: it parses and writes SQLite.
+ * that can never succeed. Mount it directly, not in a {@code BlockingHandler}: it reads the body on the IO thread
+ * and takes a worker thread (to parse and write SQLite) only once the body is complete.
  */
 public final class AlertIntake implements HttpHandler {
     /** Alertmanager groups are small; 1 MiB holds thousands of alerts and bounds a hostile body. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    /** The whole body must arrive within this; Alertmanager sends even 1 MiB in milliseconds. */
+    static final long BODY_DEADLINE_MS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertIntake.class);
     private static final int MAX_REASON_CHARS = 200;
@@ -54,28 +63,56 @@ public final class AlertIntake implements HttpHandler {
         this.onQueued = onQueued;
     }
 
+    /**
+     * Runs on the IO thread: the body is read without blocking, under {@link #BODY_DEADLINE_MS} in all, and only
+     * the whole body is handed to a worker thread, so a client that sends slowly holds no thread at all.
+     */
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         exchange.setMaxEntitySize(MAX_BODY_BYTES);
         if (exchange.getRequestContentLength() > MAX_BODY_BYTES) {
-            reply(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body larger than " + MAX_BODY_BYTES + " bytes");
+            refuse(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body larger than " + MAX_BODY_BYTES + " bytes");
             return;
         }
-        byte[] body;
-        try {
-            body = exchange.getInputStream().readAllBytes();
-        } catch (IOException e) {
-            // Chunked bodies only exceed the limit while being read; Undertow may wrap the exception.
-            boolean tooBig = false;
-            for (Throwable t = e; t != null && !tooBig; t = t.getCause()) {
-                tooBig = t instanceof RequestTooBigException;
-            }
-            reply(
-                    exchange,
-                    tooBig ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.BAD_REQUEST,
-                    tooBig ? "body larger than " + MAX_BODY_BYTES + " bytes" : "could not read the request body");
-            return;
-        }
+        AtomicBoolean received = new AtomicBoolean();
+        XnioExecutor.Key deadline = exchange.getIoThread()
+                .executeAfter(
+                        () -> {
+                            if (received.compareAndSet(false, true)) {
+                                // Alertmanager sends its body at once; one that trickles is not worth a thread.
+                                IoUtils.safeClose(exchange.getConnection());
+                            }
+                        },
+                        BODY_DEADLINE_MS,
+                        TimeUnit.MILLISECONDS);
+        exchange.getRequestReceiver()
+                .receiveFullBytes(
+                        (ex, body) -> {
+                            if (received.compareAndSet(false, true)) {
+                                deadline.remove();
+                                ex.dispatch((HttpHandler) e -> accept(e, body));
+                            }
+                        },
+                        (ex, e) -> {
+                            if (received.compareAndSet(false, true)) {
+                                deadline.remove();
+                                // Chunked bodies only exceed the limit while being read; Undertow may wrap it.
+                                boolean tooBig = false;
+                                for (Throwable t = e; t != null && !tooBig; t = t.getCause()) {
+                                    tooBig = t instanceof RequestTooBigException;
+                                }
+                                refuse(
+                                        ex,
+                                        tooBig ? StatusCodes.REQUEST_ENTITY_TOO_LARGE : StatusCodes.BAD_REQUEST,
+                                        tooBig
+                                                ? "body larger than " + MAX_BODY_BYTES + " bytes"
+                                                : "could not read the request body");
+                            }
+                        });
+    }
+
+    /** On a worker thread, with the whole body: parses it and commits its notifications. */
+    private void accept(HttpServerExchange exchange, byte[] body) {
         if (!validUtf8(body)) {
             // JSON on the wire is UTF-8 (RFC 8259); Jackson alone lets some malformed sequences through.
             reply(exchange, StatusCodes.BAD_REQUEST, "not an Alertmanager v4 webhook: body is not valid UTF-8");
@@ -123,6 +160,14 @@ public final class AlertIntake implements HttpHandler {
             onQueued.run();
         }
         reply(exchange, StatusCodes.OK, "queued");
+    }
+
+    /** A body left unread is not drained: the client is told and the connection closed. */
+    private static void refuse(HttpServerExchange exchange, int status, String text) {
+        exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
+        exchange.setPersistent(false);
+        Connectors.terminateRequest(exchange);
+        reply(exchange, status, text);
     }
 
     private static boolean validUtf8(byte[] body) {
