@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * newapi_bridge_outbox_pending{target}
  * newapi_bridge_outbox_oldest_pending_age_seconds{target}
  * newapi_bridge_dead_letters_total{target}
+ * newapi_bridge_outbox_dropped_total{target}
  * newapi_bridge_breaker_actions_total{result}
  * newapi_bridge_build_info{version}
  * </pre>
@@ -37,6 +38,7 @@ public final class BridgeMetrics {
     private final Counter suppressed;
     private final Counter sent;
     private final Counter deadLetters;
+    private final Counter dropped;
     private final Counter breakerActions;
 
     /** Registers every family; {@code pending} is read at scrape time for the outbox gauges. */
@@ -67,6 +69,11 @@ public final class BridgeMetrics {
                 .help("Message parts given up on (rejected by the platform or too old).")
                 .labelNames("target")
                 .register(registry);
+        dropped = Counter.builder()
+                .name("newapi_bridge_outbox_dropped")
+                .help("Message parts dropped because too many were waiting for the target (also dead letters).")
+                .labelNames("target")
+                .register(registry);
         breakerActions = Counter.builder()
                 .name("newapi_bridge_breaker_actions")
                 .help("Channel breaker attempts, by result.")
@@ -79,6 +86,7 @@ public final class BridgeMetrics {
         for (String target : targets) {
             SEND_RESULTS.forEach(r -> sent.initLabelValues(target, r));
             deadLetters.initLabelValues(target);
+            dropped.initLabelValues(target);
         }
         GaugeWithCallback.builder()
                 .name("newapi_bridge_outbox_pending")
@@ -133,6 +141,12 @@ public final class BridgeMetrics {
 
     public void deadLetter(String target) {
         deadLetters.labelValues(target).inc();
+    }
+
+    /** Parts dropped from a target's overfull queue; they are dead letters too. */
+    public void dropped(String target, int parts) {
+        dropped.labelValues(target).inc(parts);
+        deadLetters.labelValues(target).inc(parts);
     }
 
     public void breaker(String result) {

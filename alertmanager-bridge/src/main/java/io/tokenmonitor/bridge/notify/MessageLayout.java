@@ -19,6 +19,15 @@ public record MessageLayout(
     /** Worst case escaping is five characters per character ({@code &amp;}); 700 × 5 stays below 4096. */
     static final int MAX_CHUNK_CHARS = 700;
 
+    /**
+     * Labels shown per message; the rest are counted in one line. A webhook may carry thousands of labels, and
+     * every one shown costs every target a share of a rate-limited queue that real alerts wait in.
+     */
+    static final int MAX_LABELS = 40;
+
+    /** Characters of one annotation or note shown (two Telegram parts, five WeCom ones); the rest are counted. */
+    static final int MAX_VALUE_CHARS = 6_000;
+
     /** Labels that only steer the bridge; listing them in every message would be noise. */
     private static final Set<String> POLICY_LABELS = Set.of("notify", "active", "tz", "cooldown", "action");
 
@@ -59,16 +68,27 @@ public record MessageLayout(
         for (String note : n.notes()) {
             add(fields, l.note, note);
         }
-        boolean first = true;
+        int shown = 0;
+        int hidden = 0;
         for (Map.Entry<String, String> label : n.labels().entrySet()) {
             if (POLICY_LABELS.contains(label.getKey()) || label.getKey().equals("alertname")) {
                 continue;
             }
-            if (first) {
-                fields.add(new Field(l.labels, ""));
-                first = false;
+            if (shown == MAX_LABELS) {
+                hidden++;
+                continue;
             }
-            add(fields, "", label.getKey() + "=" + label.getValue());
+            if (shown == 0) {
+                fields.add(new Field(l.labels, ""));
+            }
+            shown++;
+            // One line per label: a long value is cut rather than spread over many lines.
+            String line = label.getKey() + "=" + label.getValue();
+            fields.add(
+                    new Field("", line.length() > MAX_CHUNK_CHARS ? chunks(line).get(0) + "…" : line));
+        }
+        if (hidden > 0) {
+            fields.add(new Field("", hiddenLabels(l, hidden)));
         }
         return new MessageLayout(
                 icon + " " + status + " " + truncate(n.alertName()),
@@ -92,10 +112,27 @@ public record MessageLayout(
         if (value == null || value.isBlank()) {
             return;
         }
-        List<String> chunks = chunks(value.strip());
+        String text = value.strip();
+        if (text.length() > MAX_VALUE_CHARS) {
+            int end =
+                    Character.isHighSurrogate(text.charAt(MAX_VALUE_CHARS - 1)) ? MAX_VALUE_CHARS - 1 : MAX_VALUE_CHARS;
+            text = text.substring(0, end) + " " + hiddenChars(text.length() - end);
+        }
+        List<String> chunks = chunks(text);
         for (int i = 0; i < chunks.size(); i++) {
             fields.add(new Field(i == 0 ? label : "", chunks.get(i)));
         }
+    }
+
+    private static String hiddenLabels(Language l, int count) {
+        String n = String.format(Locale.ROOT, "%,d", count);
+        return l == Language.ZH ? "… 另有 " + n + " 个标签未显示" : "… " + n + " more labels not shown";
+    }
+
+    /** Said in both languages: {@code add} has no language, and a cut value is rare. */
+    private static String hiddenChars(int count) {
+        String n = String.format(Locale.ROOT, "%,d", count);
+        return "… (" + n + " more characters not shown / 另有 " + n + " 个字符未显示)";
     }
 
     /** Cuts text into chunks of at most {@link #MAX_CHUNK_CHARS}, never inside a surrogate pair. */

@@ -13,6 +13,15 @@ public final class MessageSplitter {
     /** Room kept for the "(12/12) " part marker. */
     private static final int MARKER_RESERVE = 16;
 
+    /**
+     * Parts per message at most; what does not fit is counted in a last line. Each part is one queued send to a
+     * rate-limited platform (Telegram: 20 a minute), so an unbounded message would delay every alert after it.
+     */
+    static final int MAX_PARTS = 10;
+
+    /** Room kept in the last part for the "lines not shown" note. */
+    private static final int NOTE_RESERVE = 96;
+
     private final ToIntFunction<String> measure;
     private final int budget;
 
@@ -27,10 +36,20 @@ public final class MessageSplitter {
         List<StringBuilder> parts = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         int used = 0;
+        int hidden = 0;
         for (String raw : lines) {
             for (String line : fit(raw, room)) {
+                if (hidden > 0) {
+                    hidden++;
+                    continue;
+                }
                 int size = measure.applyAsInt(line) + 1;
-                if (used > 0 && used + size > room) {
+                int limit = parts.size() == MAX_PARTS - 1 ? room - NOTE_RESERVE : room;
+                if (used > 0 && used + size > limit) {
+                    if (parts.size() == MAX_PARTS - 1) {
+                        hidden = 1;
+                        continue;
+                    }
                     parts.add(current);
                     current = new StringBuilder();
                     used = 0;
@@ -41,6 +60,15 @@ public final class MessageSplitter {
                 current.append(line);
                 used += size;
             }
+        }
+        if (hidden > 0) {
+            // Plain ASCII digits and words: safe in every platform's markup without escaping.
+            String n = String.format(java.util.Locale.ROOT, "%,d", hidden);
+            current.append("\n… ")
+                    .append(n)
+                    .append(" more lines not shown / 另有 ")
+                    .append(n)
+                    .append(" 行未显示");
         }
         if (used > 0 || parts.isEmpty()) {
             parts.add(current);

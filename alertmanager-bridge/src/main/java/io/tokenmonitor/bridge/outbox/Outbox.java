@@ -17,7 +17,14 @@ public final class Outbox {
             """;
     private static final String HEAD = """
             SELECT id, target, alert_key, alert_status, part, parts, payload, created_ms, next_attempt_ms, attempts, last_error
-            FROM outbox WHERE state = 'pending' AND target = :target ORDER BY id LIMIT 1
+            FROM outbox WHERE state = 'pending' AND target = :target ORDER BY attempts = 0, part, id LIMIT 1
+            """;
+    private static final String COUNT_PENDING =
+            "SELECT count(*) FROM outbox WHERE state = 'pending' AND target = :target";
+    private static final String DROP_OVERFLOW = """
+            UPDATE outbox SET state = 'dead', done_ms = :now, last_error = :reason
+            WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND target = :target
+                         ORDER BY part > 1 DESC, id LIMIT :excess)
             """;
     private static final String MARK_SENT = """
             UPDATE outbox SET state = 'sent', attempts = attempts + 1, done_ms = :now WHERE id = :id AND state = 'pending'
@@ -50,7 +57,11 @@ public final class Outbox {
         batch.execute();
     }
 
-    /** The oldest pending entry of the target: delivery is first in, first out per target. */
+    /**
+     * The next entry to deliver to the target: one being retried first (a retry pauses the target), then every
+     * message's first part in arrival order, then every second part, and so on. So parts are delivered in order
+     * within a message, and a message of many parts cannot hold back the alerts that arrive after it.
+     */
     public Optional<OutboxEntry> head(Handle h, String target) {
         return h.createQuery(HEAD)
                 .bind("target", target)
@@ -67,6 +78,26 @@ public final class Outbox {
                         rs.getInt(10),
                         Optional.ofNullable(rs.getString(11))))
                 .findOne();
+    }
+
+    /**
+     * Keeps at most {@code max} entries pending for the target: the excess becomes dead letters with
+     * {@code reason}, tails of many-part messages first (oldest first), then the oldest messages. Returns how many.
+     */
+    public int dropOverflow(Handle h, String target, int max, Instant now, String reason) {
+        long pending = h.createQuery(COUNT_PENDING)
+                .bind("target", target)
+                .mapTo(Long.class)
+                .one();
+        if (pending <= max) {
+            return 0;
+        }
+        return h.createUpdate(DROP_OVERFLOW)
+                .bind("target", target)
+                .bind("excess", pending - max)
+                .bind("now", now.toEpochMilli())
+                .bind("reason", reason)
+                .execute();
     }
 
     public void markSent(Handle h, long id, Instant now) {

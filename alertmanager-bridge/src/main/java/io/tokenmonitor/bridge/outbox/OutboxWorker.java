@@ -24,7 +24,14 @@ public final class OutboxWorker implements Runnable {
     /** After an unexpected error (the store failing), wait this long before trying again. */
     static final Duration ERROR_PAUSE = Duration.ofSeconds(5);
 
+    /**
+     * Parts pending per target at most. At Telegram's 20 a minute this is under an hour of backlog; beyond it a
+     * flood would only turn the alerts queued after it into dead letters, so the flood's tail is dropped instead.
+     */
+    public static final int DEFAULT_MAX_PENDING = 1_000;
+
     private final String target;
+    private final int maxPending;
     private final Notifier notifier;
     private final StateStore store;
     private final Outbox outbox;
@@ -48,6 +55,33 @@ public final class OutboxWorker implements Runnable {
             Clock clock,
             BridgeMetrics metrics,
             WorkSignal signal) {
+        this(
+                target,
+                notifier,
+                store,
+                outbox,
+                rateLimit,
+                backoff,
+                deadLetterAfter,
+                clock,
+                metrics,
+                signal,
+                DEFAULT_MAX_PENDING);
+    }
+
+    OutboxWorker(
+            String target,
+            Notifier notifier,
+            StateStore store,
+            Outbox outbox,
+            RateLimit rateLimit,
+            Backoff backoff,
+            Duration deadLetterAfter,
+            Clock clock,
+            BridgeMetrics metrics,
+            WorkSignal signal,
+            int maxPending) {
+        this.maxPending = maxPending;
         this.target = target;
         this.notifier = notifier;
         this.store = store;
@@ -62,6 +96,7 @@ public final class OutboxWorker implements Runnable {
 
     /** Delivers everything that is due and allowed now; returns when there may be more to do. */
     public Instant runOnce() {
+        dropOverflow();
         while (true) {
             Instant now = clock.instant();
             Optional<OutboxEntry> head = store.read(h -> outbox.head(h, target));
@@ -118,6 +153,21 @@ public final class OutboxWorker implements Runnable {
                 LOG.info("outbox {}: delivering again after {} failed attempts", target, consecutiveFailures);
                 consecutiveFailures = 0;
             }
+        }
+    }
+
+    private void dropOverflow() {
+        Instant now = clock.instant();
+        String reason = "dropped: more than " + maxPending + " parts were waiting for this target";
+        int dropped = store.write(h -> outbox.dropOverflow(h, target, maxPending, now, reason));
+        if (dropped > 0) {
+            metrics.dropped(target, dropped);
+            LOG.warn(
+                    "outbox {}: {} parts dropped as dead letters, more than {} were waiting (an alert flood?); "
+                            + "see state='dead' rows in the outbox for what was lost",
+                    target,
+                    dropped,
+                    maxPending);
         }
     }
 

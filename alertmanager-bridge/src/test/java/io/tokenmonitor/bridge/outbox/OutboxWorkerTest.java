@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -219,5 +220,86 @@ class OutboxWorkerTest {
         assertThat(text)
                 .contains("newapi_bridge_outbox_pending{target=\"telegram\"} 2.0")
                 .contains("newapi_bridge_outbox_oldest_pending_age_seconds{target=\"telegram\"} 90.0");
+    }
+
+    private void enqueueFlood(String key, int parts) {
+        store.write(h -> {
+            outbox.enqueue(
+                    h,
+                    "telegram",
+                    key,
+                    "firing",
+                    IntStream.rangeClosed(1, parts)
+                            .mapToObj(i -> key + " part " + i)
+                            .toList(),
+                    clock.instant());
+            return null;
+        });
+    }
+
+    @Test
+    void givenFloodOfManyParts_whenNewerAlertsArrive_thenTheyAreDeliveredBeforeTheFloodsTail() {
+        enqueueFlood("flood", 30);
+        enqueue(3);
+        drain(Duration.ofHours(1));
+        List<String> delivered = delivered();
+        assertThat(delivered).hasSize(33);
+        assertThat(delivered.subList(0, 4)).containsExactly("flood part 1", "message 0", "message 1", "message 2");
+        assertThat(delivered.subList(4, 33))
+                .containsExactlyElementsOf(IntStream.rangeClosed(2, 30)
+                        .mapToObj(i -> "flood part " + i)
+                        .toList());
+    }
+
+    @Test
+    void givenMorePendingThanTheCap_whenWorkerRuns_thenTheFloodsTailIsDroppedAsCountedDeadLetters() throws Exception {
+        BridgeMetrics metrics =
+                new BridgeMetrics(new PrometheusRegistry(), "test", List.of("telegram"), () -> Map.of(), clock);
+        PrometheusRegistry capped = new PrometheusRegistry();
+        metrics = new BridgeMetrics(capped, "test", List.of("telegram"), () -> store.read(outbox::pending), clock);
+        worker = new OutboxWorker(
+                "telegram",
+                new TelegramNotifier(
+                        telegram.url(""),
+                        new Secret("1:T"),
+                        "42",
+                        Optional.empty(),
+                        new JsonPost(JsonPost.defaultClient(), Duration.ofSeconds(5)),
+                        JSON),
+                store,
+                outbox,
+                new RateLimit(SendRate.TELEGRAM),
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)),
+                Duration.ofMinutes(30),
+                clock,
+                metrics,
+                new WorkSignal(),
+                10);
+        enqueueFlood("flood", 30);
+        enqueue(3);
+        drain(Duration.ofHours(1));
+
+        assertThat(delivered())
+                .containsExactly(
+                        "flood part 1",
+                        "message 0",
+                        "message 1",
+                        "message 2",
+                        "flood part 25",
+                        "flood part 26",
+                        "flood part 27",
+                        "flood part 28",
+                        "flood part 29",
+                        "flood part 30");
+        long dead = store.read(h -> h.createQuery(
+                        "SELECT count(*) FROM outbox WHERE state = 'dead' AND last_error LIKE 'dropped: more than 10 %'")
+                .mapTo(Long.class)
+                .one());
+        assertThat(dead).isEqualTo(23);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, capped.scrape());
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("newapi_bridge_outbox_dropped_total{target=\"telegram\"} 23.0")
+                .contains("newapi_bridge_dead_letters_total{target=\"telegram\"} 23.0");
     }
 }
