@@ -109,4 +109,15 @@ class SlowClientsIT {
         String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         assertThat(response).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
     }
+
+    @Test
+    void givenAuthenticatedBodyThatTrickles_whenTheDeadlinePasses_thenTheConnectionIsClosed() throws Exception {
+        Socket socket = openSlow("/alerts", "Bearer " + TestConfigs.TOKEN);
+        socket.setSoTimeout(20_000); // the 10 s body deadline, with room for a loaded machine
+        long start = System.nanoTime();
+        int read = socket.getInputStream().read();
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(read).as("closed without an answer").isEqualTo(-1);
+        assertThat(waitedMs).as("not before the deadline").isGreaterThanOrEqualTo(9_000);
+    }
 }
