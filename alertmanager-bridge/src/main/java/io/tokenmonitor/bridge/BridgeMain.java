@@ -22,9 +22,11 @@ import io.tokenmonitor.common.gateway.GatewayDsn;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,8 +160,16 @@ public final class BridgeMain {
                 .orElseThrow(
                         () -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
-            ChannelBreaker breaker =
-                    new ChannelBreaker(dsn, store, new BreakerAudit(), false, 0, Clock.systemUTC(), new ObjectMapper());
+            ChannelBreaker breaker = new ChannelBreaker(
+                    dsn,
+                    store,
+                    new BreakerAudit(),
+                    false,
+                    0,
+                    Duration.ZERO,
+                    Set.of(),
+                    Clock.systemUTC(),
+                    new ObjectMapper());
             BreakerOutcome outcome = breaker.enable(channelId);
             out.println("enable-channel " + channelId + ": " + outcome.result().label()
                     + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));

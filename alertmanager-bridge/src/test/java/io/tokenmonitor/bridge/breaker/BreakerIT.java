@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -93,6 +94,8 @@ class BreakerIT {
                     new BreakerAudit(),
                     dryRun,
                     maxPerHour,
+                    BreakerSettings.DEFAULT_CHANNEL_INTERVAL,
+                    Set.of("Test"),
                     clock,
                     JSON);
         }

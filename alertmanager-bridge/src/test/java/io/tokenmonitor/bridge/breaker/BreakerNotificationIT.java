@@ -32,7 +32,8 @@ class BreakerNotificationIT {
                         GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
             gateway.addChannel(5, 1, "default", "gpt-4o");
             Bridge bridge = Bridge.start(
-                    TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn(), "BREAKER_ALERT_NAMES", "Test")),
+                    TestConfigs.telegramAt(
+                            telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn(), "BREAKER_ALERT_NAMES", "Test")),
                     Clock.systemUTC(),
                     new PrometheusRegistry(),
                     "test");

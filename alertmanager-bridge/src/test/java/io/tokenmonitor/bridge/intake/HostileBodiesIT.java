@@ -159,7 +159,8 @@ class HostileBodiesIT {
     @Test
     void givenAlertWithARepeatedKey_whenPosted_then400NamingTheKey() throws Exception {
         String valid = Webhooks.body("dd01", "firing", "2026-11-30T01:00:00Z", Map.of("action", "notify"));
-        String repeated = valid.replace("\"action\":\"notify\"", "\"action\":\"notify\",\"action\":\"disable_channel\"");
+        String repeated =
+                valid.replace("\"action\":\"notify\"", "\"action\":\"notify\",\"action\":\"disable_channel\"");
         assertThat(repeated).isNotEqualTo(valid);
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))

@@ -14,7 +14,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The channel_id label names a channel only in ASCII decimal: anything else is a problem, never a channel. */
 class PolicyLabelsTest {
     private static final AlertDefaults DEFAULTS = new AlertDefaults(
-            ZoneOffset.UTC, Duration.ofHours(1), ActiveWindow.ALWAYS, "warning", Language.EN, Duration.ofMinutes(10),
+            ZoneOffset.UTC,
+            Duration.ofHours(1),
+            ActiveWindow.ALWAYS,
+            "warning",
+            Language.EN,
+            Duration.ofMinutes(10),
             Duration.ofHours(25));
 
     @ParameterizedTest
