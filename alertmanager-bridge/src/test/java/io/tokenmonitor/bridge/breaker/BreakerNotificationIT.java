@@ -96,6 +96,13 @@ class BreakerNotificationIT {
                 while (telegram.accepted().isEmpty() && Instant.now().isBefore(deadline)) {
                     Thread.sleep(50);
                 }
+                String metrics = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(metrics).contains("newapi_bridge_breaker_actions_total{result=\"not_allowed\"} 1.0");
             } finally {
                 bridge.close();
             }
