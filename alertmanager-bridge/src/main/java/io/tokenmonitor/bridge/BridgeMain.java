@@ -16,6 +16,7 @@ import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TargetNotifiers;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.alert.ChannelId;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.config.Env;
 import io.tokenmonitor.common.gateway.GatewayDsn;
@@ -149,12 +150,8 @@ public final class BridgeMain {
     }
 
     private static int enableChannel(BridgeConfig config, String id, PrintStream out) {
-        long channelId;
-        try {
-            channelId = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw new ConfigException("enable-channel: \"" + id + "\" is not a channel id");
-        }
+        // The channel_id label's grammar: Long.parseLong would take "３", "+2" and "-2" too.
+        long channelId = ChannelId.parse("enable-channel", id);
         GatewayDsn dsn = config.breaker()
                 .gateway()
                 .orElseThrow(

@@ -94,7 +94,8 @@ public final class ChannelBreaker {
 
     /**
      * Disables the channel for a firing alert, named by its key (Alertmanager's fingerprint) and its alertname for
-     * the audit and the gateway's {@code other_info}; never throws, the outcome says what happened.
+     * the audit and the gateway's {@code other_info}; the outcome says what happened (throws only when the state
+     * database cannot be written).
      */
     public BreakerOutcome trip(long channelId, String alertKey, String alertName) {
         reconcile();
@@ -118,7 +119,7 @@ public final class ChannelBreaker {
                         BreakerOutcome.Result.FAILED, channelId, Optional.empty(), Optional.empty(), oneLine(e));
             }
         }
-        finish(intent[0], now, "disable", outcome, Optional.of(alertKey), Optional.of(alertName));
+        outcome = finish(intent[0], now, "disable", outcome, Optional.of(alertKey), Optional.of(alertName));
         LOG.info(
                 "breaker: channel {} for alert {} ({}): {}{}",
                 channelId,
@@ -129,14 +130,32 @@ public final class ChannelBreaker {
         return outcome;
     }
 
-    /** Completes the attempt's intent with its outcome, or records the outcome when there was no intent. */
-    private void finish(
+    /**
+     * Completes the attempt's intent with its outcome, or records the outcome when there was no intent. A failure
+     * after the intent may have come at the commit itself (a lost connection), when only the channel's status can
+     * tell whether it committed: such an intent is settled from that status now, or by {@link #reconcile()} at the
+     * next run if the gateway cannot be read.
+     */
+    private BreakerOutcome finish(
             OptionalLong intent,
             Instant now,
             String action,
             BreakerOutcome outcome,
             Optional<String> alertKey,
             Optional<String> alertName) {
+        if (intent.isPresent() && outcome.result() == BreakerOutcome.Result.FAILED) {
+            long id = intent.getAsLong();
+            Optional<BreakerOutcome> settled = state.read(audit::pending).stream()
+                    .filter(i -> i.id() == id)
+                    .findFirst()
+                    .flatMap(i -> settle(i, outcome.detail()));
+            return settled.orElse(new BreakerOutcome(
+                    outcome.result(),
+                    outcome.channelId(),
+                    outcome.statusBefore(),
+                    outcome.statusAfter(),
+                    outcome.detail() + "; whether the gateway committed is settled from its status at the next run"));
+        }
         state.write(h -> {
             if (intent.isPresent()) {
                 // False when a concurrent enable-channel's reconcile completed it first, from the same row status.
@@ -146,11 +165,13 @@ public final class ChannelBreaker {
             }
             return null;
         });
+        return outcome;
     }
 
     /**
      * Completes every intent that a crash left pending (see the class comment), reading each channel's status under
-     * its row lock; an intent whose gateway cannot be read now stays pending for the next call. Never throws.
+     * its row lock; an intent whose gateway cannot be read now stays pending for the next call. Throws only when the
+     * state database cannot be written.
      */
     public void reconcile() {
         List<BreakerAudit.Intent> pending;
@@ -161,36 +182,43 @@ public final class ChannelBreaker {
             return;
         }
         for (BreakerAudit.Intent intent : pending) {
-            BreakerOutcome outcome;
-            try {
-                outcome = gateway().inTransaction(h -> settle(h, intent));
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn(
-                        "breaker: cannot read channel {} to complete an interrupted {}, next try later: {}",
-                        intent.channelId(),
-                        intent.action(),
-                        oneLine(e));
-                continue;
-            }
-            BreakerOutcome settled = outcome;
-            state.write(h -> audit.complete(h, intent.id(), settled));
-            LOG.warn(
-                    "breaker: an interrupted {} of channel {} (bridge stopped mid-way) was completed as {}: {}",
-                    intent.action(),
-                    intent.channelId(),
-                    outcome.result().label(),
-                    outcome.detail());
+            settle(intent, "interrupted (the bridge stopped mid-way)")
+                    .ifPresent(outcome -> LOG.warn(
+                            "breaker: an interrupted {} of channel {} was completed as {}: {}",
+                            intent.action(),
+                            intent.channelId(),
+                            outcome.result().label(),
+                            outcome.detail()));
         }
     }
 
-    /** What an interrupted intent did, from the channel's row now (locked, so a concurrent attempt has finished). */
-    private BreakerOutcome settle(Handle h, BreakerAudit.Intent intent) throws SQLException {
+    /**
+     * Completes one intent from the channel's status now; empty (and still pending) when the gateway cannot be read.
+     */
+    private Optional<BreakerOutcome> settle(BreakerAudit.Intent intent, String cause) {
+        BreakerOutcome outcome;
+        try {
+            outcome = gateway().inTransaction(h -> fromStatus(h, intent, cause));
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn(
+                    "breaker: cannot read channel {} to complete an unfinished {}, next try at the next breaker run: {}",
+                    intent.channelId(),
+                    intent.action(),
+                    oneLine(e));
+            return Optional.empty();
+        }
+        state.write(h -> audit.complete(h, intent.id(), outcome));
+        return Optional.of(outcome);
+    }
+
+    /** What an unfinished intent did, from the channel's row (locked, so a concurrent attempt has finished). */
+    private BreakerOutcome fromStatus(Handle h, BreakerAudit.Intent intent, String cause) throws SQLException {
         boolean hasOtherInfo = channelColumns(h).contains("other_info");
         Optional<ChannelRow> row = select(h, intent.channelId(), hasOtherInfo);
         boolean disable = intent.action().equals("disable");
         int target = disable ? ChannelStatus.MANUALLY_DISABLED : ChannelStatus.ENABLED;
         if (row.isEmpty()) {
-            return outcome(BreakerOutcome.Result.NOT_FOUND, intent.channelId(), null, null, "interrupted; now gone");
+            return outcome(BreakerOutcome.Result.NOT_FOUND, intent.channelId(), null, null, cause + "; channel gone");
         }
         int now = row.get().status();
         boolean ours = now == target
@@ -202,14 +230,14 @@ public final class ChannelBreaker {
                     intent.channelId(),
                     intent.statusBefore(),
                     target,
-                    "interrupted after the gateway committed; completed from the channel's status " + now);
+                    cause + "; the gateway had committed: the channel's status is " + now);
         }
         return outcome(
                 BreakerOutcome.Result.FAILED,
                 intent.channelId(),
                 now,
                 now,
-                "interrupted before the gateway committed; the channel's status is " + now);
+                cause + "; the gateway had not committed: the channel's status is " + now);
     }
 
     private String statusReason(String otherInfo) {
@@ -243,8 +271,7 @@ public final class ChannelBreaker {
                         BreakerOutcome.Result.FAILED, channelId, Optional.empty(), Optional.empty(), oneLine(e));
             }
         }
-        finish(intent[0], now, "enable", outcome, Optional.empty(), Optional.empty());
-        return outcome;
+        return finish(intent[0], now, "enable", outcome, Optional.empty(), Optional.empty());
     }
 
     private BreakerOutcome disable(
