@@ -2,6 +2,7 @@ package io.tokenmonitor.bridge;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -32,6 +33,7 @@ import io.tokenmonitor.bridge.policy.DeferredScheduler;
 import io.tokenmonitor.bridge.policy.SeenEvents;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.common.gateway.GatewayDsn;
+import io.tokenmonitor.common.time.PromDuration;
 import io.undertow.server.HttpHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +77,9 @@ public final class Bridge implements AutoCloseable {
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_JSON_NESTING)
                         .build())
+                // A repeated key is refused rather than "last one wins": a second "action" label must not smuggle
+                // disable_channel past whatever read the first one.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
@@ -161,15 +167,20 @@ public final class Bridge implements AutoCloseable {
                     new BreakerAudit(),
                     config.breaker().dryRun(),
                     config.breaker().maxPerHour(),
+                    config.breaker().channelInterval(),
+                    config.breaker().alertNames(),
                     clock,
                     json);
             BreakerWorker worker = new BreakerWorker(store, breakerJobs, breaker, policy, metrics, clock, onQueued);
             bridge.loop("breaker", worker::runOnce, BREAKER_POLL, breakerSignal, clock);
             LOG.info(
-                    "breaker: gateway database {}{}, at most {} channel(s) per hour",
+                    "breaker: gateway database {}{}, at most {} channel(s) per hour and each channel once per {},"
+                            + " for alerts {}",
                     dsn,
                     config.breaker().dryRun() ? " (dry run)" : "",
-                    config.breaker().maxPerHour());
+                    config.breaker().maxPerHour(),
+                    PromDuration.format(config.breaker().channelInterval()),
+                    String.join(",", new TreeSet<>(config.breaker().alertNames())));
         });
         bridge.loop(
                 "housekeeping",

@@ -16,15 +16,18 @@ import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TargetNotifiers;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.alert.ChannelId;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.config.Env;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,19 +150,23 @@ public final class BridgeMain {
     }
 
     private static int enableChannel(BridgeConfig config, String id, PrintStream out) {
-        long channelId;
-        try {
-            channelId = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw new ConfigException("enable-channel: \"" + id + "\" is not a channel id");
-        }
+        // The channel_id label's grammar: Long.parseLong would take "３", "+2" and "-2" too.
+        long channelId = ChannelId.parse("enable-channel", id);
         GatewayDsn dsn = config.breaker()
                 .gateway()
                 .orElseThrow(
                         () -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
-            ChannelBreaker breaker =
-                    new ChannelBreaker(dsn, store, new BreakerAudit(), false, 0, Clock.systemUTC(), new ObjectMapper());
+            ChannelBreaker breaker = new ChannelBreaker(
+                    dsn,
+                    store,
+                    new BreakerAudit(),
+                    false,
+                    0,
+                    Duration.ZERO,
+                    Set.of(),
+                    Clock.systemUTC(),
+                    new ObjectMapper());
             BreakerOutcome outcome = breaker.enable(channelId);
             out.println("enable-channel " + channelId + ": " + outcome.result().label()
                     + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));

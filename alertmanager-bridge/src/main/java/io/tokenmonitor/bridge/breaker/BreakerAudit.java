@@ -1,49 +1,155 @@
 package io.tokenmonitor.bridge.breaker;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/** The audit trail of breaker attempts and re-enables, in the bridge's state database. */
+/**
+ * The audit trail of breaker attempts and re-enables, in the bridge's state database. See {@link ChannelBreaker} for
+ * how a gateway write and its row stay together although no transaction spans the two databases.
+ */
 public final class BreakerAudit {
     private static final String INSERT = """
             INSERT INTO breaker_audit (at_ms, action, channel_id, alert_key, alertname, status_before, status_after, result, detail)
             VALUES (:at, :action, :channel, :alertKey, :alertname, :before, :after, :result, :detail)
             """;
+    private static final String COMPLETE = """
+            UPDATE breaker_audit SET status_before = :before, status_after = :after, result = :result, detail = :detail
+            WHERE id = :id AND result = 'pending'
+            """;
+    /** Pending intents count as disabled: after a crash the channel may well be disabled. */
     private static final String COUNT_SINCE = """
-            SELECT count(*) FROM breaker_audit WHERE action = 'disable' AND result IN ('disabled', 'dry_run') AND at_ms >= :since
+            SELECT count(*) FROM breaker_audit
+            WHERE action = 'disable' AND result IN ('disabled', 'dry_run', 'pending') AND at_ms >= :since
+            """;
+
+    private static final String COUNT_CHANNEL_SINCE = """
+            SELECT count(*) FROM breaker_audit
+            WHERE action = 'disable' AND result IN ('disabled', 'dry_run', 'pending') AND at_ms >= :since
+              AND channel_id = :channel
             """;
     private static final String LAST_FOR_CHANNEL = """
             SELECT action, result FROM breaker_audit
             WHERE channel_id = :channel AND ((action = 'disable' AND result = 'disabled') OR (action = 'enable' AND result = 'enabled'))
             ORDER BY id DESC LIMIT 1
             """;
+    private static final String PENDING = """
+            SELECT id, action, channel_id, status_before, detail FROM breaker_audit WHERE result = 'pending' ORDER BY id
+            """;
 
-    /** Records one attempt. */
-    public void record(
+    /** An attempt recorded before its outcome was; {@code reason} is what the breaker wrote to the gateway. */
+    record Intent(long id, String action, long channelId, int statusBefore, String reason) {}
+
+    /** Records one attempt with its outcome; returns the row's id. */
+    public long record(
             Handle h,
             Instant at,
             String action,
             BreakerOutcome outcome,
             Optional<String> alertKey,
             Optional<String> alertName) {
-        h.createUpdate(INSERT)
-                .bind("at", at.toEpochMilli())
-                .bind("action", action)
-                .bind("channel", outcome.channelId())
-                .bind("alertKey", alertKey.orElse(null))
-                .bind("alertname", alertName.orElse(null))
-                .bind("before", outcome.statusBefore().orElse(null))
-                .bind("after", outcome.statusAfter().orElse(null))
-                .bind("result", outcome.result().label())
-                .bind("detail", outcome.detail())
-                .execute();
+        return insert(
+                h,
+                at,
+                action,
+                outcome.channelId(),
+                alertKey,
+                alertName,
+                outcome.statusBefore(),
+                outcome.statusAfter(),
+                outcome.result().label(),
+                outcome.detail());
     }
 
-    /** How many channels the breaker disabled (or, in dry-run mode, would have) since {@code since}. */
+    /**
+     * Records the intent to change the channel from {@code before}, while the gateway transaction holds its row and
+     * before it commits; {@code reason} is what the breaker writes to the gateway's {@code other_info}.
+     */
+    long intend(
+            Handle h,
+            Instant at,
+            String action,
+            long channelId,
+            Optional<String> alertKey,
+            Optional<String> alertName,
+            int before,
+            String reason) {
+        return insert(
+                h,
+                at,
+                action,
+                channelId,
+                alertKey,
+                alertName,
+                Optional.of(before),
+                Optional.empty(),
+                "pending",
+                reason);
+    }
+
+    /** Completes a pending intent with its outcome; false if it was no longer pending. */
+    boolean complete(Handle h, long id, BreakerOutcome outcome) {
+        return h.createUpdate(COMPLETE)
+                        .bind("id", id)
+                        .bind("before", outcome.statusBefore().orElse(null))
+                        .bind("after", outcome.statusAfter().orElse(null))
+                        .bind("result", outcome.result().label())
+                        .bind("detail", outcome.detail())
+                        .execute()
+                == 1;
+    }
+
+    /** Intents never completed. */
+    List<Intent> pending(Handle h) {
+        return h.createQuery(PENDING)
+                .map((rs, ctx) ->
+                        new Intent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5)))
+                .list();
+    }
+
+    private static long insert(
+            Handle h,
+            Instant at,
+            String action,
+            long channelId,
+            Optional<String> alertKey,
+            Optional<String> alertName,
+            Optional<Integer> before,
+            Optional<Integer> after,
+            String result,
+            String detail) {
+        return h.createUpdate(INSERT)
+                .bind("at", at.toEpochMilli())
+                .bind("action", action)
+                .bind("channel", channelId)
+                .bind("alertKey", alertKey.orElse(null))
+                .bind("alertname", alertName.orElse(null))
+                .bind("before", before.orElse(null))
+                .bind("after", after.orElse(null))
+                .bind("result", result)
+                .bind("detail", detail)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /**
+     * How many channels the breaker disabled (or, in dry-run mode, would have, or may have before a crash) since
+     * {@code since}.
+     */
     public int disabledSince(Handle h, Instant since) {
         return h.createQuery(COUNT_SINCE)
                 .bind("since", since.toEpochMilli())
+                .mapTo(Integer.class)
+                .one();
+    }
+
+    /** As {@link #disabledSince}, for one channel. */
+    public int channelDisabledSince(Handle h, long channelId, Instant since) {
+        return h.createQuery(COUNT_CHANNEL_SINCE)
+                .bind("since", since.toEpochMilli())
+                .bind("channel", channelId)
                 .mapTo(Integer.class)
                 .one();
     }

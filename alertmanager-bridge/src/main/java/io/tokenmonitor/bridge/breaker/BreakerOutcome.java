@@ -16,7 +16,9 @@ public record BreakerOutcome(
         FAILED,
         NOT_FOUND,
         ENABLED,
-        REFUSED;
+        REFUSED,
+        /** The alert's name is not in {@code breaker.alert_names}: it may not ask for the breaker. */
+        NOT_ALLOWED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

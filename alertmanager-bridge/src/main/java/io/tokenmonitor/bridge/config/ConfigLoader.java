@@ -28,8 +28,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Builds the {@link BridgeConfig} from environment variables and the optional YAML file; fails on the first error. */
 public final class ConfigLoader {
@@ -211,7 +213,7 @@ public final class ConfigLoader {
 
     private static BreakerSettings breaker(Env env, Optional<YamlSection> section) {
         YamlSection s = section.orElse(YamlSection.root("config", null));
-        s.allowOnly("sql_dsn", "sql_dsn_file", "dry_run", "max_per_hour");
+        s.allowOnly("sql_dsn", "sql_dsn_file", "dry_run", "max_per_hour", "channel_interval", "alert_names");
         Optional<Secret> fromFile = s.secret("sql_dsn");
         Optional<Secret> fromEnv = env.secret("SQL_DSN").map(Secret::new);
         // Parsed at start, so that a typo stops the bridge rather than its first breaker attempt.
@@ -222,7 +224,32 @@ public final class ConfigLoader {
         return new BreakerSettings(
                 gateway,
                 s.bool("dry_run").orElse(false),
-                s.integer("max_per_hour", 0, 1000).map(Long::intValue).orElse(BreakerSettings.DEFAULT_MAX_PER_HOUR));
+                s.integer("max_per_hour", 0, 1000).map(Long::intValue).orElse(BreakerSettings.DEFAULT_MAX_PER_HOUR),
+                s.setting("channel_interval", PromDuration::parse).orElse(BreakerSettings.DEFAULT_CHANNEL_INTERVAL),
+                alertNames(env, s));
+    }
+
+    /** breaker.alert_names, else BREAKER_ALERT_NAMES, else the alerts this project generates; names comma-separated. */
+    private static Set<String> alertNames(Env env, YamlSection s) {
+        Optional<String> fromFile = s.text("alert_names");
+        String key = fromFile.isPresent() ? s.where("alert_names") : "BREAKER_ALERT_NAMES";
+        Optional<String> text = fromFile.or(() -> env.get("BREAKER_ALERT_NAMES"));
+        if (text.isEmpty()) {
+            return new LinkedHashSet<>(BreakerSettings.DEFAULT_ALERT_NAMES);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String item : text.get().split(",", -1)) {
+            String name = item.strip();
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new ConfigException(key
+                    + ": no alert name; list the alertnames that may disable a channel, separated by commas"
+                    + " (to turn the breaker off, leave SQL_DSN unset)");
+        }
+        return names;
     }
 
     private static OutboxSettings outbox(Optional<YamlSection> section) {

@@ -31,7 +31,7 @@ public final class BridgeMetrics {
             List.of("inactive_window", "cooldown", "duplicate", "not_announced", "unknown_target");
     public static final List<String> SEND_RESULTS = List.of("sent", "retry", "rejected");
     public static final List<String> BREAKER_RESULTS =
-            List.of("disabled", "already_disabled", "dry_run", "rate_limited", "failed", "not_found");
+            List.of("disabled", "already_disabled", "dry_run", "rate_limited", "failed", "not_found", "not_allowed");
     private static final Logger LOG = LoggerFactory.getLogger(BridgeMetrics.class);
 
     private final Counter received;

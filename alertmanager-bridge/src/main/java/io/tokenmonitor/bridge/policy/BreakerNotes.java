@@ -41,6 +41,11 @@ final class BreakerNotes {
                 l.pick(
                         "熔断：网关数据库中没有渠道 #" + outcome.channelId(),
                         "Breaker: channel #" + outcome.channelId() + " does not exist in the gateway database");
+            case NOT_ALLOWED ->
+                l.pick(
+                        "熔断：已拒绝，未禁用渠道 #" + outcome.channelId() + "：告警不在 breaker.alert_names 中，只有其中的告警可以请求熔断",
+                        "Breaker: refused, channel #" + outcome.channelId() + " not disabled: the alert is not in"
+                                + " breaker.alert_names, the only alerts that may ask for it");
             case ENABLED -> l.pick("已重新启用渠道 #" + outcome.channelId(), "Re-enabled channel #" + outcome.channelId());
             case REFUSED ->
                 l.pick(

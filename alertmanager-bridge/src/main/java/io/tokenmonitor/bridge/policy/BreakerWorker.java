@@ -43,6 +43,8 @@ public final class BreakerWorker {
 
     /** Handles every queued job; returns how many. */
     public int runOnce() {
+        // First, so that an attempt a crash interrupted is audited exactly before anything else is decided.
+        breaker.reconcile();
         int handled = 0;
         for (Optional<BreakerJobs.Job> next = store.read(jobs::next); next.isPresent(); next = store.read(jobs::next)) {
             BreakerJobs.Job job = next.get();

@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -93,6 +94,8 @@ class BreakerIT {
                     new BreakerAudit(),
                     dryRun,
                     maxPerHour,
+                    BreakerSettings.DEFAULT_CHANNEL_INTERVAL,
+                    Set.of("Test"),
                     clock,
                     JSON);
         }
@@ -160,7 +163,98 @@ class BreakerIT {
             assertThat(gateway.status(1))
                     .as("one transaction: no half-done breaker")
                     .isEqualTo(1);
-            assertThat(audit()).containsExactly("disable 1 failed -1->-1");
+            assertThat(audit()).containsExactly("disable 1 failed 1->1");
+        }
+
+        @Test
+        void givenAlertNameNotOnTheList_whenTripped_thenRefusedUntouchedAndAudited() throws Exception {
+            BreakerOutcome outcome = breaker(false, 3).trip(1, "fp1", "MadeUpAlert");
+            assertThat(outcome.result().label()).isEqualTo("not_allowed");
+            assertThat(gateway.status(1)).isEqualTo(1);
+            assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);
+            assertThat(audit()).containsExactly("disable 1 not_allowed -1->-1");
+        }
+
+        @Test
+        void givenChannelDisabledAndReEnabled_whenTrippedAgainWithinTheChannelInterval_thenRateLimited()
+                throws Exception {
+            ChannelBreaker breaker = breaker(false, 3);
+            assertThat(breaker.trip(1, "fp1", "Test").result()).isEqualTo(BreakerOutcome.Result.DISABLED);
+            assertThat(breaker.enable(1).result()).isEqualTo(BreakerOutcome.Result.ENABLED);
+            clock.advance(Duration.ofHours(2));
+            BreakerOutcome again = breaker.trip(1, "fp1", "Test");
+            assertThat(again.result())
+                    .as("one channel at most once per breaker.channel_interval (6h)")
+                    .isEqualTo(BreakerOutcome.Result.RATE_LIMITED);
+            assertThat(again.detail()).contains("breaker.channel_interval");
+            assertThat(gateway.status(1)).isEqualTo(1);
+            clock.advance(Duration.ofHours(4).plusMinutes(1));
+            assertThat(breaker.trip(1, "fp1", "Test").result()).isEqualTo(BreakerOutcome.Result.DISABLED);
+            assertThat(audit())
+                    .containsExactly(
+                            "disable 1 disabled 1->2",
+                            "enable 1 enabled 2->1",
+                            "disable 1 rate_limited 1->1",
+                            "disable 1 disabled 1->2");
+        }
+
+        /**
+         * The outcome cannot be written to bridge.db after the gateway committed (as if the bridge died between the
+         * two): a trigger in bridge.db refuses it. After the "restart" the audit must still say the breaker disabled
+         * the channel, so that enable-channel may re-enable it and the limits count it.
+         */
+        @Test
+        void givenCrashBetweenTheGatewayCommitAndTheAudit_whenRestarted_thenAuditedAsDisabledAndEnableWorks()
+                throws Exception {
+            String[] crash = {
+                "CREATE TRIGGER crash_insert BEFORE INSERT ON breaker_audit WHEN NEW.result = 'disabled'"
+                        + " BEGIN SELECT RAISE(ABORT, 'simulated crash'); END",
+                "CREATE TRIGGER crash_update BEFORE UPDATE ON breaker_audit WHEN NEW.result = 'disabled'"
+                        + " BEGIN SELECT RAISE(ABORT, 'simulated crash'); END"
+            };
+            state.write(h -> {
+                for (String sql : crash) {
+                    h.execute(sql);
+                }
+                return null;
+            });
+            assertThatThrownBy(() -> breaker(false, 3).trip(1, "fp1", "Test"))
+                    .hasStackTraceContaining("simulated crash");
+            assertThat(gateway.status(1)).as("the gateway committed").isEqualTo(2);
+            state.write(h -> {
+                h.execute("DROP TRIGGER crash_insert");
+                h.execute("DROP TRIGGER crash_update");
+                return null;
+            });
+            clock.advance(Duration.ofMinutes(5));
+
+            ChannelBreaker restarted = breaker(false, 3);
+            assertThat(restarted.enable(1).result()).isEqualTo(BreakerOutcome.Result.ENABLED);
+            assertThat(gateway.status(1)).isEqualTo(1);
+            assertThat(audit()).containsExactly("disable 1 disabled 1->2", "enable 1 enabled 2->1");
+        }
+
+        /** The same crash, but the gateway transaction never committed: the intent is closed as failed. */
+        @Test
+        void givenCrashBeforeTheGatewayCommitted_whenRestarted_thenAuditedAsFailed() throws Exception {
+            gateway.execute("DROP TABLE abilities");
+            state.write(h -> {
+                h.execute("CREATE TRIGGER crash_update BEFORE UPDATE ON breaker_audit"
+                        + " BEGIN SELECT RAISE(ABORT, 'simulated crash'); END");
+                return null;
+            });
+            assertThatThrownBy(() -> breaker(false, 3).trip(1, "fp1", "Test"))
+                    .hasStackTraceContaining("simulated crash");
+            state.write(h -> {
+                h.execute("DROP TRIGGER crash_update");
+                return null;
+            });
+            clock.advance(Duration.ofMinutes(5));
+            assertThat(breaker(false, 3).enable(1).result())
+                    .as("not disabled, so not the breaker's to enable")
+                    .isEqualTo(BreakerOutcome.Result.REFUSED);
+            assertThat(gateway.status(1)).isEqualTo(1);
+            assertThat(audit()).containsExactly("disable 1 failed 1->1", "enable 1 refused -1->-1");
         }
 
         @Test

@@ -32,7 +32,8 @@ class BreakerNotificationIT {
                         GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
             gateway.addChannel(5, 1, "default", "gpt-4o");
             Bridge bridge = Bridge.start(
-                    TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn())),
+                    TestConfigs.telegramAt(
+                            telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn(), "BREAKER_ALERT_NAMES", "Test")),
                     Clock.systemUTC(),
                     new PrometheusRegistry(),
                     "test");
@@ -61,6 +62,54 @@ class BreakerNotificationIT {
             assertThat(gateway.abilitiesEnabled(5)).containsExactly(false);
             assertThat(telegram.accepted()).hasSize(1);
             assertThat(telegram.accepted().get(0).body()).contains("熔断：已禁用渠道 #5（status 1 → 2），其 abilities 已停用");
+        }
+    }
+
+    /** A made-up alert name (here: Webhooks' "Test", on no list by default) is notified, and the channel stays. */
+    @Test
+    void givenAlertNameNotOnTheBreakerList_whenPosted_thenNotifiedWithTheRefusalAndChannelUntouched() throws Exception {
+        try (FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
+                GatewayDatabase gateway =
+                        GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
+            gateway.addChannel(5, 1, "default", "gpt-4o");
+            PrometheusRegistry registry = new PrometheusRegistry();
+            Bridge bridge = Bridge.start(
+                    TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn())),
+                    Clock.systemUTC(),
+                    registry,
+                    "test");
+            try {
+                String body = Webhooks.body(
+                        "bb02",
+                        "firing",
+                        "2026-11-30T01:00:00Z",
+                        Map.of("action", "disable_channel", "channel_id", "5"));
+                HttpResponse<String> response = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                                        .header("Authorization", "Bearer " + TestConfigs.TOKEN)
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                Instant deadline = Instant.now().plusSeconds(15);
+                while (telegram.accepted().isEmpty() && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(50);
+                }
+                String metrics = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(metrics).contains("newapi_bridge_breaker_actions_total{result=\"not_allowed\"} 1.0");
+            } finally {
+                bridge.close();
+            }
+            assertThat(gateway.status(5)).isEqualTo(1);
+            assertThat(gateway.abilitiesEnabled(5)).containsExactly(true);
+            assertThat(telegram.accepted()).hasSize(1);
+            assertThat(telegram.accepted().get(0).body()).contains("熔断：已拒绝").contains("breaker.alert_names");
         }
     }
 }

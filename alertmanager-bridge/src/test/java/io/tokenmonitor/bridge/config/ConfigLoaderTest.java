@@ -3,6 +3,10 @@ package io.tokenmonitor.bridge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tokenmonitor.bridge.breaker.BreakerSettings;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.common.config.ConfigException;
@@ -10,7 +14,9 @@ import io.tokenmonitor.common.config.Env;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -40,6 +46,8 @@ class ConfigLoaderTest {
         assertThat(c.defaults().cooldown()).isEqualTo(Duration.ofHours(1));
         assertThat(c.defaults().language()).isEqualTo(Language.ZH);
         assertThat(c.breaker().maxPerHour()).isEqualTo(3);
+        assertThat(c.breaker().channelInterval()).isEqualTo(Duration.ofHours(6));
+        assertThat(c.breaker().alertNames()).containsExactlyInAnyOrderElementsOf(BreakerSettings.DEFAULT_ALERT_NAMES);
         assertThat(c.targets()).isEmpty();
     }
 
@@ -112,7 +120,8 @@ class ConfigLoaderTest {
                         "bridge.yml: unknown key \"target\" at top level; known keys: defaults, targets, breaker, outbox");
         assertThatThrownBy(() -> load(Map.of(), "breaker:\n  dryrun: true\n"))
                 .hasMessageContaining(
-                        "unknown key \"dryrun\" in breaker; known keys: sql_dsn, sql_dsn_file, dry_run, max_per_hour");
+                        "unknown key \"dryrun\" in breaker; known keys: sql_dsn, sql_dsn_file, dry_run, max_per_hour, channel_interval,"
+                                + " alert_names");
     }
 
     @Test
@@ -178,5 +187,53 @@ class ConfigLoaderTest {
                         "targets:\n  wecom:\n    type: wecom\n    webhook: https://q.example/send?key=2\n"))
                 .hasMessageContaining(
                         "targets.wecom: the target \"wecom\" is already defined by environment variables");
+    }
+
+    @Test
+    void givenBreakerAlertNames_whenLoaded_thenYamlWinsOverEnvAndBlanksAreDropped() throws Exception {
+        assertThat(load(Map.of("BREAKER_ALERT_NAMES", " A, B ,,A"), null)
+                        .breaker()
+                        .alertNames())
+                .containsExactlyInAnyOrder("A", "B");
+        assertThat(load(Map.of("BREAKER_ALERT_NAMES", "A"), "breaker:\n  alert_names: C,D\n  channel_interval: 1d\n")
+                        .breaker())
+                .satisfies(b -> assertThat(b.alertNames()).containsExactlyInAnyOrder("C", "D"))
+                .satisfies(b -> assertThat(b.channelInterval()).isEqualTo(Duration.ofDays(1)));
+    }
+
+    @Test
+    void givenEmptyBreakerAlertNames_whenLoaded_thenOneLineNamingTheSetting() {
+        assertThatThrownBy(() -> load(Map.of("BREAKER_ALERT_NAMES", " , "), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("BREAKER_ALERT_NAMES: no alert name");
+        assertThatThrownBy(() -> load(Map.of(), "breaker:\n  alert_names: \"\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("breaker.alert_names: no alert name");
+        assertThatThrownBy(() -> load(Map.of(), "breaker:\n  channel_interval: 6\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("breaker.channel_interval");
+    }
+
+    /**
+     * The default list is exactly the alerts of prometheus/rules/alerts.yml that name one channel (their expression,
+     * labels or annotations use channel_id) and do not force {@code action: notify}.
+     */
+    @Test
+    void defaultBreakerAlertNames_areTheChannelAlertsOfTheShippedRules() throws Exception {
+        JsonNode rules = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("../prometheus/rules/alerts.yml").toFile());
+        List<String> expected = new ArrayList<>();
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                boolean perChannel = rule.toString().contains("channel_id");
+                boolean forcedNotify =
+                        rule.path("labels").path("action").asText().equals("notify");
+                if (rule.has("alert") && perChannel && !forcedNotify) {
+                    expected.add(rule.path("alert").asText());
+                }
+            }
+        }
+        assertThat(expected).contains("TokenMonitorBudgetExceeded");
+        assertThat(BreakerSettings.DEFAULT_ALERT_NAMES).containsExactlyInAnyOrderElementsOf(expected);
     }
 }

@@ -154,4 +154,22 @@ class HostileBodiesIT {
                 .statusCode();
         assertThat(health).isEqualTo(200);
     }
+
+    /** A repeated key would let the last one win ({@code action} twice): refused, with the key named. */
+    @Test
+    void givenAlertWithARepeatedKey_whenPosted_then400NamingTheKey() throws Exception {
+        String valid = Webhooks.body("dd01", "firing", "2026-11-30T01:00:00Z", Map.of("action", "notify"));
+        String repeated =
+                valid.replace("\"action\":\"notify\"", "\"action\":\"notify\",\"action\":\"disable_channel\"");
+        assertThat(repeated).isNotEqualTo(valid);
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                        .header("Authorization", "Bearer " + TestConfigs.TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(repeated))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("Duplicate field 'action'");
+        assertThat(post(utf8(valid))).isEqualTo(200);
+    }
 }
