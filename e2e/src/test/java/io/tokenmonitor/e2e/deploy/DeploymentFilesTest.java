@@ -354,6 +354,17 @@ class DeploymentFilesTest {
         });
     }
 
+    /** Grafana reads the exporter's volume only: nothing sent to its datasources can write or delete the store. */
+    @Test
+    void givenGrafana_thenItMountsTheExporterVolumeReadOnly() {
+        List<String> exporterData = list(map(services.get("grafana")).get("volumes")).stream()
+                .map(String::valueOf)
+                .filter(v -> v.startsWith("exporter-data:"))
+                .toList();
+        assertThat(exporterData).hasSize(1);
+        assertThat(exporterData.get(0)).endsWith(":ro");
+    }
+
     /** Where a service mounts the directory secret ./secrets. */
     private String secretsMount(String service) {
         for (Object s : list(map(services.get(service)).get("secrets"))) {
