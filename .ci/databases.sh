@@ -7,7 +7,7 @@
 #   ci_databases_stop    stops, by process id, only the servers ci_databases_start started, and
 #                        deletes their data directories
 #
-# It never changes a server it did not start: no ALTER USER, no pg_hba.conf edit, no service start.
+# It never changes a server it did not start: not its users, not its pg_hba.conf; it starts no service.
 # A port taken by a server that does not let the tests in is an error with what to do.
 
 CI_DB_PIDS=()

@@ -365,6 +365,27 @@ class DeploymentFilesTest {
         assertThat(exporterData.get(0)).endsWith(":ro");
     }
 
+    /**
+     * The CI script runs on developers' machines too: it must not open a database server to
+     * password-less logins, nor stop programs it did not start (deploy/test/ci-databases.sh runs its
+     * database start in a fresh Debian container).
+     */
+    @Test
+    void givenTheCiScript_thenItChangesNoServersAuthenticationAndKillsNothingByName() {
+        for (String file : List.of(".ci/run", ".ci/databases.sh")) {
+            String script = read(file);
+            assertThat(script)
+                    .as(file)
+                    .doesNotContainPattern("(?i)ALTER\\s+USER")
+                    .doesNotContainPattern("(?i)(CREATE|GRANT|SET\\s+PASSWORD)\\b.*root")
+                    .doesNotContain("pg_hba.conf\"")
+                    .doesNotContainPattern("sed -i[^\\n]*hba")
+                    .doesNotContainPattern("\\b(pkill|killall)\\b");
+        }
+        assertThat(read(".ci/run")).contains("source .ci/databases.sh").contains("trap ci_databases_stop EXIT");
+        assertThat(read("deploy/test.sh")).contains("deploy/test/ci-databases.sh");
+    }
+
     /** Where a service mounts the directory secret ./secrets. */
     private String secretsMount(String service) {
         for (Object s : list(map(services.get(service)).get("secrets"))) {
