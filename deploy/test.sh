@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The compose deployment test: docker-compose.yml's demo profile (exporter-demo, bridge, Prometheus,
-# Alertmanager) built and run by `docker compose` with deploy/test/compose.test.yml, checked by
-# e2e's ComposeDeploymentIT. As root on Debian it installs compose v2 and starts dockerd (no bridge,
+# The deployment tests. First .ci/run's database start (.ci/databases.sh) in a fresh Debian 12
+# container (deploy/test/ci-databases.sh). Then the compose deployment test: docker-compose.yml's
+# demo profile (exporter-demo, bridge, Prometheus, Alertmanager) built and run by `docker compose`
+# with deploy/test/compose.test.yml, checked by e2e's ComposeDeploymentIT. As root on Debian it installs compose v2 and starts dockerd (no bridge,
 # no iptables; everything on 127.0.0.1) when needed, and stops dockerd again if it started it.
 # The base images are built from Debian packages once per machine (see deploy/test/images.sh).
 # Where docker cannot run at all it prints why the test is skipped and exits 0.
@@ -37,6 +38,17 @@ TM_TEST_ALERTMANAGER_IMAGE="$(tm_image alertmanager "prometheus-alertmanager wge
   "ln -sf prometheus-alertmanager /usr/bin/alertmanager && mkdir -p /alertmanager && chown 65534:65534 /alertmanager" \
   "$path" 'USER nobody' 'WORKDIR /alertmanager' 'ENTRYPOINT ["/bin/alertmanager"]')"
 export TM_RUNTIME_IMAGE TM_BUILD_IMAGE TM_TEST_PROMETHEUS_IMAGE TM_TEST_ALERTMANAGER_IMAGE
+
+# .ci/run's databases on a fresh Debian 12 without systemd: the packages installed as .ci/run installs
+# them (no service started), run with a loopback of its own (--network none: the ports of this
+# machine's servers are free in there). Bounded: a run takes about 20 s.
+TM_TEST_CI_IMAGE="$(tm_image ci-databases "mariadb-server mariadb-client postgresql postgresql-client" "" \
+  "$path" 'ENV LANG=C.UTF-8')"
+_dlog ".ci/databases.sh in a fresh Debian 12 container (deploy/test/ci-databases.sh)"
+docker rm -f token-monitor-test-ci-databases >/dev/null 2>&1 || true
+timeout 300 docker run --rm --name token-monitor-test-ci-databases --network none \
+  -v "$root/.ci:/ci:ro" -v "$root/deploy/test/ci-databases.sh:/check.sh:ro" "$TM_TEST_CI_IMAGE" bash /check.sh \
+  || { docker rm -f token-monitor-test-ci-databases >/dev/null 2>&1 || true; _dlog ".ci/databases.sh failed"; exit 1; }
 
 command -v javac >/dev/null 2>&1 || _apt openjdk-17-jdk-headless
 command -v mvn >/dev/null 2>&1 || _apt maven

@@ -83,6 +83,10 @@ class ComposeDeploymentIT {
 
     private static final String TELEGRAM_TOKEN = "123456789:AAComposeTestBotTokenForTokenMonitor";
     private static final String TELEGRAM_CHAT = "-1009876543210";
+    /** The bridge image's user, and Alertmanager's group (nobody:nogroup): the readers of the secrets. */
+    private static final int BRIDGE_UID = 10002;
+
+    private static final int NOBODY_GID = 65534;
     private static final String BUDGET = "compose-demo";
     /** The bridge marks resolved messages with ✅ (as AlertPathIT tells them apart). */
     private static final Predicate<Message> FIRING = m -> m.mentions("TokenMonitorBudgetExceeded", "budget=" + BUDGET)
@@ -113,12 +117,14 @@ class ComposeDeploymentIT {
                 .as("127.0.0.1:%d (%s) is taken by another program; stop it first", port, service)
                 .isTrue());
 
-        // Readable by the containers' users whatever the umask (a JUnit @TempDir is 0700): the token
-        // file is the compose secret of the bridge (uid 10002) and Alertmanager (nobody).
+        // The directories readable by the containers' users whatever the umask (a JUnit @TempDir is
+        // 0700); the secrets as the README creates them: under umask 077, then given to their readers
+        // only. Compose keeps a file secret's host owner and mode, so this checks that the bridge
+        // (uid 10002) and Alertmanager (gid 65534) read the token and the bridge its bot token.
         dir = Files.createTempDirectory("token-monitor-compose-");
         Files.createDirectories(dir.resolve("config"));
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
         bridgeToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
-        Files.writeString(dir.resolve("bridge_token"), bridgeToken + "\n");
         Files.writeString(dir.resolve("config/budgets.yml"), """
                 timezone: UTC
                 budgets:
@@ -127,12 +133,12 @@ class ComposeDeploymentIT {
                     limit: {requests: 1}
                     notify: [telegram]
                 """.formatted(BUDGET));
-        for (Path p : List.of(dir, dir.resolve("config"))) {
+        for (Path p : List.of(dir, dir.resolve("config"), secrets)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        for (Path p : List.of(dir.resolve("bridge_token"), dir.resolve("config/budgets.yml"))) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
-        }
+        Files.setPosixFilePermissions(dir.resolve("config/budgets.yml"), PosixFilePermissions.fromString("rw-r--r--"));
+        secret(secrets.resolve("bridge_token"), bridgeToken + "\n", BRIDGE_UID, NOBODY_GID, "r--r-----");
+        secret(secrets.resolve("telegram_bot_token"), TELEGRAM_TOKEN + "\n", BRIDGE_UID, 0, "r--------");
         telegram = FakeChatPlatform.telegram(TELEGRAM_TOKEN, TELEGRAM_CHAT);
 
         compose(BUILD_TIMEOUT, true, "build", "exporter-demo", "bridge");
@@ -395,7 +401,8 @@ class ComposeDeploymentIT {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TM_TEST_DIR", dir.toString());
         env.put("TM_VERSION", "compose-test");
-        env.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
+        // As a file of ./secrets (the compose secret mounted at /run/secrets), not in the environment.
+        env.put("TELEGRAM_BOT_TOKEN_FILE", "/run/secrets/telegram_bot_token");
         env.put("TELEGRAM_CHAT_ID", TELEGRAM_CHAT);
         env.put("TELEGRAM_API_URL", telegram.baseUrl());
         // The classic builder: no buildx here, and `build.network: host` reaches Maven Central.
@@ -520,6 +527,15 @@ class ComposeDeploymentIT {
                 .as(field + " real/effective/saved/fs")
                 .hasSize(1);
         return m.group(1);
+    }
+
+    /** A secret file written under umask 077 (never readable by others), then handed to its readers. */
+    private static void secret(Path file, String value, int uid, int gid, String mode) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, value);
+        Files.setAttribute(file, "unix:uid", uid);
+        Files.setAttribute(file, "unix:gid", gid);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
     }
 
     private static boolean free(int port) {

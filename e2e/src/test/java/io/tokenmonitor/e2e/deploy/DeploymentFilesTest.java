@@ -26,6 +26,14 @@ import org.yaml.snakeyaml.Yaml;
 class DeploymentFilesTest {
     private static final Path ROOT = RepoPaths.root();
     private static final Set<String> EXPORTER_SERVICES = Set.of("exporter", "exporter-demo");
+    /** The directory of secret files the README creates, mounted read-only into the two programs. */
+    private static final String SECRETS_DIR = "./secrets";
+    /** What reads a secret: Env.secret("NAME") or a settings section's secret("NAME"). */
+    private static final Pattern SECRET_READ = Pattern.compile("secret\\(\"([A-Z][A-Z0-9_]*)\"\\)");
+    /** The readers of ./secrets/bridge_token: the bridge image's uid and Alertmanager's gid (nobody:nogroup). */
+    private static final int BRIDGE_UID = 10002;
+
+    private static final int ALERTMANAGER_GID = 65534;
 
     private final Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
     private final Map<String, Object> services = map(compose.get("services"));
@@ -117,8 +125,12 @@ class DeploymentFilesTest {
         assertThat(file.find()).as("alertmanager.yml credentials_file").isTrue();
         assertThat(String.valueOf(map(services.get("alertmanager")).get("secrets")))
                 .contains("target=" + file.group(1));
+        // The bridge reads the same file, ./secrets/bridge_token, in its mount of ./secrets.
         String bridgeTokenFile = environment("bridge").get("BRIDGE_TOKEN_FILE");
-        assertThat(String.valueOf(map(services.get("bridge")).get("secrets"))).contains("target=" + bridgeTokenFile);
+        assertThat(bridgeTokenFile).isEqualTo(secretsMount("bridge") + "/bridge_token");
+        assertThat(String.valueOf(
+                        map(map(compose.get("secrets")).get("bridge_token")).get("file")))
+                .isEqualTo(SECRETS_DIR + "/bridge_token");
         assertThat(mounts("alertmanager"))
                 .containsEntry("./prometheus/alertmanager.yml", "/etc/alertmanager/alertmanager.yml");
     }
@@ -223,6 +235,165 @@ class DeploymentFilesTest {
         assertThat(new ComposeInterpolation(Map.of()).value(port)).isEqualTo("127.0.0.1:3000:3000");
         assertThat(new ComposeInterpolation(Map.of("GRAFANA_ADDRESS", "0.0.0.0", "GRAFANA_PORT", "3001")).value(port))
                 .isEqualTo("0.0.0.0:3001:3000");
+    }
+
+    /**
+     * Every secret variable compose passes to a program can be a file instead: NAME_FILE is in the
+     * environment next to NAME, and the program mounts ./secrets (as a compose secret, read-only) where
+     * NAME_FILE=/run/secrets/NAME finds it.
+     */
+    @Test
+    void givenSecretVariables_thenComposeOffersEachAsAFileOfTheMountedSecretsDirectory() throws IOException {
+        assertThat(String.valueOf(
+                        map(map(compose.get("secrets")).get("secrets")).get("file")))
+                .isEqualTo(SECRETS_DIR);
+        Map<String, String> programs = Map.of(
+                "exporter", sources(ROOT.resolve("exporter/src/main/java")),
+                "bridge", sources(ROOT.resolve("alertmanager-bridge/src/main/java")));
+        programs.forEach((service, code) -> {
+            Set<String> secrets = SECRET_READ
+                    .matcher(code)
+                    .results()
+                    .map(r -> r.group(1))
+                    .collect(java.util.stream.Collectors.toSet());
+            Map<String, String> env = environment(service);
+            List<String> passed =
+                    env.keySet().stream().filter(secrets::contains).toList();
+            assertThat(passed).as(service + ": secret variables in compose").isNotEmpty();
+            for (String name : passed) {
+                assertThat(env).as(service + ": " + name + " as a file too").containsKey(name + "_FILE");
+            }
+            assertThat(secretsMount(service))
+                    .as(service + ": ./secrets mounted")
+                    .isEqualTo("/run/secrets");
+        });
+    }
+
+    /**
+     * The README's commands create the bridge token under umask 077 (never readable by others, not
+     * even for a moment), then give it to its two readers only: compose keeps a secret file's host
+     * owner and mode, so the bridge's uid and Alertmanager's gid must be able to read it.
+     */
+    @Test
+    void givenTheDocumentedTokenCommands_thenTheTokenIsReadableByTheBridgeAndAlertmanagerOnly() {
+        Matcher uid = Pattern.compile("(?m)^USER (\\d+):").matcher(read("alertmanager-bridge/Dockerfile"));
+        assertThat(uid.find()).isTrue();
+        assertThat(Integer.parseInt(uid.group(1))).isEqualTo(BRIDGE_UID);
+        for (String file : List.of("README.md", "README.zh-CN.md", "docker-compose.yml")) {
+            String text = read(file);
+            List<String> writes = text.lines()
+                    .filter(l -> l.contains("> secrets/bridge_token"))
+                    .toList();
+            assertThat(writes).as(file + ": creates secrets/bridge_token").isNotEmpty();
+            for (String line : writes) {
+                assertThat(line)
+                        .as(file + ": written under umask 077")
+                        .containsPattern("\\(umask 077 && [^)]*> secrets/bridge_token\\)");
+            }
+            assertThat(text)
+                    .as(file)
+                    .contains("chown " + BRIDGE_UID + ":" + ALERTMANAGER_GID + " secrets/bridge_token")
+                    .contains("chmod 440 secrets/bridge_token");
+        }
+    }
+
+    /** No example password a copy-paste would make Grafana's: the documented way generates one into .env. */
+    @Test
+    void givenTheDocumentedGrafanaPassword_thenItIsGeneratedNeverAnExampleValue() {
+        for (String file : List.of("README.md", "README.zh-CN.md", "docker-compose.yml")) {
+            List<String> values = Pattern.compile("ACCESS_PASSWORD=(\\S*)")
+                    .matcher(read(file))
+                    .results()
+                    .map(r -> r.group(1))
+                    .toList();
+            assertThat(values).as(file + ": how ACCESS_PASSWORD is set").isNotEmpty();
+            for (String value : values) {
+                assertThat(value).as(file + ": ACCESS_PASSWORD=" + value).startsWith("%s");
+            }
+            assertThat(read(file)).as(file).contains("printf 'ACCESS_PASSWORD=%s\\n' \"$(openssl rand");
+        }
+    }
+
+    /**
+     * The exporter and the bridge publish no host port (Prometheus and Alertmanager reach them on the
+     * compose network), so the compose sections of the READMEs name only the published ones.
+     */
+    @Test
+    void givenTheComposeSectionsOfTheReadmes_thenEveryHostPortTheyNameIsPublished() {
+        Set<Integer> published = new java.util.TreeSet<>();
+        for (Map.Entry<String, Object> e : services.entrySet()) {
+            Map<String, Object> s = map(e.getValue());
+            assertThat(s).as(e.getKey()).doesNotContainKey("network_mode");
+            if (EXPORTER_SERVICES.contains(e.getKey()) || e.getKey().equals("bridge")) {
+                assertThat(s).as(e.getKey() + " publishes no port").doesNotContainKey("ports");
+            }
+            if (s.containsKey("ports")) {
+                for (Object p : list(s.get("ports"))) {
+                    String host = new ComposeInterpolation(Map.of()).value(String.valueOf(p));
+                    published.add(Integer.parseInt(host.split(":")[1]));
+                }
+            }
+        }
+        assertThat(published).containsExactly(3000, 9090, 9093);
+        Map<String, String> sections = Map.of(
+                "README.md", "## Deployment with docker compose",
+                "README.zh-CN.md", "## 接入真实网关（docker compose）");
+        sections.forEach((file, heading) -> {
+            String text = read(file);
+            int start = text.indexOf(heading);
+            assertThat(start).as(file + ": " + heading).isNotNegative();
+            int end = text.indexOf("\n## ", start + heading.length());
+            String section = text.substring(start, end < 0 ? text.length() : end);
+            Pattern.compile("(?:localhost|127\\.0\\.0\\.1):(\\d+)")
+                    .matcher(section)
+                    .results()
+                    .map(r -> Integer.parseInt(r.group(1)))
+                    .forEach(port -> assertThat(published)
+                            .as(file + " (" + heading + ") names :" + port)
+                            .contains(port));
+        });
+    }
+
+    /** Grafana reads the exporter's volume only: nothing sent to its datasources can write or delete the store. */
+    @Test
+    void givenGrafana_thenItMountsTheExporterVolumeReadOnly() {
+        List<String> exporterData = list(map(services.get("grafana")).get("volumes")).stream()
+                .map(String::valueOf)
+                .filter(v -> v.startsWith("exporter-data:"))
+                .toList();
+        assertThat(exporterData).hasSize(1);
+        assertThat(exporterData.get(0)).endsWith(":ro");
+    }
+
+    /**
+     * The CI script runs on developers' machines too: it must not open a database server to
+     * password-less logins, nor stop programs it did not start (deploy/test/ci-databases.sh runs its
+     * database start in a fresh Debian container).
+     */
+    @Test
+    void givenTheCiScript_thenItChangesNoServersAuthenticationAndKillsNothingByName() {
+        for (String file : List.of(".ci/run", ".ci/databases.sh")) {
+            String script = read(file);
+            assertThat(script)
+                    .as(file)
+                    .doesNotContainPattern("(?i)ALTER\\s+USER")
+                    .doesNotContainPattern("(?i)(CREATE|GRANT|SET\\s+PASSWORD)\\b.*root")
+                    .doesNotContain("pg_hba.conf\"")
+                    .doesNotContainPattern("sed -i[^\\n]*hba")
+                    .doesNotContainPattern("\\b(pkill|killall)\\b");
+        }
+        assertThat(read(".ci/run")).contains("source .ci/databases.sh").contains("trap ci_databases_stop EXIT");
+        assertThat(read("deploy/test.sh")).contains("deploy/test/ci-databases.sh");
+    }
+
+    /** Where a service mounts the directory secret ./secrets. */
+    private String secretsMount(String service) {
+        for (Object s : list(map(services.get(service)).get("secrets"))) {
+            if (s instanceof Map<?, ?> m && "secrets".equals(m.get("source"))) {
+                return String.valueOf(m.get("target"));
+            }
+        }
+        throw new AssertionError(service + " does not mount the secret \"secrets\" (" + SECRETS_DIR + ")");
     }
 
     /** A string value that is not empty in the file must not be empty after expansion, nor keep ${ or :-. */
