@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,8 +52,6 @@ public final class ExporterHttpServer implements AutoCloseable {
             "sun.net.httpserver.idleInterval", "30",
             "sun.net.httpserver.maxIdleConnections", "32",
             "jdk.httpserver.maxConnections", "256");
-
-    private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -132,8 +129,10 @@ public final class ExporterHttpServer implements AutoCloseable {
     private static HttpsServer https(InetSocketAddress address, WebConfig.Tls tls) throws IOException {
         HttpsServer https = HttpsServer.create(address, 0);
         SSLContext context = TlsContext.create(tls);
-        String[] protocols = PROTOCOLS
-                .subList(PROTOCOLS.indexOf(tls.minVersion()), PROTOCOLS.indexOf(tls.maxVersion()) + 1)
+        String[] protocols = WebConfig.PROTOCOLS
+                .subList(
+                        WebConfig.PROTOCOLS.indexOf(tls.minVersion()),
+                        WebConfig.PROTOCOLS.indexOf(tls.maxVersion()) + 1)
                 .toArray(String[]::new);
         https.setHttpsConfigurator(new HttpsConfigurator(context) {
             @Override

@@ -36,6 +36,9 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
     private static final Map<String, String> VERSIONS =
             Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
 
+    /** The JSSE protocol names, oldest first. */
+    static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
     public static final WebConfig NONE = new WebConfig(null, Map.of(), Map.of());
 
     public WebConfig {
@@ -95,13 +98,14 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
                 throw new ConfigException(
                         where + ": tls_server_config.client_auth_type " + clientAuth + " needs client_ca_file");
             }
+            String min = version(t, "min_version", "TLS12", where);
+            String max = version(t, "max_version", "TLS13", where);
+            if (PROTOCOLS.indexOf(min) > PROTOCOLS.indexOf(max)) {
+                throw new ConfigException(where + ": tls_server_config.min_version " + toolkitName(min)
+                        + " is above max_version " + toolkitName(max) + ": no TLS version is left to speak");
+            }
             tls = new Tls(
-                    dir.resolve(cert),
-                    dir.resolve(key),
-                    clientAuth,
-                    ca == null ? null : dir.resolve(ca),
-                    version(t, "min_version", "TLS12", where),
-                    version(t, "max_version", "TLS13", where));
+                    dir.resolve(cert), dir.resolve(key), clientAuth, ca == null ? null : dir.resolve(ca), min, max);
         }
         Map<String, String> users = new LinkedHashMap<>();
         JsonNode u = root.get("basic_auth_users");
@@ -142,6 +146,14 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
                     + List.of("TLS10", "TLS11", "TLS12", "TLS13"));
         }
         return protocol;
+    }
+
+    private static String toolkitName(String protocol) {
+        return VERSIONS.entrySet().stream()
+                .filter(e -> e.getValue().equals(protocol))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
     }
 
     private static String text(JsonNode node, String key) {
