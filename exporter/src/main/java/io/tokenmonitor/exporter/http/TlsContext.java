@@ -17,10 +17,12 @@ import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Builds an {@link SSLContext} from the PEM files a web config names. */
@@ -28,6 +30,8 @@ final class TlsContext {
 
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
     private static final char[] NO_PASSWORD = new char[0];
+    /** Client auth types that ask for a certificate without verifying it, as the exporter-toolkit (Go) does. */
+    private static final Set<String> UNVERIFIED_CLIENT_CERT = Set.of("RequestClientCert", "RequireAnyClientCert");
 
     private TlsContext() {}
 
@@ -40,19 +44,22 @@ final class TlsContext {
     static SSLContext create(WebConfig.Tls tls) {
         try {
             KeyManagerFactory kmf = keyManagers(tls);
-            TrustManagerFactory tmf = null;
-            if (tls.clientCaFile() != null) {
+            TrustManager[] trust = null; // NoClientCert: none is asked for
+            if (UNVERIFIED_CLIENT_CERT.contains(tls.clientAuthType())) {
+                trust = new TrustManager[] {new AnyCertificate()};
+            } else if (tls.clientCaFile() != null) {
                 KeyStore trusted = KeyStore.getInstance("PKCS12");
                 trusted.load(null, null);
                 int i = 0;
                 for (Certificate ca : certificates(tls.clientCaFile(), "client_ca_file")) {
                     trusted.setCertificateEntry("ca" + i++, ca);
                 }
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(trusted);
+                trust = tmf.getTrustManagers();
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            context.init(kmf.getKeyManagers(), trust, null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("web config: tls_server_config: cannot set up TLS: " + e.getMessage());
