@@ -19,7 +19,8 @@ import javax.net.ssl.TrustManager;
  * container's health check, which has no curl and cannot speak TLS from bash. It connects to
  * 127.0.0.1 only, so it accepts any server certificate (the name on it is for remote scrapers, and
  * nothing secret is sent); where the server requires a client certificate, it presents the
- * server's own.
+ * server's own. Without a web config it asks in plain HTTP and, when no HTTP comes back, in HTTPS:
+ * the web config may have been given as {@code --web.config.file}, which it cannot see.
  */
 public final class HealthProbe {
 
@@ -34,7 +35,20 @@ public final class HealthProbe {
      * @throws IOException when the exporter does not answer in 4 s
      */
     public static String statusLine(int port, WebConfig web) throws IOException {
-        try (Socket socket = connect(port, web)) {
+        if (web.tls() != null) {
+            return statusLine(https(port, web.tls()));
+        }
+        String plain;
+        try {
+            plain = statusLine(plain(port));
+        } catch (IOException noHttp) {
+            plain = "";
+        }
+        return plain.startsWith("HTTP/") ? plain : statusLine(https(port, null));
+    }
+
+    private static String statusLine(Socket connected) throws IOException {
+        try (Socket socket = connected) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
             out.write("GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -48,25 +62,25 @@ public final class HealthProbe {
         }
     }
 
-    private static Socket connect(int port, WebConfig web) throws IOException {
-        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", port);
-        if (web.tls() == null) {
-            Socket plain = new Socket();
-            plain.connect(loopback, TIMEOUT_MILLIS);
-            return plain;
-        }
+    private static Socket plain(int port) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+        return plain;
+    }
+
+    /** @param tls the server's settings; null when unknown (no client certificate then) */
+    private static Socket https(int port, WebConfig.Tls tls) throws IOException {
         try {
-            KeyManager[] own = CERT_REQUIRED.contains(web.tls().clientAuthType())
-                    ? TlsContext.keyManagers(web.tls()).getKeyManagers()
+            KeyManager[] own = tls != null && CERT_REQUIRED.contains(tls.clientAuthType())
+                    ? TlsContext.keyManagers(tls).getKeyManagers()
                     : null;
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(own, new TrustManager[] {new AnyCertificate()}, new SecureRandom());
-            Socket raw = new Socket();
-            raw.connect(loopback, TIMEOUT_MILLIS);
+            Socket raw = plain(port);
             raw.setSoTimeout(TIMEOUT_MILLIS);
-            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", port, true);
-            tls.startHandshake();
-            return tls;
+            SSLSocket secure = (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", port, true);
+            secure.startHandshake();
+            return secure;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }

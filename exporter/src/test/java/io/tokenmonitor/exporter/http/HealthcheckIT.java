@@ -52,6 +52,11 @@ class HealthcheckIT {
                                 "LISTEN_ADDRESS", "0.0.0.0:" + server.port(), "WEB_CONFIG_FILE", file.toString())))
                         .as(clientAuth)
                         .isEqualTo(0);
+                if (clientAuth.equals("NoClientCert")) {
+                    assertThat(healthcheck(Map.of("LISTEN_ADDRESS", "0.0.0.0:" + server.port())))
+                            .as("web config given as --web.config.file, out of the health check's sight")
+                            .isEqualTo(0);
+                }
             }
         }
     }
