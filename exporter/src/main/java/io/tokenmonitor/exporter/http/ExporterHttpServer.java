@@ -134,11 +134,22 @@ public final class ExporterHttpServer implements AutoCloseable {
                         WebConfig.PROTOCOLS.indexOf(tls.minVersion()),
                         WebConfig.PROTOCOLS.indexOf(tls.maxVersion()) + 1)
                 .toArray(String[]::new);
+        // Go leaves TLS 1.3's suites out of cipher_suites and always on; so does this.
+        String[] suites = java.util.stream.Stream.concat(
+                        tls.cipherSuites().stream(),
+                        java.util.Arrays.stream(
+                                        context.getDefaultSSLParameters().getCipherSuites())
+                                .filter(s -> s.startsWith("TLS_AES_") || s.startsWith("TLS_CHACHA20_")))
+                .distinct()
+                .toArray(String[]::new);
         https.setHttpsConfigurator(new HttpsConfigurator(context) {
             @Override
             public void configure(HttpsParameters params) {
                 SSLParameters ssl = context.getDefaultSSLParameters();
                 ssl.setProtocols(protocols);
+                if (!tls.cipherSuites().isEmpty()) {
+                    ssl.setCipherSuites(suites);
+                }
                 switch (tls.clientAuthType()) {
                     case "RequireAnyClientCert", "RequireAndVerifyClientCert" -> ssl.setNeedClientAuth(true);
                     case "RequestClientCert", "VerifyClientCertIfGiven" -> ssl.setWantClientAuth(true);
