@@ -35,7 +35,9 @@ public final class ExporterHttpServer implements AutoCloseable {
      * on the thread it hands the connection to, blocking, so each connection that is still sending
      * holds one until the request deadline in {@link #LIMITS}: the pool is sized so that a scrape
      * still finds a free thread while a hundred such connections are open. Idle threads end after a
-     * minute.
+     * minute. (JDK 17 sun.net.httpserver.ServerImpl: the Dispatcher passes a readable connection to
+     * the executor, whose Exchange.run reads the request through SSLStreams, handshake first; its
+     * ReqRspTimeoutTask closes a connection still in REQUEST state after maxReqTime.)
      */
     static final int THREADS = 128;
 
