@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -28,8 +30,30 @@ import javax.net.ssl.SSLParameters;
  */
 public final class ExporterHttpServer implements AutoCloseable {
 
-    private static final int THREADS = 4;
-    private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+    /**
+     * Threads serving requests at once. The JDK server reads a request (and runs its TLS handshake)
+     * on the thread it hands the connection to, blocking, so each connection that is still sending
+     * holds one until the request deadline in {@link #LIMITS}: the pool is sized so that a scrape
+     * still finds a free thread while a hundred such connections are open. Idle threads end after a
+     * minute. (JDK 17 sun.net.httpserver.ServerImpl: the Dispatcher passes a readable connection to
+     * the executor, whose Exchange.run reads the request through SSLStreams, handshake first; its
+     * ReqRspTimeoutTask closes a connection still in REQUEST state after maxReqTime.)
+     */
+    static final int THREADS = 128;
+
+    /**
+     * The JDK server's own limits (sun.net.httpserver.ServerConfig, read once when the first server
+     * is created; a {@code -D} on the command line wins): a connection has 5 s from its first byte
+     * to deliver its request line, headers and body (the TLS handshake included), one that sends
+     * nothing is closed after 5 s as well, a response has 30 s to be read, and at most 256
+     * connections are open at once (more are closed when accepted).
+     */
+    static final Map<String, String> LIMITS = Map.of(
+            "sun.net.httpserver.maxReqTime", "5",
+            "sun.net.httpserver.maxRspTime", "30",
+            "sun.net.httpserver.idleInterval", "30",
+            "sun.net.httpserver.maxIdleConnections", "32",
+            "jdk.httpserver.maxConnections", "256");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -50,12 +74,19 @@ public final class ExporterHttpServer implements AutoCloseable {
             BooleanSupplier ready,
             WebConfig web)
             throws IOException {
-        HttpServer server = web.tls() == null ? HttpServer.create(address, 0) : https(address, web.tls());
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "http");
-            t.setDaemon(true);
-            return t;
+        LIMITS.forEach((name, value) -> {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, value);
+            }
         });
+        HttpServer server = web.tls() == null ? HttpServer.create(address, 0) : https(address, web.tls());
+        ThreadPoolExecutor executor =
+                new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "http");
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
         server.setExecutor(executor);
         Filter headers = headers(web);
         HttpContext metrics = route(server, "/metrics", new MetricsEndpoint(registry, usage), headers);
@@ -100,14 +131,27 @@ public final class ExporterHttpServer implements AutoCloseable {
     private static HttpsServer https(InetSocketAddress address, WebConfig.Tls tls) throws IOException {
         HttpsServer https = HttpsServer.create(address, 0);
         SSLContext context = TlsContext.create(tls);
-        String[] protocols = PROTOCOLS
-                .subList(PROTOCOLS.indexOf(tls.minVersion()), PROTOCOLS.indexOf(tls.maxVersion()) + 1)
+        String[] protocols = WebConfig.PROTOCOLS
+                .subList(
+                        WebConfig.PROTOCOLS.indexOf(tls.minVersion()),
+                        WebConfig.PROTOCOLS.indexOf(tls.maxVersion()) + 1)
+                .toArray(String[]::new);
+        // Go leaves TLS 1.3's suites out of cipher_suites and always on; so does this.
+        String[] suites = java.util.stream.Stream.concat(
+                        tls.cipherSuites().stream(),
+                        java.util.Arrays.stream(
+                                        context.getDefaultSSLParameters().getCipherSuites())
+                                .filter(s -> s.startsWith("TLS_AES_") || s.startsWith("TLS_CHACHA20_")))
+                .distinct()
                 .toArray(String[]::new);
         https.setHttpsConfigurator(new HttpsConfigurator(context) {
             @Override
             public void configure(HttpsParameters params) {
                 SSLParameters ssl = context.getDefaultSSLParameters();
                 ssl.setProtocols(protocols);
+                if (!tls.cipherSuites().isEmpty()) {
+                    ssl.setCipherSuites(suites);
+                }
                 switch (tls.clientAuthType()) {
                     case "RequireAnyClientCert", "RequireAndVerifyClientCert" -> ssl.setNeedClientAuth(true);
                     case "RequestClientCert", "VerifyClientCertIfGiven" -> ssl.setWantClientAuth(true);

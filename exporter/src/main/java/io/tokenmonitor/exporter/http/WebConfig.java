@@ -7,17 +7,19 @@ import io.tokenmonitor.common.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * TLS and basic auth for the exporter's endpoints, in the Prometheus exporter-toolkit
  * {@code web-config.yml} format, so a file used for other exporters works here unchanged.
  * Supported: {@code tls_server_config} (cert_file, key_file, client_auth_type, client_ca_file,
- * min_version, max_version), {@code basic_auth_users} (bcrypt hashes) and
+ * min_version, max_version, cipher_suites), {@code basic_auth_users} (bcrypt hashes) and
  * {@code http_server_config.headers}.
  *
  * @param tls null for plain HTTP
@@ -25,8 +27,14 @@ import java.util.Set;
 public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String, String> headers) {
 
     private static final Set<String> TOP_KEYS = Set.of("tls_server_config", "basic_auth_users", "http_server_config");
-    private static final Set<String> TLS_KEYS =
-            Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version");
+    private static final Set<String> TLS_KEYS = Set.of(
+            "cert_file",
+            "key_file",
+            "client_auth_type",
+            "client_ca_file",
+            "min_version",
+            "max_version",
+            "cipher_suites");
     private static final Set<String> CLIENT_AUTH = Set.of(
             "NoClientCert",
             "RequestClientCert",
@@ -35,6 +43,9 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
             "RequireAndVerifyClientCert");
     private static final Map<String, String> VERSIONS =
             Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
+
+    /** The JSSE protocol names, oldest first. */
+    static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     public static final WebConfig NONE = new WebConfig(null, Map.of(), Map.of());
 
@@ -47,6 +58,8 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
      * TLS settings; paths are resolved against the config file's directory, as the toolkit does.
      *
      * @param minVersion a JSSE protocol name such as {@code TLSv1.2}
+     * @param cipherSuites the suites up to TLS 1.2, by their IANA names (Go's and Java's alike); empty
+     *     for Java's defaults. TLS 1.3's suites are always on, as in Go.
      */
     public record Tls(
             Path certFile,
@@ -54,7 +67,23 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
             String clientAuthType,
             Path clientCaFile,
             String minVersion,
-            String maxVersion) {}
+            String maxVersion,
+            List<String> cipherSuites) {
+
+        public Tls {
+            cipherSuites = List.copyOf(cipherSuites);
+        }
+
+        public Tls(
+                Path certFile,
+                Path keyFile,
+                String clientAuthType,
+                Path clientCaFile,
+                String minVersion,
+                String maxVersion) {
+            this(certFile, keyFile, clientAuthType, clientCaFile, minVersion, maxVersion, List.of());
+        }
+    }
 
     public static WebConfig read(Path file) {
         String where = "web config " + file;
@@ -95,13 +124,20 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
                 throw new ConfigException(
                         where + ": tls_server_config.client_auth_type " + clientAuth + " needs client_ca_file");
             }
+            String min = version(t, "min_version", "TLS12", where);
+            String max = version(t, "max_version", "TLS13", where);
+            if (PROTOCOLS.indexOf(min) > PROTOCOLS.indexOf(max)) {
+                throw new ConfigException(where + ": tls_server_config.min_version " + toolkitName(min)
+                        + " is above max_version " + toolkitName(max) + ": no TLS version is left to speak");
+            }
             tls = new Tls(
                     dir.resolve(cert),
                     dir.resolve(key),
                     clientAuth,
                     ca == null ? null : dir.resolve(ca),
-                    version(t, "min_version", "TLS12", where),
-                    version(t, "max_version", "TLS13", where));
+                    min,
+                    max,
+                    cipherSuites(t, where));
         }
         Map<String, String> users = new LinkedHashMap<>();
         JsonNode u = root.get("basic_auth_users");
@@ -142,6 +178,43 @@ public record WebConfig(Tls tls, Map<String, String> basicAuthUsers, Map<String,
                     + List.of("TLS10", "TLS11", "TLS12", "TLS13"));
         }
         return protocol;
+    }
+
+    /** The toolkit's {@code cipher_suites}, each one Java can speak (an unknown name would fail every handshake). */
+    private static List<String> cipherSuites(JsonNode tls, String where) {
+        JsonNode list = tls.get("cipher_suites");
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(where + ": tls_server_config.cipher_suites: a list of cipher suite names, "
+                    + "such as [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]");
+        }
+        Set<String> supported;
+        try {
+            supported =
+                    Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java has no TLS", e);
+        }
+        List<String> suites = new java.util.ArrayList<>();
+        for (JsonNode suite : list) {
+            if (!supported.contains(suite.asText())) {
+                throw new ConfigException(where + ": tls_server_config.cipher_suites: \"" + suite.asText()
+                        + "\" is not a cipher suite this Java supports; supported: "
+                        + new java.util.TreeSet<>(supported));
+            }
+            suites.add(suite.asText());
+        }
+        return suites;
+    }
+
+    private static String toolkitName(String protocol) {
+        return VERSIONS.entrySet().stream()
+                .filter(e -> e.getValue().equals(protocol))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
     }
 
     private static String text(JsonNode node, String key) {
