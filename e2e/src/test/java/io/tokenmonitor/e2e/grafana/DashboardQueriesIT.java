@@ -333,6 +333,114 @@ class DashboardQueriesIT {
     }
 
     /**
+     * Any Viewer may put any value into var-model, var-channel_id or var-kind (a URL, the picker's
+     * custom value), and the gateway may hold a model with a quote in its name. On a copy of the store
+     * with rows of a model named {@code it's-a-model}: every store query that reads such a variable
+     * finds that model's rows, and with {@code ' OR 1=1 OR '} it answers exactly what it answers for
+     * a value nothing has: the value stays a value, it never becomes SQL.
+     */
+    @TestFactory
+    Stream<DynamicTest> givenHostileVariableValues_whenEachSqlQueryRuns_thenTheyStayValues() throws SQLException {
+        Path copy = storeWithQuotedModel();
+        String hostile = "' OR 1=1 OR '";
+        Map<String, String> absent = Map.of("model", "no-such-model", "channel_id", "999999", "kind", "no-such-kind");
+        List<DynamicTest> tests = new ArrayList<>();
+        Instant to = Instant.now();
+        for (Dashboard d : dashboards) {
+            for (Dashboard.PanelQuery q : d.queries()) {
+                if (!q.isSqlite()) {
+                    continue;
+                }
+                for (Map.Entry<String, String> variable : absent.entrySet()) {
+                    String name = variable.getKey();
+                    if (!Pattern.compile("\\$\\{?" + name + "\\b")
+                            .matcher(q.text())
+                            .find()) {
+                        continue;
+                    }
+                    tests.add(DynamicTest.dynamicTest(q.where() + " $" + name, () -> {
+                        List<List<String>> nothing = rowsWith(copy, d, q, to, name, variable.getValue());
+                        assertThat(rowsWith(copy, d, q, to, name, hostile))
+                                .as(q.where() + ": $" + name + " = " + hostile + " answers as a value nothing has")
+                                .isEqualTo(nothing);
+                        if (name.equals("model")) {
+                            assertThat(rowsWith(copy, d, q, to, name, QUOTED_MODEL))
+                                    .as(q.where() + ": $model = " + QUOTED_MODEL + " finds its rows")
+                                    .isNotEqualTo(nothing);
+                        }
+                    }));
+                }
+            }
+        }
+        assertThat(tests).as("SQL queries reading $model, $channel_id or $kind").isNotEmpty();
+        return tests.stream();
+    }
+
+    private static final String QUOTED_MODEL = "it's-a-model";
+
+    /** A copy of the store in which the last day's logs and sums appear once more under the model {@code it's-a-model}. */
+    private static Path storeWithQuotedModel() throws SQLException {
+        Path copy = dir.resolve("hostile-" + System.nanoTime() + ".db");
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement()) {
+            long since = Instant.now().minus(Duration.ofDays(1)).getEpochSecond();
+            s.execute(cloneWithModel(c, "logs", "created_at >= " + since, "id", "id + 1000000000000"));
+            s.execute(cloneWithModel(c, "usage_minute", "minute >= " + since, null, null));
+            s.execute(cloneWithModel(c, "usage_day", "day >= " + (since - 86400), null, null));
+        }
+        return copy;
+    }
+
+    /** INSERT … SELECT of {@code table}'s rows of one model matching {@code where}, with model = it's-a-model (and {@code key} = {@code keyExpr}). */
+    private static String cloneWithModel(Connection c, String table, String where, String key, String keyExpr)
+            throws SQLException {
+        List<String> columns = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                String column = '"' + rs.getString("name") + '"';
+                columns.add(column);
+                values.add(
+                        rs.getString("name").equals("model")
+                                ? "'" + QUOTED_MODEL.replace("'", "''") + "'"
+                                : rs.getString("name").equals(key) ? keyExpr : column);
+            }
+        }
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT " + String.join(", ", values)
+                + " FROM " + table + " WHERE " + where + " AND model = (SELECT min(model) FROM " + table + ")";
+    }
+
+    /** The rows of {@code q} on {@code store} with the variable {@code name} set to {@code value}, the others All. */
+    private static List<List<String>> rowsWith(
+            Path store, Dashboard d, Dashboard.PanelQuery q, Instant to, String name, String value)
+            throws SQLException {
+        Interpolator vars = interpolatorWithoutPrometheus(d, to.minus(SQL_RANGE), to);
+        vars.set(name, Interpolator.Value.of(value));
+        String sql = vars.apply(q.text(), false);
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(
+                    q.where() + ": $" + name + " = " + value + ": " + e.getMessage() + "\n  " + sql, e);
+        }
+        return rows;
+    }
+
+    /**
      * The Overview's per-channel table joins the store's rows (name, usage) with Prometheus's
      * (status, balance) on channel_id, as an outer join: a channel Prometheus knows and the store
      * query leaves out shows a row with a blank name. So the store query lists every channel, with

@@ -140,6 +140,46 @@ class DashboardStructureTest {
         }
     }
 
+    /**
+     * Any Viewer may set a variable to any text (URL, custom value), and a model's name may hold a
+     * quote: a dashboard variable enters store SQL only as {@code ${name:sqlstring}} (each value
+     * quoted, ' doubled; a list for {@code IN (…)}), never inside quotes of the query's own and never
+     * in another format ({@code '${model:csv}'} let {@code ' OR 1=1 OR '} run as SQL). Grafana inserts
+     * a custom All value unformatted, so the All value of such a variable is itself one SQL string
+     * literal (and, for Prometheus, a regex matching everything: {@code '|.*|'}).
+     */
+    @Test
+    void givenStoreSql_thenEveryDashboardVariableIsASqlStringAndEveryAllValueASqlLiteral() {
+        Pattern quoted = Pattern.compile("'\\$\\{?\\w+|\\$\\{?\\w+(?::\\w+)?}?'");
+        for (Dashboard d : dashboards) {
+            Map<String, Variable> variables = d.variables().stream().collect(Collectors.toMap(Variable::name, v -> v));
+            for (Dashboard.PanelQuery q : d.queries()) {
+                if (!q.isSqlite()) {
+                    continue;
+                }
+                assertThat(quoted.matcher(q.text()).find())
+                        .as(q.where() + ": a variable inside quotes in\n  " + q.text())
+                        .isFalse();
+                Matcher m = REFERENCE.matcher(q.text());
+                while (m.find()) {
+                    String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                    Variable v = variables.get(name);
+                    if (v == null) {
+                        continue; // Grafana's globals ($__from, $__to): numbers
+                    }
+                    assertThat(m.group())
+                            .as(q.where() + ": $" + name + " in store SQL")
+                            .isEqualTo("${" + name + ":sqlstring}");
+                    if (v.includeAll() && v.allValue() != null) {
+                        assertThat(v.allValue())
+                                .as(d.uid() + ": All value of $" + name + ", inserted unformatted into SQL")
+                                .matches("'[^']*'");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void givenEveryVariableReference_thenTheVariableIsDefinedOnThatDashboard() {
         for (Dashboard d : dashboards) {
@@ -340,7 +380,33 @@ class DashboardStructureTest {
                 .asText();
         assertThat(List.of(plugins.split(",")))
                 .as("GF_PLUGINS_PREINSTALL_SYNC")
-                .anyMatch(e -> e.trim().matches("frser-sqlite-datasource@\\d+\\.\\d+\\.\\d+"));
+                .anyMatch(e -> e.trim().matches("frser-sqlite-datasource@\\d+\\.\\d+\\.\\d+"))
+                // 4.0.0 is the first to refuse ATTACH (which opens any file Grafana may write, its own grafana.db too)
+                .anyMatch(e -> e.trim().matches("frser-sqlite-datasource@([4-9]|\\d{2,})\\.\\d+\\.\\d+"));
+    }
+
+    /**
+     * {@code mode=ro} covers only the store as the datasource's main database: any Viewer's SQL may
+     * {@code ATTACH} the store again, read-write, or create a file beside it. Grafana gets the
+     * exporter's volume read-only, and the datasource's path lies inside that mount
+     * (StoreMountedReadOnlyIT shows what SQLite does there).
+     */
+    @Test
+    void givenCompose_thenGrafanaMountsTheExportersStoreReadOnly() throws IOException {
+        JsonNode grafanaService = new ObjectMapper(new YAMLFactory())
+                .readTree(RepoPaths.root().resolve("docker-compose.yml").toFile())
+                .path("services")
+                .path("grafana");
+        List<String> volumes = new ArrayList<>();
+        grafanaService.path("volumes").forEach(v -> volumes.add(v.asText()));
+        assertThat(volumes).as("grafana volumes").contains("exporter-data:/var/lib/token-monitor:ro");
+        assertThat(provisioning
+                        .datasource("tm-store")
+                        .path("jsonData")
+                        .path("path")
+                        .asText())
+                .as("tm-store path")
+                .startsWith("/var/lib/token-monitor/");
     }
 
     /**

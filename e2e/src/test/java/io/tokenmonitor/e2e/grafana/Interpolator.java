@@ -101,7 +101,9 @@ public final class Interpolator {
             case "raw", "text" -> String.join(",", vs);
             case "csv" -> String.join(",", vs);
             // sqlStringFormatter of grafana/scenes packages/scenes/src/variables/interpolation/formatRegistry.ts
-            // (SQL_ESCAPE_MAP): ' doubled and " written as \", one pass over the value.
+            // (SQL_ESCAPE_MAP; re-read at commit 06bf62dbfc08f066b5f5a55edb99b888a02d1b6e, what Grafana 12
+            // interpolates with): each value in single quotes, ' doubled and " written as \", one pass
+            // over the value (the two replacements touch different characters), joined with ",".
             case "sqlstring" ->
                 vs.stream()
                         .map(v -> "'" + v.replace("'", "''").replace("\"", "\\\"") + "'")

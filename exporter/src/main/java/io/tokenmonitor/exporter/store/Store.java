@@ -22,7 +22,8 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The exporter's local SQLite database (WAL). One writer handle, used by the sync thread only;
  * every batch of rows, with its rollups, totals and sync position, is committed in one transaction,
- * so a crash at any point loses and doubles nothing.
+ * so a crash at any point loses and doubles nothing, and {@code synchronous=FULL} makes a batch
+ * durable before {@link #commit} returns (a power loss included).
  */
 public final class Store implements AutoCloseable {
 
@@ -57,14 +58,21 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating if needed) the store at {@code file} and brings its schema up to date. */
     public static Store open(Path file) {
-        // NORMAL is durable against a killed process in WAL mode; only a power loss may drop the last
-        // batches, and then the position goes back with them, so nothing is counted twice. A bigger
-        // page cache: the store is written in bulk during a backfill.
+        // FULL: a batch is on disk when commit() returns, power loss included. The totals it returns
+        // are published on /metrics only then, so a counter Prometheus has scraped never goes back
+        // (NORMAL, in WAL mode, survived a killed process but a power loss rolled back the batches
+        // since the last checkpoint: a counter reset, with false spikes). The cost is one fsync of
+        // the WAL per batch: once a second when caught up, measured in StoreSyncCostBenchmark.
+        return open(file, SqliteOptions.Synchronous.FULL);
+    }
+
+    /** {@link #open(Path)} at another synchronous level: for StoreSyncCostBenchmark's comparison only. */
+    static Store open(Path file, SqliteOptions.Synchronous synchronous) {
+        // A bigger page cache: the store is written in bulk during a backfill.
         SQLiteDataSource dataSource = SqliteDatabase.dataSource(
                 "STORE_PATH",
                 file,
-                new SqliteOptions(
-                        SqliteOptions.Synchronous.NORMAL, BUSY_TIMEOUT, OptionalInt.of(CACHE_SIZE_KIB), false));
+                new SqliteOptions(synchronous, BUSY_TIMEOUT, OptionalInt.of(CACHE_SIZE_KIB), false));
         StoreFiles.prepare(file);
         Jdbi jdbi = Jdbi.create(dataSource);
         Handle writer = jdbi.open();
@@ -203,6 +211,14 @@ public final class Store implements AutoCloseable {
         } while (chunk == PRUNE_CHUNK);
         writer.useTransaction(tx -> rollups.prune(tx, rollupCutoffSeconds, rollupCutoffSeconds));
         return deleted;
+    }
+
+    /** {@code PRAGMA synchronous} of the writer and of a reader connection (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
+    List<Integer> synchronousLevels() {
+        String pragma = "PRAGMA synchronous";
+        return List.of(
+                writer.createQuery(pragma).mapTo(Integer.class).one(),
+                jdbi.withHandle(h -> h.createQuery(pragma).mapTo(Integer.class).one()));
     }
 
     @Override
