@@ -195,7 +195,6 @@ class ConfigLoaderTest {
                 "123:Tok?en-Qx7leak",
                 "Tok-Qx7leak",
                 "abc:Tok-Qx7leak",
-                "123:Tok-Qx7leak ",
                 "123:Tok%20-Qx7leak"
             })
     void givenMalformedTelegramToken_whenLoaded_thenRefusedWithoutShowingIt(String token) throws Exception {
