@@ -64,7 +64,7 @@ public final class WeComNotifier implements Notifier {
         try {
             response = http.post(webhook, body.toString());
         } catch (IOException e) {
-            return new Delivery.RetryLater(Duration.ZERO, JsonPost.describe(e));
+            return new Delivery.RetryLater(Duration.ZERO, JsonPost.redact(JsonPost.describe(e), webhook));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery.RetryLater(Duration.ZERO, "interrupted");
@@ -81,7 +81,7 @@ public final class WeComNotifier implements Notifier {
                     : new Delivery.Rejected("wecom HTTP " + response.status() + " without errcode");
         }
         int errcode = answer.path("errcode").asInt();
-        String errmsg = answer.path("errmsg").asText("");
+        String errmsg = JsonPost.redact(answer.path("errmsg").asText(""), webhook);
         if (errcode == 0) {
             return new Delivery.Sent();
         }
