@@ -75,6 +75,15 @@ class SecretLeakIT {
         exportersOnBrokenDatabases();
         bridgeAgainstFailingPlatforms();
 
+        // The error paths really ran: otherwise finding nothing would prove nothing.
+        String everything = String.join("\n", seen.values());
+        assertThat(everything)
+                .as("the error paths ran")
+                .contains("Access denied")
+                .contains("wecom 93000")
+                .contains("feishu 19001")
+                .contains("telegram 401")
+                .contains("not a Telegram bot token");
         List<String> leaks = new ArrayList<>();
         seen.forEach((where, text) -> {
             for (String secret : SECRETS) {
