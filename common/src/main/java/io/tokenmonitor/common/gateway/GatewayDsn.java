@@ -274,7 +274,6 @@ public record GatewayDsn(
             params.put("socketFactory", UNIX_SOCKET_FACTORY);
             params.put("junixsocket.file", addr);
             // Connector/J still wants a host; the socket factory ignores it.
-            // Connector/J still wants a host; the socket factory ignores it.
             return server(Dialect.MYSQL, "localhost", "unix(" + addr + ")", db, params, user, secret(pass));
         }
         HostPort address = addr.isEmpty()
