@@ -8,6 +8,7 @@ import io.tokenmonitor.bridge.breaker.BreakerSettings;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.TargetConfig;
+import io.tokenmonitor.bridge.notify.TelegramNotifier;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
 import io.tokenmonitor.bridge.policy.AlertDefaults;
 import io.tokenmonitor.common.alert.Severity;
@@ -129,6 +130,7 @@ public final class ConfigLoader {
                     "TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID: set both to define the telegram target, or neither");
         }
         if (botToken.isPresent()) {
+            checkBotToken("TELEGRAM_BOT_TOKEN", botToken.get());
             Optional<Long> thread = env.get("TELEGRAM_MESSAGE_THREAD_ID").map(v -> {
                 try {
                     return Long.parseLong(v);
@@ -177,11 +179,13 @@ public final class ConfigLoader {
                         case "telegram" -> {
                             t.allowOnly(
                                     "type", "bot_token", "bot_token_file", "chat_id", "message_thread_id", "api_url");
+                            Secret token = t.secret("bot_token")
+                                    .orElseThrow(
+                                            () -> t.error("bot_token", "missing; set bot_token or bot_token_file"));
+                            checkBotToken(t.keyPath("bot_token"), token);
                             yield new TargetConfig.Telegram(
                                     name,
-                                    t.secret("bot_token")
-                                            .orElseThrow(() ->
-                                                    t.error("bot_token", "missing; set bot_token or bot_token_file")),
+                                    token,
                                     t.text("chat_id")
                                             .orElseThrow(() -> t.error(
                                                     "chat_id", "missing; the chat or group id, e.g. -1001234567890")),
@@ -268,6 +272,14 @@ public final class ConfigLoader {
                 deadLetterAfter,
                 maxBackoff,
                 s.setting("retention", PromDuration::parse).orElse(OutboxSettings.DEFAULT_RETENTION));
+    }
+
+    private static void checkBotToken(String key, Secret token) {
+        if (!TelegramNotifier.isBotToken(token.value())) {
+            // Not echoed: it is the bot's credential, however mistyped.
+            throw new ConfigException(key + ": not a Telegram bot token (the value is not shown); expected"
+                    + " digits, ':' and letters, digits, '_' or '-', as @BotFather gives it: 123456:ABC-def_1");
+        }
     }
 
     private static URI httpUrl(String key, String value) {

@@ -120,7 +120,7 @@ public final class FeishuNotifier implements Notifier {
         try {
             response = http.post(webhook, body);
         } catch (IOException e) {
-            return new Delivery.RetryLater(Duration.ZERO, JsonPost.describe(e));
+            return new Delivery.RetryLater(Duration.ZERO, JsonPost.redact(JsonPost.describe(e), webhook));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery.RetryLater(Duration.ZERO, "interrupted");
@@ -136,7 +136,8 @@ public final class FeishuNotifier implements Notifier {
             answer = mapper.createObjectNode();
         }
         JsonNode codeNode = answer.has("code") ? answer.get("code") : answer.get("StatusCode");
-        String msg = answer.path("msg").asText(answer.path("StatusMessage").asText(""));
+        String msg = JsonPost.redact(
+                answer.path("msg").asText(answer.path("StatusMessage").asText("")), webhook);
         if (codeNode == null || !codeNode.canConvertToInt()) {
             if (response.status() == 429 || response.status() >= 500) {
                 return new Delivery.RetryLater(Duration.ZERO, "feishu HTTP " + response.status());

@@ -52,4 +52,34 @@ public final class JsonPost {
                 : ": " + e.getMessage().lines().findFirst().orElse("");
         return "network error " + e.getClass().getSimpleName() + message;
     }
+
+    /**
+     * Removes the webhook's credential from text a platform (or a proxy in front of it) sent back, before it reaches
+     * the outbox's last_error and the log: the whole URL, every query value (WeCom's {@code key}) and every long
+     * path segment (Feishu's hook id, Telegram's bot token).
+     */
+    static String redact(String text, URI webhook) {
+        String out = text.replace(webhook.toString(), "<masked>");
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (webhook.getRawQuery() != null) {
+            for (String pair : webhook.getRawQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                parts.add(eq < 0 ? pair : pair.substring(eq + 1));
+            }
+        }
+        if (webhook.getRawPath() != null) {
+            parts.addAll(java.util.Arrays.asList(webhook.getRawPath().split("/")));
+        }
+        for (String part : parts) {
+            if (part.length() >= MIN_SECRET_CHARS) {
+                out = out.replace(part, "<masked>");
+                String decoded = java.net.URLDecoder.decode(part, StandardCharsets.UTF_8);
+                out = out.replace(decoded, "<masked>");
+            }
+        }
+        return out;
+    }
+
+    /** Path words such as {@code open-apis} or {@code webhook} are shorter; hook ids and keys are UUID-long. */
+    private static final int MIN_SECRET_CHARS = 12;
 }

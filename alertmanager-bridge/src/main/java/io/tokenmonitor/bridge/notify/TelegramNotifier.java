@@ -10,11 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Telegram bot {@code sendMessage} in HTML parse mode, split at 4096 characters, honouring {@code retry_after}. */
 public final class TelegramNotifier implements Notifier {
     /** Telegram's limit is 4096 characters after entity parsing; counting the markup too keeps a margin. */
     static final int MAX_MESSAGE_CHARS = 4096;
+
+    /** A bot token as @BotFather gives it: the bot's id, a colon, the secret part. Nothing else reaches a URL. */
+    private static final Pattern BOT_TOKEN = Pattern.compile("[0-9]+:[A-Za-z0-9_-]+");
 
     private final URI sendMessage;
     private final Secret botToken;
@@ -30,6 +34,10 @@ public final class TelegramNotifier implements Notifier {
             Optional<Long> messageThreadId,
             JsonPost http,
             ObjectMapper mapper) {
+        if (!isBotToken(botToken.value())) {
+            // URI.create would quote the whole URL, token included, in its message.
+            throw new IllegalArgumentException("not a Telegram bot token (the value is not shown)");
+        }
         String base = apiUrl.toString().replaceAll("/+$", "");
         this.sendMessage = URI.create(base + "/bot" + botToken.value() + "/sendMessage");
         this.botToken = botToken;
@@ -37,6 +45,11 @@ public final class TelegramNotifier implements Notifier {
         this.messageThreadId = messageThreadId;
         this.http = http;
         this.mapper = mapper;
+    }
+
+    /** Whether {@code text} has a bot token's grammar, {@code <digits>:<letters, digits, _ and ->}. */
+    public static boolean isBotToken(String text) {
+        return BOT_TOKEN.matcher(text).matches();
     }
 
     @Override

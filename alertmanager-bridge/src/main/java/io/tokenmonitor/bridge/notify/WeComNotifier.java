@@ -41,12 +41,16 @@ public final class WeComNotifier implements Notifier {
         MessageLayout layout = MessageLayout.of(notification);
         String colour = layout.resolvedOrTest() ? "info" : layout.severity().equals("info") ? "comment" : "warning";
         List<String> lines = new ArrayList<>();
-        lines.add("<font color=\"" + colour + "\">**" + layout.title() + "**</font>");
+        lines.add("<font color=\"" + colour + "\">**" + escape(layout.title()) + "**</font>");
         for (MessageLayout.Field f : layout.fields()) {
-            lines.add(f.label().isEmpty() ? "> " + f.value() : "**" + f.label() + ":** " + f.value());
+            lines.add(
+                    f.label().isEmpty()
+                            ? "> " + escape(f.value())
+                            : "**" + escape(f.label()) + ":** " + escape(f.value()));
         }
         for (Notification.Link link : layout.links()) {
-            lines.add("[" + MessageLayout.caption(link.kind(), notification.language()) + "](" + link.url() + ")");
+            lines.add("[" + escape(MessageLayout.caption(link.kind(), notification.language())) + "]("
+                    + escapeUrl(link.url()) + ")");
         }
         return new MessageSplitter(s -> s.getBytes(StandardCharsets.UTF_8).length, MAX_CONTENT_BYTES).split(lines);
     }
@@ -60,7 +64,7 @@ public final class WeComNotifier implements Notifier {
         try {
             response = http.post(webhook, body.toString());
         } catch (IOException e) {
-            return new Delivery.RetryLater(Duration.ZERO, JsonPost.describe(e));
+            return new Delivery.RetryLater(Duration.ZERO, JsonPost.redact(JsonPost.describe(e), webhook));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery.RetryLater(Duration.ZERO, "interrupted");
@@ -77,7 +81,7 @@ public final class WeComNotifier implements Notifier {
                     : new Delivery.Rejected("wecom HTTP " + response.status() + " without errcode");
         }
         int errcode = answer.path("errcode").asInt();
-        String errmsg = answer.path("errmsg").asText("");
+        String errmsg = JsonPost.redact(answer.path("errmsg").asText(""), webhook);
         if (errcode == 0) {
             return new Delivery.Sent();
         }
@@ -88,5 +92,38 @@ public final class WeComNotifier implements Notifier {
             return new Delivery.RetryLater(Duration.ZERO, "wecom " + errcode + ": " + errmsg);
         }
         return new Delivery.Rejected("wecom " + errcode + ": " + errmsg);
+    }
+
+    /**
+     * Makes text inert in WeCom's markdown. Its documented subset (headings, bold, links, inline code, quotes,
+     * {@code <font color>}, {@code <@userid>} mentions) has no escape character and no documented entity decoding,
+     * so each character that opens markup becomes its full-width twin: it reads the same and renders as itself.
+     * Every line is escaped whole, so a newline in a value cannot start a heading or a quote either.
+     */
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '[', ']', '(', ')', '<', '>', '*', '`', '#', '\\', '&' ->
+                    out.append((char) (c - 0x21 + 0xFF01)); // U+FF01..U+FF5E mirror ASCII 0x21..0x7E
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A link target that cannot close the link: what could end or nest it is percent-encoded. */
+    static String escapeUrl(String url) {
+        StringBuilder out = new StringBuilder(url.length());
+        for (int i = 0; i < url.length(); i++) {
+            char c = url.charAt(i);
+            if (c <= ' ' || "()[]<>\"'`*\\|{}^".indexOf(c) >= 0 || c == 0x7F) {
+                out.append('%').append(String.format("%02X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -56,4 +56,18 @@ class GatewayDsnTest {
                 .withMessageContaining("expected user:pass@tcp(host:port)/database")
                 .withMessageNotContaining("hunter2");
     }
+
+    /** Issue 11 item 9: the breaker writes to the gateway with the TLS the DSN asks for, and no key retrieval. */
+    @Test
+    void givenGoMysqlDsnWithTls_whenTheBreakerBuildsItsUrl_thenTheTlsModeIsKept() {
+        assertThat(breakerUrl(parse("root:pw@tcp(db:3306)/newapi?tls=true")))
+                .contains("sslMode=VERIFY_IDENTITY")
+                .doesNotContain("allowPublicKeyRetrieval");
+        assertThat(breakerUrl(parse("root:pw@tcp(db:3306)/newapi?tls=skip-verify")))
+                .contains("sslMode=REQUIRED");
+        assertThat(breakerUrl(parse("mysql://root:pw@db:3306/newapi?tls=true"))).contains("sslMode=VERIFY_IDENTITY");
+        assertThat(breakerUrl(parse("host=pg user=u password=pw dbname=newapi sslmode=verify-full")))
+                .contains("sslmode=verify-full");
+        assertThat(breakerUrl(parse("root:pw@tcp(db:3306)/newapi"))).doesNotContain("allowPublicKeyRetrieval");
+    }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     @TempDir
@@ -235,5 +237,51 @@ class ConfigLoaderTest {
         }
         assertThat(expected).contains("TokenMonitorBudgetExceeded");
         assertThat(BreakerSettings.DEFAULT_ALERT_NAMES).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /**
+     * Issue 11: a token with a space or a quote used to reach {@code URI.create}, whose message printed the whole URL,
+     * token included, to stderr at start-up. The grammar is checked first and the refusal shows no part of it.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "123:Tok en-Qx7leak",
+                "123:Tok\"en-Qx7leak",
+                "123:Tok/en-Qx7leak",
+                "123:Tok?en-Qx7leak",
+                "Tok-Qx7leak",
+                "abc:Tok-Qx7leak",
+                "123:Tok%20-Qx7leak"
+            })
+    void givenMalformedTelegramToken_whenLoaded_thenRefusedWithoutShowingIt(String token) throws Exception {
+        assertThatThrownBy(() -> load(Map.of("TELEGRAM_BOT_TOKEN", token, "TELEGRAM_CHAT_ID", "-1001"), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("TELEGRAM_BOT_TOKEN: not a Telegram bot token")
+                .hasMessageNotContaining("Qx7leak");
+        String yaml = "targets:\n  ops:\n    type: telegram\n    chat_id: \"-1001\"\n    bot_token: '"
+                + token.replace("'", "''") + "'\n";
+        assertThatThrownBy(() -> load(Map.of(), yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bot_token")
+                .hasMessageContaining("not a Telegram bot token")
+                .hasMessageNotContaining("Qx7leak");
+    }
+
+    @Test
+    void givenMalformedWebhooks_whenLoaded_thenRefusedWithoutShowingThem() {
+        for (String key : new String[] {"FEISHU_WEBHOOK", "WECOM_WEBHOOK"}) {
+            for (String url : new String[] {
+                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=Qx7 leak",
+                "https://host/\"Qx7leak",
+                "ftp://host/Qx7leak",
+                "Qx7leak"
+            }) {
+                assertThatThrownBy(() -> load(Map.of(key, url), null))
+                        .isInstanceOf(ConfigException.class)
+                        .hasMessageStartingWith(key + ": not an http(s) URL")
+                        .hasMessageNotContaining("Qx7leak");
+            }
+        }
     }
 }

@@ -96,6 +96,13 @@ public record GatewayDsn(
             "^(?:(?<cred>.*)@)?(?<net>tcp|unix)?(?:\\((?<addr>[^()]*)\\))?/(?<db>[^/?]*)(?:\\?(?<params>.*))?$",
             Pattern.DOTALL);
 
+    /**
+     * Why a refused DSN is never quoted: a password may hold any character, so no masking of text that did not
+     * parse can know where it ends ({@code user:x://y@…}, {@code password=a&b}). Messages name the part that is
+     * wrong instead.
+     */
+    private static final String NOT_SHOWN = " (the value is not shown: it may hold a password)";
+
     private static final Pattern LIBPQ = Pattern.compile("^[A-Za-z_]+\\s*=.*", Pattern.DOTALL);
 
     public GatewayDsn {
@@ -156,10 +163,10 @@ public record GatewayDsn(
                     || p.endsWith(".sqlite3")) {
                 return sqlite(Path.of(path));
             }
-            throw new ConfigException(key + ": cannot parse \"" + mask(dsn) + "\"; " + FORMS
+            throw new ConfigException(key + ": cannot parse it" + NOT_SHOWN + "; " + FORMS
                     + " (a SQLite path starts with / or ./ or ends in .db)");
         }
-        throw new ConfigException(key + ": cannot parse \"" + mask(dsn) + "\"; " + FORMS);
+        throw new ConfigException(key + ": cannot parse it" + NOT_SHOWN + "; " + FORMS);
     }
 
     /**
@@ -253,8 +260,8 @@ public record GatewayDsn(
         String pass = colon < 0 ? "" : credentials.substring(colon + 1);
         String db = m.group("db");
         if (db.isEmpty()) {
-            throw new ConfigException(
-                    key + ": \"" + mask(dsn) + "\" names no database; write user:pass@tcp(host:3306)/new-api");
+            throw new ConfigException(key + ": names no database after the address" + NOT_SHOWN
+                    + "; write user:pass@tcp(host:3306)/new-api");
         }
         Map<String, String> params = new LinkedHashMap<>();
         tls(key, m.group("params"), params);
@@ -266,7 +273,6 @@ public record GatewayDsn(
             }
             params.put("socketFactory", UNIX_SOCKET_FACTORY);
             params.put("junixsocket.file", addr);
-            // Connector/J still wants a host; the socket factory ignores it.
             // Connector/J still wants a host; the socket factory ignores it.
             return server(Dialect.MYSQL, "localhost", "unix(" + addr + ")", db, params, user, secret(pass));
         }
@@ -281,7 +287,13 @@ public record GatewayDsn(
 
     /** go-sql-driver's {@code tls=}: true verifies the server, skip-verify encrypts without, preferred tries, false never. */
     private static void tls(String key, String query, Map<String, String> params) {
-        String tls = queryParams(query).get("tls");
+        Map<String, String> given = queryParams(query);
+        // Key retrieval (MySQL 8's caching_sha2_password without TLS) hands the password to whoever answers as the
+        // server, so Connector/J gets it only when the DSN asks for it in Connector/J's own spelling.
+        if ("true".equalsIgnoreCase(given.get("allowPublicKeyRetrieval"))) {
+            params.put("allowPublicKeyRetrieval", "true");
+        }
+        String tls = given.get("tls");
         if (tls == null) {
             return;
         }
@@ -316,10 +328,10 @@ public record GatewayDsn(
         String db = slash < 0 ? "" : decode(hostPart.substring(slash + 1));
         String example = mysql ? "mysql://user:pass@host:3306/database" : "postgres://user:pass@host:5432/database";
         if (authority.isEmpty()) {
-            throw new ConfigException(key + ": \"" + mask(dsn) + "\" names no host; write " + example);
+            throw new ConfigException(key + ": names no host" + NOT_SHOWN + "; write " + example);
         }
         if (db.isEmpty() || db.contains("/")) {
-            throw new ConfigException(key + ": \"" + mask(dsn) + "\" names no database; write " + example);
+            throw new ConfigException(key + ": names no database" + NOT_SHOWN + "; write " + example);
         }
         HostPort address = HostPort.parse(key, authority, mysql ? 3306 : 5432, mysql ? "db:3306" : "db:5432");
         String user = "";
@@ -359,8 +371,8 @@ public record GatewayDsn(
                 i++;
             }
             if (name.isEmpty() || i >= n || dsn.charAt(i) != '=') {
-                throw new ConfigException(key + ": \"" + mask(dsn)
-                        + "\" is not a list of key=value; write host=db port=5432 user=… dbname=…");
+                throw new ConfigException(
+                        key + ": is not a list of key=value" + NOT_SHOWN + "; write host=db port=5432 user=… dbname=…");
             }
             i++;
             while (i < n && Character.isWhitespace(dsn.charAt(i))) {
@@ -451,15 +463,37 @@ public record GatewayDsn(
         } else if (lower.startsWith("jdbc:sqlite:")) {
             dialect = Dialect.SQLITE;
         } else {
-            throw new ConfigException(key + ": the JDBC URL \"" + mask(dsn)
-                    + "\" is not jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql:" + " or jdbc:sqlite:");
+            Matcher sub = Pattern.compile("^jdbc:[a-z0-9]{1,20}:").matcher(lower);
+            throw new ConfigException(key + ": the JDBC URL " + (sub.find() ? "(" + sub.group() + "…) " : "")
+                    + "is not jdbc:mysql:, jdbc:mariadb:, jdbc:postgresql: or jdbc:sqlite:" + NOT_SHOWN);
         }
-        int question = url.indexOf('?');
-        String base = question < 0 ? url : url.substring(0, question);
+        String prefix = url.substring(0, url.indexOf(':', 5) + 1); // jdbc:mysql:
+        String rest = url.substring(prefix.length());
+        // Connector/J's jdbc:mysql://user:pass@host form: the credentials go to the pool, never into the URL that
+        // drivers and pools print. They end at the last '@' before the query (a password may hold '/' and '?').
+        String userInfo = null;
+        if (dialect != Dialect.SQLITE && rest.startsWith("//")) {
+            int at = rest.lastIndexOf('@');
+            String before = at < 0 ? "" : rest.substring(0, at);
+            boolean inQuery = before.contains("?") && before.contains("="); // ?user=a@b is an option, not userinfo
+            if (at >= 0 && !inQuery) {
+                userInfo = rest.substring(2, at);
+                rest = "//" + rest.substring(at + 1);
+            }
+        }
+        int question = rest.indexOf('?');
+        String base = prefix + (question < 0 ? rest : rest.substring(0, question));
         Map<String, String> params =
-                new LinkedHashMap<>(queryParams(question < 0 ? null : url.substring(question + 1)));
+                new LinkedHashMap<>(queryParams(question < 0 ? null : rest.substring(question + 1)));
         Optional<String> user = nonEmpty(params.remove("user"));
         Optional<Secret> password = secret(params.remove("password"));
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = nonEmpty(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
+            if (colon >= 0) {
+                password = secret(decode(userInfo.substring(colon + 1)));
+            }
+        }
         if (dialect == Dialect.SQLITE) {
             String path = base.substring("jdbc:sqlite:".length());
             if (path.isEmpty()) {
@@ -469,16 +503,19 @@ public record GatewayDsn(
             return new GatewayDsn(
                     dialect, base, params, user, password, name == null ? path : name.toString(), "sqlite:" + path);
         }
-        String tail = base.substring(base.lastIndexOf('/') + 1);
-        if (tail.isEmpty()
-                || !base.substring(base.indexOf(':', 5) + 1).startsWith("//")
-                || base.lastIndexOf('/') < base.indexOf("//") + 2) {
-            throw new ConfigException(key + ": the JDBC URL \"" + mask(dsn) + "\" names no database; write "
+        String afterSlashes = rest.startsWith("//") ? base.substring(prefix.length() + 2) : "";
+        int slash = afterSlashes.indexOf('/');
+        String tail = slash < 0 ? "" : afterSlashes.substring(slash + 1);
+        if (!rest.startsWith("//") || slash <= 0 || tail.isEmpty() || tail.contains("/")) {
+            throw new ConfigException(key + ": the JDBC URL names no "
+                    + (!rest.startsWith("//") || slash == 0 ? "host" : "database") + NOT_SHOWN + "; write "
                     + (dialect == Dialect.MYSQL
                             ? "jdbc:mysql://host:3306/new-api"
                             : "jdbc:postgresql://host:5432/new-api"));
         }
-        return new GatewayDsn(dialect, base, params, user, password, tail, mask(base));
+        // Connector/J's key-value host form, (host=db,password=…), may carry a password: masked in the display.
+        String host = afterSlashes.substring(0, slash);
+        return new GatewayDsn(dialect, base, params, user, password, tail, prefix + "//" + mask(host) + "/" + tail);
     }
 
     private static Map<String, String> queryParams(String query) {

@@ -143,7 +143,7 @@ class GatewayDsnTest {
                 "jdbc:mysql://db:3306                      | names no database",
                 "jdbc:sqlite:                              | names no file",
                 "file:                                     | names no file",
-                "gateway                                   | cannot parse \"gateway\"",
+                "gateway                                   | cannot parse it",
                 "http://db/tm                              | cannot parse",
                 "root:pw@db:3306/tm                        | cannot parse",
             })

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SourceDsnTest {
 
@@ -79,8 +81,7 @@ class SourceDsnTest {
     @Test
     void givenGatewayDsns_whenParsed_thenTheExportersDriverTimeoutsAreAddedAndTheDsnsOwnOptionsWin() {
         assertThat(SourceDsn.parse("SQL_DSN", "u:p@tcp(db:3306)/x", "x.db").jdbcUrl())
-                .isEqualTo(
-                        "jdbc:mysql://db:3306/x?connectTimeout=10000&socketTimeout=120000&tcpKeepAlive=true&allowPublicKeyRetrieval=true");
+                .isEqualTo("jdbc:mysql://db:3306/x?connectTimeout=10000&socketTimeout=120000&tcpKeepAlive=true");
         assertThat(SourceDsn.parse("SQL_DSN", "postgres://u:p@pg:5432/x", "x.db")
                         .jdbcUrl())
                 .isEqualTo(
@@ -109,5 +110,43 @@ class SourceDsnTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("LOG_SQL_DSN: cannot parse")
                 .hasMessageNotContaining("hunter2");
+    }
+
+    /**
+     * Issue 11: key retrieval sends the password to whoever answers as the server when TLS is off, so it is on only
+     * where the DSN asks for it (MariaDB's default and ed25519 plugins never need it; with TLS the password travels
+     * encrypted without it).
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "u:p@tcp(db:3306)/x                                        | false | -",
+                "u:p@tcp(db:3306)/x?tls=true                               | false | sslMode=VERIFY_IDENTITY",
+                "u:p@tcp(db:3306)/x?tls=skip-verify                        | false | sslMode=REQUIRED",
+                "u:p@tcp(db:3306)/x?tls=false                              | false | sslMode=DISABLED",
+                "u:p@tcp(db:3306)/x?allowPublicKeyRetrieval=true           | true  | -",
+                "u:p@tcp(db:3306)/x?tls=preferred&allowPublicKeyRetrieval=true | true | sslMode=PREFERRED",
+                "u:p@tcp(db:3306)/x?allowPublicKeyRetrieval=false          | false | -",
+                "mysql://u:p@db:3306/x                                     | false | -",
+                "mysql://u:p@db:3306/x?allowPublicKeyRetrieval=true        | true  | -",
+                "mysql://u:p@db:3306/x?tls=true                            | false | sslMode=VERIFY_IDENTITY",
+                "jdbc:mysql://db:3306/x?user=u&password=p                  | false | -",
+                "jdbc:mysql://db:3306/x?allowPublicKeyRetrieval=true       | true  | -",
+                "jdbc:mariadb://db:3306/x?sslMode=VERIFY_CA                | false | sslMode=VERIFY_CA",
+                "u:p@unix(/run/mysqld/mysqld.sock)/x                       | false | socketFactory=",
+            })
+    void givenMysqlDsnForms_whenTheJdbcUrlIsBuilt_thenKeyRetrievalIsOnOnlyWhenAsked(
+            String text, boolean retrieval, String tls) {
+        String url = SourceDsn.parse("SQL_DSN", text, "x.db").jdbcUrl();
+
+        if (retrieval) {
+            assertThat(url).contains("allowPublicKeyRetrieval=true");
+        } else {
+            assertThat(url).doesNotContain("allowPublicKeyRetrieval=true");
+        }
+        if (!tls.equals("-")) {
+            assertThat(url).contains(tls);
+        }
     }
 }
