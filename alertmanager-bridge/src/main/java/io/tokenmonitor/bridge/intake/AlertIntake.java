@@ -34,6 +34,8 @@ import org.xnio.XnioExecutor;
 public final class AlertIntake implements HttpHandler {
     /** Alertmanager groups are small; 1 MiB holds thousands of alerts and bounds a hostile body. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+    /** Up to this, a too-large body is read and discarded so the client sees its 413 (see refuseTooLarge). */
+    static final long DISCARD_LIMIT_BYTES = 8 * MAX_BODY_BYTES;
 
     /** The whole body must arrive within this; Alertmanager sends even 1 MiB in milliseconds. */
     static final long BODY_DEADLINE_MS = 10_000;
@@ -69,11 +71,12 @@ public final class AlertIntake implements HttpHandler {
      */
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        exchange.setMaxEntitySize(MAX_BODY_BYTES);
-        if (exchange.getRequestContentLength() > MAX_BODY_BYTES) {
-            refuse(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body larger than " + MAX_BODY_BYTES + " bytes");
+        long announced = exchange.getRequestContentLength();
+        if (announced > MAX_BODY_BYTES) {
+            refuseTooLarge(exchange, announced);
             return;
         }
+        exchange.setMaxEntitySize(MAX_BODY_BYTES);
         AtomicBoolean received = new AtomicBoolean();
         XnioExecutor.Key deadline = exchange.getIoThread()
                 .executeAfter(
@@ -160,6 +163,44 @@ public final class AlertIntake implements HttpHandler {
             onQueued.run();
         }
         reply(exchange, StatusCodes.OK, "queued");
+    }
+
+    /**
+     * A body announced too large is read and thrown away first, without a worker and under the same deadline, when
+     * it is at most {@link #DISCARD_LIMIT_BYTES}: closing a socket with unread bytes makes the kernel reset the
+     * connection, and the reset can destroy the 413 before the client reads it. Larger ones are refused at once.
+     */
+    private static void refuseTooLarge(HttpServerExchange exchange, long announced) {
+        String text = "body larger than " + MAX_BODY_BYTES + " bytes";
+        if (announced > DISCARD_LIMIT_BYTES) {
+            refuse(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, text);
+            return;
+        }
+        exchange.setMaxEntitySize(announced);
+        AtomicBoolean done = new AtomicBoolean();
+        XnioExecutor.Key deadline = exchange.getIoThread()
+                .executeAfter(
+                        () -> {
+                            if (done.compareAndSet(false, true)) {
+                                IoUtils.safeClose(exchange.getConnection());
+                            }
+                        },
+                        BODY_DEADLINE_MS,
+                        TimeUnit.MILLISECONDS);
+        exchange.getRequestReceiver()
+                .receivePartialBytes(
+                        (ex, chunk, last) -> {
+                            if (last && done.compareAndSet(false, true)) {
+                                deadline.remove();
+                                refuse(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, text);
+                            }
+                        },
+                        (ex, e) -> {
+                            if (done.compareAndSet(false, true)) {
+                                deadline.remove();
+                                IoUtils.safeClose(ex.getConnection());
+                            }
+                        });
     }
 
     /** A body left unread is not drained: the client is told and the connection closed. */
