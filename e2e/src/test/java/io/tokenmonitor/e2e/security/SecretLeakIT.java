@@ -166,7 +166,18 @@ class SecretLeakIT {
                     work);
             try {
                 exporter.awaitHttpOk(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(60));
-                Thread.sleep(4_000); // a few sync retries
+                // /healthz answers at once; the first failed connection is logged when the pool gives up (10 s).
+                Path log = work.resolve("exporter.log");
+                Instant until = Instant.now().plusSeconds(40);
+                while (!(Files.exists(log)
+                                && Files.readString(log, StandardCharsets.ISO_8859_1)
+                                        .contains("failed"))
+                        && Instant.now().isBefore(until)) {
+                    Thread.sleep(200);
+                }
+                assertThat(Files.readString(log, StandardCharsets.ISO_8859_1))
+                        .as("exporter " + c.getKey() + " logged its failing database")
+                        .contains("failed");
                 seen.put("exporter " + c.getKey() + " /metrics", get("http://127.0.0.1:" + port + "/metrics", null));
                 seen.put("exporter " + c.getKey() + " /readyz", get("http://127.0.0.1:" + port + "/readyz", null));
             } finally {
@@ -194,6 +205,8 @@ class SecretLeakIT {
             env.put("FEISHU_SECRET", FEISHU_SECRET);
             env.put("WECOM_WEBHOOK", base + "/cgi-bin/webhook/send?key=" + WECOM_KEY);
             env.put("SQL_DSN", "jdbc:mysql://root:" + DB_PASSWORD + "@127.0.0.1:3306/mysql");
+            // The test's alert must be one the breaker acts on, or it never reaches the gateway database.
+            env.put("BREAKER_ALERT_NAMES", "SecretLeakBreaker");
             env.remove("STATE_PATH");
             env.remove("LISTEN_ADDRESS");
             bridge = BridgeProcess.start(work, env);
