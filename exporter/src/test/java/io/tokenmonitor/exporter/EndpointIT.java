@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.exporter.config.ExporterConfig;
+import io.tokenmonitor.exporter.http.SelfSigned;
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
 import java.io.InputStream;
@@ -85,43 +86,23 @@ class EndpointIT {
 
     @Test
     void givenWebConfigWithTlsAndBasicAuth_whenScraped_thenOnlyAuthenticatedHttpsGetsMetrics() throws Exception {
-        Process openssl = new ProcessBuilder(
-                        "openssl",
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "rsa:2048",
-                        "-nodes",
-                        "-days",
-                        "1",
-                        "-subj",
-                        "/CN=localhost",
-                        "-addext",
-                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                        "-keyout",
-                        dir.resolve("key.pem").toString(),
-                        "-out",
-                        dir.resolve("cert.pem").toString())
-                .redirectErrorStream(true)
-                .start();
-        openssl.getInputStream().readAllBytes();
-        assertThat(openssl.waitFor()).isZero();
+        SelfSigned tls = SelfSigned.create(dir, "endpoint");
         String hash = BCrypt.hashpw("s3cret", BCrypt.gensalt(10))
                 .replaceFirst("^\\$2a\\$", "\\$2y\\$"); // as htpasswd -B writes it
         Path web = Files.writeString(dir.resolve("web.yml"), """
                 tls_server_config:
-                  cert_file: cert.pem
-                  key_file: key.pem
+                  cert_file: %s
+                  key_file: %s
                 basic_auth_users:
                   prometheus: '%s'
                 http_server_config:
                   headers:
                     X-Content-Type-Options: nosniff
-                """.formatted(hash));
+                """.formatted(
+                        tls.cert().getFileName(), tls.key().getFileName(), hash));
         try (Exporter exporter = Exporter.start(demoConfig(Map.of("WEB_CONFIG_FILE", web.toString())), true)) {
-            HttpClient https = HttpClient.newBuilder()
-                    .sslContext(trusting(dir.resolve("cert.pem")))
-                    .build();
+            HttpClient https =
+                    HttpClient.newBuilder().sslContext(trusting(tls.cert())).build();
             String base = "https://127.0.0.1:" + exporter.port();
 
             HttpResponse<String> anonymous =

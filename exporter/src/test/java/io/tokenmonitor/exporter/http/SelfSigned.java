@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** A throwaway certificate and key for 127.0.0.1, made by openssl as an operator would. */
-record SelfSigned(Path cert, Path key) {
+public record SelfSigned(Path cert, Path key) {
 
-    static SelfSigned create(Path dir, String name) throws IOException, InterruptedException {
+    public static SelfSigned create(Path dir, String name) throws IOException, InterruptedException {
         Path cert = dir.resolve(name + "-cert.pem");
         Path key = dir.resolve(name + "-key.pem");
         Process openssl = new ProcessBuilder(
@@ -47,23 +45,7 @@ record SelfSigned(Path cert, Path key) {
     /** A client context that accepts any server certificate: these tests are about the server's threads. */
     static SSLContext trustingAll() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(
-                null,
-                new TrustManager[] {
-                    new X509TrustManager() {
-                        @Override
-                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                        @Override
-                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                        @Override
-                        public X509Certificate[] getAcceptedIssuers() {
-                            return new X509Certificate[0];
-                        }
-                    }
-                },
-                new SecureRandom());
+        context.init(null, new TrustManager[] {new AnyCertificate()}, new SecureRandom());
         return context;
     }
 }
