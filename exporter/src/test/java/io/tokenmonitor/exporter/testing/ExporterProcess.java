@@ -6,7 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,15 @@ public final class ExporterProcess implements AutoCloseable {
             List<String> runAs, Map<String, String> env, Path log, List<String> jvmOptions, List<String> arguments)
             throws IOException {
         String jar = System.getProperty("exporter.jar", "target/token-monitor-exporter.jar");
+        if (!runAs.isEmpty()) {
+            // Another uid may not reach into the checkout (a clone in a mode-700 mktemp directory): it runs a
+            // world-readable copy of the jar, from the directory of its log, which the test opened to it.
+            Path copy = Files.createTempFile("token-monitor-exporter-", ".jar");
+            Files.copy(Path.of(jar), copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+            copy.toFile().deleteOnExit();
+            jar = copy.toString();
+        }
         int port = freePort();
         List<String> command = new java.util.ArrayList<>(runAs);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -44,6 +56,9 @@ public final class ExporterProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         builder.environment().put("LISTEN_ADDRESS", "127.0.0.1:" + port);
+        if (!runAs.isEmpty()) {
+            builder.directory(log.toAbsolutePath().getParent().toFile());
+        }
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new ExporterProcess(builder.start(), port);
