@@ -6,6 +6,7 @@ import io.tokenmonitor.common.config.HostPort;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.PromDuration;
 import io.tokenmonitor.exporter.model.Dimension;
+import io.tokenmonitor.exporter.model.HistogramShape;
 import io.tokenmonitor.exporter.source.SourceDsn;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param configFile the YAML file with budgets ({@code --config} or {@code CONFIG_FILE}); null for none
  * @param webConfigFile TLS and basic auth for /metrics ({@code --web.config.file} or {@code WEB_CONFIG_FILE}); null for plain HTTP
  * @param quotaPerUnit {@code QUOTA_PER_UNIT}; null to read the gateway's option
+ * @param histogramShape {@code HISTOGRAM_STREAM} and {@code HISTOGRAM_BUCKETS}: how /metrics exposes the histograms
  */
 public record ExporterConfig(
         SourceDsn mainDsn,
@@ -43,7 +45,8 @@ public record ExporterConfig(
         int maxModels,
         Duration budgetInterval,
         Set<Dimension> optionalLabels,
-        int maxLabelValues) {
+        int maxLabelValues,
+        HistogramShape histogramShape) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
     public static final String DEFAULT_STORE_PATH = "data/token-monitor.db";
@@ -135,7 +138,10 @@ public record ExporterConfig(
                 s.integer("MAX_MODELS", DEFAULT_MAX_MODELS, 1, 100_000),
                 s.positiveDuration("BUDGET_INTERVAL", DEFAULT_BUDGET_INTERVAL),
                 optionalLabels(s.text("OPTIONAL_LABELS", "")),
-                s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000));
+                s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000),
+                new HistogramShape(
+                        s.bool("HISTOGRAM_STREAM", HistogramShape.DEFAULT.stream()),
+                        histogramBuckets(s.text("HISTOGRAM_BUCKETS", "standard"))));
     }
 
     /**
@@ -163,7 +169,19 @@ public record ExporterConfig(
                 maxModels,
                 budgetInterval,
                 optionalLabels,
-                maxLabelValues);
+                maxLabelValues,
+                histogramShape);
+    }
+
+    /** {@code HISTOGRAM_BUCKETS}: true for {@code fine} (every stored bound), false for {@code standard}. */
+    private static boolean histogramBuckets(String text) {
+        return switch (text) {
+            case "standard" -> false;
+            case "fine" -> true;
+            default ->
+                throw new ConfigException(
+                        "HISTOGRAM_BUCKETS: \"" + text + "\" is not a bucket set; use standard or fine");
+        };
     }
 
     private static Set<Dimension> optionalLabels(String text) {
@@ -202,6 +220,17 @@ public record ExporterConfig(
         Duration positiveDuration(String key, Duration fallback) {
             return env.get(key)
                     .map(value -> PromDuration.parsePositive(key, value))
+                    .orElse(fallback);
+        }
+
+        /** {@code true} or {@code false}, nothing else (the grammar of YamlSection.bool). */
+        boolean bool(String key, boolean fallback) {
+            return env.get(key)
+                    .map(value -> switch (value) {
+                        case "true" -> true;
+                        case "false" -> false;
+                        default -> throw new ConfigException(key + ": \"" + value + "\" is not true or false");
+                    })
                     .orElse(fallback);
         }
 

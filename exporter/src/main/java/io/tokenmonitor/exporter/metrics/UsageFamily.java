@@ -12,7 +12,7 @@ package io.tokenmonitor.exporter.metrics;
  * newapi_usage_cache_write_tokens_total{channel_id,model}
  * newapi_usage_quota_total{channel_id,model}
  * newapi_usage_quota_refunded_total{channel_id,model}
- * newapi_usage_request_duration_seconds{channel_id,model,stream} (histogram)
+ * newapi_usage_request_duration_seconds{channel_id,model} (histogram; {channel_id,model,stream} with HISTOGRAM_STREAM=true)
  * newapi_usage_time_to_first_token_seconds{channel_id,model} (histogram)
  * </pre>
  */

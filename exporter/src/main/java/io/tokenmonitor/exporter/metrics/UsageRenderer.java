@@ -7,6 +7,7 @@ import static io.tokenmonitor.exporter.metrics.ExpositionText.sample;
 
 import io.tokenmonitor.exporter.model.ErrorKey;
 import io.tokenmonitor.exporter.model.HistogramCounts;
+import io.tokenmonitor.exporter.model.HistogramShape;
 import io.tokenmonitor.exporter.model.SeriesKey;
 import io.tokenmonitor.exporter.model.SeriesTotals;
 import io.tokenmonitor.exporter.model.UsageTotals;
@@ -23,15 +24,32 @@ import java.util.function.ToLongFunction;
 /**
  * Writes the usage families of {@link UsageFamily} from the in-memory totals, series sorted by
  * channel, model and stream. The label text of every series is built once and reused: a busy
- * gateway has thousands of series with two histograms each.
+ * gateway has thousands of series with two histograms each. The histograms are written in the
+ * {@link HistogramShape} given at construction: by default without {@code stream} on the duration
+ * histogram and over the standard bounds, about half the samples of the stored shape (issue 12).
  */
 final class UsageRenderer {
 
-    private static final String[] DURATION_LE = ExpositionText.le(HistogramCounts.DURATION_BOUNDS);
-    private static final String[] TTFT_LE = ExpositionText.le(HistogramCounts.TTFT_BOUNDS);
+    private final HistogramShape shape;
+    private final double[] durationBounds;
+    private final double[] ttftBounds;
+    private final String[] durationLe;
+    private final String[] ttftLe;
 
     /** Label text per series; series are never removed, so this only grows with the (capped) series count. */
     private final Map<Object, String> labelText = new ConcurrentHashMap<>();
+
+    UsageRenderer() {
+        this(HistogramShape.DEFAULT);
+    }
+
+    UsageRenderer(HistogramShape shape) {
+        this.shape = shape;
+        this.durationBounds = shape.durationBounds();
+        this.ttftBounds = shape.ttftBounds();
+        this.durationLe = ExpositionText.le(durationBounds);
+        this.ttftLe = ExpositionText.le(ttftBounds);
+    }
 
     StringBuilder write(UsageTotals now, TextFormat format) {
         List<Map.Entry<SeriesKey, SeriesTotals>> series =
@@ -94,13 +112,23 @@ final class UsageRenderer {
         perChannelModel(out, format, byChannelModel, UsageFamily.QUOTA_REFUNDED, SeriesTotals::quotaRefunded);
 
         header(out, format, UsageFamily.REQUEST_DURATION);
-        for (Map.Entry<SeriesKey, SeriesTotals> e : series) {
-            histogram(
+        if (shape.stream()) {
+            for (Map.Entry<SeriesKey, SeriesTotals> e : series) {
+                histogram(
+                        out,
+                        UsageFamily.REQUEST_DURATION.family(),
+                        seriesLabels(e.getKey()),
+                        durationLe,
+                        e.getValue().duration().collapsed(durationBounds));
+            }
+        } else {
+            // The store keeps the stream variants apart; they are added only here, exactly (integer counts).
+            byChannelModel.forEach((key, pair) -> histogram(
                     out,
                     UsageFamily.REQUEST_DURATION.family(),
-                    seriesLabels(e.getKey()),
-                    DURATION_LE,
-                    e.getValue().duration());
+                    channelModelLabels(key),
+                    durationLe,
+                    bothStreams(pair).collapsed(durationBounds)));
         }
         header(out, format, UsageFamily.TIME_TO_FIRST_TOKEN);
         byChannelModel.forEach((key, pair) -> {
@@ -109,8 +137,8 @@ final class UsageRenderer {
                         out,
                         UsageFamily.TIME_TO_FIRST_TOKEN.family(),
                         channelModelLabels(key),
-                        TTFT_LE,
-                        pair[1].ttft());
+                        ttftLe,
+                        pair[1].ttft().collapsed(ttftBounds));
             }
         });
         return out;
@@ -136,6 +164,13 @@ final class UsageRenderer {
 
     private String channelModelLabels(List<String> key) {
         return labelText.computeIfAbsent(key, k -> labels("channel_id", key.get(0), "model", key.get(1)));
+    }
+
+    private static HistogramCounts bothStreams(SeriesTotals[] pair) {
+        if (pair[0] == null || pair[1] == null) {
+            return (pair[0] == null ? pair[1] : pair[0]).duration();
+        }
+        return pair[0].duration().plus(pair[1].duration());
     }
 
     private static long sum(SeriesTotals[] pair, ToLongFunction<SeriesTotals> value) {
