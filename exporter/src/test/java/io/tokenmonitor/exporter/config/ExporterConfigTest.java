@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.exporter.model.HistogramShape;
 import io.tokenmonitor.exporter.source.SourceDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,25 @@ class ExporterConfigTest {
                 .isZero();
         assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LATE_COMMIT_WINDOW", "30m1h"), false))
                 .hasMessageStartingWith("LATE_COMMIT_WINDOW: \"30m1h\" is not a duration");
+    }
+
+    @Test
+    void givenHistogramSettings_whenRead_thenTheShapeFollowsThemAndBadValuesNameTheKey() {
+        Map<String, String> base = Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi");
+        assertThat(ExporterConfig.fromEnvironment(base, false).histogramShape()).isEqualTo(HistogramShape.DEFAULT);
+        ExporterConfig old = ExporterConfig.fromEnvironment(
+                with(with(base, "HISTOGRAM_STREAM", "true"), "HISTOGRAM_BUCKETS", "fine"), false);
+        assertThat(old.histogramShape()).isEqualTo(HistogramShape.FINE_WITH_STREAM);
+        assertThat(old.withCommandLine("a.yml", null).histogramShape()).isEqualTo(HistogramShape.FINE_WITH_STREAM);
+        assertThat(ExporterConfig.fromEnvironment(with(base, "HISTOGRAM_BUCKETS", "standard"), false)
+                        .histogramShape())
+                .isEqualTo(HistogramShape.DEFAULT);
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "HISTOGRAM_STREAM", "yes"), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("HISTOGRAM_STREAM: \"yes\" is not true or false");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "HISTOGRAM_BUCKETS", "coarse"), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("HISTOGRAM_BUCKETS: \"coarse\" is not a bucket set; use standard or fine");
     }
 
     @Test

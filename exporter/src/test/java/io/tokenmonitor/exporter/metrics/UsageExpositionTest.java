@@ -40,10 +40,9 @@ class UsageExpositionTest {
                         "newapi_usage_quota_total{channel_id=\"7\",model=\"gpt-4o\"} 700\n",
                         "# TYPE newapi_usage_request_duration_seconds histogram\n",
                         "newapi_usage_request_duration_seconds_bucket{channel_id=\"7\",model=\"gpt-4o\",le=\"2.0\"} 0\n",
-                        "newapi_usage_request_duration_seconds_bucket{channel_id=\"7\",model=\"gpt-4o\",le=\"5.0\"} 1\n",
+                        "newapi_usage_request_duration_seconds_bucket{channel_id=\"7\",model=\"gpt-4o\",le=\"3.0\"} 1\n",
                         "newapi_usage_request_duration_seconds_bucket{channel_id=\"7\",model=\"gpt-4o\",le=\"+Inf\"} 1\n",
                         "newapi_usage_request_duration_seconds_count{channel_id=\"7\",model=\"gpt-4o\"} 1\n",
-                        "newapi_usage_time_to_first_token_seconds_bucket{channel_id=\"7\",model=\"gpt-4o\",le=\"0.25\"} 0\n",
                         "newapi_usage_time_to_first_token_seconds_bucket{channel_id=\"7\",model=\"gpt-4o\",le=\"0.5\"} 1\n",
                         "newapi_usage_time_to_first_token_seconds_sum{channel_id=\"7\",model=\"gpt-4o\"} 0.4\n");
     }

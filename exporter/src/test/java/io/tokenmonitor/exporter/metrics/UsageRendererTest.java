@@ -11,6 +11,7 @@ import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.sync.RowClassifier;
 import io.tokenmonitor.exporter.testing.Classifiers;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,13 +42,22 @@ class UsageRendererTest {
         assertThat(count(fine, s -> s.name().startsWith(TTFT))).isEqualTo(800 * 18);
         assertThat(count(fine, s -> s.name().startsWith(DURATION) && !s.labels().containsKey("stream")))
                 .isZero();
-        // Default: one duration series per channel × model over 8 bounds, TTFT over 7.
-        assertThat(count(standard, s -> s.name().startsWith(DURATION))).isEqualTo(800 * (8 + 3));
-        assertThat(count(standard, s -> s.name().startsWith(TTFT))).isEqualTo(800 * (7 + 3));
+        // Default: one duration series per channel × model over 9 bounds, TTFT over 6.
+        assertThat(count(standard, s -> s.name().startsWith(DURATION))).isEqualTo(800 * (9 + 3));
+        assertThat(count(standard, s -> s.name().startsWith(TTFT))).isEqualTo(800 * (6 + 3));
         assertThat(count(standard, s -> s.labels().containsKey("stream")))
                 .as("only the requests counter keeps stream")
                 .isEqualTo(1_600);
         assertThat(standard.size()).isLessThanOrEqualTo(fine.size() / 2);
+        // The figures docs/metrics.md quotes (usage families only; the other ~139 samples come on top).
+        for (HistogramShape shape : List.of(HistogramShape.FINE_WITH_STREAM, HistogramShape.DEFAULT)) {
+            String text = new UsageRenderer(shape)
+                    .write(busy, TextFormat.PROMETHEUS_TEXT)
+                    .toString();
+            System.out.printf(
+                    "scrape at 20 x 40, %s: %d samples, %d bytes, %d gzipped%n",
+                    shape, samples(shape).size(), text.getBytes(StandardCharsets.UTF_8).length, gzipped(text));
+        }
         // The counters are untouched.
         assertThat(without(standard, DURATION, TTFT)).isEqualTo(without(fine, DURATION, TTFT));
     }
@@ -58,11 +68,11 @@ class UsageRendererTest {
         int standard = samples(HistogramShape.DEFAULT).size();
 
         assertThat(samples(new HistogramShape(true, false)).size())
-                .as("HISTOGRAM_STREAM=true: 800 more duration series of 11 samples")
-                .isEqualTo(standard + 800 * 11);
+                .as("HISTOGRAM_STREAM=true: 800 more duration series of 12 samples")
+                .isEqualTo(standard + 800 * 12);
         assertThat(samples(new HistogramShape(false, true)).size())
-                .as("HISTOGRAM_BUCKETS=fine: 7 more duration and 8 more TTFT bounds per channel × model")
-                .isEqualTo(standard + 800 * 7 + 800 * 8);
+                .as("HISTOGRAM_BUCKETS=fine: 6 more duration and 9 more TTFT bounds per channel × model")
+                .isEqualTo(standard + 800 * 6 + 800 * 9);
         assertThat(samples(new HistogramShape(true, true)).size()).isEqualTo(fineStream);
     }
 
@@ -77,7 +87,7 @@ class UsageRendererTest {
             assertThat(e.getValue()).as(e.getKey()).isEqualTo(fine.get(e.getKey()), within(e.getKey()));
             checked++;
         }
-        assertThat(checked).isEqualTo(800 * (8 + 3) + 800 * (7 + 3));
+        assertThat(checked).isEqualTo(800 * (9 + 3) + 800 * (6 + 3));
         // Nonzero counts at every kept bound below +Inf, so a wrong merge could not pass by accident.
         assertThat(standard.entrySet().stream()
                         .filter(e ->
@@ -94,8 +104,8 @@ class UsageRendererTest {
 
         HistogramCounts standard = fine.collapsed(HistogramCounts.DURATION_STANDARD_BOUNDS);
 
-        // le 1, 2, 5, 10, 30, 60, 120, 300, +Inf
-        assertThat(standard.counts()).containsExactly(2, 1, 2, 1, 1, 1, 1, 0, 2);
+        // le 1, 2, 3, 5, 10, 20, 30, 60, 120, +Inf
+        assertThat(standard.counts()).containsExactly(2, 1, 2, 0, 1, 1, 0, 1, 1, 2);
         assertThat(standard.sum()).isEqualTo(fine.sum());
         assertThat(standard.count()).isEqualTo(fine.count());
     }
@@ -116,6 +126,16 @@ class UsageRendererTest {
             }
         }
         return summed;
+    }
+
+    private static int gzipped(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.size();
     }
 
     private static long count(List<MetricsScrape.Sample> samples, Predicate<MetricsScrape.Sample> which) {
