@@ -105,16 +105,10 @@ public final class AlertPolicy {
     }
 
     /**
-     * Applies window, breaker, cooldown and resolved rules to one event and queues its messages; {@code heldSince}
-     * is set when the event waited for its window.
+     * Applies window, breaker, cooldown and resolved rules to one event, adding what passes to {@code planned}; the
+     * caller queues it with {@link #queue}. {@code heldSince} is set when the event waited for its window (the
+     * deferred scheduler calls this when the window opens).
      */
-    public void process(Handle h, AlertEvent event, Optional<Instant> heldSince, Instant now, Tally tally) {
-        Announcements planned = new Announcements();
-        process(h, event, heldSince, now, tally, planned);
-        queue(h, planned, "", event.labels(), now, tally);
-    }
-
-    /** As above, but adds the messages to {@code planned}; the caller queues them with {@link #queue}. */
     void process(
             Handle h, AlertEvent event, Optional<Instant> heldSince, Instant now, Tally tally, Announcements planned) {
         PolicyLabels policy = PolicyLabels.of(event.labels(), defaults);
