@@ -117,7 +117,15 @@ public final class Bridge implements AutoCloseable {
         BreakerJobs breakerJobs = new BreakerJobs(json);
         Optional<GatewayDsn> gateway = config.breaker().gateway();
         AlertPolicy policy = new AlertPolicy(
-                config.defaults(), notifiers, outbox, seen, cooldown, deferred, breakerJobs, gateway.isPresent());
+                config.defaults(),
+                notifiers,
+                outbox,
+                seen,
+                cooldown,
+                deferred,
+                breakerJobs,
+                gateway.isPresent(),
+                config.grouping().ungrouped());
 
         Map<String, WorkSignal> targetSignals = new LinkedHashMap<>();
         config.targets().keySet().forEach(t -> targetSignals.put(t, new WorkSignal()));

@@ -5,6 +5,7 @@ import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
 import io.tokenmonitor.bridge.policy.AlertDefaults;
+import io.tokenmonitor.bridge.policy.GroupingSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +19,23 @@ public record BridgeConfig(
         AlertDefaults defaults,
         Map<String, TargetConfig> targets,
         BreakerSettings breaker,
-        OutboxSettings outbox) {
+        OutboxSettings outbox,
+        GroupingSettings grouping) {
 
     public BridgeConfig {
         targets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+    }
+
+    /** Every target grouping, as by default. */
+    public BridgeConfig(
+            String listenHost,
+            int listenPort,
+            Path statePath,
+            WebhookAuth auth,
+            AlertDefaults defaults,
+            Map<String, TargetConfig> targets,
+            BreakerSettings breaker,
+            OutboxSettings outbox) {
+        this(listenHost, listenPort, statePath, auth, defaults, targets, breaker, outbox, GroupingSettings.ALL_GROUPED);
     }
 }

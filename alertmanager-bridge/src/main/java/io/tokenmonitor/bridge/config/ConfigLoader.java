@@ -11,6 +11,7 @@ import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TelegramNotifier;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
 import io.tokenmonitor.bridge.policy.AlertDefaults;
+import io.tokenmonitor.bridge.policy.GroupingSettings;
 import io.tokenmonitor.common.alert.Severity;
 import io.tokenmonitor.common.alert.TargetName;
 import io.tokenmonitor.common.config.ConfigException;
@@ -28,8 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +64,7 @@ public final class ConfigLoader {
         root.section("targets").ifPresent(section -> fileTargets(section, targets));
         BreakerSettings breaker = breaker(env, root.section("breaker"));
         OutboxSettings outbox = outbox(root.section("outbox"));
+        GroupingSettings grouping = grouping(env, root.section("targets"), targets.keySet());
         return new BridgeConfig(
                 listen.host().isEmpty() ? "0.0.0.0" : listen.host(),
                 listen.port(),
@@ -69,7 +73,8 @@ public final class ConfigLoader {
                 defaults,
                 targets,
                 breaker,
-                outbox);
+                outbox,
+                grouping);
     }
 
     private YamlSection readYaml(Optional<Path> file) {
@@ -178,7 +183,13 @@ public final class ConfigLoader {
                     switch (type) {
                         case "telegram" -> {
                             t.allowOnly(
-                                    "type", "bot_token", "bot_token_file", "chat_id", "message_thread_id", "api_url");
+                                    "type",
+                                    "bot_token",
+                                    "bot_token_file",
+                                    "chat_id",
+                                    "message_thread_id",
+                                    "api_url",
+                                    GROUP_KEY);
                             Secret token = t.secret("bot_token")
                                     .orElseThrow(
                                             () -> t.error("bot_token", "missing; set bot_token or bot_token_file"));
@@ -195,14 +206,14 @@ public final class ConfigLoader {
                                             t.text("api_url").orElse(DEFAULT_TELEGRAM_API_URL)));
                         }
                         case "feishu" -> {
-                            t.allowOnly("type", "webhook", "webhook_file", "secret", "secret_file");
+                            t.allowOnly("type", "webhook", "webhook_file", "secret", "secret_file", GROUP_KEY);
                             Secret url = t.secret("webhook")
                                     .orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
                             httpUrl(t.keyPath("webhook"), url.value());
                             yield new TargetConfig.Feishu(name, url, t.secret("secret"));
                         }
                         case "wecom" -> {
-                            t.allowOnly("type", "webhook", "webhook_file");
+                            t.allowOnly("type", "webhook", "webhook_file", GROUP_KEY);
                             Secret url = t.secret("webhook")
                                     .orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
                             httpUrl(t.keyPath("webhook"), url.value());
@@ -213,6 +224,35 @@ public final class ConfigLoader {
                                     "type", "\"" + type + "\" is not a target type; use telegram, feishu or wecom");
                     });
         }
+    }
+
+    /** Every target type accepts {@code group: true|false}; see {@link #grouping}. */
+    private static final String GROUP_KEY = "group";
+
+    /**
+     * Which targets do not group: {@code targets.<name>.group: false} in the file, {@code <NAME>_GROUP=false} for a
+     * target defined by environment variables ({@code TELEGRAM_GROUP}, {@code FEISHU_GROUP}, …). Default true.
+     */
+    private static GroupingSettings grouping(Env env, Optional<YamlSection> fileTargets, Set<String> targets) {
+        Set<String> ungrouped = new HashSet<>();
+        for (String name : targets) {
+            Optional<YamlSection> inFile = fileTargets.flatMap(s -> s.section(name));
+            boolean group;
+            if (inFile.isPresent()) {
+                group = inFile.get().bool(GROUP_KEY).orElse(true);
+            } else {
+                String key = name.toUpperCase(Locale.ROOT) + "_GROUP";
+                String value = env.get(key).orElse("true");
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new ConfigException(key + ": \"" + value + "\" is not true or false");
+                }
+                group = value.equals("true");
+            }
+            if (!group) {
+                ungrouped.add(name);
+            }
+        }
+        return new GroupingSettings(ungrouped);
     }
 
     private static BreakerSettings breaker(Env env, Optional<YamlSection> section) {

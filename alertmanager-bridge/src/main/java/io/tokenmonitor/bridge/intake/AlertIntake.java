@@ -146,7 +146,13 @@ public final class AlertIntake implements HttpHandler {
         Tally tally = new Tally();
         try {
             store.writeGrouped(h -> {
-                policy.accept(h, message.events(), clock.instant(), tally);
+                policy.accept(
+                        h,
+                        message.groupKey() == null ? "" : message.groupKey(),
+                        message.groupLabelsWithoutNulls(),
+                        message.events(),
+                        clock.instant(),
+                        tally);
                 return null;
             });
         } catch (RuntimeException e) {

@@ -87,6 +87,11 @@ public record WebhookMessage(
         return alerts.stream().map(this::event).toList();
     }
 
+    /** The labels Alertmanager grouped by, as the group message names them. */
+    public Map<String, String> groupLabelsWithoutNulls() {
+        return withoutNulls(groupLabels);
+    }
+
     private AlertEvent event(Alert alert) {
         Map<String, String> labels = withoutNulls(alert.labels());
         String key = alert.fingerprint() != null

@@ -99,4 +99,20 @@ public enum Language {
     public String pick(String zh, String en) {
         return this == ZH ? zh : en;
     }
+
+    /** The caption of a group message's labels line. */
+    String groupLabels() {
+        return pick("分组", "Group");
+    }
+
+    /** The count line of a group message, e.g. "3 firing, 2 resolved"; a zero count is left out. */
+    String groupCounts(int firing, int resolved) {
+        String zh = (firing > 0 ? firing + " 条告警" : "")
+                + (firing > 0 && resolved > 0 ? "，" : "")
+                + (resolved > 0 ? resolved + " 条已恢复" : "");
+        String en = (firing > 0 ? firing + " firing" : "")
+                + (firing > 0 && resolved > 0 ? ", " : "")
+                + (resolved > 0 ? resolved + " resolved" : "");
+        return pick(zh, en);
+    }
 }

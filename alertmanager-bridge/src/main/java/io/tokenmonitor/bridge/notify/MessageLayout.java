@@ -43,22 +43,16 @@ public record MessageLayout(
 
     /** Lays out a notification in its language. */
     public static MessageLayout of(Notification n) {
+        if (n.isGroup()) {
+            return ofGroup(n);
+        }
         Language l = n.language();
         String status = switch (n.kind()) {
             case FIRING -> "[" + l.firing + "]";
             case RESOLVED -> "[" + l.resolved + "]";
             case TEST -> "[" + l.test + "]";
         };
-        String icon = switch (n.kind()) {
-            case RESOLVED -> "✅";
-            case TEST -> "🔔";
-            case FIRING ->
-                switch (n.severity()) {
-                    case "critical" -> "🔴";
-                    case "info" -> "🔵";
-                    default -> "🟠";
-                };
-        };
+        String icon = icon(n.kind(), n.severity());
         List<Field> fields = new ArrayList<>();
         add(fields, l.severity, n.severity());
         add(fields, l.summary, n.summary());
@@ -84,8 +78,7 @@ public record MessageLayout(
             shown++;
             // One line per label: a long value is cut rather than spread over many lines.
             String line = label.getKey() + "=" + label.getValue();
-            fields.add(
-                    new Field("", line.length() > MAX_CHUNK_CHARS ? chunks(line).get(0) + "…" : line));
+            fields.add(new Field("", oneChunk(line)));
         }
         if (hidden > 0) {
             fields.add(new Field("", hiddenLabels(l, hidden)));
@@ -96,6 +89,83 @@ public record MessageLayout(
                 n.kind() != Notification.Kind.FIRING,
                 fields,
                 n.links());
+    }
+
+    /**
+     * A group: the title counts firing and resolved alerts, the first field names the group's labels, then one line
+     * per alert (icon, name, its own labels, summary), each cut to one chunk, so the platform's splitter packs whole
+     * alerts into each part.
+     */
+    private static MessageLayout ofGroup(Notification n) {
+        Language l = n.language();
+        int firing = (int) n.entries().stream()
+                .filter(e -> e.kind() == Notification.Kind.FIRING)
+                .count();
+        int resolved = n.entries().size() - firing;
+        String status = "[" + (firing > 0 ? l.firing : l.resolved) + "]";
+        List<Field> fields = new ArrayList<>();
+        String groupLabels = labelText(n.labels(), Map.of(), true);
+        if (!groupLabels.isEmpty()) {
+            fields.add(new Field(l.groupLabels(), oneChunk(groupLabels)));
+        }
+        for (Notification.Entry e : n.entries()) {
+            StringBuilder line = new StringBuilder(icon(e.kind(), e.severity()))
+                    .append(' ')
+                    .append(e.alertName().isBlank() ? "alert" : e.alertName());
+            String own = labelText(e.labels(), n.labels(), false);
+            if (!own.isEmpty()) {
+                line.append(" {").append(own).append('}');
+            }
+            if (!e.summary().isBlank()) {
+                line.append(" — ").append(e.summary().strip().replaceAll("\\s+", " "));
+            }
+            fields.add(new Field("", oneChunk(line.toString())));
+        }
+        return new MessageLayout(
+                icon(n.kind(), n.severity()) + " " + status + " " + l.groupCounts(firing, resolved),
+                n.severity(),
+                firing == 0,
+                fields,
+                n.links());
+    }
+
+    /**
+     * {@code k=v, …} of the labels worth showing: not policy labels, not those in {@code shared}, alertname only
+     * when {@code withName} (an alert's line starts with its name already).
+     */
+    private static String labelText(Map<String, String> labels, Map<String, String> shared, boolean withName) {
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            String key = label.getKey();
+            if (POLICY_LABELS.contains(key)
+                    || (key.equals("alertname") && !withName)
+                    || label.getValue().equals(shared.get(key))) {
+                continue;
+            }
+            if (shown++ == MAX_LABELS) {
+                break;
+            }
+            out.append(out.isEmpty() ? "" : ", ").append(key).append('=').append(label.getValue());
+        }
+        return out.toString();
+    }
+
+    private static String oneChunk(String line) {
+        return line.length() > MAX_CHUNK_CHARS ? chunks(line).get(0) + "…" : line;
+    }
+
+    private static String icon(Notification.Kind kind, String severity) {
+        return switch (kind) {
+            case RESOLVED -> "✅";
+            case TEST -> "🔔";
+            case FIRING ->
+                switch (severity) {
+                    case "critical" -> "🔴";
+                    case "info" -> "🔵";
+                    default -> "🟠";
+                };
+        };
     }
 
     /** The caption of a link in this message's language. */

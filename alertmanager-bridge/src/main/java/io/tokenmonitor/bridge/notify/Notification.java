@@ -7,7 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A platform-neutral message about one alert (or a test), from which each notifier renders its own format. */
+/**
+ * A platform-neutral message about one alert, a group of alerts (then {@link #entries} lists them, one line each,
+ * and {@link #labels} are the group's labels) or a test, from which each notifier renders its own format. A group
+ * keeps the kind FIRING (any alert fires) or RESOLVED (all resolved), so a notifier's switch over kinds needs
+ * nothing new: the group's lines reach it through {@link MessageLayout} like any field.
+ */
 public record Notification(
         Kind kind,
         String alertName,
@@ -20,7 +25,8 @@ public record Notification(
         List<Link> links,
         List<String> notes,
         ZoneId zone,
-        Language language) {
+        Language language,
+        List<Entry> entries) {
 
     /** Firing, resolved, or a test message. */
     public enum Kind {
@@ -40,12 +46,93 @@ public record Notification(
         SOURCE
     }
 
+    /** One alert of a group message: rendered as one line. */
+    public record Entry(Kind kind, String alertName, String severity, String summary, Map<String, String> labels) {
+        public Entry {
+            labels = new TreeMap<>(labels);
+            summary = summary == null ? "" : summary;
+        }
+    }
+
     public Notification {
+        entries = List.copyOf(entries);
         labels = new TreeMap<>(labels);
         links = List.copyOf(links);
         notes = List.copyOf(notes);
         summary = summary == null ? "" : summary;
         description = description == null ? "" : description;
+    }
+
+    /** A message about one alert (or a test). */
+    public Notification(
+            Kind kind,
+            String alertName,
+            String severity,
+            Map<String, String> labels,
+            String summary,
+            String description,
+            Instant startsAt,
+            Optional<Instant> endsAt,
+            List<Link> links,
+            List<String> notes,
+            ZoneId zone,
+            Language language) {
+        this(
+                kind,
+                alertName,
+                severity,
+                labels,
+                summary,
+                description,
+                startsAt,
+                endsAt,
+                links,
+                notes,
+                zone,
+                language,
+                List.of());
+    }
+
+    /**
+     * A message about several alerts of one Alertmanager group: firing if any of them fires, with the most severe
+     * firing alert's severity, and the group's labels.
+     */
+    public static Notification group(
+            Map<String, String> groupLabels, List<Entry> entries, Instant now, ZoneId zone, Language language) {
+        boolean firing = entries.stream().anyMatch(e -> e.kind() == Kind.FIRING);
+        String severity = entries.stream()
+                .filter(e -> e.kind() == Kind.FIRING)
+                .map(Entry::severity)
+                .min((a, b) -> Integer.compare(rank(a), rank(b)))
+                .orElse("info");
+        return new Notification(
+                firing ? Kind.FIRING : Kind.RESOLVED,
+                groupLabels.getOrDefault("alertname", ""),
+                severity,
+                groupLabels,
+                "",
+                "",
+                now,
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                zone,
+                language,
+                entries);
+    }
+
+    /** Whether this message is about a group of alerts. */
+    public boolean isGroup() {
+        return !entries.isEmpty();
+    }
+
+    private static int rank(String severity) {
+        return switch (severity) {
+            case "critical" -> 0;
+            case "warning" -> 1;
+            case "info" -> 3;
+            default -> 2;
+        };
     }
 
     /** The sample message of the {@code test-send} command. */

@@ -4,6 +4,8 @@ import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.state.StateStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-evaluates alerts that arrived outside their active window: when the window opens and the alert is still
  * firing (no resolved message since), it is announced then. Alerts Alertmanager stopped re-sending expire.
+ * Alerts released in the same pass go out together: one group message per target that groups.
  */
 public final class DeferredScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(DeferredScheduler.class);
@@ -43,6 +46,8 @@ public final class DeferredScheduler {
         Tally tally = new Tally();
         int handled = store.write(h -> {
             int count = 0;
+            Announcements planned = new Announcements();
+            List<AlertEvent> released = new ArrayList<>();
             for (DeferredAlerts.Deferred d : deferred.all(h)) {
                 AlertEvent event = d.event();
                 PolicyLabels labels = PolicyLabels.of(event.labels(), policy.defaults());
@@ -56,10 +61,12 @@ public final class DeferredScheduler {
                             policy.defaults().deferredExpiry());
                     count++;
                 } else if (labels.window().isOpen(now, labels.zone())) {
-                    policy.process(h, event, Optional.of(d.since()), now, tally);
+                    policy.process(h, event, Optional.of(d.since()), now, tally, planned);
+                    released.add(event);
                     count++;
                 }
             }
+            policy.queue(h, planned, "", AlertPolicy.commonLabels(released), now, tally);
             return count;
         });
         tally.publish(metrics); // suppressions found now (cooldown, unknown target); nothing is received twice

@@ -284,4 +284,37 @@ class ConfigLoaderTest {
             }
         }
     }
+
+    @Test
+    void givenGroupSettings_whenLoaded_thenOnlyTargetsSetToFalseAreUngrouped() throws Exception {
+        BridgeConfig c = load(Map.of("WECOM_WEBHOOK", "https://qyapi.weixin.qq.com/x", "WECOM_GROUP", "false"), """
+                targets:
+                  ops:
+                    type: feishu
+                    webhook: https://open.feishu.cn/x
+                    group: false
+                  dev:
+                    type: feishu
+                    webhook: https://open.feishu.cn/y
+                """);
+        assertThat(c.grouping().ungrouped()).containsExactlyInAnyOrder("wecom", "ops");
+        assertThat(load(Map.of(), null).grouping().ungrouped()).isEmpty();
+    }
+
+    @Test
+    void givenBadGroupValue_whenLoaded_thenMessageNamesTheKey() {
+        assertThatThrownBy(() -> load(Map.of("WECOM_WEBHOOK", "https://q.example/x", "WECOM_GROUP", "no"), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("WECOM_GROUP: \"no\" is not true or false");
+        assertThatThrownBy(() -> load(Map.of(), """
+                        targets:
+                          ops:
+                            type: wecom
+                            webhook: https://q.example/x
+                            group: sometimes
+                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("targets.ops.group")
+                .hasMessageContaining("is not true or false");
+    }
 }

@@ -210,4 +210,50 @@ class AlertPolicyTest {
         assertThat(tally.suppressedReasons()).containsExactly("duplicate");
         assertThat(Optional.of(queued().size())).contains(1);
     }
+
+    private void postGroup(List<Webhooks.Alert> alerts) {
+        var message = Webhooks.parse(Webhooks.group(Map.of("alertname", "Test"), STARTS, alerts));
+        store.write(h -> {
+            policy.accept(
+                    h,
+                    message.groupKey(),
+                    message.groupLabelsWithoutNulls(),
+                    message.events(),
+                    clock.instant(),
+                    new Tally());
+            return null;
+        });
+    }
+
+    private static Webhooks.Alert alert(String id, Map<String, String> labels) {
+        Map<String, String> all = new LinkedHashMap<>(labels);
+        all.put("id", id);
+        all.put("notify", "tg");
+        return new Webhooks.Alert("g" + id, "firing", all, "alert " + id);
+    }
+
+    @Test
+    void givenGroupWithDeferredAndCoolingAlerts_whenAccepted_thenOnlyTheOthersAreGroupedAndDeferredComeLater() {
+        post("g3", "firing", Map.of("notify", "tg", "id", "3")); // announced: 3 is in cooldown
+        clock.advance(Duration.ofMinutes(15));
+        Map<String, String> afternoon = Map.of("active", "14:00-18:00"); // 10:15 Shanghai: closed
+        postGroup(List.of(
+                alert("1", Map.of()),
+                alert("2", Map.of()),
+                alert("3", Map.of()),
+                alert("4", afternoon),
+                alert("5", afternoon)));
+        assertThat(queued()).containsExactly("tg:firing:FIRING Test 3 ", "tg:firing:GROUP FIRING 1,2");
+        clock.advance(Duration.ofHours(4)); // 14:15: the window opened; 4 and 5 go out together
+        scheduler.runOnce();
+        assertThat(queued()).hasSize(3).last().isEqualTo("tg:firing:GROUP FIRING 4,5");
+    }
+
+    @Test
+    void givenGroupWithOneAlertPassingPolicy_whenAccepted_thenItIsSentAsASingleAlert() {
+        post("g3", "firing", Map.of("notify", "tg", "id", "3"));
+        clock.advance(Duration.ofMinutes(15));
+        postGroup(List.of(alert("1", Map.of()), alert("3", Map.of())));
+        assertThat(queued()).containsExactly("tg:firing:FIRING Test 3 ", "tg:firing:FIRING Test 1 ");
+    }
 }

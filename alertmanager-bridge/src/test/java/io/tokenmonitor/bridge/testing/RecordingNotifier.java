@@ -19,6 +19,14 @@ public final class RecordingNotifier implements Notifier {
 
     @Override
     public List<String> render(Notification n) {
+        if (n.isGroup()) {
+            return List.of("GROUP " + n.kind() + " "
+                    + String.join(
+                            ",",
+                            n.entries().stream()
+                                    .map(e -> e.labels().getOrDefault("id", ""))
+                                    .toList()));
+        }
         return List.of(n.kind() + " " + n.alertName() + " " + n.labels().getOrDefault("id", "") + " "
                 + String.join(" / ", n.notes()));
     }
