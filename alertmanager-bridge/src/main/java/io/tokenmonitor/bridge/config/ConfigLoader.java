@@ -227,12 +227,24 @@ public final class ConfigLoader {
                         case "dingtalk" -> dingTalkTarget(name, t);
                         case "email" -> emailTarget(name, t);
                         case "webhook" -> webhookTarget(name, t);
-                        default -> throw t.error("type", "\"" + type + "\" is not a target type; use " + TARGET_TYPES);
+                        default ->
+                            throw t.error(
+                                    "type",
+                                    "\"" + type + "\" is not a target type; use " + TARGET_TYPES + chatHint(type));
                     });
         }
     }
 
     private static final String TARGET_TYPES = "telegram, feishu, wecom, dingtalk, email or webhook";
+
+    /** Slack and Discord are reached through a webhook target; say so to whoever guessed their name as a type. */
+    private static String chatHint(String type) {
+        return switch (type) {
+            case "slack" -> " (Slack: type webhook with format slack)";
+            case "discord" -> " (Discord: type webhook with format discord)";
+            default -> "";
+        };
+    }
 
     private static TargetConfig dingTalkTarget(String name, YamlSection t) {
         t.allowOnly("type", "webhook", "webhook_file", "secret", "secret_file");
