@@ -23,7 +23,7 @@ public record SendRate(int count, Duration per) {
     /** A generic webhook has no documented limit; its 429 and Retry-After still pace the outbox. */
     public static final List<SendRate> WEBHOOK = List.of();
     /**
-     * E-mail: relays throttle senders (Gmail, Exchange Online: about 30 a minute), and a mail storm reads worse
+     * E-mail: relays throttle senders (Exchange Online allows 30 messages a minute), and a mail storm reads worse
      * than a short delay.
      */
     public static final List<SendRate> EMAIL = List.of(new SendRate(30, Duration.ofMinutes(1)));
