@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * E-mail against real SMTP servers: GreenMail (Java, in this JVM) for plain SMTP with AUTH, and Debian's aiosmtpd
- * ({@code python3-aiosmtpd}) for STARTTLS with a self-signed certificate; only the reply-code rules use a scripted
+ * ({@code python3-aiosmtpd}) for STARTTLS and implicit TLS with a self-signed certificate; only the reply-code rules use a scripted
  * server, since no real server can be told to answer 451 or 550 on demand.
  */
 class EmailNotifierTest {
@@ -129,8 +129,61 @@ class EmailNotifierTest {
     @Test
     void givenStartTlsWithASelfSignedCertificate_whenTrusted_thenDelivered_andWhenNotTrusted_thenDead()
             throws Exception {
+        Path cert = selfSigned();
+        int port = freePort();
+        // aiosmtpd refuses MAIL before STARTTLS (its default --requiretls), so a delivery proves the upgrade.
+        Path maildir = startAiosmtpd(
+                port,
+                "--tlscert",
+                cert.toString(),
+                "--tlskey",
+                dir.resolve("key.pem").toString());
+        assertDeliveredOnlyWhenTrusted(port, TargetConfig.SmtpSecurity.STARTTLS, cert, maildir);
+    }
+
+    @Test
+    void givenImplicitTlsWithASelfSignedCertificate_whenTrusted_thenDelivered_andWhenNotTrusted_thenDead()
+            throws Exception {
+        Path cert = selfSigned();
+        int port = freePort();
+        Path maildir = startAiosmtpd(
+                port,
+                "--smtpscert",
+                cert.toString(),
+                "--smtpskey",
+                dir.resolve("key.pem").toString());
+        assertDeliveredOnlyWhenTrusted(port, TargetConfig.SmtpSecurity.TLS, cert, maildir);
+    }
+
+    private void assertDeliveredOnlyWhenTrusted(int port, TargetConfig.SmtpSecurity security, Path cert, Path maildir)
+            throws Exception {
+        EmailNotifier untrusted = notifier(target(port, security, Optional.empty(), null, Optional.empty()));
+        Delivery refused =
+                untrusted.send(untrusted.render(Notifications.resolved()).get(0));
+        assertThat(refused).isInstanceOf(Delivery.Rejected.class);
+        assertThat(((Delivery.Rejected) refused).reason()).contains("tls_ca_file");
+
+        EmailNotifier trusted = notifier(target(port, security, Optional.empty(), null, Optional.of(cert)));
+        assertThat(trusted.send(trusted.render(Notifications.firing("critical", "via " + security))
+                        .get(0)))
+                .isEqualTo(new Delivery.Sent());
+        List<Path> mails;
+        try (Stream<Path> files = Files.list(maildir.resolve("new"))) {
+            mails = files.toList();
+        }
+        assertThat(mails).hasSize(1);
+        MimeMessage mail;
+        try (InputStream in = Files.newInputStream(mails.get(0))) {
+            mail = new MimeMessage(Session.getInstance(new Properties()), in);
+        }
+        assertThat(mail.getSubject()).contains("BudgetExceeded");
+        Multipart alternative = (Multipart) mail.getContent();
+        assertThat((String) alternative.getBodyPart(0).getContent()).contains("via " + security);
+    }
+
+    /** A throwaway certificate and key for 127.0.0.1 (cert.pem, key.pem), made by openssl as an operator would. */
+    private Path selfSigned() throws Exception {
         Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
         Process openssl = new ProcessBuilder(
                         "openssl",
                         "req",
@@ -145,63 +198,33 @@ class EmailNotifierTest {
                         "-addext",
                         "subjectAltName=IP:127.0.0.1,DNS:localhost",
                         "-keyout",
-                        key.toString(),
+                        dir.resolve("key.pem").toString(),
                         "-out",
                         cert.toString())
                 .redirectErrorStream(true)
                 .start();
         String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(openssl.waitFor()).as(output).isZero();
-        Path maildir = dir.resolve("maildir");
-        int port = freePort();
+        return cert;
+    }
+
+    /** Debian's aiosmtpd, storing what it receives in a maildir. */
+    private Path startAiosmtpd(int port, String... tls) throws Exception {
         assertThat(Path.of("/usr/bin/python3"))
-                .as("apt-get install python3-aiosmtpd")
+                .as("needs Debian's python3 and python3-aiosmtpd")
                 .exists();
-        // aiosmtpd refuses MAIL before STARTTLS (its default --requiretls), so a delivery proves the upgrade.
-        aiosmtpd = new ProcessBuilder(
-                        "/usr/bin/python3",
-                        "-m",
-                        "aiosmtpd",
-                        "-n",
-                        "-l",
-                        "127.0.0.1:" + port,
-                        "--tlscert",
-                        cert.toString(),
-                        "--tlskey",
-                        key.toString(),
-                        "-c",
-                        "aiosmtpd.handlers.Mailbox",
-                        maildir.toString())
+        Path maildir = dir.resolve("maildir");
+        List<String> command = new java.util.ArrayList<>(
+                List.of("/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + port));
+        command.addAll(List.of(tls));
+        command.addAll(List.of("-c", "aiosmtpd.handlers.Mailbox", maildir.toString()));
+        Path log = dir.resolve("aiosmtpd.log");
+        aiosmtpd = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("aiosmtpd.log").toFile())
+                .redirectOutput(log.toFile())
                 .start();
-        awaitListening(port, dir.resolve("aiosmtpd.log"));
-
-        EmailNotifier untrusted =
-                notifier(target(port, TargetConfig.SmtpSecurity.STARTTLS, Optional.empty(), null, Optional.empty()));
-        Delivery refused =
-                untrusted.send(untrusted.render(Notifications.resolved()).get(0));
-        assertThat(refused).isInstanceOf(Delivery.Rejected.class);
-        assertThat(((Delivery.Rejected) refused).reason()).contains("tls_ca_file");
-
-        EmailNotifier trusted =
-                notifier(target(port, TargetConfig.SmtpSecurity.STARTTLS, Optional.empty(), null, Optional.of(cert)));
-        assertThat(trusted.send(trusted.render(Notifications.firing("critical", "via starttls"))
-                        .get(0)))
-                .isEqualTo(new Delivery.Sent());
-        Path inbox = maildir.resolve("new");
-        List<Path> mails;
-        try (Stream<Path> files = Files.list(inbox)) {
-            mails = files.toList();
-        }
-        assertThat(mails).hasSize(1);
-        MimeMessage mail;
-        try (InputStream in = Files.newInputStream(mails.get(0))) {
-            mail = new MimeMessage(Session.getInstance(new Properties()), in);
-        }
-        assertThat(mail.getSubject()).contains("BudgetExceeded");
-        Multipart alternative = (Multipart) mail.getContent();
-        assertThat((String) alternative.getBodyPart(0).getContent()).contains("via starttls");
+        awaitListening(port, log);
+        return maildir;
     }
 
     @Test
