@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokenmonitor.bridge.breaker.BreakerSettings;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
+import io.tokenmonitor.bridge.notify.EmailNotifier;
 import io.tokenmonitor.bridge.notify.Language;
+import io.tokenmonitor.bridge.notify.SmtpTrust;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TelegramNotifier;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
@@ -29,9 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -166,6 +170,18 @@ public final class ConfigLoader {
             httpUrl("WECOM_WEBHOOK", url.value());
             targets.put("wecom", new TargetConfig.WeCom("wecom", url));
         });
+        envDingTalk(env, targets);
+    }
+
+    private static void envDingTalk(Env env, Map<String, TargetConfig> targets) {
+        Optional<Secret> url = env.secret("DINGTALK_WEBHOOK").map(Secret::new);
+        Optional<Secret> secret = env.secret("DINGTALK_SECRET").map(Secret::new);
+        if (url.isPresent()) {
+            httpUrl("DINGTALK_WEBHOOK", url.get().value());
+            targets.put("dingtalk", new TargetConfig.DingTalk("dingtalk", url.get(), secret));
+        } else if (secret.isPresent()) {
+            throw new ConfigException("DINGTALK_SECRET: set DINGTALK_WEBHOOK too, or remove DINGTALK_SECRET");
+        }
     }
 
     private static void fileTargets(YamlSection section, Map<String, TargetConfig> targets) {
@@ -177,7 +193,7 @@ public final class ConfigLoader {
             }
             YamlSection t = section.section(name)
                     .orElseThrow(() -> section.error(name, "expected a mapping with type and its settings"));
-            String type = t.text("type").orElseThrow(() -> t.error("type", "missing; use telegram, feishu or wecom"));
+            String type = t.text("type").orElseThrow(() -> t.error("type", "missing; use " + TARGET_TYPES));
             targets.put(
                     name,
                     switch (type) {
@@ -219,9 +235,13 @@ public final class ConfigLoader {
                             httpUrl(t.keyPath("webhook"), url.value());
                             yield new TargetConfig.WeCom(name, url);
                         }
+                        case "dingtalk" -> dingTalkTarget(name, t);
+                        case "email" -> emailTarget(name, t);
+                        case "webhook" -> webhookTarget(name, t);
                         default ->
                             throw t.error(
-                                    "type", "\"" + type + "\" is not a target type; use telegram, feishu or wecom");
+                                    "type",
+                                    "\"" + type + "\" is not a target type; use " + TARGET_TYPES + chatHint(type));
                     });
         }
     }
@@ -254,6 +274,160 @@ public final class ConfigLoader {
         }
         return new GroupingSettings(ungrouped);
     }
+
+    private static final String TARGET_TYPES = "telegram, feishu, wecom, dingtalk, email or webhook";
+
+    /** Slack and Discord are reached through a webhook target; say so to whoever guessed their name as a type. */
+    private static String chatHint(String type) {
+        return switch (type) {
+            case "slack" -> " (Slack: type webhook with format slack)";
+            case "discord" -> " (Discord: type webhook with format discord)";
+            default -> "";
+        };
+    }
+
+    private static TargetConfig dingTalkTarget(String name, YamlSection t) {
+        t.allowOnly("type", "webhook", "webhook_file", "secret", "secret_file", GROUP_KEY);
+        Secret url = t.secret("webhook").orElseThrow(() -> t.error("webhook", "missing; set webhook or webhook_file"));
+        httpUrl(t.keyPath("webhook"), url.value());
+        return new TargetConfig.DingTalk(name, url, t.secret("secret"));
+    }
+
+    private static TargetConfig emailTarget(String name, YamlSection t) {
+        t.allowOnly(
+                "type",
+                "host",
+                "port",
+                "security",
+                "username",
+                "password",
+                "password_file",
+                "tls_ca_file",
+                "from",
+                "to",
+                "subject_prefix",
+                "timeout",
+                GROUP_KEY);
+        String host = t.text("host")
+                .filter(h -> !h.isEmpty())
+                .orElseThrow(() -> t.error("host", "missing; the SMTP server, e.g. smtp.example.com"));
+        TargetConfig.SmtpSecurity security = t.parsed("security", v -> switch (v) {
+                    case "starttls" -> TargetConfig.SmtpSecurity.STARTTLS;
+                    case "tls" -> TargetConfig.SmtpSecurity.TLS;
+                    case "none" -> TargetConfig.SmtpSecurity.NONE;
+                    default -> throw new IllegalArgumentException("\"" + v + "\" is not starttls, tls or none");
+                })
+                .orElse(TargetConfig.SmtpSecurity.STARTTLS);
+        long defaultPort = switch (security) {
+            case STARTTLS -> 587;
+            case TLS -> 465;
+            case NONE -> 25;
+        };
+        Optional<String> username = t.text("username").filter(u -> !u.isEmpty());
+        Optional<Secret> password = t.secret("password");
+        if (password.isPresent() && username.isEmpty()) {
+            throw t.error("password", "set username too, or remove the password");
+        }
+        if (username.isPresent() && password.isEmpty()) {
+            throw t.error("username", "set password or password_file too (AUTH needs both)");
+        }
+        if (security == TargetConfig.SmtpSecurity.NONE && password.isPresent()) {
+            // AUTH over a plain connection hands the password to anyone on the path.
+            throw t.error("security", "none would send the password unencrypted; use starttls or tls");
+        }
+        Optional<Path> ca = t.text("tls_ca_file").filter(v -> !v.isEmpty()).map(Path::of);
+        if (ca.isPresent() && security == TargetConfig.SmtpSecurity.NONE) {
+            throw t.error("tls_ca_file", "has no effect with security: none; use starttls or tls");
+        }
+        ca.ifPresent(path -> SmtpTrust.load(t.where("tls_ca_file"), path));
+        String from =
+                t.text("from").orElseThrow(() -> t.error("from", "missing; e.g. Token Monitor <alerts@example.com>"));
+        if (!EmailNotifier.isAddress(from)) {
+            throw t.error("from", "\"" + from + "\" is not an e-mail address");
+        }
+        String toText =
+                t.text("to").orElseThrow(() -> t.error("to", "missing; one or more addresses, comma-separated"));
+        List<String> to = new ArrayList<>();
+        for (String item : toText.split(",", -1)) {
+            String address = item.strip();
+            if (address.isEmpty()) {
+                continue;
+            }
+            if (!EmailNotifier.isAddress(address)) {
+                throw t.error("to", "\"" + address + "\" is not an e-mail address");
+            }
+            to.add(address);
+        }
+        if (to.isEmpty()) {
+            throw t.error("to", "no address; list one or more, comma-separated");
+        }
+        Duration timeout = t.setting("timeout", PromDuration::parse).orElse(DEFAULT_SMTP_TIMEOUT);
+        if (timeout.isZero()) {
+            throw t.error("timeout", "0s would wait forever on a stuck server; use for example 30s");
+        }
+        return new TargetConfig.Email(
+                name,
+                host,
+                t.integer("port", 1, 65535).orElse(defaultPort).intValue(),
+                security,
+                username,
+                password,
+                ca,
+                from,
+                to,
+                t.text("subject_prefix").orElse(""),
+                timeout);
+    }
+
+    private static TargetConfig webhookTarget(String name, YamlSection t) {
+        t.allowOnly("type", "url", "url_file", "format", "secret", "secret_file", "headers", GROUP_KEY);
+        Secret url = t.secret("url").orElseThrow(() -> t.error("url", "missing; set url or url_file"));
+        httpUrl(t.keyPath("url"), url.value());
+        TargetConfig.WebhookFormat format = t.parsed("format", v -> switch (v) {
+                    case "json" -> TargetConfig.WebhookFormat.JSON;
+                    case "slack" -> TargetConfig.WebhookFormat.SLACK;
+                    case "discord" -> TargetConfig.WebhookFormat.DISCORD;
+                    default -> throw new IllegalArgumentException("\"" + v + "\" is not json, slack or discord");
+                })
+                .orElse(TargetConfig.WebhookFormat.JSON);
+        Map<String, Secret> headers = new LinkedHashMap<>();
+        t.section("headers").ifPresent(h -> {
+            for (String header : h.keys()) {
+                if (!header.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    throw h.error(header, "not an HTTP header name");
+                }
+                String lower = header.toLowerCase(java.util.Locale.ROOT);
+                if (RESERVED_HEADERS.contains(lower)) {
+                    throw h.error(header, "set by the bridge itself; remove it");
+                }
+                // Values are often credentials (Authorization, API keys): kept as secrets, never echoed.
+                Secret value = h.text(header)
+                        .filter(v -> !v.isEmpty())
+                        .map(Secret::new)
+                        .orElseThrow(() -> h.error(header, "empty; give the header a value or remove it"));
+                if (value.value().indexOf('\r') >= 0 || value.value().indexOf('\n') >= 0) {
+                    throw h.error(header, "a header value cannot span lines");
+                }
+                headers.put(header, value);
+            }
+        });
+        return new TargetConfig.Webhook(name, url, format, t.secret("secret"), headers);
+    }
+
+    /** Headers the HTTP client or the signature own: a custom one would be refused or would break verification. */
+    private static final Set<String> RESERVED_HEADERS = Set.of(
+            "host",
+            "connection",
+            "content-length",
+            "content-type",
+            "expect",
+            "upgrade",
+            "user-agent",
+            "x-tokenmonitor-signature",
+            "x-tokenmonitor-timestamp");
+
+    /** Long enough for a slow relay's greeting and TLS handshake, short enough to free the target's worker. */
+    public static final Duration DEFAULT_SMTP_TIMEOUT = Duration.ofSeconds(30);
 
     private static BreakerSettings breaker(Env env, Optional<YamlSection> section) {
         YamlSection s = section.orElse(YamlSection.root("config", null));

@@ -13,8 +13,12 @@ public final class JsonPost {
     /** Platforms answer in well under a second; 10 s bounds a stuck connection without failing slow ones. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-    /** The platform's answer. */
-    public record Response(int status, String body) {}
+    /** The platform's answer; {@code retryAfter} is its Retry-After header, when it sent one. */
+    public record Response(int status, String body, java.util.Optional<String> retryAfter) {
+        public Response(int status, String body) {
+            this(status, body, java.util.Optional.empty());
+        }
+    }
 
     private final HttpClient client;
     private final Duration timeout;
@@ -34,15 +38,23 @@ public final class JsonPost {
 
     /** Posts {@code json}; throws on network failure, returns any HTTP answer. */
     public Response post(URI uri, String json) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        return post(uri, json, java.util.Map.of());
+    }
+
+    /** Posts {@code json} with extra request headers (a generic webhook's signature and custom headers). */
+    public Response post(URI uri, String json, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json; charset=utf-8")
-                .header("User-Agent", "token-monitor-bridge")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                .build();
-        HttpResponse<String> response =
-                client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return new Response(response.statusCode(), response.body());
+                .header("User-Agent", "token-monitor-bridge");
+        headers.forEach(request::setHeader);
+        HttpResponse<String> response = client.send(
+                request.POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Response(
+                response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
     }
 
     /** One line describing a network failure, for the outbox's last_error; never contains the URL. */

@@ -23,6 +23,16 @@ public final class TargetNotifiers {
         if (target instanceof TargetConfig.Feishu f) {
             return new FeishuNotifier(f.webhook(), f.signingSecret(), http, json, clock);
         }
+        if (target instanceof TargetConfig.DingTalk d) {
+            return new DingTalkNotifier(d.webhook(), d.signingSecret(), http, json, clock);
+        }
+        if (target instanceof TargetConfig.Email e) {
+            return new EmailNotifier(
+                    e, e.tlsCaFile().map(ca -> SmtpTrust.load(e.name() + ".tls_ca_file", ca)), json, clock);
+        }
+        if (target instanceof TargetConfig.Webhook w) {
+            return new WebhookNotifier(w, http, json, clock);
+        }
         TargetConfig.WeCom w = (TargetConfig.WeCom) target;
         return new WeComNotifier(w.webhook(), http, json);
     }
@@ -33,6 +43,19 @@ public final class TargetNotifiers {
         }
         if (target instanceof TargetConfig.Feishu) {
             return SendRate.FEISHU;
+        }
+        if (target instanceof TargetConfig.DingTalk) {
+            return SendRate.DINGTALK;
+        }
+        if (target instanceof TargetConfig.Email) {
+            return SendRate.EMAIL;
+        }
+        if (target instanceof TargetConfig.Webhook w) {
+            return switch (w.format()) {
+                case SLACK -> SendRate.SLACK;
+                case DISCORD -> SendRate.DISCORD;
+                case JSON -> SendRate.WEBHOOK;
+            };
         }
         return SendRate.WECOM;
     }

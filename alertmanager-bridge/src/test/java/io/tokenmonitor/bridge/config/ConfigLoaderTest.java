@@ -134,7 +134,8 @@ class ConfigLoaderTest {
                 .hasMessageEndingWith(
                         "defaults.timezone: \"Asia/Beijing\" is not an IANA zone; for example Asia/Shanghai");
         assertThatThrownBy(() -> load(Map.of(), "targets:\n  x:\n    type: slack\n"))
-                .hasMessageEndingWith("targets.x.type: \"slack\" is not a target type; use telegram, feishu or wecom");
+                .hasMessageEndingWith("targets.x.type: \"slack\" is not a target type; use telegram, feishu, wecom,"
+                        + " dingtalk, email or webhook (Slack: type webhook with format slack)");
         assertThatThrownBy(() -> load(Map.of("TELEGRAM_BOT_TOKEN", "1:x"), null))
                 .hasMessageStartingWith("TELEGRAM_BOT_TOKEN/TELEGRAM_CHAT_ID: set both");
     }
