@@ -5,9 +5,11 @@ import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
 import io.tokenmonitor.bridge.policy.AlertDefaults;
+import io.tokenmonitor.common.web.ConsoleLogin;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Everything the bridge needs to start, validated; built by {@link ConfigLoader}. */
 public record BridgeConfig(
@@ -18,9 +20,23 @@ public record BridgeConfig(
         AlertDefaults defaults,
         Map<String, TargetConfig> targets,
         BreakerSettings breaker,
-        OutboxSettings outbox) {
+        OutboxSettings outbox,
+        Optional<ConsoleLogin> console) {
 
     public BridgeConfig {
         targets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+    }
+
+    /** Without the console's login: the console and its API are off. */
+    public BridgeConfig(
+            String listenHost,
+            int listenPort,
+            Path statePath,
+            WebhookAuth auth,
+            AlertDefaults defaults,
+            Map<String, TargetConfig> targets,
+            BreakerSettings breaker,
+            OutboxSettings outbox) {
+        this(listenHost, listenPort, statePath, auth, defaults, targets, breaker, outbox, Optional.empty());
     }
 }
