@@ -160,11 +160,16 @@ final class ConsoleQueries {
                         rs.getLong(4),
                         Optional.ofNullable(rs.getString(5)),
                         Optional.ofNullable(rs.getString(6)),
-                        Optional.ofNullable((Integer) rs.getObject(7, Integer.class)),
-                        Optional.ofNullable((Integer) rs.getObject(8, Integer.class)),
+                        nullableInt(rs, 7),
+                        nullableInt(rs, 8),
                         rs.getString(9),
                         Optional.ofNullable(rs.getString(10))))
                 .list();
+    }
+
+    private static Optional<Integer> nullableInt(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }
 
     List<NotifiedRow> notifiedSince(Handle h, Instant since) {
