@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.bridge.breaker.BreakerAudit;
 import io.tokenmonitor.bridge.breaker.ChannelBreaker;
 import io.tokenmonitor.bridge.config.BridgeConfig;
+import io.tokenmonitor.bridge.console.ConsoleHttp;
+import io.tokenmonitor.bridge.console.ConsoleService;
 import io.tokenmonitor.bridge.http.BridgeServer;
 import io.tokenmonitor.bridge.http.MetricsHandler;
 import io.tokenmonitor.bridge.intake.AlertIntake;
@@ -34,6 +36,8 @@ import io.tokenmonitor.bridge.policy.SeenEvents;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.PromDuration;
+import io.tokenmonitor.common.web.ConsoleLogin;
+import io.tokenmonitor.common.web.LoginThrottle;
 import io.undertow.server.HttpHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -141,12 +145,25 @@ public final class Bridge implements AutoCloseable {
         HttpHandler alerts = auth.required()
                 ? new BearerOrBasicAuth(auth.bearerToken(), auth.user(), auth.password(), intake)
                 : intake;
+        Optional<ChannelBreaker> breaker = gateway.map(dsn -> new ChannelBreaker(
+                dsn,
+                store,
+                new BreakerAudit(),
+                config.breaker().dryRun(),
+                config.breaker().maxPerHour(),
+                config.breaker().channelInterval(),
+                config.breaker().alertNames(),
+                clock,
+                json));
+        ConsoleHttp.Mounts console = console(config, clock, json, store, outbox, notifiers, targetSignals, breaker);
         BridgeServer server = new BridgeServer(
                 config.listenHost(),
                 config.listenPort(),
                 alerts,
                 new MetricsHandler(registry),
-                () -> quietlyHealthy(store));
+                () -> quietlyHealthy(store),
+                console.page(),
+                console.api());
         Bridge bridge = new Bridge(store, server);
 
         for (Map.Entry<String, Notifier> e : notifiers.entrySet()) {
@@ -169,17 +186,8 @@ public final class Bridge implements AutoCloseable {
         DeferredScheduler scheduler = new DeferredScheduler(store, deferred, policy, metrics, clock, onBreakerQueued);
         bridge.loop("deferred", scheduler::runOnce, DEFERRED_CHECK, new WorkSignal(), clock);
         gateway.ifPresent(dsn -> {
-            ChannelBreaker breaker = new ChannelBreaker(
-                    dsn,
-                    store,
-                    new BreakerAudit(),
-                    config.breaker().dryRun(),
-                    config.breaker().maxPerHour(),
-                    config.breaker().channelInterval(),
-                    config.breaker().alertNames(),
-                    clock,
-                    json);
-            BreakerWorker worker = new BreakerWorker(store, breakerJobs, breaker, policy, metrics, clock, onQueued);
+            BreakerWorker worker =
+                    new BreakerWorker(store, breakerJobs, breaker.orElseThrow(), policy, metrics, clock, onQueued);
             bridge.loop("breaker", worker::runOnce, BREAKER_POLL, breakerSignal, clock);
             LOG.info(
                     "breaker: gateway database {}{}, at most {} channel(s) per hour and each channel once per {},"
@@ -206,6 +214,35 @@ public final class Bridge implements AutoCloseable {
                         ? "(none)"
                         : String.join(", ", config.targets().keySet()));
         return bridge;
+    }
+
+    /** The console and its API, on the same breaker, outbox and workers as the rest; off without a login. */
+    private static ConsoleHttp.Mounts console(
+            BridgeConfig config,
+            Clock clock,
+            ObjectMapper json,
+            StateStore store,
+            Outbox outbox,
+            Map<String, Notifier> notifiers,
+            Map<String, WorkSignal> signals,
+            Optional<ChannelBreaker> breaker) {
+        if (config.console().isEmpty()) {
+            LOG.info("console: off; set BRIDGE_USER and BRIDGE_PASSWORD, or ACCESS_PASSWORD, to serve it at /console/");
+            return ConsoleHttp.off();
+        }
+        ConsoleLogin login = config.console().get();
+        Map<String, ConsoleService.Target> targets = new LinkedHashMap<>();
+        notifiers.forEach((name, notifier) ->
+                targets.put(name, new ConsoleService.Target(config.targets().get(name), notifier, signals.get(name))));
+        ConsoleService service = new ConsoleService(
+                store, outbox, targets, breaker, config.breaker().dryRun(), config.defaults(), json, clock);
+        LOG.info("console: at /console/ and /api/v1/ for the user {} (from {})", login.user(), login.source());
+        return ConsoleHttp.on(
+                service,
+                login.user(),
+                next -> new BearerOrBasicAuth(
+                        Optional.empty(), Optional.of(login.user()), Optional.of(login.password()), next),
+                new LoginThrottle(clock));
     }
 
     private void thread(String name, Runnable body) {

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The bridge's packages follow an alert: {@code intake} reads the webhook, {@code policy} decides, {@code outbox}
  * keeps the message until {@code notify} has delivered it. The {@code breaker} stands aside: it takes a channel id
- * and an alert key and knows nothing of policy or messages. {@code state} and {@code metrics} are at the bottom;
+ * and an alert key and knows nothing of policy or messages. {@code console} shows people what the others hold
+ * (the outbox, the breaker's audit, deferred alerts and cooldowns) and acts through them; nothing depends on it.
+ * {@code state} and {@code metrics} are at the bottom;
  * {@code config} builds each owner's settings; {@code Bridge} (the root package) wires them.
  */
 class PackageStructureTest {
@@ -24,6 +26,7 @@ class PackageStructureTest {
                         "policy", Set.of("breaker", "outbox", "notify", "metrics", "state"),
                         "intake", Set.of("policy", "metrics", "state"),
                         "http", Set.of(),
+                        "console", Set.of("policy", "breaker", "outbox", "notify", "state"),
                         "config", Set.of("intake", "policy", "outbox", "notify", "breaker")));
     }
 }

@@ -16,7 +16,8 @@ class PackageStructureTest {
                         "time", Set.of("config"),
                         "alert", Set.of("config"),
                         "gateway", Set.of("config"),
-                        "sqlite", Set.of("config")));
+                        "sqlite", Set.of("config"),
+                        "web", Set.of("config")));
     }
 
     @Test
@@ -28,7 +29,8 @@ class PackageStructureTest {
                                 "time", Set.of(),
                                 "alert", Set.of("config"),
                                 "gateway", Set.of("config"),
-                                "sqlite", Set.of("config"))))
+                                "sqlite", Set.of("config"),
+                                "web", Set.of("config"))))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("time -> config");
     }

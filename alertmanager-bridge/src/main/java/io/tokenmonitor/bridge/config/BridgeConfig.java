@@ -6,9 +6,11 @@ import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
 import io.tokenmonitor.bridge.policy.AlertDefaults;
 import io.tokenmonitor.bridge.policy.GroupingSettings;
+import io.tokenmonitor.common.web.ConsoleLogin;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Everything the bridge needs to start, validated; built by {@link ConfigLoader}. */
 public record BridgeConfig(
@@ -20,13 +22,14 @@ public record BridgeConfig(
         Map<String, TargetConfig> targets,
         BreakerSettings breaker,
         OutboxSettings outbox,
-        GroupingSettings grouping) {
+        GroupingSettings grouping,
+        Optional<ConsoleLogin> console) {
 
     public BridgeConfig {
         targets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
     }
 
-    /** Every target grouping, as by default. */
+    /** Every target grouping, as by default; without the console's login, so the console and its API are off. */
     public BridgeConfig(
             String listenHost,
             int listenPort,
@@ -36,6 +39,16 @@ public record BridgeConfig(
             Map<String, TargetConfig> targets,
             BreakerSettings breaker,
             OutboxSettings outbox) {
-        this(listenHost, listenPort, statePath, auth, defaults, targets, breaker, outbox, GroupingSettings.ALL_GROUPED);
+        this(
+                listenHost,
+                listenPort,
+                statePath,
+                auth,
+                defaults,
+                targets,
+                breaker,
+                outbox,
+                GroupingSettings.ALL_GROUPED,
+                Optional.empty());
     }
 }

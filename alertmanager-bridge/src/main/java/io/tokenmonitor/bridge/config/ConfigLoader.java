@@ -25,6 +25,7 @@ import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.ActiveWindow;
 import io.tokenmonitor.common.time.IanaZone;
 import io.tokenmonitor.common.time.PromDuration;
+import io.tokenmonitor.common.web.ConsoleLogin;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -78,7 +79,16 @@ public final class ConfigLoader {
                 targets,
                 breaker,
                 outbox,
-                grouping);
+                grouping,
+                consoleLogin(env));
+    }
+
+    /**
+     * The console's login: the webhook's BRIDGE_USER/BRIDGE_PASSWORD, else ACCESS_PASSWORD for admin (the shared
+     * rule in common); none means the console and its API are off.
+     */
+    private static Optional<ConsoleLogin> consoleLogin(Env env) {
+        return ConsoleLogin.fromEnv(env, "BRIDGE_USER", "BRIDGE_PASSWORD");
     }
 
     private YamlSection readYaml(Optional<Path> file) {

@@ -4,6 +4,7 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.net.InetSocketAddress;
@@ -13,7 +14,8 @@ import java.util.function.BooleanSupplier;
 import org.xnio.Options;
 
 /**
- * The bridge's HTTP endpoints: {@code POST /alerts}, {@code GET /metrics}, {@code GET /healthz}.
+ * The bridge's HTTP endpoints: {@code POST /alerts}, {@code GET /metrics}, {@code GET /healthz}, and the console
+ * ({@code /console/}, {@code /api/v1/}).
  *
  * <p>No route blocks a thread on a client: {@code /alerts} authenticates and reads its body on the IO threads
  * (see {@code BearerOrBasicAuth} and {@code AlertIntake}) and takes a worker only with the whole body in hand;
@@ -28,8 +30,24 @@ public final class BridgeServer implements AutoCloseable {
     private final Undertow undertow;
     private final ExecutorService observers;
 
-    /** Builds and starts the server; {@code alerts} is already wrapped in authentication when required. */
+    /** Builds and starts the server without the console ({@code /console/} and {@code /api/v1/} answer 404). */
     public BridgeServer(String host, int port, HttpHandler alerts, HttpHandler metrics, BooleanSupplier healthy) {
+        this(host, port, alerts, metrics, healthy, BridgeServer::notFound, BridgeServer::notFound);
+    }
+
+    /**
+     * Builds and starts the server; {@code alerts} is already wrapped in authentication when required, and so are
+     * {@code console} (mounted at {@code /console}) and {@code api} (at {@code /api/v1}), which see the path below
+     * their prefix as the relative path.
+     */
+    public BridgeServer(
+            String host,
+            int port,
+            HttpHandler alerts,
+            HttpHandler metrics,
+            BooleanSupplier healthy,
+            HttpHandler console,
+            HttpHandler api) {
         this.observers = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "http-observers");
             t.setDaemon(true);
@@ -45,11 +63,7 @@ public final class BridgeServer implements AutoCloseable {
                 .post("/alerts", alerts)
                 .get("/metrics", exchange -> exchange.dispatch(observers, metrics))
                 .get("/healthz", exchange -> exchange.dispatch(observers, health))
-                .setFallbackHandler(exchange -> {
-                    exchange.setStatusCode(StatusCodes.NOT_FOUND);
-                    exchange.getResponseSender()
-                            .send("not found; endpoints: POST /alerts, GET /metrics, GET /healthz\n");
-                })
+                .setFallbackHandler(BridgeServer::notFound)
                 .setInvalidMethodHandler(exchange -> {
                     exchange.setStatusCode(StatusCodes.METHOD_NOT_ALLOWED);
                     exchange.getResponseSender().send("method not allowed\n");
@@ -61,9 +75,16 @@ public final class BridgeServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, SOCKET_TIMEOUT_MS)
                 .setSocketOption(Options.READ_TIMEOUT, SOCKET_TIMEOUT_MS)
                 .setSocketOption(Options.WRITE_TIMEOUT, SOCKET_TIMEOUT_MS)
-                .setHandler(routes)
+                .setHandler(
+                        Handlers.path(routes).addPrefixPath("/console", console).addPrefixPath("/api/v1", api))
                 .build();
         undertow.start();
+    }
+
+    private static void notFound(HttpServerExchange exchange) {
+        exchange.setStatusCode(StatusCodes.NOT_FOUND);
+        exchange.getResponseSender()
+                .send("not found; endpoints: POST /alerts, GET /metrics, GET /healthz, /console/, /api/v1/\n");
     }
 
     /** The bound port (useful with port 0). */
