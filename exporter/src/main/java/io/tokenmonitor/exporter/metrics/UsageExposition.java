@@ -28,9 +28,8 @@ public final class UsageExposition {
     private final Supplier<UsageTotals> totals;
     private final BooleanSupplier ready;
     private final BiFunction<UsageTotals, TextFormat, CharSequence> renderer;
-    /** One slot per variant; its monitor is what makes concurrent scrapes of the variant share a render. */
+    // One slot per variant (format, plain or gzipped); its monitor makes concurrent scrapes share a render.
     private final Map<TextFormat, Slot> plain = new EnumMap<>(TextFormat.class);
-
     private final Map<TextFormat, Slot> gzipped = new EnumMap<>(TextFormat.class);
 
     /** The bytes of one variant and the totals (the very object) they were rendered from. */
