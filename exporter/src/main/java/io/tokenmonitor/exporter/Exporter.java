@@ -42,8 +42,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -209,16 +207,9 @@ public final class Exporter implements AutoCloseable {
         registry.register(new BudgetCollector(budgetWatcher));
     }
 
-    /** Binds {@code LISTEN_ADDRESS}; the usage families are pre-rendered while someone scrapes. */
+    /** Binds {@code LISTEN_ADDRESS}; the usage families are rendered when a scrape asks for them. */
     private void serveMetrics(WebConfig web) throws IOException {
         UsageExposition usage = new UsageExposition(totals::get, status::isCaughtUp);
-        ScheduledExecutorService prerender = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "prerender");
-            t.setDaemon(true);
-            return t;
-        });
-        started("pre-renderer", prerender::shutdownNow);
-        usage.prerender(prerender);
         try {
             http = ExporterHttpServer.start(config.listenAddress(), registry, usage, status::isCaughtUp, web);
         } catch (BindException e) {

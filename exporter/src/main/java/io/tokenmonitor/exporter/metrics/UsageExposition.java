@@ -5,102 +5,92 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the usage families ({@link UsageFamily}, written by {@link UsageRenderer}) straight from
- * the in-memory totals, and caches the bytes. A busy gateway has about 50,000 lines for 20 channels
- * × 40 models; building client_java snapshots and writing them took 70 ms and more per scrape (and
- * gzip as much again), so the rendered (and gzipped) bytes are kept until the totals change, and
- * while someone scrapes, the variants they ask for are re-rendered in the background as the totals
- * change, so a scrape finds them ready. Everything is withheld until the first backfill caught up,
- * so the first sample of each series is the caught-up total.
+ * the in-memory totals, rendered when a scrape asks and not before. A busy gateway has about 50,000
+ * lines (5 MB) for 20 channels × 40 models, so the bytes of each variant (format, gzipped or not)
+ * are kept until the totals change: a scrape of unchanged totals costs a lookup, and scrapes that
+ * arrive together while a variant is being rendered wait for that one render instead of each doing
+ * their own. Nothing renders in the background: a poll that changes the totals every second costs
+ * nothing here until Prometheus comes, once per scrape interval. Everything is withheld until the
+ * first backfill caught up, so the first sample of each series is the caught-up total.
  */
 public final class UsageExposition {
 
-    private static final Logger LOG = LoggerFactory.getLogger(UsageExposition.class);
-    /** How often variants that were asked for recently are brought up to date in the background. */
-    private static final Duration PRERENDER_EVERY = Duration.ofMillis(250);
-    /** A variant nobody asked for in this long is no longer pre-rendered. */
-    private static final Duration DEMAND_LASTS = Duration.ofMinutes(2);
-
     private final Supplier<UsageTotals> totals;
     private final BooleanSupplier ready;
-    private final UsageRenderer renderer = new UsageRenderer();
-    private final Map<Variant, Rendered> rendered = new ConcurrentHashMap<>();
-    private final Map<Variant, Long> lastAskedNanos = new ConcurrentHashMap<>();
+    private final BiFunction<UsageTotals, TextFormat, CharSequence> renderer;
+    // One slot per variant (format, plain or gzipped); its monitor makes concurrent scrapes share a render.
+    private final Map<TextFormat, Slot> plain = new EnumMap<>(TextFormat.class);
+    private final Map<TextFormat, Slot> gzipped = new EnumMap<>(TextFormat.class);
 
-    /** What a scraper asked for: a format, gzipped or not. */
-    private record Variant(TextFormat format, boolean gzip) {}
-
+    /** The bytes of one variant and the totals (the very object) they were rendered from. */
     private record Rendered(UsageTotals source, byte[] bytes) {}
 
+    private static final class Slot {
+        private volatile Rendered rendered;
+    }
+
     public UsageExposition(Supplier<UsageTotals> totals, BooleanSupplier ready) {
+        this(totals, ready, new UsageRenderer()::write);
+    }
+
+    /** @param renderer writes the usage families of a totals value in a format (a test counts its calls) */
+    UsageExposition(
+            Supplier<UsageTotals> totals,
+            BooleanSupplier ready,
+            BiFunction<UsageTotals, TextFormat, CharSequence> renderer) {
         this.totals = totals;
         this.ready = ready;
+        this.renderer = renderer;
+        for (TextFormat format : TextFormat.values()) {
+            plain.put(format, new Slot());
+            gzipped.put(format, new Slot());
+        }
     }
 
     /** The usage families as UTF-8 bytes; empty while the first backfill runs. */
     public byte[] render(TextFormat format) {
-        return bytes(new Variant(format, false));
+        return bytes(plain.get(format), format, false);
     }
 
     /** The usage families as one gzip member (concatenated members are valid gzip); empty while the first backfill runs. */
     public byte[] renderGzip(TextFormat format) {
-        return bytes(new Variant(format, true));
+        return bytes(gzipped.get(format), format, true);
     }
 
-    /** Keeps recently asked-for variants rendered as the totals change; runs on {@code scheduler} until it stops. */
-    public void prerender(ScheduledExecutorService scheduler) {
-        scheduler.scheduleWithFixedDelay(
-                () -> {
-                    long now = System.nanoTime();
-                    try {
-                        lastAskedNanos.forEach((variant, asked) -> {
-                            if (now - asked < DEMAND_LASTS.toNanos()) {
-                                current(variant);
-                            }
-                        });
-                    } catch (RuntimeException e) {
-                        // A failed pre-render must not end the schedule; the next scrape renders on its own.
-                        LOG.warn("metrics: pre-rendering /metrics failed: {}", e.toString());
-                    }
-                },
-                PRERENDER_EVERY.toMillis(),
-                PRERENDER_EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
-    }
-
-    private byte[] bytes(Variant variant) {
-        lastAskedNanos.put(variant, System.nanoTime());
-        return current(variant);
-    }
-
-    private byte[] current(Variant variant) {
+    private byte[] bytes(Slot slot, TextFormat format, boolean gzip) {
         if (!ready.getAsBoolean()) {
             return new byte[0];
         }
-        UsageTotals now = totals.get();
-        Rendered cached = rendered.get(variant);
-        if (cached != null && cached.source() == now) {
+        UsageTotals asked = totals.get();
+        Rendered cached = slot.rendered;
+        if (cached != null && cached.source() == asked) {
             return cached.bytes();
         }
-        byte[] bytes = renderer.write(now, variant.format()).toString().getBytes(StandardCharsets.UTF_8);
-        if (variant.gzip()) {
-            bytes = gzip(bytes);
+        synchronized (slot) {
+            // A scrape that waited here for another's render takes its bytes when they are of the totals
+            // this scrape saw on arrival, or of the current ones: nothing newer was committed before it came.
+            UsageTotals now = totals.get();
+            cached = slot.rendered;
+            if (cached != null && (cached.source() == asked || cached.source() == now)) {
+                return cached.bytes();
+            }
+            byte[] bytes = renderer.apply(now, format).toString().getBytes(StandardCharsets.UTF_8);
+            if (gzip) {
+                bytes = gzip(bytes);
+            }
+            slot.rendered = new Rendered(now, bytes);
+            return bytes;
         }
-        rendered.put(variant, new Rendered(now, bytes));
-        return bytes;
     }
 
     private static byte[] gzip(byte[] bytes) {

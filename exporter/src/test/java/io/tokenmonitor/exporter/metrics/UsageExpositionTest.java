@@ -9,10 +9,21 @@ import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.sync.RowClassifier;
 import io.tokenmonitor.exporter.testing.Classifiers;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 class UsageExpositionTest {
@@ -102,6 +113,95 @@ class UsageExpositionTest {
 
         assertThat(exposition.render(TextFormat.PROMETHEUS_TEXT))
                 .isSameAs(exposition.render(TextFormat.PROMETHEUS_TEXT));
+    }
+
+    @Test
+    void givenTotalsChangingWithoutScrapes_whenTimePasses_thenNothingIsRendered() throws Exception {
+        AtomicReference<UsageTotals> totals = new AtomicReference<>(totalsWithRequests(1));
+        CountingRenderer renderer = new CountingRenderer();
+        UsageExposition exposition = new UsageExposition(totals::get, () -> true, renderer);
+        exposition.renderGzip(TextFormat.OPENMETRICS);
+        exposition.render(TextFormat.PROMETHEUS_TEXT);
+
+        for (int i = 2; i <= 5; i++) {
+            totals.set(totalsWithRequests(i)); // a poll committing every second, as at 20 inserts/s
+            Thread.sleep(300); // longer than the old background re-render period (250 ms)
+        }
+
+        assertThat(renderer.calls.get()).isEqualTo(2);
+        assertThat(gunzip(exposition.renderGzip(TextFormat.OPENMETRICS)))
+                .contains("newapi_usage_requests_total{channel_id=\"7\",model=\"m\",stream=\"false\"} 5\n");
+        assertThat(renderer.calls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void givenManyConcurrentScrapesOfUnchangedTotals_whenServed_thenTheyShareOneRender() throws Exception {
+        UsageTotals totals = totalsWithRequests(3);
+        CountDownLatch release = new CountDownLatch(1);
+        CountingRenderer renderer = new CountingRenderer(release);
+        UsageExposition exposition = new UsageExposition(() -> totals, () -> true, renderer);
+        int scrapes = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(scrapes);
+        try {
+            List<Future<byte[]>> answers = new ArrayList<>();
+            for (int i = 0; i < scrapes; i++) {
+                answers.add(pool.submit(() -> exposition.renderGzip(TextFormat.OPENMETRICS)));
+            }
+            renderer.started.await(5, TimeUnit.SECONDS);
+            Thread.sleep(200); // every scrape has arrived and waits for the render under way
+            release.countDown();
+            byte[] first = answers.get(0).get(5, TimeUnit.SECONDS);
+            for (Future<byte[]> answer : answers) {
+                assertThat(answer.get(5, TimeUnit.SECONDS)).isSameAs(first);
+            }
+            assertThat(exposition.renderGzip(TextFormat.OPENMETRICS)).isSameAs(first);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(renderer.calls.get()).isEqualTo(1);
+    }
+
+    /** The real renderer, counting its calls; optionally holding each render until released. */
+    private static final class CountingRenderer implements BiFunction<UsageTotals, TextFormat, CharSequence> {
+        private final UsageRenderer real = new UsageRenderer();
+        private final AtomicInteger calls = new AtomicInteger();
+        private final CountDownLatch started = new CountDownLatch(1);
+        private final CountDownLatch release;
+
+        CountingRenderer() {
+            this(new CountDownLatch(0));
+        }
+
+        CountingRenderer(CountDownLatch release) {
+            this.release = release;
+        }
+
+        @Override
+        public CharSequence apply(UsageTotals totals, TextFormat format) {
+            calls.incrementAndGet();
+            started.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return real.write(totals, format);
+        }
+    }
+
+    private UsageTotals totalsWithRequests(int requests) {
+        List<ClassifiedRow> rows = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            rows.add(classifier.classify(row(i + 1, 2, "m", 1, 1, 1, 1_000, false, "")));
+        }
+        return UsageTotals.EMPTY.plus(rows, 0).next();
+    }
+
+    private static String gunzip(byte[] bytes) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static String render(UsageTotals totals, TextFormat format) {
