@@ -209,7 +209,7 @@ public final class Exporter implements AutoCloseable {
 
     /** Binds {@code LISTEN_ADDRESS}; the usage families are rendered when a scrape asks for them. */
     private void serveMetrics(WebConfig web) throws IOException {
-        UsageExposition usage = new UsageExposition(totals::get, status::isCaughtUp);
+        UsageExposition usage = new UsageExposition(totals::get, status::isCaughtUp, config.histogramShape());
         try {
             http = ExporterHttpServer.start(config.listenAddress(), registry, usage, status::isCaughtUp, web);
         } catch (BindException e) {

@@ -1,5 +1,6 @@
 package io.tokenmonitor.exporter.metrics;
 
+import io.tokenmonitor.exporter.model.HistogramShape;
 import io.tokenmonitor.exporter.model.UsageTotals;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +41,12 @@ public final class UsageExposition {
     }
 
     public UsageExposition(Supplier<UsageTotals> totals, BooleanSupplier ready) {
-        this(totals, ready, new UsageRenderer()::write);
+        this(totals, ready, HistogramShape.DEFAULT);
+    }
+
+    /** @param shape which labels and buckets the histograms are exposed with ({@code HISTOGRAM_STREAM}, {@code HISTOGRAM_BUCKETS}) */
+    public UsageExposition(Supplier<UsageTotals> totals, BooleanSupplier ready, HistogramShape shape) {
+        this(totals, ready, new UsageRenderer(shape)::write);
     }
 
     /** @param renderer writes the usage families of a totals value in a format (a test counts its calls) */
