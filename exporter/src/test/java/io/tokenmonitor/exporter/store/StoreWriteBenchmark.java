@@ -55,11 +55,25 @@ public final class StoreWriteBenchmark {
                     + ",\"group_ratio\":1,\"completion_ratio\":4,\"cache_ratio\":0.1,\"model_price\":-1,"
                     + "\"request_path\":\"/v1/chat/completions\",\"upstream_model_name\":\"model-" + model + "\"}";
             batch.add(classifier.classify(new LogRow(
-                    id, start + id * 35L / 100, 2, 1 + random.nextInt(50), "user-" + random.nextInt(50),
-                    "token-" + random.nextInt(100), "model-" + model, 1_000 + random.nextInt(5_000),
-                    random.nextInt(4_000), random.nextInt(1_000), 500 + random.nextInt(20_000), stream,
-                    1 + random.nextInt(20), "default", other, "模型倍率 1.25，补全倍率 4.00，分组倍率 1.00",
-                    "req-" + id, "10.0.0." + random.nextInt(255), 0)));
+                    id,
+                    start + id * 35L / 100,
+                    2,
+                    1 + random.nextInt(50),
+                    "user-" + random.nextInt(50),
+                    "token-" + random.nextInt(100),
+                    "model-" + model,
+                    1_000 + random.nextInt(5_000),
+                    random.nextInt(4_000),
+                    random.nextInt(1_000),
+                    500 + random.nextInt(20_000),
+                    stream,
+                    1 + random.nextInt(20),
+                    "default",
+                    other,
+                    "模型倍率 1.25，补全倍率 4.00，分组倍率 1.00",
+                    "req-" + id,
+                    "10.0.0." + random.nextInt(255),
+                    0)));
             if (batch.size() == BATCH) {
                 batches.add(batch);
                 batch = new ArrayList<>(BATCH);
@@ -80,7 +94,8 @@ public final class StoreWriteBenchmark {
                 long last = batch.get(batch.size() - 1).row().id();
                 totals = store.commit(
                         batch,
-                        new SyncPosition("bench", last, batch.get(batch.size() - 1).row().createdAt(), List.of()),
+                        new SyncPosition(
+                                "bench", last, batch.get(batch.size() - 1).row().createdAt(), List.of()),
                         totals,
                         System.currentTimeMillis(),
                         Long.MIN_VALUE,
@@ -101,10 +116,11 @@ public final class StoreWriteBenchmark {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode = WAL");
                 s.execute("PRAGMA synchronous = NORMAL");
-                s.execute("CREATE TABLE logs (id INTEGER PRIMARY KEY, created_at INTEGER, type INTEGER, user_id INTEGER,"
-                        + " username TEXT, token_name TEXT, model_name TEXT, quota INTEGER, prompt_tokens INTEGER,"
-                        + " completion_tokens INTEGER, use_time INTEGER, is_stream INTEGER, channel_id INTEGER,"
-                        + " \"group\" TEXT, other TEXT, content TEXT, request_id TEXT, ip TEXT)");
+                s.execute(
+                        "CREATE TABLE logs (id INTEGER PRIMARY KEY, created_at INTEGER, type INTEGER, user_id INTEGER,"
+                                + " username TEXT, token_name TEXT, model_name TEXT, quota INTEGER, prompt_tokens INTEGER,"
+                                + " completion_tokens INTEGER, use_time INTEGER, is_stream INTEGER, channel_id INTEGER,"
+                                + " \"group\" TEXT, other TEXT, content TEXT, request_id TEXT, ip TEXT)");
             }
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
