@@ -3,9 +3,12 @@ package io.tokenmonitor.exporter.store;
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.LogRow;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /** The store's {@code logs} table: raw rows for the log views, kept for the retention period. */
@@ -15,8 +18,9 @@ final class RawLogRepository {
             INSERT OR IGNORE INTO logs (id, created_at, type, kind, channel_id, model, token_name, username, user_id, "group",
                 prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, quota, use_time_seconds,
                 ttft_seconds, is_stream, status_class, request_id, ip, content, other, channel_name)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT name FROM channels WHERE id = ?))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
+    private static final String CHANNEL_NAMES = "SELECT id, name FROM channels";
     private static final String PRUNE = """
             DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE created_at < :cutoff LIMIT :limit)
             """;
@@ -30,6 +34,17 @@ final class RawLogRepository {
         boolean[] inserted = new boolean[rows.size()];
         if (rows.isEmpty()) {
             return inserted;
+        }
+        // The channel names once per batch (a few dozen rows) instead of a subquery per row; same transaction, same
+        // names.
+        Map<String, String> channelNames = new HashMap<>();
+        try (PreparedStatement names = handle.getConnection().prepareStatement(CHANNEL_NAMES);
+                ResultSet rs = names.executeQuery()) {
+            while (rs.next()) {
+                channelNames.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading channel names failed", e);
         }
         // Plain JDBC: every synced row passes here, and Jdbi's per-value binding costs more than SQLite's insert.
         try (PreparedStatement ps = handle.getConnection().prepareStatement(INSERT)) {
@@ -58,7 +73,7 @@ final class RawLogRepository {
                 ps.setString(21, r.ip());
                 ps.setString(22, r.content());
                 ps.setString(23, r.other());
-                ps.setString(24, c.channelId());
+                ps.setString(24, channelNames.get(c.channelId()));
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();

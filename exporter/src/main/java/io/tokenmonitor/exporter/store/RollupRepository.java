@@ -6,6 +6,7 @@ import io.tokenmonitor.exporter.model.UsageCounter;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,16 @@ final class RollupRepository {
 
     private record BucketKey(long start, String channelId, String model, boolean stream) {}
 
+    /**
+     * The table's key order: upserts in that order walk the B-tree forward instead of jumping between
+     * its pages (a batch's rows come in id order, which interleaves every series within a minute).
+     */
+    private static final Comparator<Map.Entry<BucketKey, Sums>> KEY_ORDER = Comparator.comparingLong(
+                    (Map.Entry<BucketKey, Sums> e) -> e.getKey().start())
+            .thenComparing(e -> e.getKey().channelId())
+            .thenComparing(e -> e.getKey().model())
+            .thenComparing(e -> e.getKey().stream());
+
     /** A bucket's sums: the usage counters, the errors by status class, and the latency sum and count. */
     private static final class Sums {
         final UsageCounter usage = new UsageCounter();
@@ -111,7 +122,9 @@ final class RollupRepository {
         // Plain JDBC: this runs for every bucket of every batch, and Jdbi's per-value binding costs more than SQLite
         // here.
         try (PreparedStatement ps = handle.getConnection().prepareStatement(sql)) {
-            for (Map.Entry<BucketKey, Sums> e : sums.entrySet()) {
+            List<Map.Entry<BucketKey, Sums>> ordered = new ArrayList<>(sums.entrySet());
+            ordered.sort(KEY_ORDER);
+            for (Map.Entry<BucketKey, Sums> e : ordered) {
                 BucketKey k = e.getKey();
                 Sums s = e.getValue();
                 ps.setLong(1, k.start());

@@ -59,6 +59,10 @@ public final class BatchCommitter {
                     clock.millis(),
                     clock.instant().minus(settings.retention()).getEpochSecond(),
                     clock.instant().minus(settings.rollupRetention()).getEpochSecond());
+            if (!batch.full()) {
+                // caught up: the first backfill's bulk mode ends (index built, durable) before its totals are published
+                store.finishFirstBackfill();
+            }
             totals.set(next);
             committed = batch.next();
         } catch (RuntimeException e) {

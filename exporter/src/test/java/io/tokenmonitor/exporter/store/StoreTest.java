@@ -16,6 +16,7 @@ import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.sync.RowClassifier;
 import io.tokenmonitor.exporter.testing.Classifiers;
 import io.tokenmonitor.exporter.testing.StoreSql;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -38,10 +39,115 @@ class StoreTest {
     @Test
     void givenOpenStore_thenEveryConnectionCommitsWithSynchronousFull() {
         try (Store store = Store.open(dir.resolve("store.db"))) {
+            store.finishFirstBackfill(); // from then on: during the first backfill nothing is published
             assertThat(store.synchronousLevels())
                     .as("PRAGMA synchronous of the writer and a reader (2 = FULL)")
                     .containsExactly(2, 2);
         }
+    }
+
+    /**
+     * During the first backfill nothing is published, so its writer skips the fsync per batch and the
+     * created_at index (built at the end); readers keep FULL. Finishing builds the index and returns
+     * the writer to FULL.
+     */
+    @Test
+    void givenNewStore_whenFirstBackfillRunsAndFinishes_thenItWritesInBulkModeUntilFinished() {
+        Path file = dir.resolve("store.db");
+        try (Store store = Store.open(file)) {
+            assertThat(store.inFirstBackfill()).isTrue();
+            assertThat(store.synchronousLevels())
+                    .as("writer NORMAL, reader FULL")
+                    .containsExactly(1, 2);
+            assertThat(hasCreatedAtIndex(file)).isFalse();
+
+            store.commit(
+                    List.of(request(1, 1_000, 120, 30, 500, 4_000)),
+                    new SyncPosition("s", 1, 1_000, List.of()),
+                    UsageTotals.EMPTY,
+                    1L,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
+            store.finishFirstBackfill();
+
+            assertThat(store.inFirstBackfill()).isFalse();
+            assertThat(store.synchronousLevels()).containsExactly(2, 2);
+            assertThat(hasCreatedAtIndex(file)).isTrue();
+        }
+        try (Store reopened = Store.open(file)) {
+            assertThat(reopened.inFirstBackfill())
+                    .as("a store with a finished backfill")
+                    .isFalse();
+            assertThat(reopened.synchronousLevels()).containsExactly(2, 2);
+        }
+    }
+
+    /** kill -9 during the first backfill: the next start discards its rows and the backfill again counts exactly. */
+    @Test
+    void givenFirstBackfillKilledMidway_whenStoreReopens_thenItStartsOverAndCountsEveryRowOnce() throws Exception {
+        Path file = dir.resolve("store.db");
+        Path crashed = dir.resolve("crashed.db");
+        List<ClassifiedRow> first = List.of(request(1, 1_000, 120, 30, 500, 4_000), request(2, 1_060, 7, 3, 9, 1_000));
+        List<ClassifiedRow> second = List.of(request(3, 1_120, 11, 13, 17, 2_000));
+        UsageTotals expected;
+        try (Store store = Store.open(file)) {
+            UsageTotals afterFirst =
+                    store.commit(first, new SyncPosition("s", 2, 1_060, List.of()), UsageTotals.EMPTY, 1L, 0, 0);
+            expected = store.commit(second, new SyncPosition("s", 3, 1_120, List.of()), afterFirst, 1L, 0, 0);
+            // the files as a killed process leaves them: committed batches in the WAL, nothing finished
+            for (String suffix : List.of("", "-wal")) {
+                Files.copy(
+                        file.resolveSibling(file.getFileName() + suffix),
+                        crashed.resolveSibling(crashed.getFileName() + suffix));
+            }
+        }
+
+        try (Store restarted = Store.open(crashed)) {
+            assertThat(restarted.inFirstBackfill()).isTrue();
+            assertThat(restarted.loadPosition())
+                    .as("the backfill starts again from the first id")
+                    .isEmpty();
+            assertThat(restarted.loadTotals()).isEqualTo(UsageTotals.EMPTY);
+            assertThat(StoreSql.one(crashed, "SELECT COUNT(*) FROM logs")).isZero();
+            assertThat(StoreSql.one(crashed, "SELECT COUNT(*) FROM usage_minute"))
+                    .isZero();
+
+            UsageTotals again =
+                    restarted.commit(first, new SyncPosition("s", 2, 1_060, List.of()), UsageTotals.EMPTY, 1L, 0, 0);
+            again = restarted.commit(second, new SyncPosition("s", 3, 1_120, List.of()), again, 1L, 0, 0);
+            restarted.finishFirstBackfill();
+            assertThat(again).isEqualTo(expected);
+        }
+        try (Store reopened = Store.open(crashed)) {
+            assertThat(reopened.loadTotals()).isEqualTo(expected);
+            assertThat(StoreSql.one(crashed, "SELECT COUNT(*) FROM logs")).isEqualTo(3);
+            assertThat(StoreSql.one(crashed, "SELECT SUM(requests) FROM usage_minute"))
+                    .isEqualTo(3);
+        }
+    }
+
+    /** A clean stop finishes the bulk mode, so a restart continues from the position instead of starting over. */
+    @Test
+    void givenFirstBackfillStoppedCleanly_whenStoreReopens_thenItContinuesFromThePosition() {
+        Path file = dir.resolve("store.db");
+        SyncPosition position = new SyncPosition("s", 1, 1_000, List.of());
+        UsageTotals committed;
+        try (Store store = Store.open(file)) {
+            committed = store.commit(
+                    List.of(request(1, 1_000, 120, 30, 500, 4_000)), position, UsageTotals.EMPTY, 1L, 0, 0);
+        }
+        try (Store reopened = Store.open(file)) {
+            assertThat(reopened.inFirstBackfill()).isFalse();
+            assertThat(reopened.loadPosition()).contains(position);
+            assertThat(reopened.loadTotals()).isEqualTo(committed);
+            assertThat(hasCreatedAtIndex(file)).isTrue();
+        }
+    }
+
+    private static boolean hasCreatedAtIndex(Path file) {
+        return StoreSql.one(
+                        file, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'logs_created_at'")
+                == 1;
     }
 
     @Test
