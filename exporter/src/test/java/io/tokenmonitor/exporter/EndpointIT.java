@@ -85,6 +85,31 @@ class EndpointIT {
     }
 
     @Test
+    void givenHistogramSettings_whenScraped_thenTheDurationHistogramHasTheShapeAsked() throws Exception {
+        try (Exporter standard = Exporter.start(demoConfig(Map.of()), true);
+                Exporter old = Exporter.start(
+                        demoConfig(Map.of("HISTOGRAM_STREAM", "true", "HISTOGRAM_BUCKETS", "fine")), true)) {
+            String byDefault = durationLines(standard);
+            String asBefore = durationLines(old);
+
+            assertThat(byDefault).contains("le=\"120.0\"").doesNotContain("stream=", "le=\"600.0\"", "le=\"90.0\"");
+            assertThat(asBefore).contains("stream=\"true\"", "le=\"600.0\"", "le=\"90.0\"");
+        }
+    }
+
+    /** The request-duration bucket lines of a scrape, once the demo has streamed and non-streamed requests. */
+    private static String durationLines(Exporter exporter) throws Exception {
+        MetricsScrape scrape = Await.until(
+                () -> MetricsScrape.of(exporter.port()),
+                s -> s.text().contains("newapi_usage_request_duration_seconds_bucket{"),
+                Duration.ofSeconds(60));
+        return scrape.text()
+                .lines()
+                .filter(line -> line.startsWith("newapi_usage_request_duration_seconds_bucket{"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    @Test
     void givenWebConfigWithTlsAndBasicAuth_whenScraped_thenOnlyAuthenticatedHttpsGetsMetrics() throws Exception {
         SelfSigned tls = SelfSigned.create(dir, "endpoint");
         String hash = BCrypt.hashpw("s3cret", BCrypt.gensalt(10))
