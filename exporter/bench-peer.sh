@@ -71,7 +71,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-mvn -q -B -f exporter/pom.xml test-compile dependency:build-classpath \
+mvn -q -B -pl exporter -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath"
 # Private copies, so a build running beside the benchmark cannot change its classes mid-run.
 cp -r exporter/target/classes "$work/classes"

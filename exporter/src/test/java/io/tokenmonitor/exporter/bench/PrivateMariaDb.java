@@ -87,7 +87,7 @@ final class PrivateMariaDb implements AutoCloseable {
                 "--collation-server=utf8mb4_general_ci",
                 "--local-infile=1")); // the bulk load
         if (root) {
-            server.add(1, "--user=mysql");
+            server.add(2, "--user=mysql"); // after --no-defaults, which must come first
         }
         Process process = new ProcessBuilder(server)
                 .redirectErrorStream(true)
