@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * 12): a private MariaDB holding New API's {@code logs} with realistic rows over 30 days, a writer
  * inserting as the gateway does, and phases of equal length in which the CPU time of mariadbd and of
  * the monitor process is read from /proc: (a) the load alone, (c) prometheus-sql-exporter running
- * 24-hour and 30-day GROUP BYs every 30 s, (b) this exporter caught up, (d) this exporter idle,
+ * 24-hour and 30-day GROUP BYs every 30 s, (a') the load alone again, (b) this exporter caught up, (d) this exporter idle,
  * (e) this exporter at a high insert rate, then the freshness there. Both monitors are scraped every
  * 15 s as Prometheus scrapes. Run it with {@code exporter/bench-peer.sh}.
  */
@@ -160,20 +160,32 @@ public final class PeerBenchmark {
                     // Half an interval later: the window then holds whole runs, not a run cut in two.
                     Thread.sleep(PEER_INTERVAL.toMillis() / 2);
                     long selectsBefore = comSelect(admin);
-                    peerWindow = measure("prometheus-sql-exporter", peer.pid(), writer);
+                    // Whole runs: the window is a whole number of run periods (the interval is the pause
+                    // after a run, so a period is the interval plus the run's own time).
+                    double period = PEER_INTERVAL.toSeconds() + firstRun.toMillis() / 1e3;
+                    long periods = Math.max(1, Math.round(options.window().toSeconds() / period));
+                    peerWindow = measure("prometheus-sql-exporter", peer.pid(), writer, Duration.ofMillis((long)
+                            (periods * period * 1000)));
                     peerRuns = (comSelect(admin) - selectsBefore) / 2;
                     peerRssKb = ProcStat.statusKb(peer.pid(), "VmRSS");
                     peerScrape = scraper.stats();
                 }
                 details.add(String.format(
-                        "prometheus-sql-exporter: first run %.1f s after its start; %d runs of both queries in the %d s window "
+                        "prometheus-sql-exporter: first run %.1f s after its start; %d runs of both queries in the %.0f s window "
                                 + "(Com_select / 2); VmRSS %,d kB; log %s",
                         firstRun.toMillis() / 1e3,
                         peerRuns,
-                        options.window().toSeconds(),
+                        peerWindow.seconds(),
                         peerRssKb,
                         peer.log().getFileName()));
             }
+
+            // The load alone again, right before this exporter: each monitor is compared with the
+            // baseline next to it, so a drift of the server's own background work (InnoDB purge and
+            // flushing after the bulk load) does not count for either.
+            phase("(a') the load alone again, after prometheus-sql-exporter stopped");
+            Thread.sleep(WARM_UP.toMillis());
+            Window aloneAgain = measure("load alone again", 0, writer);
 
             phase("(b) this exporter: backfill, then caught up at " + options.rate() + " inserts/s");
             Map<String, String> env = new LinkedHashMap<>();
@@ -221,7 +233,17 @@ public final class PeerBenchmark {
             }
             IntervalScraper.Stats lastScrape = scraper.stats();
 
-            report(alone, peerWindow, caughtUp, idle, high, freshness, exporterScrape, peerScrape, lastScrape);
+            report(
+                    alone,
+                    aloneAgain,
+                    peerWindow,
+                    caughtUp,
+                    idle,
+                    high,
+                    freshness,
+                    exporterScrape,
+                    peerScrape,
+                    lastScrape);
             row(
                     "exporter memory, steady state at " + options.rate() + "/s",
                     String.format("VmRSS %,.0f MB, VmHWM %,.0f MB", rss / 1024.0, hwm / 1024.0),
@@ -241,6 +263,7 @@ public final class PeerBenchmark {
 
     private void report(
             Window alone,
+            Window aloneAgain,
             Window peer,
             Window exporter,
             Window idle,
@@ -249,8 +272,10 @@ public final class PeerBenchmark {
             IntervalScraper.Stats exporterScrape,
             IntervalScraper.Stats peerScrape,
             IntervalScraper.Stats lastScrape) {
-        double exporterDb = exporter.dbPerMinute() - alone.dbPerMinute();
-        double peerDb = peer.dbPerMinute() - alone.dbPerMinute();
+        // The peer ran between the two baselines: their mean; this exporter ran after the second.
+        double peerBaseline = (alone.dbPerMinute() + aloneAgain.dbPerMinute()) / 2;
+        double exporterDb = exporter.dbPerMinute() - aloneAgain.dbPerMinute();
+        double peerDb = peer.dbPerMinute() - peerBaseline;
         System.out.println();
         System.out.printf(
                 "== CPU-seconds per minute (%d s windows, %d inserts/s, %,d-row logs) ==%n",
@@ -264,8 +289,9 @@ public final class PeerBenchmark {
                 "| prometheus-sql-exporter (24 h and 30 d GROUP BYs every 30 s) | %.2f | %.2f |%n",
                 peerDb, peer.monitorPerMinute());
         System.out.printf(
-                "(the load alone: mariadbd %.2f CPU-s/min at %.1f inserts/s)%n",
-                alone.dbPerMinute(), alone.writerRate());
+                "(the load alone: mariadbd %.2f CPU-s/min before prometheus-sql-exporter, %.2f after it and before "
+                        + "this exporter, at %.1f inserts/s)%n",
+                alone.dbPerMinute(), aloneAgain.dbPerMinute(), alone.writerRate());
 
         double ratio = exporter.monitorPerMinute() / Math.max(1e-9, peerDb + peer.monitorPerMinute());
         row(
@@ -318,22 +344,24 @@ public final class PeerBenchmark {
         row("exporter scrape (" + shortType(exporterScrape) + ")", scrapeFigure(exporterScrape), "", "");
         row("prometheus-sql-exporter scrape (" + shortType(peerScrape) + ")", scrapeFigure(peerScrape), "", "");
         for (Map.Entry<String, Window> w : Map.of(
-                        "a load alone",
+                        "1 (a) load alone",
                         alone,
-                        "c prometheus-sql-exporter",
+                        "3 (a') load alone again",
+                        aloneAgain,
+                        "2 (c) prometheus-sql-exporter",
                         peer,
-                        "b this exporter",
+                        "4 (b) this exporter",
                         exporter,
-                        "d idle",
+                        "5 (d) idle",
                         idle,
-                        "e high rate",
+                        "6 (e) high rate",
                         high)
                 .entrySet()
                 .stream()
                 .sorted(Map.Entry.comparingByKey())
                 .toList()) {
             details.add(String.format(
-                    "phase (%s): %.1f s, mariadbd %.2f CPU-s, monitor %.2f CPU-s, writer %.1f rows/s, machine busy %.0f %% of %d00 %%",
+                    "phase %s: %.1f s, mariadbd %.2f CPU-s, monitor %.2f CPU-s, writer %.1f rows/s, machine busy %.0f %% of %d00 %%",
                     w.getKey(),
                     w.getValue().seconds(),
                     w.getValue().dbCpu(),
@@ -358,13 +386,18 @@ public final class PeerBenchmark {
 
     /** CPU of mariadbd and of {@code monitorPid} (0: none) over the window, with the writer's rate. */
     private Window measure(String name, long monitorPid, GatewayWriter writer) throws InterruptedException {
+        return measure(name, monitorPid, writer, options.window());
+    }
+
+    private Window measure(String name, long monitorPid, GatewayWriter writer, Duration window)
+            throws InterruptedException {
         String loadBefore = ProcStat.loadAverage();
         double db0 = ProcStat.cpuSeconds(db.pid());
         double monitor0 = monitorPid == 0 ? 0 : ProcStat.cpuSeconds(monitorPid);
         double[] machine0 = ProcStat.machineCpuSeconds();
         long rows0 = writer == null ? 0 : writer.rows();
         long start = System.nanoTime();
-        Thread.sleep(options.window().toMillis());
+        Thread.sleep(window.toMillis());
         double seconds = (System.nanoTime() - start) / 1e9;
         double dbCpu = ProcStat.cpuSeconds(db.pid()) - db0;
         double monitorCpu = monitorPid == 0 ? 0 : ProcStat.cpuSeconds(monitorPid) - monitor0;
@@ -390,11 +423,13 @@ public final class PeerBenchmark {
 
     /** Waits for the server to go quiet after the bulk load (InnoDB flushing, purge), at most two minutes. */
     private void settle() throws InterruptedException {
+        int quiet = 0;
         for (int i = 0; i < 24; i++) {
             double before = ProcStat.cpuSeconds(db.pid());
             Thread.sleep(5_000);
             double percent = (ProcStat.cpuSeconds(db.pid()) - before) / 5 * 100;
-            if (percent < 3) {
+            quiet = percent < 2 ? quiet + 1 : 0;
+            if (quiet == 2) {
                 System.out.printf("  mariadbd quiet (%.1f %% of a core) after %d s%n", percent, 5 * (i + 1));
                 return;
             }
