@@ -445,7 +445,7 @@ public final class PeerBenchmark {
         }
     }
 
-    /** The probe's batches as the gateway's statements, one INSERT per row, committed by the probe. */
+    /** The probe's batches (10 rows a commit, 100 commits a second) on this benchmark's server. */
     private FreshnessProbe.Target freshnessTarget(String url) {
         return new FreshnessProbe.Target() {
             @Override
