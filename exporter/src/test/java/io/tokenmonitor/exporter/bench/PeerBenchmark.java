@@ -227,6 +227,7 @@ public final class PeerBenchmark {
             if (!options.freshness().isZero()) {
                 phase("freshness at " + options.highRate() + " inserts/s for "
                         + options.freshness().toSeconds() + " s");
+                awaitSynced(exporter); // the probe counts from a base: rows of (e) still syncing would count as its own
                 freshness = FreshnessProbe.run(
                         freshnessTarget(url), exporter.port(), options.highRate(), options.freshness());
                 System.out.println("  freshness: " + freshness.latency());
@@ -435,6 +436,19 @@ public final class PeerBenchmark {
             }
         }
         System.out.println("  mariadbd still busy after 120 s; measuring anyway");
+    }
+
+    /** Waits (at most 30 s) until the exporter's synced row count stops moving: no backlog left. */
+    private static void awaitSynced(ExporterRun exporter) throws Exception {
+        double last = -1;
+        for (int i = 0; i < 30; i++) {
+            double rows = Exposition.sum(exporter.metrics(), "newapi_ingest_rows_total");
+            if (rows == last) {
+                return;
+            }
+            last = rows;
+            Thread.sleep(1_000);
+        }
     }
 
     private static long comSelect(Connection admin) throws SQLException {
