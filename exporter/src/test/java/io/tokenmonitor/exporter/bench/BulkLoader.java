@@ -47,6 +47,12 @@ final class BulkLoader {
         this.rows = rows;
     }
 
+    /** For a server elsewhere: {@code jdbcUrl} names the database and allows {@code LOAD DATA LOCAL} (root, no password). */
+    BulkLoader(String jdbcUrl, GatewayRows rows) {
+        this.jdbcUrl = jdbcUrl;
+        this.rows = rows;
+    }
+
     /** Appends {@code count} rows created between the two instants; returns the elapsed seconds of loading and of indexing. */
     double[] append(long count, long fromSecond, long toSecond) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcUrl, "root", "");

@@ -34,6 +34,12 @@ final class Exposition {
         return sum;
     }
 
+    /** Number of samples in a whole exposition: every line that is neither a comment ({@code # HELP}, {@code # EOF}) nor blank. */
+    static int samples(String text) {
+        return (int)
+                text.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count();
+    }
+
     /** Number of samples (lines) of {@code name}. */
     static int count(String text, String name) {
         int count = 0;

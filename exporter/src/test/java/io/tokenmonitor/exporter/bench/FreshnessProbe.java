@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,32 @@ final class FreshnessProbe {
 
     private FreshnessProbe() {}
 
+    /** Where the probe's rows go: a connection, and how a batch is inserted on it (the probe commits). */
+    interface Target {
+        Connection connect() throws SQLException;
+
+        void insert(Connection c, List<TestLog> rows) throws SQLException;
+    }
+
     static Result run(GatewayDatabase db, int port, int rowsPerSecond, Duration duration) throws Exception {
+        return run(
+                new Target() {
+                    @Override
+                    public Connection connect() throws SQLException {
+                        return db.connect();
+                    }
+
+                    @Override
+                    public void insert(Connection c, List<TestLog> rows) throws SQLException {
+                        db.insert(c, rows);
+                    }
+                },
+                port,
+                rowsPerSecond,
+                duration);
+    }
+
+    static Result run(Target db, int port, int rowsPerSecond, Duration duration) throws Exception {
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))

@@ -23,6 +23,20 @@ final class ProcStat {
         }
     }
 
+    /** A field of /proc/PID/status in kB (VmRSS, VmHWM), 0 when unreadable. */
+    static long statusKb(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** CPU seconds of the whole machine {busy, total} since boot, from /proc/stat. */
     static double[] machineCpuSeconds() {
         try {

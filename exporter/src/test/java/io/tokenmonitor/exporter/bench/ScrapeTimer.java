@@ -38,8 +38,7 @@ final class ScrapeTimer {
             Thread.sleep(PAUSE.toMillis());
         }
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-        int samples = (int)
-                text.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count();
+        int samples = Exposition.samples(text);
         java.util.Map<String, Long> families = text.lines()
                 .filter(l -> !l.startsWith("#") && !l.isBlank())
                 .map(l -> l.split("[{ ]", 2)[0].replaceAll("_(bucket|count|sum|created|total)$", ""))
