@@ -10,17 +10,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What watching a gateway costs, this exporter against prometheus-sql-exporter, in one run (issue
@@ -58,16 +52,15 @@ public final class PeerBenchmark {
     }
 
     private final PeerOptions options;
+    private final Scratch scratch;
     private final Path dir;
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
-    private final AtomicBoolean cleaned = new AtomicBoolean();
-    private final List<String[]> summary = new ArrayList<>();
-    private final List<String> details = new ArrayList<>();
+    private final Summary summary = new Summary();
     private PrivateMariaDb db;
 
-    private PeerBenchmark(PeerOptions options, Path dir) {
+    private PeerBenchmark(PeerOptions options, Scratch scratch) {
         this.options = options;
-        this.dir = dir;
+        this.scratch = scratch;
+        this.dir = scratch.dir();
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,28 +72,9 @@ public final class PeerBenchmark {
             System.exit(2);
             return;
         }
-        PeerBenchmark bench = new PeerBenchmark(options, Files.createTempDirectory("tm-peer-"));
-        Runtime.getRuntime().addShutdownHook(new Thread(bench::cleanUp, "bench-cleanup"));
-        Thread watchdog = new Thread(
-                () -> {
-                    try {
-                        Thread.sleep(options.limit().toMillis());
-                        System.err.println("bench-peer: stopped after --max-minutes "
-                                + options.limit().toMinutes() + "; cleaning up");
-                        System.exit(3);
-                    } catch (InterruptedException e) {
-                        // finished in time
-                    }
-                },
-                "bench-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        try {
-            bench.run();
-        } finally {
-            bench.cleanUp();
-            watchdog.interrupt();
-        }
+        Scratch scratch = Scratch.create("tm-peer-");
+        PeerBenchmark bench = new PeerBenchmark(options, scratch);
+        BenchRun.run("bench-peer", options.limit(), scratch, bench::run);
     }
 
     private void run() throws Exception {
@@ -111,9 +85,9 @@ public final class PeerBenchmark {
         Files.copy(options.jar(), jar); // a build running next to us cannot swap the jar mid-run
         String javaToolOptions = javaToolOptions(options.dockerfile());
 
-        phase("private MariaDB");
+        Summary.phase("private MariaDB");
         db = PrivateMariaDb.start(pidFile("mariadbd"));
-        cleanup.push(db);
+        scratch.push(db);
         String versions = String.format(
                 "versions: MariaDB %s (private server, pid %d, port %d, no option files), prometheus-sql-exporter %s, "
                         + "Java %s (%s), exporter JAVA_TOOL_OPTIONS \"%s\" (from %s)",
@@ -129,24 +103,25 @@ public final class PeerBenchmark {
         db.createNewApiDatabase(DATABASE);
         String url = db.jdbcUrl(DATABASE);
 
-        phase("load " + options.rows() + " rows over the last 30 days");
+        Summary.phase("load " + options.rows() + " rows over the last 30 days");
         long now = System.currentTimeMillis() / 1000;
         // The oldest row an hour inside the 30-day window, so the window holds every row for the whole run.
         double[] load =
                 new BulkLoader(url, new GatewayRows(1)).append(options.rows(), now - HISTORY_SECONDS + 3600, now - 60);
-        details.add(String.format(
+        summary.detail(String.format(
                 "table: %,d rows loaded in %.0f s, indexes rebuilt in %.0f s", options.rows(), load[0], load[1]));
         settle();
 
         try (Connection admin = db.connect(DATABASE)) {
             GatewayWriter writer = GatewayWriter.start(url, options.rate(), 7);
-            cleanup.push(writer);
+            scratch.push(writer);
 
-            phase("(a) the load alone: " + options.rate() + " inserts/s, nothing monitoring");
+            Summary.phase("(a) the load alone: " + options.rate() + " inserts/s, nothing monitoring");
             Thread.sleep(WARM_UP.toMillis());
             Window alone = measure("load alone", 0, writer);
 
-            phase("(c) prometheus-sql-exporter: 24 h and 30 d GROUP BYs every " + PEER_INTERVAL.toSeconds() + " s");
+            Summary.phase(
+                    "(c) prometheus-sql-exporter: 24 h and 30 d GROUP BYs every " + PEER_INTERVAL.toSeconds() + " s");
             Window peerWindow;
             IntervalScraper.Stats peerScrape;
             long peerRuns;
@@ -170,7 +145,7 @@ public final class PeerBenchmark {
                     peerRssKb = ProcStat.statusKb(peer.pid(), "VmRSS");
                     peerScrape = scraper.stats();
                 }
-                details.add(String.format(
+                summary.detail(String.format(
                         "prometheus-sql-exporter: first run %.1f s after its start; %d runs of both queries in the %.0f s window "
                                 + "(Com_select / 2); VmRSS %,d kB; log %s",
                         firstRun.toMillis() / 1e3,
@@ -183,11 +158,11 @@ public final class PeerBenchmark {
             // The load alone again, right before this exporter: each monitor is compared with the
             // baseline next to it, so a drift of the server's own background work (InnoDB purge and
             // flushing after the bulk load) does not count for either.
-            phase("(a') the load alone again, after prometheus-sql-exporter stopped");
+            Summary.phase("(a') the load alone again, after prometheus-sql-exporter stopped");
             Thread.sleep(WARM_UP.toMillis());
             Window aloneAgain = measure("load alone again", 0, writer);
 
-            phase("(b) this exporter: backfill, then caught up at " + options.rate() + " inserts/s");
+            Summary.phase("(b) this exporter: backfill, then caught up at " + options.rate() + " inserts/s");
             Map<String, String> env = new LinkedHashMap<>();
             env.put("SQL_DSN", db.goDsn(DATABASE) + "?charset=utf8mb4&parseTime=True&loc=Local");
             env.put("STORE_PATH", dir.resolve("token-monitor.db").toString());
@@ -195,27 +170,27 @@ public final class PeerBenchmark {
                 env.put("JAVA_TOOL_OPTIONS", javaToolOptions);
             }
             ExporterRun exporter = ExporterRun.start(jar, env, List.of(), dir.resolve("exporter.log"));
-            cleanup.push(exporter);
+            scratch.push(exporter);
             Files.writeString(pidFile("exporter"), exporter.pid() + "\n");
             ExporterRun.Backfill backfill = exporter.awaitCaughtUp(BACKFILL_LIMIT);
-            details.add(String.format(
+            summary.detail(String.format(
                     "exporter backfill: %,d rows at %,.0f rows/s, start → /readyz 200 in %.1f s, peak RSS %.0f MB",
                     backfill.rows(), backfill.rowsPerSecond(), backfill.startToReadySeconds(), backfill.peakRssMb()));
             IntervalScraper scraper = IntervalScraper.start(exporter.port(), SCRAPE_EVERY);
-            cleanup.push(scraper);
+            scratch.push(scraper);
             Thread.sleep(WARM_UP.toMillis());
             Window caughtUp = measure("this exporter", exporter.pid(), writer);
             long rss = ProcStat.statusKb(exporter.pid(), "VmRSS");
             long hwm = ProcStat.statusKb(exporter.pid(), "VmHWM");
             IntervalScraper.Stats exporterScrape = scraper.stats();
 
-            phase("(d) this exporter idle: no inserts, still scraped");
+            Summary.phase("(d) this exporter idle: no inserts, still scraped");
             writer.close();
-            cleanup.remove(writer);
+            scratch.forget(writer);
             Thread.sleep(WARM_UP.toMillis());
             Window idle = measure("this exporter, idle", exporter.pid(), null);
 
-            phase("(e) this exporter at " + options.highRate() + " inserts/s");
+            Summary.phase("(e) this exporter at " + options.highRate() + " inserts/s");
             Window high;
             try (GatewayWriter fast = GatewayWriter.start(url, options.highRate(), 11)) {
                 Thread.sleep(WARM_UP.toMillis());
@@ -225,7 +200,7 @@ public final class PeerBenchmark {
             long highHwm = ProcStat.statusKb(exporter.pid(), "VmHWM");
             FreshnessProbe.Result freshness = null;
             if (!options.freshness().isZero()) {
-                phase("freshness at " + options.highRate() + " inserts/s for "
+                Summary.phase("freshness at " + options.highRate() + " inserts/s for "
                         + options.freshness().toSeconds() + " s");
                 awaitSynced(exporter); // the probe counts from a base: rows of (e) still syncing would count as its own
                 freshness = FreshnessProbe.run(
@@ -245,21 +220,21 @@ public final class PeerBenchmark {
                     exporterScrape,
                     peerScrape,
                     lastScrape);
-            row(
+            summary.row(
                     "exporter memory, steady state at " + options.rate() + "/s",
                     String.format("VmRSS %,.0f MB, VmHWM %,.0f MB", rss / 1024.0, hwm / 1024.0),
                     "",
                     "");
-            row(
+            summary.row(
                     "exporter memory after " + options.highRate() + "/s",
                     String.format("VmRSS %,.0f MB, VmHWM %,.0f MB", highRss / 1024.0, highHwm / 1024.0),
                     "",
                     "");
-            row("prometheus-sql-exporter memory", String.format("VmRSS %,.0f MB", peerRssKb / 1024.0), "", "");
+            summary.row("prometheus-sql-exporter memory", String.format("VmRSS %,.0f MB", peerRssKb / 1024.0), "", "");
         }
-        details.add(versions);
-        details.add("load average at the start " + loadAtStart + ", at the end " + ProcStat.loadAverage());
-        printSummary();
+        summary.detail(versions);
+        summary.detail("load average at the start " + loadAtStart + ", at the end " + ProcStat.loadAverage());
+        summary.print();
     }
 
     private void report(
@@ -295,26 +270,26 @@ public final class PeerBenchmark {
                 alone.dbPerMinute(), aloneAgain.dbPerMinute(), alone.writerRate());
 
         double ratio = exporter.monitorPerMinute() / Math.max(1e-9, peerDb + peer.monitorPerMinute());
-        row(
+        summary.row(
                 "exporter CPU ÷ (peer database + peer process), " + options.rate() + "/s",
                 String.format(
                         "%.2f (%.2f ÷ (%.2f + %.2f) CPU-s/min)",
                         ratio, exporter.monitorPerMinute(), peerDb, peer.monitorPerMinute()),
                 "≤ 0.25",
-                verdict(ratio <= 0.25));
-        row(
+                Summary.verdict(ratio <= 0.25));
+        summary.row(
                 "exporter at " + options.rate() + " inserts/s",
                 String.format(
                         "%.1f %% of a core; mariadbd %+.2f CPU-s/min above the load alone",
                         exporter.monitorPercent(), exporterDb),
                 "",
                 "");
-        row(
+        summary.row(
                 "exporter idle (no inserts, scraped every 15 s)",
                 String.format("%.2f %% of a core (%.2f CPU-s/min)", idle.monitorPercent(), idle.monitorPerMinute()),
                 "≤ 1 %",
-                verdict(idle.monitorPercent() <= 1.0));
-        row(
+                Summary.verdict(idle.monitorPercent() <= 1.0));
+        summary.row(
                 String.format("exporter at %d inserts/s (%.0f achieved)", options.highRate(), high.writerRate()),
                 String.format(
                         "%.2f CPU-s/min (%.1f %% of a core); mariadbd %.2f CPU-s/min",
@@ -322,7 +297,7 @@ public final class PeerBenchmark {
                 "",
                 "");
         if (freshness != null) {
-            row(
+            summary.row(
                     String.format(
                             "freshness at %.0f inserts/s, %d s",
                             freshness.insertsPerSecond(), options.freshness().toSeconds()),
@@ -332,8 +307,8 @@ public final class PeerBenchmark {
                             freshness.latency().p99Millis(),
                             freshness.latency().maxMillis()),
                     "p99 ≤ 2000 ms",
-                    verdict(freshness.latency().p99Millis() <= 2000 && freshness.rowsNeverSeen() == 0));
-            details.add(String.format(
+                    Summary.verdict(freshness.latency().p99Millis() <= 2000 && freshness.rowsNeverSeen() == 0));
+            summary.detail(String.format(
                     "freshness: %,d rows inserted (%,d counted as requests), %,d scrapes every 50 ms (mean %.1f ms), "
                             + "%,d rows never seen",
                     freshness.rowsInserted(),
@@ -342,8 +317,8 @@ public final class PeerBenchmark {
                     freshness.meanScrapeMillis(),
                     freshness.rowsNeverSeen()));
         }
-        row("exporter scrape (" + shortType(exporterScrape) + ")", scrapeFigure(exporterScrape), "", "");
-        row("prometheus-sql-exporter scrape (" + shortType(peerScrape) + ")", scrapeFigure(peerScrape), "", "");
+        summary.row("exporter scrape (" + shortType(exporterScrape) + ")", scrapeFigure(exporterScrape), "", "");
+        summary.row("prometheus-sql-exporter scrape (" + shortType(peerScrape) + ")", scrapeFigure(peerScrape), "", "");
         for (Map.Entry<String, Window> w : Map.of(
                         "1 (a) load alone",
                         alone,
@@ -361,7 +336,7 @@ public final class PeerBenchmark {
                 .stream()
                 .sorted(Map.Entry.comparingByKey())
                 .toList()) {
-            details.add(String.format(
+            summary.detail(String.format(
                     "phase %s: %.1f s, mariadbd %.2f CPU-s, monitor %.2f CPU-s, writer %.1f rows/s, machine busy %.0f %% of %d00 %%",
                     w.getKey(),
                     w.getValue().seconds(),
@@ -371,7 +346,7 @@ public final class PeerBenchmark {
                     100 * w.getValue().machineBusyCores(),
                     Runtime.getRuntime().availableProcessors()));
         }
-        details.add(String.format(
+        summary.detail(String.format(
                 "exporter scrapes: %d (%d failed) through the phases; prometheus-sql-exporter scrapes: %d (%d failed)",
                 lastScrape.scrapes(), lastScrape.failures(), peerScrape.scrapes(), peerScrape.failures()));
     }
@@ -487,52 +462,5 @@ public final class PeerBenchmark {
         Path pids = options.pidDir() == null ? dir : options.pidDir();
         Files.createDirectories(pids);
         return pids.resolve(name + ".pid");
-    }
-
-    private void printSummary() {
-        System.out.println();
-        System.out.println("== Summary ==  (load average now " + ProcStat.loadAverage() + ")");
-        int w0 = summary.stream().mapToInt(r -> r[0].length()).max().orElse(10);
-        int w1 = summary.stream().mapToInt(r -> r[1].length()).max().orElse(10);
-        int w2 = summary.stream().mapToInt(r -> r[2].length()).max().orElse(10);
-        String format = "%-" + w0 + "s | %-" + w1 + "s | %-" + w2 + "s | %s%n";
-        System.out.printf(format, "figure", "measured", "target", "");
-        System.out.println("-".repeat(w0 + w1 + w2 + 14));
-        summary.forEach(r -> System.out.printf(format, (Object[]) r));
-        System.out.println();
-        details.forEach(System.out::println);
-    }
-
-    private void row(String figure, String measured, String target, String verdict) {
-        summary.add(new String[] {figure, measured, target, verdict});
-    }
-
-    private static String verdict(boolean met) {
-        return met ? "met" : "MISSED";
-    }
-
-    private static void phase(String name) {
-        System.out.printf(
-                "%n[%s] %s (load %s)%n", Instant.now().toString().substring(11, 19), name, ProcStat.loadAverage());
-    }
-
-    /** Closes what was started (scraper, exporters, writer, the server) in reverse order, deletes the scratch directory; once. */
-    private void cleanUp() {
-        if (!cleaned.compareAndSet(false, true)) {
-            return;
-        }
-        while (!cleanup.isEmpty()) {
-            AutoCloseable part = cleanup.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                System.err.println("cleanup: closing " + part + " failed: " + e.getMessage());
-            }
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("cleanup: deleting " + dir + " failed: " + e.getMessage());
-        }
     }
 }

@@ -10,13 +10,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -35,15 +32,14 @@ public final class SyncBenchmark {
     private static final long HISTORY_SECONDS = Duration.ofDays(20).toSeconds();
 
     private final BenchOptions options;
+    private final Scratch scratch;
     private final Path dir;
-    private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
-    private final AtomicBoolean cleaned = new AtomicBoolean();
-    private final List<String[]> summary = new ArrayList<>();
-    private final List<String> details = new ArrayList<>();
+    private final Summary summary = new Summary();
 
-    private SyncBenchmark(BenchOptions options, Path dir) {
+    private SyncBenchmark(BenchOptions options, Scratch scratch) {
         this.options = options;
-        this.dir = dir;
+        this.scratch = scratch;
+        this.dir = scratch.dir();
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,28 +51,9 @@ public final class SyncBenchmark {
             System.exit(2);
             return;
         }
-        SyncBenchmark bench = new SyncBenchmark(options, Files.createTempDirectory("tm-bench-"));
-        Runtime.getRuntime().addShutdownHook(new Thread(bench::cleanUp, "bench-cleanup"));
-        Thread watchdog = new Thread(
-                () -> {
-                    try {
-                        Thread.sleep(options.limit().toMillis());
-                        System.err.println("benchmark: stopped after --max-minutes "
-                                + options.limit().toMinutes() + "; cleaning up");
-                        System.exit(3);
-                    } catch (InterruptedException e) {
-                        // finished in time
-                    }
-                },
-                "bench-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        try {
-            bench.run();
-        } finally {
-            bench.cleanUp();
-            watchdog.interrupt();
-        }
+        Scratch scratch = Scratch.create("tm-bench-");
+        SyncBenchmark bench = new SyncBenchmark(options, scratch);
+        BenchRun.run("benchmark", options.limit(), scratch, bench::run);
     }
 
     private void run() throws Exception {
@@ -84,7 +61,7 @@ public final class SyncBenchmark {
         Path jar = dir.resolve("token-monitor-exporter.jar");
         Files.copy(options.jar(), jar); // a build running next to us cannot swap the jar mid-run
         GatewayDatabase db = GatewayDatabase.create(Dialect.MYSQL, Flavor.NEW_API, dir);
-        cleanup.push(db);
+        scratch.push(db);
         System.out.println("MariaDB database " + db.sqlDsn().replaceAll("\\?.*", ""));
         GatewayRows rows = new GatewayRows(1);
         BulkLoader loader = new BulkLoader(db, rows);
@@ -92,12 +69,12 @@ public final class SyncBenchmark {
         long historyStart = now - HISTORY_SECONDS;
         long split = historyStart + HISTORY_SECONDS * options.firstRows() / options.rows();
 
-        phase("load " + options.firstRows() + " rows");
+        Summary.phase("load " + options.firstRows() + " rows");
         double[] first = loader.append(options.firstRows(), historyStart, split);
-        details.add(String.format(
+        summary.detail(String.format(
                 "insert: %,d rows in %.0f s, indexes rebuilt in %.0f s", options.firstRows(), first[0], first[1]));
 
-        phase("exporter backfill of " + options.firstRows() + " rows, then scrapes");
+        Summary.phase("exporter backfill of " + options.firstRows() + " rows, then scrapes");
         ExporterRun.Backfill smallBackfill;
         ScrapeTimer.Result smallScrape;
         try (ExporterRun exporter = startExporter(db, "store-small.db", false)) {
@@ -108,14 +85,14 @@ public final class SyncBenchmark {
         System.out.println("  scrape: " + smallScrape.latency());
 
         if (options.rows() > options.firstRows()) {
-            phase("load " + (options.rows() - options.firstRows()) + " more rows");
+            Summary.phase("load " + (options.rows() - options.firstRows()) + " more rows");
             double[] rest = loader.append(options.rows() - options.firstRows(), split, now - 60);
-            details.add(String.format(
+            summary.detail(String.format(
                     "insert: %,d more rows in %.0f s, indexes rebuilt over all rows in %.0f s",
                     options.rows() - options.firstRows(), rest[0], rest[1]));
         }
 
-        phase("baseline: streaming JDBC read of all rows (twice; the second counts)");
+        Summary.phase("baseline: streaming JDBC read of all rows (twice; the second counts)");
         SourceDsn dsn = SourceDsn.parse("SQL_DSN", db.sqlDsn(), "one-api.db");
         StreamingRead.Result warmUp = StreamingRead.run(dsn.jdbcUrl(), dsn.user(), dsn.password());
         System.out.printf(
@@ -128,7 +105,7 @@ public final class SyncBenchmark {
                 "  read: %,d rows in %.1f s, %,.0f rows/s; %s%n",
                 baseline.rows(), baseline.seconds(), baseline.rowsPerSecond(), baselineLoad);
 
-        phase(
+        Summary.phase(
                 "baseline: the same rows read and inserted into a fresh SQLite file (one thread, 5,000-row transactions)");
         CpuWindow copyCpu = CpuWindow.start(ProcessHandle.current().pid());
         StreamingRead.Result copy = SqliteCopy.run(dsn.jdbcUrl(), dsn.user(), dsn.password(), dir.resolve("copy.db"));
@@ -137,7 +114,8 @@ public final class SyncBenchmark {
                 "  copy: %,d rows in %.1f s, %,.0f rows/s; %s%n",
                 copy.rows(), copy.seconds(), copy.rowsPerSecond(), copyLoad);
 
-        phase("exporter backfill of " + baseline.rows() + " rows (-Xmx256m" + (options.profile() ? ", JFR" : "") + ")");
+        Summary.phase("exporter backfill of " + baseline.rows() + " rows (-Xmx256m" + (options.profile() ? ", JFR" : "")
+                + ")");
         ExporterRun.Backfill backfill;
         ScrapeTimer.Result bigScrape;
         FreshnessProbe.Result freshness;
@@ -157,21 +135,21 @@ public final class SyncBenchmark {
             }
             System.out.println("  " + backfillLoad);
 
-            phase("scrapes at " + backfill.rows() + " rows");
+            Summary.phase("scrapes at " + backfill.rows() + " rows");
             bigScrape = ScrapeTimer.time(exporter.port(), options.scrapes());
             System.out.println("  scrape: " + bigScrape.latency());
 
-            phase("freshness: " + options.insertsPerSecond() + " inserts/s for "
+            Summary.phase("freshness: " + options.insertsPerSecond() + " inserts/s for "
                     + options.freshness().toSeconds() + " s");
             String load = ProcStat.loadAverage();
             freshness = FreshnessProbe.run(db, exporter.port(), options.insertsPerSecond(), options.freshness());
-            details.add(
+            summary.detail(
                     "freshness: load average before the writer started " + load + ", after " + ProcStat.loadAverage());
             System.out.println("  freshness: " + freshness.latency());
         }
         deleteStore("store-big.db");
 
-        phase("query plans");
+        Summary.phase("query plans");
         List<QueryPlans.Plan> mariadbPlans;
         try (Connection c = db.connect()) {
             String selectList = StreamingRead.selectList(StreamingRead.exporterColumns(c));
@@ -182,35 +160,36 @@ public final class SyncBenchmark {
             try {
                 postgresPlans = QueryPlans.postgres(options.postgresRows(), BATCH_SIZE, dir);
             } catch (Exception e) {
-                details.add("PostgreSQL plans skipped: " + e.getMessage());
+                summary.detail("PostgreSQL plans skipped: " + e.getMessage());
             }
         }
 
         double ratio = backfill.rowsPerSecond() / baseline.rowsPerSecond();
-        row(
+        summary.row(
                 "backfill, " + fmt(backfill.rows()) + " rows (first row synced → caught up)",
                 String.format("%,.0f rows/s in %.1f s", backfill.rowsPerSecond(), backfill.firstRowToCaughtUpSeconds()),
                 "",
                 "");
-        row(
+        summary.row(
                 "baseline streaming JDBC read, same rows",
                 String.format("%,.0f rows/s in %.1f s", baseline.rowsPerSecond(), baseline.seconds()),
                 "",
                 "");
-        row("backfill ÷ baseline read", String.format("%.3f", ratio), "≥ 0.3", verdict(ratio >= 0.3));
+        summary.row("backfill ÷ baseline read", String.format("%.3f", ratio), "≥ 0.3", Summary.verdict(ratio >= 0.3));
         double copyRatio = backfill.rowsPerSecond() / copy.rowsPerSecond();
-        row(
+        summary.row(
                 "baseline read-and-insert SQLite copy, same rows",
                 String.format("%,.0f rows/s in %.1f s", copy.rowsPerSecond(), copy.seconds()),
                 "",
                 "");
-        row("backfill ÷ SQLite copy", String.format("%.3f", copyRatio), "≥ 0.9", verdict(copyRatio >= 0.9));
-        row(
+        summary.row(
+                "backfill ÷ SQLite copy", String.format("%.3f", copyRatio), "≥ 0.9", Summary.verdict(copyRatio >= 0.9));
+        summary.row(
                 "backfill incl. JVM start (start → /readyz 200)",
                 String.format("%.1f s", backfill.startToReadySeconds()),
                 "",
                 "");
-        row(
+        summary.row(
                 "backfill, " + fmt(smallBackfill.rows()) + " rows (first table size, no JFR)",
                 String.format(
                         "%,.0f rows/s (÷ read %.3f, ÷ copy %.3f)",
@@ -219,14 +198,14 @@ public final class SyncBenchmark {
                         smallBackfill.rowsPerSecond() / copy.rowsPerSecond()),
                 "",
                 "");
-        row(
+        summary.row(
                 "memory during the backfill (-Xmx256m)",
                 String.format(
                         "completed; peak RSS %.0f MB, max heap used %.0f MB",
                         backfill.peakRssMb(), backfill.maxHeapUsedMb()),
                 "runs in -Xmx256m",
-                verdict(true));
-        row(
+                Summary.verdict(true));
+        summary.row(
                 "freshness at " + String.format("%.0f", freshness.insertsPerSecond()) + " inserts/s, "
                         + options.freshness().toSeconds() + " s",
                 String.format(
@@ -235,32 +214,32 @@ public final class SyncBenchmark {
                         freshness.latency().p99Millis(),
                         freshness.latency().maxMillis()),
                 "p99 ≤ 2000 ms",
-                verdict(freshness.latency().p99Millis() <= 2000 && freshness.rowsNeverSeen() == 0));
-        row(
+                Summary.verdict(freshness.latency().p99Millis() <= 2000 && freshness.rowsNeverSeen() == 0));
+        summary.row(
                 "scrape at " + fmt(smallBackfill.rows() + 0) + " rows (" + smallScrape.requestSeries()
                         + " request series)",
                 String.format(
                         "p50 %.1f ms, p99 %.1f ms",
                         smallScrape.latency().p50Millis(), smallScrape.latency().p99Millis()),
                 "< 50 ms",
-                verdict(smallScrape.latency().p99Millis() < 50));
-        row(
+                Summary.verdict(smallScrape.latency().p99Millis() < 50));
+        summary.row(
                 "scrape at " + fmt(baseline.rows()) + " rows (" + bigScrape.requestSeries() + " request series)",
                 String.format(
                         "p50 %.1f ms, p99 %.1f ms",
                         bigScrape.latency().p50Millis(), bigScrape.latency().p99Millis()),
                 "< 50 ms, flat",
-                verdict(bigScrape.latency().p99Millis() < 50));
+                Summary.verdict(bigScrape.latency().p99Millis() < 50));
         boolean allPrimary =
                 Stream.concat(mariadbPlans.stream(), postgresPlans.stream()).allMatch(QueryPlans.Plan::primaryKeyOnly);
-        row(
+        summary.row(
                 "source queries on logs (" + mariadbPlans.size() + " MariaDB"
                         + (postgresPlans.isEmpty() ? "" : ", " + postgresPlans.size() + " PostgreSQL") + ")",
                 allPrimary ? "all on the primary key, no full scan" : "NOT all on the primary key",
                 "PK / index only",
-                verdict(allPrimary));
+                Summary.verdict(allPrimary));
 
-        details.add(String.format(
+        summary.detail(String.format(
                 "scrape bodies: %,d bytes, %,d samples at %s rows; %,d bytes, %,d samples at %s rows",
                 smallScrape.bytes(),
                 smallScrape.sampleLines(),
@@ -268,7 +247,7 @@ public final class SyncBenchmark {
                 bigScrape.bytes(),
                 bigScrape.sampleLines(),
                 fmt(baseline.rows())));
-        details.add(String.format(
+        summary.detail(String.format(
                 "freshness: %,d rows inserted (%,d counted as requests), %,d scrapes (mean %.1f ms), %,d rows never seen, "
                         + "requests total rose by %,d (expected %,d)",
                 freshness.rowsInserted(),
@@ -278,10 +257,10 @@ public final class SyncBenchmark {
                 freshness.rowsNeverSeen(),
                 freshness.finalIncrease(),
                 freshness.rowsCounted()));
-        details.add("largest families in a scrape (samples): " + bigScrape.largestFamilies());
-        details.add("baseline read CPU: " + baselineLoad);
-        details.add("baseline copy CPU: " + copyLoad);
-        details.add("backfill CPU: " + backfillLoad);
+        summary.detail("largest families in a scrape (samples): " + bigScrape.largestFamilies());
+        summary.detail("baseline read CPU: " + baselineLoad);
+        summary.detail("baseline copy CPU: " + copyLoad);
+        summary.detail("backfill CPU: " + backfillLoad);
         printSummary(threadCpu, profile, mariadbPlans, postgresPlans);
     }
 
@@ -296,7 +275,7 @@ public final class SyncBenchmark {
                 Map.of("SQL_DSN", db.sqlDsn(), "STORE_PATH", dir.resolve(store).toString()),
                 jvm,
                 log);
-        cleanup.push(run);
+        scratch.push(run);
         return run;
     }
 
@@ -311,17 +290,7 @@ public final class SyncBenchmark {
             List<String> profile,
             List<QueryPlans.Plan> mariadb,
             List<QueryPlans.Plan> postgres) {
-        System.out.println();
-        System.out.println("== Summary ==  (load average now " + ProcStat.loadAverage() + ")");
-        int w0 = summary.stream().mapToInt(r -> r[0].length()).max().orElse(10);
-        int w1 = summary.stream().mapToInt(r -> r[1].length()).max().orElse(10);
-        int w2 = summary.stream().mapToInt(r -> r[2].length()).max().orElse(10);
-        String format = "%-" + w0 + "s | %-" + w1 + "s | %-" + w2 + "s | %s%n";
-        System.out.printf(format, "figure", "measured", "target", "");
-        System.out.println("-".repeat(w0 + w1 + w2 + 14));
-        summary.forEach(r -> System.out.printf(format, (Object[]) r));
-        System.out.println();
-        details.forEach(System.out::println);
+        summary.print();
         System.out.println();
         System.out.println("Exporter CPU per thread at caught-up (jcmd Thread.print, ms):");
         threadCpu.entrySet().stream()
@@ -350,42 +319,9 @@ public final class SyncBenchmark {
         }
     }
 
-    private void row(String figure, String measured, String target, String verdict) {
-        summary.add(new String[] {figure, measured, target, verdict});
-    }
-
-    private static String verdict(boolean met) {
-        return met ? "met" : "MISSED";
-    }
-
     private static String fmt(long rows) {
         return rows >= 1_000_000 && rows % 100_000 < 1_000
                 ? String.format("%.1fM", rows / 1e6)
                 : String.format("%,d", rows);
-    }
-
-    private static void phase(String name) {
-        System.out.printf(
-                "%n[%s] %s (load %s)%n", Instant.now().toString().substring(11, 19), name, ProcStat.loadAverage());
-    }
-
-    /** Closes what was started (exporters, databases) in reverse order and deletes the scratch directory; runs once. */
-    private void cleanUp() {
-        if (!cleaned.compareAndSet(false, true)) {
-            return;
-        }
-        while (!cleanup.isEmpty()) {
-            AutoCloseable part = cleanup.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                System.err.println("cleanup: closing " + part + " failed: " + e.getMessage());
-            }
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("cleanup: deleting " + dir + " failed: " + e.getMessage());
-        }
     }
 }
