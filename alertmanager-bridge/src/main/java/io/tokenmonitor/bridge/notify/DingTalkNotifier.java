@@ -1,7 +1,6 @@
 package io.tokenmonitor.bridge.notify;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenmonitor.common.config.Secret;
@@ -102,19 +101,12 @@ public final class DingTalkNotifier implements Notifier {
             Thread.currentThread().interrupt();
             return new Delivery.RetryLater(Duration.ZERO, "interrupted");
         }
-        JsonNode answer;
-        try {
-            answer = mapper.readTree(response.body() == null ? "" : response.body());
-        } catch (IOException e) {
-            answer = mapper.createObjectNode();
+        Optional<RobotAnswer> answer = RobotAnswer.of(response, mapper, webhook);
+        if (answer.isEmpty()) {
+            return RobotAnswer.withoutErrcode("dingtalk", response.status());
         }
-        if (answer == null || !answer.has("errcode")) {
-            return response.status() >= 500 || response.status() == 429
-                    ? new Delivery.RetryLater(Duration.ZERO, "dingtalk HTTP " + response.status())
-                    : new Delivery.Rejected("dingtalk HTTP " + response.status() + " without errcode");
-        }
-        int errcode = answer.path("errcode").asInt();
-        String errmsg = JsonPost.redact(answer.path("errmsg").asText(""), webhook);
+        int errcode = answer.get().errcode();
+        String errmsg = answer.get().errmsg();
         if (errcode == 0) {
             return new Delivery.Sent();
         }

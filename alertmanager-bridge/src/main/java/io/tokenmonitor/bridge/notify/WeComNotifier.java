@@ -1,6 +1,5 @@
 package io.tokenmonitor.bridge.notify;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tokenmonitor.common.config.Secret;
@@ -10,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** WeCom group bot: markdown messages split at 4096 UTF-8 bytes; errcode 45009 means "slow down". */
 public final class WeComNotifier implements Notifier {
@@ -69,19 +69,12 @@ public final class WeComNotifier implements Notifier {
             Thread.currentThread().interrupt();
             return new Delivery.RetryLater(Duration.ZERO, "interrupted");
         }
-        JsonNode answer;
-        try {
-            answer = mapper.readTree(response.body() == null ? "" : response.body());
-        } catch (IOException e) {
-            answer = mapper.createObjectNode();
+        Optional<RobotAnswer> answer = RobotAnswer.of(response, mapper, webhook);
+        if (answer.isEmpty()) {
+            return RobotAnswer.withoutErrcode("wecom", response.status());
         }
-        if (!answer.has("errcode")) {
-            return response.status() >= 500 || response.status() == 429
-                    ? new Delivery.RetryLater(Duration.ZERO, "wecom HTTP " + response.status())
-                    : new Delivery.Rejected("wecom HTTP " + response.status() + " without errcode");
-        }
-        int errcode = answer.path("errcode").asInt();
-        String errmsg = JsonPost.redact(answer.path("errmsg").asText(""), webhook);
+        int errcode = answer.get().errcode();
+        String errmsg = answer.get().errmsg();
         if (errcode == 0) {
             return new Delivery.Sent();
         }
