@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The bridge's packages follow an alert: {@code intake} reads the webhook, {@code policy} decides, {@code outbox}
  * keeps the message until {@code notify} has delivered it. The {@code breaker} stands aside: it takes a channel id
- * and an alert key and knows nothing of policy or messages. {@code state} and {@code metrics} are at the bottom;
+ * and an alert key and knows nothing of policy or messages. {@code digest} stands aside too: on a schedule it
+ * reads Prometheus and the state and queues a message in the outbox. {@code state} and {@code metrics} are at the bottom;
  * {@code config} builds each owner's settings; {@code Bridge} (the root package) wires them.
  */
 class PackageStructureTest {
@@ -23,7 +24,8 @@ class PackageStructureTest {
                         "breaker", Set.of("state"),
                         "policy", Set.of("breaker", "outbox", "notify", "metrics", "state"),
                         "intake", Set.of("policy", "metrics", "state"),
+                        "digest", Set.of("outbox", "notify", "state"),
                         "http", Set.of(),
-                        "config", Set.of("intake", "policy", "outbox", "notify", "breaker")));
+                        "config", Set.of("intake", "policy", "outbox", "notify", "breaker", "digest")));
     }
 }

@@ -1,6 +1,7 @@
 package io.tokenmonitor.bridge.config;
 
 import io.tokenmonitor.bridge.breaker.BreakerSettings;
+import io.tokenmonitor.bridge.digest.DigestSettings;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
@@ -20,10 +21,25 @@ public record BridgeConfig(
         Map<String, TargetConfig> targets,
         BreakerSettings breaker,
         OutboxSettings outbox,
-        GroupingSettings grouping) {
+        GroupingSettings grouping,
+        DigestSettings digests) {
 
     public BridgeConfig {
         targets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+    }
+
+    /** No digests, as by default. */
+    public BridgeConfig(
+            String listenHost,
+            int listenPort,
+            Path statePath,
+            WebhookAuth auth,
+            AlertDefaults defaults,
+            Map<String, TargetConfig> targets,
+            BreakerSettings breaker,
+            OutboxSettings outbox,
+            GroupingSettings grouping) {
+        this(listenHost, listenPort, statePath, auth, defaults, targets, breaker, outbox, grouping, DigestSettings.OFF);
     }
 
     /** Every target grouping, as by default. */
