@@ -217,7 +217,7 @@ public final class Bridge implements AutoCloseable {
             bridge.loop("digest", digests, DIGEST_CHECK, new WorkSignal(), clock);
             LOG.info(
                     "digest: from Prometheus at {} for {}",
-                    url,
+                    PrometheusQueries.shown(url),
                     String.join(", ", config.digests().schedules().keySet()));
         });
         bridge.loop(

@@ -26,12 +26,16 @@ public final class PrometheusQueries {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final URI base;
+    /** The address as logged and shown in a digest: without user info, which may hold a password. */
+    private final String shown;
+
     private final HttpClient client;
     private final ObjectMapper json;
 
     public PrometheusQueries(URI base, HttpClient client, ObjectMapper json) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
+        this.shown = shown(this.base);
         this.client = client;
         this.json = json;
     }
@@ -63,8 +67,8 @@ public final class PrometheusQueries {
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new Unavailable(
-                    "Prometheus at " + base + " did not answer (" + e.getClass().getSimpleName() + ")");
+            throw new Unavailable("Prometheus at " + shown + " did not answer ("
+                    + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while asking Prometheus");
@@ -73,11 +77,11 @@ public final class PrometheusQueries {
         try {
             body = json.readTree(response.body());
         } catch (IOException e) {
-            throw new Unavailable("Prometheus at " + base + " answered HTTP " + response.statusCode()
+            throw new Unavailable("Prometheus at " + shown + " answered HTTP " + response.statusCode()
                     + " with a body that is not JSON");
         }
         if (!"success".equals(body.path("status").asText())) {
-            throw new Unavailable("Prometheus at " + base + " answered HTTP " + response.statusCode() + ": "
+            throw new Unavailable("Prometheus at " + shown + " answered HTTP " + response.statusCode() + ": "
                     + body.path("error").asText("no error text"));
         }
         JsonNode data = body.path("data");
@@ -96,6 +100,12 @@ public final class PrometheusQueries {
             out.add(new Sample(labels, number(series.path("value").path(1))));
         }
         return out;
+    }
+
+    /** {@code scheme://host:port/path} of {@code uri}, never its user info or query. */
+    public static String shown(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getPath() == null ? "" : uri.getPath());
     }
 
     private static double number(JsonNode text) {
