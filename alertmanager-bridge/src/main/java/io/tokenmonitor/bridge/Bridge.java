@@ -11,6 +11,9 @@ import io.tokenmonitor.bridge.breaker.ChannelBreaker;
 import io.tokenmonitor.bridge.config.BridgeConfig;
 import io.tokenmonitor.bridge.console.ConsoleHttp;
 import io.tokenmonitor.bridge.console.ConsoleService;
+import io.tokenmonitor.bridge.digest.DigestScheduler;
+import io.tokenmonitor.bridge.digest.DigestSource;
+import io.tokenmonitor.bridge.digest.PrometheusQueries;
 import io.tokenmonitor.bridge.http.BridgeServer;
 import io.tokenmonitor.bridge.http.MetricsHandler;
 import io.tokenmonitor.bridge.intake.AlertIntake;
@@ -33,12 +36,14 @@ import io.tokenmonitor.bridge.policy.Cooldown;
 import io.tokenmonitor.bridge.policy.DeferredAlerts;
 import io.tokenmonitor.bridge.policy.DeferredScheduler;
 import io.tokenmonitor.bridge.policy.SeenEvents;
+import io.tokenmonitor.bridge.state.ReceivedAlerts;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.PromDuration;
 import io.tokenmonitor.common.web.ConsoleLogin;
 import io.tokenmonitor.common.web.LoginThrottle;
 import io.undertow.server.HttpHandler;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +62,9 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** Windows are minutes apart at the finest, so a 15 s look at deferred alerts is prompt enough. */
     private static final Duration DEFERRED_CHECK = Duration.ofSeconds(15);
+
+    /** Digests are due on the minute; a look every 30 s sends them within half a minute of their time. */
+    private static final Duration DIGEST_CHECK = Duration.ofSeconds(30);
 
     private static final Duration BREAKER_POLL = Duration.ofSeconds(30);
     private static final Duration HOUSEKEEPING_PERIOD = Duration.ofHours(1);
@@ -197,6 +205,28 @@ public final class Bridge implements AutoCloseable {
                     config.breaker().maxPerHour(),
                     PromDuration.format(config.breaker().channelInterval()),
                     String.join(",", new TreeSet<>(config.breaker().alertNames())));
+        });
+        config.digests().prometheusUrl().ifPresent(url -> {
+            if (config.digests().schedules().isEmpty()) {
+                return;
+            }
+            DigestSource source = new DigestSource(
+                    new PrometheusQueries(url, HttpClient.newHttpClient(), json), store, new ReceivedAlerts());
+            DigestScheduler digests = new DigestScheduler(
+                    config.digests().schedules(),
+                    notifiers,
+                    source,
+                    store,
+                    outbox,
+                    new ReceivedAlerts(),
+                    policy.language(),
+                    clock,
+                    onQueued);
+            bridge.loop("digest", digests, DIGEST_CHECK, new WorkSignal(), clock);
+            LOG.info(
+                    "digest: from Prometheus at {} for {}",
+                    PrometheusQueries.shown(url),
+                    String.join(", ", config.digests().schedules().keySet()));
         });
         bridge.loop(
                 "housekeeping",

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * keeps the message until {@code notify} has delivered it. The {@code breaker} stands aside: it takes a channel id
  * and an alert key and knows nothing of policy or messages. {@code console} shows people what the others hold
  * (the outbox, the breaker's audit, deferred alerts and cooldowns) and acts through them; nothing depends on it.
- * {@code state} and {@code metrics} are at the bottom;
+ * {@code digest} stands aside too: on a schedule it reads Prometheus and the state and queues a message in the
+ * outbox. {@code state} and {@code metrics} are at the bottom;
  * {@code config} builds each owner's settings; {@code Bridge} (the root package) wires them.
  */
 class PackageStructureTest {
@@ -25,8 +26,9 @@ class PackageStructureTest {
                         "breaker", Set.of("state"),
                         "policy", Set.of("breaker", "outbox", "notify", "metrics", "state"),
                         "intake", Set.of("policy", "metrics", "state"),
+                        "digest", Set.of("outbox", "notify", "state"),
                         "http", Set.of(),
                         "console", Set.of("policy", "breaker", "outbox", "notify", "state"),
-                        "config", Set.of("intake", "policy", "outbox", "notify", "breaker")));
+                        "config", Set.of("intake", "policy", "outbox", "notify", "breaker", "digest")));
     }
 }

@@ -1,6 +1,7 @@
 package io.tokenmonitor.bridge.config;
 
 import io.tokenmonitor.bridge.breaker.BreakerSettings;
+import io.tokenmonitor.bridge.digest.DigestSettings;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.outbox.OutboxSettings;
@@ -23,13 +24,14 @@ public record BridgeConfig(
         BreakerSettings breaker,
         OutboxSettings outbox,
         GroupingSettings grouping,
-        Optional<ConsoleLogin> console) {
+        Optional<ConsoleLogin> console,
+        DigestSettings digests) {
 
     public BridgeConfig {
         targets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
     }
 
-    /** Every target grouping, as by default; without the console's login, so the console and its API are off. */
+    /** Every target grouping, as by default; no console (no login) and no digests. */
     public BridgeConfig(
             String listenHost,
             int listenPort,
@@ -49,6 +51,7 @@ public record BridgeConfig(
                 breaker,
                 outbox,
                 GroupingSettings.ALL_GROUPED,
-                Optional.empty());
+                Optional.empty(),
+                DigestSettings.OFF);
     }
 }

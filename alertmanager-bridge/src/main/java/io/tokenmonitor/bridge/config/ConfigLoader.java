@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokenmonitor.bridge.breaker.BreakerSettings;
+import io.tokenmonitor.bridge.digest.DigestSchedule;
+import io.tokenmonitor.bridge.digest.DigestSettings;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
 import io.tokenmonitor.bridge.notify.EmailNotifier;
 import io.tokenmonitor.bridge.notify.Language;
@@ -31,6 +33,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -54,7 +57,7 @@ public final class ConfigLoader {
     /** Reads the environment and, when given, the YAML file. */
     public BridgeConfig load(Env env, Optional<Path> configFile) {
         YamlSection root = readYaml(configFile);
-        root.allowOnly("defaults", "targets", "breaker", "outbox");
+        root.allowOnly("defaults", "targets", "breaker", "outbox", "digests");
 
         HostPort listen = HostPort.parse(
                 "LISTEN_ADDRESS",
@@ -80,7 +83,54 @@ public final class ConfigLoader {
                 breaker,
                 outbox,
                 grouping,
-                consoleLogin(env));
+                consoleLogin(env),
+                digests(env, root.section("digests"), targets.keySet(), defaults.zone()));
+    }
+
+    /**
+     * {@code digests.targets.<name>: {daily: "09:00", weekly: "mon 09:00", tz: Asia/Shanghai, top: 5}} and
+     * Prometheus' address ({@code digests.prometheus_url}, else {@code PROMETHEUS_URL}). A top-level section keyed by
+     * target name, not a key inside each target, so that targets defined by environment variables get digests too.
+     */
+    private static DigestSettings digests(Env env, Optional<YamlSection> section, Set<String> targets, ZoneId zone) {
+        YamlSection s = section.orElse(YamlSection.root("config", null));
+        s.allowOnly("prometheus_url", "targets");
+        Optional<String> fromFile = s.text("prometheus_url");
+        String urlKey = fromFile.isPresent() ? s.keyPath("prometheus_url") : "PROMETHEUS_URL";
+        Optional<URI> url = fromFile.or(() -> env.get("PROMETHEUS_URL")).map(u -> httpUrl(urlKey, u));
+        Map<String, DigestSchedule> schedules = new LinkedHashMap<>();
+        Optional<YamlSection> perTarget = s.section("targets");
+        if (perTarget.isEmpty()) {
+            return new DigestSettings(url, schedules);
+        }
+        YamlSection all = perTarget.get();
+        for (String name : all.keys()) {
+            if (!targets.contains(name)) {
+                throw all.error(
+                        name,
+                        "no target \"" + name + "\"; digests go to a target defined under targets or"
+                                + " by environment variables (" + String.join(", ", targets) + ")");
+            }
+            YamlSection t =
+                    all.section(name).orElseThrow(() -> all.error(name, "expected a mapping with daily and/or weekly"));
+            t.allowOnly("daily", "weekly", "tz", "top");
+            Optional<LocalTime> daily = t.setting("daily", DigestSchedule::parseDaily);
+            Optional<DigestSchedule.Weekly> weekly = t.setting("weekly", DigestSchedule::parseWeekly);
+            if (daily.isEmpty() && weekly.isEmpty()) {
+                throw all.error(name, "set daily (e.g. \"09:00\") and/or weekly (e.g. \"mon 09:00\")");
+            }
+            if (url.isEmpty()) {
+                throw all.error(name, "a digest needs Prometheus; set PROMETHEUS_URL or digests.prometheus_url");
+            }
+            schedules.put(
+                    name,
+                    new DigestSchedule(
+                            daily,
+                            weekly,
+                            t.setting("tz", IanaZone::parse).orElse(zone),
+                            t.integer("top", 1, 100).map(Long::intValue).orElse(DigestSchedule.DEFAULT_TOP)));
+        }
+        return new DigestSettings(url, schedules);
     }
 
     /**

@@ -46,6 +46,9 @@ public record MessageLayout(
         if (n.isGroup()) {
             return ofGroup(n);
         }
+        if (n.isDigest()) {
+            return ofDigest(n);
+        }
         Language l = n.language();
         String status = switch (n.kind()) {
             case FIRING -> "[" + l.firing + "]";
@@ -127,6 +130,22 @@ public record MessageLayout(
                 firing == 0,
                 fields,
                 n.links());
+    }
+
+    /**
+     * A digest: its title, then one field per line, a heading as a labelled field; each line is cut to one chunk, so
+     * the platform's splitter cuts between lines.
+     */
+    private static MessageLayout ofDigest(Notification n) {
+        List<Field> fields = new ArrayList<>();
+        for (String line : n.notes()) {
+            if (line.startsWith(Notification.DIGEST_HEADING)) {
+                fields.add(new Field(oneChunk(line.substring(Notification.DIGEST_HEADING.length())), ""));
+            } else {
+                fields.add(new Field("", oneChunk(line)));
+            }
+        }
+        return new MessageLayout("📊 " + truncate(n.summary()), "info", true, fields, n.links());
     }
 
     /**

@@ -121,6 +121,37 @@ public record Notification(
                 entries);
     }
 
+    /** The alertname of a digest message: {@link MessageLayout} lays it out as headed lines, not as an alert. */
+    public static final String DIGEST_NAME = "TokenMonitorDigest";
+
+    /** A heading line of a digest starts with this; the other lines are shown as they are. */
+    public static final String DIGEST_HEADING = "# ";
+
+    /**
+     * A scheduled digest: {@code title}, then {@code lines} (a line starting with {@link #DIGEST_HEADING} heads a
+     * section). A TEST-kind message, so every notifier renders it with the neutral colour of a non-alert.
+     */
+    public static Notification digest(String title, List<String> lines, Instant now, ZoneId zone, Language language) {
+        return new Notification(
+                Kind.TEST,
+                DIGEST_NAME,
+                "info",
+                Map.of("alertname", DIGEST_NAME),
+                title,
+                "",
+                now,
+                Optional.empty(),
+                List.of(),
+                lines,
+                zone,
+                language);
+    }
+
+    /** Whether this is a digest rather than an alert or a test. */
+    public boolean isDigest() {
+        return kind == Kind.TEST && DIGEST_NAME.equals(alertName);
+    }
+
     /** Whether this message is about a group of alerts. */
     public boolean isGroup() {
         return !entries.isEmpty();

@@ -4,6 +4,7 @@ import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notification;
 import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.outbox.Outbox;
+import io.tokenmonitor.bridge.state.ReceivedAlerts;
 import io.tokenmonitor.common.alert.Action;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,6 +41,8 @@ public final class AlertPolicy {
     private final BreakerJobs breakerJobs;
     private final boolean breakerConfigured;
     private final Set<String> ungrouped;
+    /** What was accepted, for the digests' "alerts that fired". */
+    private final ReceivedAlerts received = new ReceivedAlerts();
 
     /** Every target groups (the default). */
     public AlertPolicy(
@@ -99,6 +102,7 @@ public final class AlertPolicy {
                 tally.suppressed("duplicate");
                 continue;
             }
+            received.record(h, event.alertName(), event.status(), event.labels().getOrDefault("severity", ""), now);
             process(h, event, Optional.empty(), now, tally, planned);
         }
         queue(h, planned, groupKey, groupLabels, now, tally);

@@ -119,7 +119,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(Map.of(), "target:\n  x: 1\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith(
-                        "bridge.yml: unknown key \"target\" at top level; known keys: defaults, targets, breaker, outbox");
+                        "bridge.yml: unknown key \"target\" at top level; known keys: defaults, targets, breaker, outbox, digests");
         assertThatThrownBy(() -> load(Map.of(), "breaker:\n  dryrun: true\n"))
                 .hasMessageContaining(
                         "unknown key \"dryrun\" in breaker; known keys: sql_dsn, sql_dsn_file, dry_run, max_per_hour, channel_interval,"

@@ -8,6 +8,7 @@ import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.notify.Language;
 import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.outbox.Outbox;
+import io.tokenmonitor.bridge.state.ReceivedAlerts;
 import io.tokenmonitor.bridge.state.StateStore;
 import io.tokenmonitor.bridge.testing.MutableClock;
 import io.tokenmonitor.bridge.testing.RecordingNotifier;
@@ -99,6 +100,23 @@ class AlertPolicyTest {
         Tally second = post("aa01", "firing", Map.of());
         assertThat(queued()).hasSize(2).allMatch(q -> q.contains(":firing:"));
         assertThat(second.suppressedReasons()).containsExactly("duplicate");
+    }
+
+    @Test
+    void givenAcceptedEventsAndADuplicate_whenAccepted_thenEachAcceptedEventIsRecordedForTheDigests() {
+        post("aa01", "firing", Map.of("alertname", "BudgetNearLimit"));
+        post("aa01", "firing", Map.of("alertname", "BudgetNearLimit")); // Alertmanager's retry: not a new firing
+        post("aa01", "resolved", Map.of("alertname", "BudgetNearLimit"));
+        Map<String, Long> fired = store.read(h -> new ReceivedAlerts()
+                .fired(
+                        h,
+                        clock.instant().minus(Duration.ofDays(1)),
+                        clock.instant().plusMillis(1)));
+        assertThat(fired).containsExactly(Map.entry("BudgetNearLimit", 1L));
+        int rows = store.read(h -> h.createQuery("SELECT count(*) FROM received_alerts")
+                .mapTo(Integer.class)
+                .one());
+        assertThat(rows).isEqualTo(2);
     }
 
     @Test
