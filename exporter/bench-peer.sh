@@ -9,6 +9,8 @@
 #   --rate N              the gateway's inserts per second in the steady state       (default 20)
 #   --high-rate N         inserts per second of the last phase                       (default 1000)
 #   --freshness-seconds S freshness probe at --high-rate; 0 skips it                 (default 20)
+#   --settle-seconds S    the exporter runs at --rate this long after its backfill before
+#                         its steady state is measured (the JIT's catch-up work)     (default 120)
 #   --max-minutes M       stop and clean up after M minutes                          (default 20)
 #
 # Starts its own MariaDB (mariadb-install-db + mariadbd on a free 127.0.0.1 port, in a temporary
@@ -19,7 +21,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 log() { printf 'bench-peer: %s\n' "$*" >&2; }
 

@@ -18,17 +18,17 @@ class PackageStructureTest {
     @Test
     void eachPackageUsesOnlyWhatIsDownstreamOfIt() {
         PackageRules.of("io.tokenmonitor.bridge")
-                .assertUsesOnly(Map.of(
-                        "state", Set.of(),
-                        "metrics", Set.of(),
-                        "notify", Set.of(),
-                        "outbox", Set.of("notify", "metrics", "state"),
-                        "breaker", Set.of("state"),
-                        "policy", Set.of("breaker", "outbox", "notify", "metrics", "state"),
-                        "intake", Set.of("policy", "metrics", "state"),
-                        "digest", Set.of("outbox", "notify", "state"),
-                        "http", Set.of(),
-                        "console", Set.of("policy", "breaker", "outbox", "notify", "state"),
-                        "config", Set.of("intake", "policy", "outbox", "notify", "breaker", "digest")));
+                .assertUsesOnly(Map.ofEntries(
+                        Map.entry("state", Set.of()),
+                        Map.entry("metrics", Set.of()),
+                        Map.entry("notify", Set.of()),
+                        Map.entry("outbox", Set.of("notify", "metrics", "state")),
+                        Map.entry("breaker", Set.of("state")),
+                        Map.entry("policy", Set.of("breaker", "outbox", "notify", "metrics", "state")),
+                        Map.entry("intake", Set.of("policy", "metrics", "state")),
+                        Map.entry("digest", Set.of("outbox", "notify", "state")),
+                        Map.entry("http", Set.of()),
+                        Map.entry("console", Set.of("policy", "breaker", "outbox", "notify", "state")),
+                        Map.entry("config", Set.of("intake", "policy", "outbox", "notify", "breaker", "digest"))));
     }
 }

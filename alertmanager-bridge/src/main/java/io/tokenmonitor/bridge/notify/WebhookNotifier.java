@@ -72,7 +72,10 @@ public final class WebhookNotifier implements Notifier {
         };
     }
 
-    /** The documented JSON shape: one entry in {@code alerts}, and the message as plain {@code text}. */
+    /**
+     * The documented JSON shape: the message as plain {@code text}, and in {@code alerts} the alert, or each alert of
+     * a group message (whose {@code groupLabels} are the group's labels).
+     */
     private ObjectNode json(Notification n, MessageLayout layout) {
         ObjectNode body = mapper.createObjectNode();
         body.put("version", "1");
@@ -80,6 +83,23 @@ public final class WebhookNotifier implements Notifier {
         body.put("title", layout.title());
         body.put("text", String.join("\n", plainLines(layout, n.language())));
         ArrayNode alerts = body.putArray("alerts");
+        if (n.isGroup()) {
+            ObjectNode groupLabels = body.putObject("groupLabels");
+            n.labels().forEach(groupLabels::put);
+            for (Notification.Entry entry : n.entries()) {
+                ObjectNode alert = alerts.addObject();
+                alert.put("status", status(entry.kind()));
+                alert.put("alertname", entry.alertName());
+                alert.put("severity", entry.severity());
+                ObjectNode labels = alert.putObject("labels");
+                entry.labels().forEach(labels::put);
+                ObjectNode annotations = alert.putObject("annotations");
+                if (!entry.summary().isEmpty()) {
+                    annotations.put("summary", entry.summary());
+                }
+            }
+            return body;
+        }
         ObjectNode alert = alerts.addObject();
         alert.put("status", status(n.kind()));
         alert.put("alertname", n.alertName());

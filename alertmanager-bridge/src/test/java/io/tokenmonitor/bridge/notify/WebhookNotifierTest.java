@@ -113,6 +113,39 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void givenAGroupMessage_whenSent_thenEveryAlertOfTheGroupIsInTheAlertsArray() throws Exception {
+        WebhookNotifier n = notifier(TargetConfig.WebhookFormat.JSON, null, Map.of());
+        Notification group = Notification.group(
+                Map.of("alertname", "TokenMonitorBudgetExceeded"),
+                List.of(
+                        new Notification.Entry(
+                                Notification.Kind.FIRING,
+                                "TokenMonitorBudgetExceeded",
+                                "critical",
+                                "daily over",
+                                Map.of("budget", "daily")),
+                        new Notification.Entry(
+                                Notification.Kind.RESOLVED,
+                                "TokenMonitorBudgetExceeded",
+                                "warning",
+                                "hourly back under",
+                                Map.of("budget", "hourly"))),
+                java.time.Instant.parse("2026-11-30T02:00:00Z"),
+                java.time.ZoneOffset.UTC,
+                Language.EN);
+        for (String part : n.render(group)) {
+            assertThat(n.send(part)).isEqualTo(new Delivery.Sent());
+        }
+        JsonNode body = JSON.readTree(received.get(0).body());
+        assertThat(body.path("status").asText()).isEqualTo("firing");
+        assertThat(body.at("/groupLabels/alertname").asText()).isEqualTo("TokenMonitorBudgetExceeded");
+        assertThat(body.path("alerts")).hasSize(2);
+        assertThat(body.at("/alerts/0/labels/budget").asText()).isEqualTo("daily");
+        assertThat(body.at("/alerts/1/status").asText()).isEqualTo("resolved");
+        assertThat(body.at("/alerts/1/annotations/summary").asText()).isEqualTo("hourly back under");
+    }
+
+    @Test
     void givenATamperedBody_thenTheSignatureNoLongerMatches() throws Exception {
         WebhookSigner signer = new WebhookSigner(new Secret(SECRET));
         assertThat(signer.sign(1_700_000_000L, "{\"a\":1}")).isNotEqualTo(signer.sign(1_700_000_000L, "{\"a\":2}"));

@@ -132,7 +132,15 @@ final class FreshnessProbe {
         if (scrapeFailure.get() != null && scrapes.isEmpty()) {
             throw scrapeFailure.get();
         }
-        long finalIncrease = requests(http, request) - base;
+        long finalIncrease;
+        try {
+            finalIncrease = requests(http, request) - base;
+        } catch (java.io.IOException e) {
+            // Seen twice, after the 6 s drain: the response's headers arrive, then the connection closes (EOF,
+            // 0 of its bytes). Printed, not hidden; the count is taken again on a new request.
+            System.out.println("  freshness: the final scrape failed (" + e.getMessage() + "); asking again");
+            finalIncrease = requests(http, request) - base;
+        }
 
         double[] latencies = new double[(int) counted];
         int n = 0;

@@ -178,7 +178,9 @@ public final class PeerBenchmark {
                     backfill.rows(), backfill.rowsPerSecond(), backfill.startToReadySeconds(), backfill.peakRssMb()));
             IntervalScraper scraper = IntervalScraper.start(exporter.port(), SCRAPE_EVERY);
             scratch.push(scraper);
-            Thread.sleep(WARM_UP.toMillis());
+            // Right after the backfill the JIT still compiles the tail's paths and the heap holds the
+            // backfill's garbage: that is the catch-up's cost, not the steady state's.
+            Thread.sleep(WARM_UP.plus(options.settle()).toMillis());
             Window caughtUp = measure("this exporter", exporter.pid(), writer);
             long rss = ProcStat.statusKb(exporter.pid(), "VmRSS");
             long hwm = ProcStat.statusKb(exporter.pid(), "VmHWM");
