@@ -30,7 +30,8 @@ fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tm-bench-cp.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-mvn -q -B -f exporter/pom.xml test-compile dependency:build-classpath \
+# -am: common comes from the reactor, so a machine that never installed it can run this.
+mvn -q -B -pl exporter -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath"
 # Private copies, so a build running beside the benchmark cannot change its classes mid-run.
 cp -r exporter/target/classes "$work/classes"

@@ -68,7 +68,7 @@ final class MetricsEndpoint implements HttpHandler {
             }
             // A known length spares the JDK server chunking megabytes into small pieces.
             exchange.sendResponseHeaders(200, head.length + tail.size());
-            try (OutputStream out = exchange.getResponseBody()) {
+            try (OutputStream out = new BoundedWrites(exchange.getResponseBody())) {
                 out.write(head);
                 tail.writeTo(out);
             }

@@ -35,7 +35,8 @@ final class FreshnessProbe {
             double insertsPerSecond,
             int scrapes,
             double meanScrapeMillis,
-            long finalIncrease) {}
+            long finalIncrease,
+            List<String> failedScrapes) {}
 
     private record Commit(long atNanos, long cumulativeBefore, long cumulativeAfter) {}
 
@@ -79,6 +80,8 @@ final class FreshnessProbe {
         List<Scrape> scrapes = new ArrayList<>();
         AtomicBoolean scraping = new AtomicBoolean(true);
         AtomicReference<Exception> scrapeFailure = new AtomicReference<>();
+        List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long probeStart = System.nanoTime();
         double[] scrapeMillisTotal = {0};
         Thread scraper = new Thread(
                 () -> {
@@ -90,8 +93,13 @@ final class FreshnessProbe {
                             long end = System.nanoTime();
                             scrapes.add(new Scrape(end, sum - base));
                             scrapeMillisTotal[0] += (end - start) / 1e6;
+                            if (end - start > 1_000_000_000L) {
+                                failed.add(String.format(
+                                        "at %.1f s: slow, %.1f s", (start - probeStart) / 1e9, (end - start) / 1e9));
+                            }
                         } catch (Exception e) {
                             scrapeFailure.compareAndSet(null, e);
+                            failed.add(String.format("until %.1f s: %s", (System.nanoTime() - probeStart) / 1e9, e));
                         }
                         next += SCRAPE_EVERY.toNanos();
                         sleepUntil(next);
@@ -136,8 +144,8 @@ final class FreshnessProbe {
         try {
             finalIncrease = requests(http, request) - base;
         } catch (java.io.IOException e) {
-            // Seen twice, after the 6 s drain: the response's headers arrive, then the connection closes (EOF,
-            // 0 of its bytes). Printed, not hidden; the count is taken again on a new request.
+            // Before BoundedWrites, the exporter's direct memory ran out here: headers, then EOF after 30 s.
+            // Printed, not hidden; the count is taken again on a new request.
             System.out.println("  freshness: the final scrape failed (" + e.getMessage() + "); asking again");
             finalIncrease = requests(http, request) - base;
         }
@@ -166,7 +174,8 @@ final class FreshnessProbe {
                 insertRate,
                 scrapes.size(),
                 scrapeMillisTotal[0] / Math.max(1, scrapes.size()),
-                finalIncrease);
+                finalIncrease,
+                List.copyOf(failed));
     }
 
     private static long requests(HttpClient http, HttpRequest request) throws Exception {

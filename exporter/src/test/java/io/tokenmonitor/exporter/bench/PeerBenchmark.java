@@ -208,6 +208,7 @@ public final class PeerBenchmark {
                 freshness = FreshnessProbe.run(
                         freshnessTarget(url), exporter.port(), options.highRate(), options.freshness());
                 System.out.println("  freshness: " + freshness.latency());
+                freshness.failedScrapes().forEach(f -> System.out.println("  freshness: failed scrape " + f));
             }
             IntervalScraper.Stats lastScrape = scraper.stats();
 

@@ -146,6 +146,7 @@ public final class SyncBenchmark {
             summary.detail(
                     "freshness: load average before the writer started " + load + ", after " + ProcStat.loadAverage());
             System.out.println("  freshness: " + freshness.latency());
+            freshness.failedScrapes().forEach(f -> System.out.println("  freshness: failed scrape " + f));
         }
         deleteStore("store-big.db");
 
