@@ -31,14 +31,14 @@ public interface RuleBook {
      * Replaces a console rule (its name may not change: the spec's name, when given, must be {@code name}).
      *
      * @param expectedVersion the version the writer read; another writer's change in between is a CONFLICT
-     * @throws RuleRejected NOT_FOUND, READ_ONLY for a file rule, CONFLICT on a stale version, INVALID
+     * @throws RuleRejected NOT_FOUND, READ_ONLY for a file rule, STALE on a stale version, INVALID
      */
     RuleStatus replace(String name, JsonNode spec, long expectedVersion, String actor);
 
     /**
      * Deletes a console rule.
      *
-     * @throws RuleRejected NOT_FOUND, READ_ONLY for a file rule, CONFLICT on a stale version
+     * @throws RuleRejected NOT_FOUND, READ_ONLY for a file rule, STALE on a stale version
      */
     void delete(String name, long expectedVersion, String actor);
 

@@ -7,8 +7,12 @@ public final class RuleRejected extends RuntimeException {
     public enum Reason {
         INVALID(400),
         NOT_FOUND(404),
+        /** A file rule: change it in the config file. */
         READ_ONLY(409),
-        CONFLICT(409);
+        /** The name is taken, by a file rule or a console rule. */
+        CONFLICT(409),
+        /** The version the writer sent (If-Match) is not the rule's current one: another writer changed it. */
+        STALE(412);
 
         private final int status;
 
