@@ -157,8 +157,8 @@ public record ExporterConfig(
      */
     private static Optional<ConsoleLogin> accessPassword(Settings s) {
         return Optional.ofNullable(s.secret(ConsoleLogin.ACCESS_PASSWORD))
-                .map(password -> new ConsoleLogin(
-                        ConsoleLogin.ACCESS_USER, new Secret(password), ConsoleLogin.ACCESS_PASSWORD));
+                .map(password ->
+                        new ConsoleLogin(ConsoleLogin.ACCESS_USER, new Secret(password), ConsoleLogin.ACCESS_PASSWORD));
     }
 
     /**

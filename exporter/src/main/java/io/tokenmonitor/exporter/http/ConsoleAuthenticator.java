@@ -36,7 +36,8 @@ final class ConsoleAuthenticator {
             Optional<ConsoleLogin> accessPassword,
             LoginThrottle throttle,
             JsonReply reply) {
-        this.webUsers = basicAuthUsers.isEmpty() ? Optional.empty() : Optional.of(new BcryptAuthenticator(basicAuthUsers));
+        this.webUsers =
+                basicAuthUsers.isEmpty() ? Optional.empty() : Optional.of(new BcryptAuthenticator(basicAuthUsers));
         this.webUserCount = basicAuthUsers.size();
         this.accessPassword = accessPassword;
         this.throttle = throttle;
@@ -65,7 +66,8 @@ final class ConsoleAuthenticator {
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -105,7 +107,9 @@ final class ConsoleAuthenticator {
                         throttle.failed(client);
                     }
                     exchange.getResponseHeaders()
-                            .set("WWW-Authenticate", "Basic realm=\"" + BcryptAuthenticator.REALM + "\", charset=\"UTF-8\"");
+                            .set(
+                                    "WWW-Authenticate",
+                                    "Basic realm=\"" + BcryptAuthenticator.REALM + "\", charset=\"UTF-8\"");
                     reply.error(
                             exchange,
                             401,

@@ -1,5 +1,6 @@
 package io.tokenmonitor.exporter.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
@@ -8,12 +9,11 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.common.web.ConsoleLogin;
 import io.tokenmonitor.common.web.LoginThrottle;
-import io.tokenmonitor.exporter.rule.RuleBook;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
+import io.tokenmonitor.exporter.rule.RuleBook;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -165,8 +165,12 @@ public final class ExporterHttpServer implements AutoCloseable {
             route(server, RulesApi.PREFIX, off, headers);
             return;
         }
-        route(server, ConsolePage.PREFIX, new ConsolePage(), headers).getFilters().add(login.filter());
-        route(server, RulesApi.PREFIX, new RulesApi(rules, reply), headers).getFilters().add(login.filter());
+        route(server, ConsolePage.PREFIX, new ConsolePage(), headers)
+                .getFilters()
+                .add(login.filter());
+        route(server, RulesApi.PREFIX, new RulesApi(rules, reply), headers)
+                .getFilters()
+                .add(login.filter());
         LOG.info("console: at /console/ and /api/v1/ for {}", login.describe());
     }
 

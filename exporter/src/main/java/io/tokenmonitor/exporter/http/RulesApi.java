@@ -90,7 +90,9 @@ final class RulesApi implements HttpHandler {
                 notAllowed(exchange, "POST");
             }
             reply.send(exchange, 200, wire.evaluation(rules.preview(body(exchange))));
-        } else if (path.startsWith("rules/") && !path.substring(6).isEmpty() && !path.substring(6).contains("/")) {
+        } else if (path.startsWith("rules/")
+                && !path.substring(6).isEmpty()
+                && !path.substring(6).contains("/")) {
             String name = path.substring(6);
             switch (method) {
                 case "GET" -> get(exchange, name);
