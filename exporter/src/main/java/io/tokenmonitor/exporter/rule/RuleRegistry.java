@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -134,6 +135,15 @@ public final class RuleRegistry implements RuleBook {
         }
     }
 
+    /** A change is saved whatever happens here: a failed evaluation is logged, and the next interval retries. */
+    private void evaluateAfterChange() {
+        try {
+            evaluate();
+        } catch (RuntimeException e) {
+            LOG.warn("rules: evaluating after a change failed: {}; the next evaluation retries", e.getMessage());
+        }
+    }
+
     /** Every rule as last evaluated, file rules first; empty until the first evaluation. */
     public List<RuleOutcome> outcomes() {
         return published;
@@ -210,7 +220,7 @@ public final class RuleRegistry implements RuleBook {
             console = loadConsole(file.zone());
         }
         LOG.info("rules: {} changed console rule {}", actor, name);
-        evaluate();
+        evaluateAfterChange();
         return get(name).orElseThrow();
     }
 
@@ -222,7 +232,7 @@ public final class RuleRegistry implements RuleBook {
             console = loadConsole(file.zone());
         }
         LOG.info("rules: {} deleted console rule {}", actor, name);
-        evaluate();
+        evaluateAfterChange();
     }
 
     @Override
@@ -320,7 +330,7 @@ public final class RuleRegistry implements RuleBook {
             }
             rules.put(stored.name(), new ConsoleRule(stored, spec, rule));
         }
-        return java.util.Collections.unmodifiableMap(rules);
+        return Collections.unmodifiableMap(rules);
     }
 
     private AuditEntry entry(StoredAudit a) {

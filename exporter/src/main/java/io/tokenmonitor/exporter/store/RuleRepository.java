@@ -1,8 +1,11 @@
 package io.tokenmonitor.exporter.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** The store's {@code console_rules} and {@code rule_audit} tables (V005). */
 final class RuleRepository {
@@ -129,8 +132,7 @@ final class RuleRepository {
                 .list();
     }
 
-    private static StoredRule rule(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws java.sql.SQLException {
+    private static StoredRule rule(ResultSet rs, StatementContext ctx) throws SQLException {
         return new StoredRule(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5));
     }
 }

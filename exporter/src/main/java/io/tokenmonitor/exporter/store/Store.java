@@ -251,7 +251,8 @@ public final class Store implements AutoCloseable {
      */
     public LatencySample latency(
             LatencyColumn column, UsageQueries.Filter filter, String key, long startSeconds, long endSeconds) {
-        return jdbi.withHandle(h -> rawLogs.latency(h, column, filter, key, startSeconds, endSeconds));
+        // One transaction: the count and the row at its rank come from the same snapshot of the sync's writes.
+        return jdbi.inTransaction(h -> rawLogs.latency(h, column, filter, key, startSeconds, endSeconds));
     }
 
     /** The outcome of a change of a console rule. */
