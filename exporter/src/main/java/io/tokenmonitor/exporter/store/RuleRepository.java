@@ -16,7 +16,7 @@ final class RuleRepository {
             "SELECT name, version, spec, updated_at_ms, updated_by FROM console_rules WHERE name = :name";
     private static final String INSERT = """
             INSERT OR IGNORE INTO console_rules (name, version, spec, updated_at_ms, updated_by)
-            VALUES (:name, 1, :spec, :at, :actor)
+            VALUES (:name, 1 + (SELECT COUNT(*) FROM rule_audit WHERE rule = :name), :spec, :at, :actor)
             """;
     /** Compare and set: a writer that read another version changes nothing. */
     private static final String UPDATE = """
@@ -52,7 +52,9 @@ final class RuleRepository {
     }
 
     /**
-     * Inserts a new rule at version 1; a write first, so the transaction holds SQLite's write lock
+     * Inserts a new rule, at version 1 + the changes its name has had: every change adds one audit
+     * row and one version, so a rule deleted and created again never repeats a version a stale
+     * writer may still hold. A write first, so the transaction holds SQLite's write lock
      * before it reads anything (a read before it would fail with SQLITE_BUSY_SNAPSHOT once the sync commits).
      *
      * @return false when the name is taken

@@ -270,7 +270,10 @@ public final class Store implements AutoCloseable {
         return jdbi.withHandle(rules::loadAll);
     }
 
-    /** Stores a new console rule at version 1 and audits it, in one transaction. */
+    /**
+     * Stores a new console rule and audits it, in one transaction: at version 1, or, for a name used
+     * before, one above the last version the name had (a stale writer never matches a new rule).
+     */
     public RuleWrite createRule(String name, String spec, long atMillis, String actor) {
         return jdbi.inTransaction(tx -> {
             if (!rules.insert(tx, name, spec, atMillis, actor)) {

@@ -2,7 +2,7 @@
 -- first backfill that is discarded and started again leaves both tables alone (store/FirstBackfill).
 CREATE TABLE console_rules (
     name               TEXT    PRIMARY KEY,      -- [A-Za-z0-9_.:-]{1,100}; unique with the config file's rules
-    version            INTEGER NOT NULL,         -- 1 when created, +1 at every change; the API's ETag
+    version            INTEGER NOT NULL,         -- +1 at every change, never reused for a name (= its rows in rule_audit); the API's ETag
     spec               TEXT    NOT NULL,         -- the rule as JSON, in the config file's grammar, enabled included
     updated_at_ms      INTEGER NOT NULL,
     updated_by         TEXT    NOT NULL          -- the authenticated user of the last change

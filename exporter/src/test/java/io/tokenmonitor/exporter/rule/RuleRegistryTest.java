@@ -117,6 +117,26 @@ class RuleRegistryTest {
         }
     }
 
+    /** A writer that still holds a version of a deleted rule must not change the new rule of the same name. */
+    @Test
+    void givenARuleDeletedAndCreatedAgain_whenAnOldVersionIsSent_thenStale() {
+        try (Store store = Store.open(dir.resolve("store.db"))) {
+            RuleRegistry rules = registry(store, "");
+            rules.create(json("{\"name\":\"s\",\"kind\":\"spike\",\"window\":\"1h\",\"above\":3}"), "alice");
+            rules.delete("s", 1, "alice");
+            RuleStatus again =
+                    rules.create(json("{\"name\":\"s\",\"kind\":\"spike\",\"window\":\"1h\",\"above\":4}"), "bob");
+
+            assertThat(again.version()).isEqualTo(3);
+            assertRejected(
+                    () -> rules.replace("s", json("{\"kind\":\"spike\",\"window\":\"1h\",\"above\":9}"), 1, "carol"),
+                    RuleRejected.Reason.STALE);
+            assertThat(rules.replace("s", json("{\"kind\":\"spike\",\"window\":\"1h\",\"above\":9}"), 3, "carol")
+                            .version())
+                    .isEqualTo(4);
+        }
+    }
+
     @Test
     void givenTwoWritersWithTheSameVersion_whenTheyReplaceAtOnce_thenExactlyOneWinsAndTheOtherIsStale()
             throws Exception {
