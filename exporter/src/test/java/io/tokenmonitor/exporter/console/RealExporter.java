@@ -7,7 +7,6 @@ import io.tokenmonitor.exporter.http.ExporterHttpServer;
 import io.tokenmonitor.exporter.http.WebConfig;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
 import io.tokenmonitor.exporter.model.UsageTotals;
-import io.tokenmonitor.exporter.rule.RuleBook;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -64,21 +63,13 @@ final class RealExporter implements AutoCloseable {
                     new UsageExposition(() -> UsageTotals.EMPTY, () -> true),
                     () -> true,
                     WebConfig.NONE,
-                    rules(exporter),
+                    exporter.rules(),
                     settings.accessPassword());
             return new RealExporter(exporter, console);
         } catch (Exception | Error e) {
             exporter.close();
             throw e;
         }
-    }
-
-    /**
-     * The exporter's {@code rules()}. Looked up by name: this test was written before the rules backend was merged,
-     * so that the test tree compiles without it (the tests then fail, saying so).
-     */
-    private static RuleBook rules(Exporter exporter) throws Exception {
-        return (RuleBook) Exporter.class.getMethod("rules").invoke(exporter);
     }
 
     String consoleUrl() {
