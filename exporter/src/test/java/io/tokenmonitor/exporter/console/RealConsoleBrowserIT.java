@@ -38,7 +38,9 @@ class RealConsoleBrowserIT {
     void givenTheRealExporter_whenABudgetIsSavedAndSwitchedOff_thenItsLimitAppearsOnMetricsAndGoes() throws Exception {
         Chromium.assumeInstalled();
         exporter = RealExporter.start(dir);
-        Await.until(() -> exporter.publishesLimit("from-file"), ok -> ok, Duration.ofSeconds(60));
+        assertThat(Await.until(() -> exporter.publishesLimit("from-file"), ok -> ok, Duration.ofSeconds(60)))
+                .as("the file budget on /metrics")
+                .isTrue();
         driver = Chromium.start(Files.createTempDirectory(dir, "chromium"), "en-US", "admin", RealExporter.PASSWORD);
         ConsolePageFlow.createPreviewSaveSwitchOffDelete(
                 driver,
@@ -59,12 +61,16 @@ class RealConsoleBrowserIT {
         assertThat(Chromium.severeLogs(driver)).isEmpty();
     }
 
+    /** Waits for /metrics to show (or no longer show) the budget's limit; fails when it does not in time. */
     private static void await(java.util.concurrent.Callable<Boolean> probe, boolean wanted) {
+        boolean last;
         try {
-            Await.until(probe, v -> v == wanted, EFFECT);
+            last = Await.until(probe, v -> v == wanted, EFFECT);
         } catch (Exception e) {
-            throw new AssertionError(
-                    "newapi_budget_limit did not " + (wanted ? "appear" : "go") + " within " + EFFECT, e);
+            throw new AssertionError("scraping /metrics failed", e);
         }
+        assertThat(last)
+                .as("newapi_budget_limit of the console budget " + (wanted ? "appeared" : "went") + " within " + EFFECT)
+                .isEqualTo(wanted);
     }
 }

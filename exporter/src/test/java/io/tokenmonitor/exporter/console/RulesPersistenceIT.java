@@ -65,7 +65,9 @@ class RulesPersistenceIT {
                     created.headers().firstValue("ETag").orElseThrow());
             assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
             etag = changed.headers().firstValue("ETag").orElseThrow();
-            Await.until(() -> exporter.publishesLimit("kept"), ok -> ok, Duration.ofSeconds(60));
+            assertThat(Await.until(() -> exporter.publishesLimit("kept"), ok -> ok, Duration.ofSeconds(60)))
+                    .as("newapi_budget_limit{budget=\"kept\"}")
+                    .isTrue();
         }
         try (RealExporter exporter = RealExporter.start(dir)) {
             int port = exporter.consolePort();
@@ -81,7 +83,9 @@ class RulesPersistenceIT {
                     .extracting(e -> e.get("action").asText())
                     .containsExactly("update", "create");
             assertThat(audit.get("entries").get(0).get("actor").asText()).isEqualTo("admin");
-            Await.until(() -> exporter.publishesLimit("kept"), ok -> ok, Duration.ofSeconds(60));
+            assertThat(Await.until(() -> exporter.publishesLimit("kept"), ok -> ok, Duration.ofSeconds(60)))
+                    .as("newapi_budget_limit{budget=\"kept\"}")
+                    .isTrue();
             // The stale version from before the restart is still refused after it.
             HttpResponse<String> stale = send(port, "DELETE", "/api/v1/rules/kept", null, "\"1\"");
             assertThat(stale.statusCode()).isEqualTo(412);
