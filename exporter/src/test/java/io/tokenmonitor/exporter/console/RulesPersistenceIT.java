@@ -57,6 +57,17 @@ class RulesPersistenceIT {
                     "{\"name\":\"kept\",\"kind\":\"usage\",\"window\":\"7d\",\"limit\":{\"requests\":100000}}",
                     null);
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            HttpResponse<String> bad = send(
+                    port,
+                    "POST",
+                    "/api/v1/rules",
+                    "{\"name\":\"bad\",\"kind\":\"error_ratio\",\"window\":\"15m\",\"above\":\"x\"}",
+                    null);
+            assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+            assertThat(JSON.readTree(bad.body()).get("field").asText()).isEqualTo("above");
+            assertThat(JSON.readTree(bad.body()).get("error").asText()).startsWith("above: ");
+            HttpResponse<String> fileRule = send(port, "DELETE", "/api/v1/rules/from-file", null, "\"0\"");
+            assertThat(fileRule.statusCode()).as(fileRule.body()).isEqualTo(409);
             HttpResponse<String> changed = send(
                     port,
                     "PUT",
