@@ -159,7 +159,7 @@ public final class ExporterHttpServer implements AutoCloseable {
         ConsoleAuthenticator login = new ConsoleAuthenticator(
                 web.basicAuthUsers(), accessPassword, new LoginThrottle(Clock.systemUTC()), reply);
         if (!login.configured()) {
-            LOG.info("console: off; {}", ConsoleOff.HOW_TO);
+            LOG.info("console: {}", ConsoleOff.HOW_TO);
             ConsoleOff off = new ConsoleOff(reply);
             route(server, ConsolePage.PREFIX, off, headers);
             route(server, RulesApi.PREFIX, off, headers);
