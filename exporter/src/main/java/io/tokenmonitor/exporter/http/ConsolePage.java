@@ -61,7 +61,7 @@ final class ConsolePage implements HttpHandler {
                 return;
             }
             exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
+            try (OutputStream out = new BoundedWrites(exchange.getResponseBody())) {
                 out.write(bytes);
             }
         }

@@ -30,7 +30,7 @@ final class JsonReply {
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
+        try (OutputStream out = new BoundedWrites(exchange.getResponseBody())) {
             out.write(bytes);
         }
     }
