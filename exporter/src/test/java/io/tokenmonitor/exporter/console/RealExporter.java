@@ -1,34 +1,24 @@
 package io.tokenmonitor.exporter.console;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.exporter.Exporter;
 import io.tokenmonitor.exporter.config.ExporterConfig;
-import io.tokenmonitor.exporter.http.ExporterHttpServer;
-import io.tokenmonitor.exporter.http.WebConfig;
-import io.tokenmonitor.exporter.metrics.UsageExposition;
-import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * The real exporter in demo mode (its own gateway, store and budget evaluation), with a config file holding the
- * usage budget {@code from-file}, and the console served on its real {@code RuleBook}.
- *
- * <p>The console gets a server of its own here, on the exporter's rule book, so that the test does not depend on
- * how Exporter wires the console into its listener; {@code /metrics} is the exporter's.
+ * usage budget {@code from-file} and {@code ACCESS_PASSWORD} set: the console and {@code /api/v1} are served on the
+ * exporter's own listener, beside {@code /metrics}.
  */
 final class RealExporter implements AutoCloseable {
     static final String PASSWORD = "real-pw";
 
     private final Exporter exporter;
-    private final ExporterHttpServer console;
 
-    private RealExporter(Exporter exporter, ExporterHttpServer console) {
+    private RealExporter(Exporter exporter) {
         this.exporter = exporter;
-        this.console = console;
     }
 
     /** Starts (or, on the same {@code dir}, restarts: same store, same demo gateway) the exporter. */
@@ -54,30 +44,15 @@ final class RealExporter implements AutoCloseable {
                 "1s",
                 "ACCESS_PASSWORD",
                 PASSWORD);
-        ExporterConfig settings = ExporterConfig.fromEnvironment(env, true);
-        Exporter exporter = Exporter.start(settings, true);
-        try {
-            ExporterHttpServer console = ExporterHttpServer.start(
-                    new InetSocketAddress("127.0.0.1", 0),
-                    new PrometheusRegistry(),
-                    new UsageExposition(() -> UsageTotals.EMPTY, () -> true),
-                    () -> true,
-                    WebConfig.NONE,
-                    exporter.rules(),
-                    settings.accessPassword());
-            return new RealExporter(exporter, console);
-        } catch (Exception | Error e) {
-            exporter.close();
-            throw e;
-        }
+        return new RealExporter(Exporter.start(ExporterConfig.fromEnvironment(env, true), true));
     }
 
     String consoleUrl() {
-        return "http://127.0.0.1:" + console.port() + "/console/";
+        return "http://127.0.0.1:" + exporter.port() + "/console/";
     }
 
     int consolePort() {
-        return console.port();
+        return exporter.port();
     }
 
     MetricsScrape metrics() throws Exception {
@@ -93,7 +68,6 @@ final class RealExporter implements AutoCloseable {
 
     @Override
     public void close() {
-        console.close();
         exporter.close();
     }
 }
