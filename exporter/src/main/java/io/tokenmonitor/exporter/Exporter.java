@@ -8,9 +8,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.time.PromDuration;
-import io.tokenmonitor.exporter.budget.BudgetConfig;
-import io.tokenmonitor.exporter.budget.BudgetEvaluator;
-import io.tokenmonitor.exporter.budget.BudgetWatcher;
 import io.tokenmonitor.exporter.channel.ChannelRefresher;
 import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.demo.DemoGateway;
@@ -21,9 +18,15 @@ import io.tokenmonitor.exporter.metrics.BudgetCollector;
 import io.tokenmonitor.exporter.metrics.ChannelCollector;
 import io.tokenmonitor.exporter.metrics.IngestCollector;
 import io.tokenmonitor.exporter.metrics.OptionalUsageCollector;
+import io.tokenmonitor.exporter.metrics.RuleCollector;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
 import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.model.UsageTotals;
+import io.tokenmonitor.exporter.rule.ConfigWatcher;
+import io.tokenmonitor.exporter.rule.RuleBook;
+import io.tokenmonitor.exporter.rule.RuleEvaluator;
+import io.tokenmonitor.exporter.rule.RuleRegistry;
+import io.tokenmonitor.exporter.rule.RulesFile;
 import io.tokenmonitor.exporter.source.ChannelReader;
 import io.tokenmonitor.exporter.source.SourceDsn;
 import io.tokenmonitor.exporter.source.SourcePool;
@@ -76,7 +79,8 @@ public final class Exporter implements AutoCloseable {
     private AtomicReference<UsageTotals> totals;
 
     private ChannelRefresher channels;
-    private BudgetWatcher budgetWatcher;
+    private RuleRegistry rules;
+    private ConfigWatcher configWatcher;
     private ExporterHttpServer http;
 
     private Exporter(ExporterConfig config, boolean demo) {
@@ -104,7 +108,7 @@ public final class Exporter implements AutoCloseable {
     }
 
     private void run() throws Exception {
-        BudgetConfig budgets = readBudgets();
+        RulesFile rulesFile = readRules();
         WebConfig web = readWebConfig();
         if (demo) {
             startDemoGateway();
@@ -117,17 +121,17 @@ public final class Exporter implements AutoCloseable {
         LabelCaps caps = LabelCaps.continuing(
                 totals.get(), config.maxModels(), config.optionalLabels(), config.maxLabelValues());
         watchChannels();
-        watchBudgets(budgets);
+        watchRules(rulesFile);
         registerCollectors(caps);
         serveMetrics(web);
         channels.start();
         startSync(position, caps);
-        budgetWatcher.start();
-        logStarted(web, budgets);
+        configWatcher.start();
+        logStarted(web, rulesFile);
     }
 
-    private BudgetConfig readBudgets() {
-        return config.configFile() == null ? BudgetConfig.empty() : BudgetWatcher.read(config.configFile());
+    private RulesFile readRules() {
+        return config.configFile() == null ? RulesFile.empty() : RulesFile.read(config.configFile());
     }
 
     private WebConfig readWebConfig() {
@@ -187,16 +191,16 @@ public final class Exporter implements AutoCloseable {
         started("channel refresher", channels);
     }
 
-    private void watchBudgets(BudgetConfig budgets) {
-        budgetWatcher = new BudgetWatcher(
-                config.configFile(),
-                budgets,
-                new BudgetEvaluator(store),
-                () -> channels.state().quotaPerUnit(),
+    /** The file's rules and the store's console rules, evaluated every BUDGET_INTERVAL once the backfill caught up. */
+    private void watchRules(RulesFile rulesFile) {
+        rules = new RuleRegistry(
+                store,
+                new RuleEvaluator(store, () -> channels.state().quotaPerUnit(), channels::state),
+                rulesFile,
                 status::isCaughtUp,
-                config.budgetInterval(),
                 clock);
-        started("budget watcher", budgetWatcher);
+        configWatcher = new ConfigWatcher(config.configFile(), rules, config.budgetInterval(), clock);
+        started("config watcher", configWatcher);
     }
 
     private void registerCollectors(LabelCaps caps) {
@@ -204,7 +208,8 @@ public final class Exporter implements AutoCloseable {
                 status, totals::get, version(), logDsn.dialect().label()));
         registry.register(new ChannelCollector(channels::state));
         registry.register(new OptionalUsageCollector(totals::get, status::isCaughtUp, caps.enabled()));
-        registry.register(new BudgetCollector(budgetWatcher));
+        registry.register(new BudgetCollector(rules, configWatcher));
+        registry.register(new RuleCollector(rules));
     }
 
     /** Binds {@code LISTEN_ADDRESS}; the usage families are rendered when a scrape asks for them. */
@@ -242,9 +247,9 @@ public final class Exporter implements AutoCloseable {
         started("sync", sync);
     }
 
-    private void logStarted(WebConfig web, BudgetConfig budgets) {
+    private void logStarted(WebConfig web, RulesFile rulesFile) {
         LOG.info(
-                "exporter {}: serving {}://{}:{}/metrics; logs from {}; channels from {}; store {}; poll {}, retention {}; {} budgets{}",
+                "exporter {}: serving {}://{}:{}/metrics; logs from {}; channels from {}; store {}; poll {}, retention {}; {} rules in the config file, {} in the console{}",
                 version(),
                 web.tls() == null ? "http" : "https",
                 config.listenAddress().getHostString(),
@@ -254,8 +259,14 @@ public final class Exporter implements AutoCloseable {
                 config.storePath(),
                 PromDuration.format(config.pollInterval()),
                 PromDuration.format(config.retention()),
-                budgets.budgets().size(),
+                rulesFile.rules().size(),
+                rules.list().size() - rulesFile.rules().size(),
                 demo ? "; demo traffic " + config.demoRowsPerSecond() + " rows/s" : "");
+    }
+
+    /** Every alert rule, file and console, for {@code /api/v1/rules} and the console; null before start. */
+    public RuleBook rules() {
+        return rules;
     }
 
     /** The HTTP port actually bound. */

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SharedGrammarIT {
     private static final String EXPORTER_CONFIG = "io.tokenmonitor.exporter.config.ExporterConfig";
-    private static final String BUDGET_CONFIG = "io.tokenmonitor.exporter.budget.BudgetConfig";
+    private static final String BUDGET_CONFIG = "io.tokenmonitor.exporter.rule.RulesFile";
     private static final String CONFIG_LOADER = "io.tokenmonitor.bridge.config.ConfigLoader";
     /** In every refused DSN: neither program may echo it. */
     private static final String PASSWORD = "s3cret";

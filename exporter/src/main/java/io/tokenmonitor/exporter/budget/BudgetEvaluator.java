@@ -4,6 +4,7 @@ import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.store.UsageSpan;
 import io.tokenmonitor.exporter.store.UsageSum;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,13 +20,14 @@ public final class BudgetEvaluator {
     /**
      * Usage of each budget at {@code now}.
      *
+     * @param zone the time zone of calendar windows
      * @param quotaPerUnit the gateway's quota per USD, for budgets in USD
      */
-    public List<BudgetUsage> evaluate(BudgetConfig config, Instant now, double quotaPerUnit) {
-        List<BudgetWindow.Interval> windows = new ArrayList<>(config.budgets().size());
-        List<UsageSpan> spans = new ArrayList<>(config.budgets().size());
-        for (Budget budget : config.budgets()) {
-            BudgetWindow.Interval window = budget.window().at(now, config.zone());
+    public List<BudgetUsage> evaluate(List<Budget> budgets, ZoneId zone, Instant now, double quotaPerUnit) {
+        List<BudgetWindow.Interval> windows = new ArrayList<>(budgets.size());
+        List<UsageSpan> spans = new ArrayList<>(budgets.size());
+        for (Budget budget : budgets) {
+            BudgetWindow.Interval window = budget.window().at(now, zone);
             windows.add(window);
             spans.add(new UsageSpan(
                     budget.scope().filter(),
@@ -34,9 +36,9 @@ public final class BudgetEvaluator {
                     window.end().getEpochSecond()));
         }
         List<UsageSum> sums = store.usageSums(spans);
-        List<BudgetUsage> result = new ArrayList<>(config.budgets().size());
-        for (int i = 0; i < config.budgets().size(); i++) {
-            Budget budget = config.budgets().get(i);
+        List<BudgetUsage> result = new ArrayList<>(budgets.size());
+        for (int i = 0; i < budgets.size(); i++) {
+            Budget budget = budgets.get(i);
             BudgetWindow.Interval window = windows.get(i);
             UsageSum sum = sums.get(i);
             double used = switch (budget.limit().unit()) {

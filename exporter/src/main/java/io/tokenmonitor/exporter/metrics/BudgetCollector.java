@@ -10,10 +10,13 @@ import io.tokenmonitor.common.alert.TargetName;
 import io.tokenmonitor.exporter.budget.Budget;
 import io.tokenmonitor.exporter.budget.BudgetScope;
 import io.tokenmonitor.exporter.budget.BudgetUsage;
-import io.tokenmonitor.exporter.budget.BudgetWatcher;
+import io.tokenmonitor.exporter.rule.ConfigWatcher;
+import io.tokenmonitor.exporter.rule.RuleKind;
+import io.tokenmonitor.exporter.rule.RuleOutcome;
+import io.tokenmonitor.exporter.rule.RuleRegistry;
 
 /**
- * Every configured budget with its usage and limit, carrying the policy labels the bridge acts on,
+ * Every enabled usage rule (the file's budgets, the file's and the console's rules of kind usage) with its usage and limit, carrying the policy labels the bridge acts on,
  * so one Prometheus rule ({@code newapi_budget_used >= newapi_budget_limit}) alerts on all of them.
  *
  * <pre>
@@ -27,9 +30,11 @@ import io.tokenmonitor.exporter.budget.BudgetWatcher;
  */
 public final class BudgetCollector implements MultiCollector {
 
-    private final BudgetWatcher watcher;
+    private final RuleRegistry rules;
+    private final ConfigWatcher watcher;
 
-    public BudgetCollector(BudgetWatcher watcher) {
+    public BudgetCollector(RuleRegistry rules, ConfigWatcher watcher) {
+        this.rules = rules;
         this.watcher = watcher;
     }
 
@@ -48,8 +53,12 @@ public final class BudgetCollector implements MultiCollector {
                 .name("newapi_budget_window_end_timestamp_seconds")
                 .help(
                         "End of the budget's window now in force (unix seconds); for rolling windows, the time of evaluation.");
-        String zone = watcher.zone().getId();
-        for (BudgetUsage usage : watcher.usage()) {
+        String zone = rules.zone().getId();
+        for (RuleOutcome outcome : rules.outcomes()) {
+            if (outcome.rule().kind() != RuleKind.USAGE || !outcome.rule().enabled()) {
+                continue; // a disabled rule publishes nothing, so its alert resolves
+            }
+            BudgetUsage usage = outcome.usage();
             Labels labels = labels(usage.budget(), zone);
             used.dataPoint(gauge(labels, usage.used()));
             if (usage.inForce()) {

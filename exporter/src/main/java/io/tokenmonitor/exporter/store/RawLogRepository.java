@@ -94,6 +94,35 @@ final class RawLogRepository {
                 .execute();
     }
 
+    /**
+     * The request rows with a value in {@code column} created in {@code [from, to)}, and the nearest-rank 95th
+     * percentile of the values, exact from the raw rows.
+     */
+    LatencySample latency(
+            Handle handle, LatencyColumn column, UsageQueries.Filter filter, String key, long from, long to) {
+        String where = " FROM logs WHERE kind = 'request' AND " + column.column() + " IS NOT NULL"
+                + " AND created_at >= :from AND created_at < :to" + filter.condition();
+        var count =
+                handle.createQuery("SELECT COUNT(*)" + where).bind("from", from).bind("to", to);
+        if (filter != UsageQueries.Filter.ALL) {
+            count.bind("key", key);
+        }
+        long n = count.mapTo(Long.class).one();
+        if (n == 0) {
+            return new LatencySample(0, Double.NaN);
+        }
+        long rank = (95 * n + 99) / 100; // ⌈0.95·n⌉ in integers: 0.95 * 20 is not 19 in doubles
+        var value = handle.createQuery("SELECT " + column.column() + where + " ORDER BY " + column.column()
+                        + " LIMIT 1 OFFSET :offset")
+                .bind("from", from)
+                .bind("to", to)
+                .bind("offset", rank - 1);
+        if (filter != UsageQueries.Filter.ALL) {
+            value.bind("key", key);
+        }
+        return new LatencySample(n, value.mapTo(Double.class).one());
+    }
+
     private static void setNullable(PreparedStatement ps, int index, double value) throws SQLException {
         if (Double.isNaN(value)) {
             ps.setNull(index, Types.REAL);

@@ -43,7 +43,8 @@ public final class Store implements AutoCloseable {
                     "V001__init.sql",
                     "V002__optional_dimensions.sql",
                     "V003__gateway_options.sql",
-                    "V004__first_backfill.sql"),
+                    "V004__first_backfill.sql",
+                    "V005__rules.sql"),
             "exporter",
             "run a newer exporter or point STORE_PATH at a new file");
 
@@ -59,6 +60,7 @@ public final class Store implements AutoCloseable {
     private final PositionRepository positions = new PositionRepository();
     private final ChannelRepository channels = new ChannelRepository();
     private final GatewayOptionsRepository options = new GatewayOptionsRepository();
+    private final RuleRepository rules = new RuleRepository();
 
     private Store(Path file, Jdbi jdbi, Handle writer, SqliteOptions.Synchronous synchronous) {
         this.file = file;
@@ -239,6 +241,81 @@ public final class Store implements AutoCloseable {
             }
             return sums;
         });
+    }
+
+    /**
+     * The nearest-rank 95th percentile of the request rows' {@code column} created in
+     * {@code [startSeconds, endSeconds)}, exact from the raw rows.
+     *
+     * @param key the channel id or model for {@link UsageQueries.Filter#CHANNEL} and {@link UsageQueries.Filter#MODEL}
+     */
+    public LatencySample latency(
+            LatencyColumn column, UsageQueries.Filter filter, String key, long startSeconds, long endSeconds) {
+        // One transaction: the count and the row at its rank come from the same snapshot of the sync's writes.
+        return jdbi.inTransaction(h -> rawLogs.latency(h, column, filter, key, startSeconds, endSeconds));
+    }
+
+    /** The outcome of a change of a console rule. */
+    public enum RuleWrite {
+        DONE,
+        /** create: the name is taken. */
+        TAKEN,
+        NOT_FOUND,
+        /** replace, delete: the rule is at another version than the writer read. */
+        STALE
+    }
+
+    /** Every console rule, in name order. */
+    public List<StoredRule> consoleRules() {
+        return jdbi.withHandle(rules::loadAll);
+    }
+
+    /**
+     * Stores a new console rule and audits it, in one transaction: at version 1, or, for a name used
+     * before, one above the last version the name had (a stale writer never matches a new rule).
+     */
+    public RuleWrite createRule(String name, String spec, long atMillis, String actor) {
+        return jdbi.inTransaction(tx -> {
+            if (!rules.insert(tx, name, spec, atMillis, actor)) {
+                return RuleWrite.TAKEN;
+            }
+            rules.audit(tx, atMillis, actor, "create", name, null, spec);
+            return RuleWrite.DONE;
+        });
+    }
+
+    /**
+     * Replaces a console rule if it is still at {@code expectedVersion}, and audits it, in one
+     * transaction: of two writers that read the same version only the first succeeds.
+     */
+    public RuleWrite replaceRule(String name, long expectedVersion, String spec, long atMillis, String actor) {
+        return jdbi.inTransaction(tx -> {
+            if (!rules.auditChange(tx, name, expectedVersion, "update", spec, atMillis, actor)) {
+                return missingOrStale(tx, name);
+            }
+            rules.update(tx, name, expectedVersion, spec, atMillis, actor);
+            return RuleWrite.DONE;
+        });
+    }
+
+    /** Deletes a console rule if it is still at {@code expectedVersion}, and audits it, in one transaction. */
+    public RuleWrite deleteRule(String name, long expectedVersion, long atMillis, String actor) {
+        return jdbi.inTransaction(tx -> {
+            if (!rules.auditChange(tx, name, expectedVersion, "delete", null, atMillis, actor)) {
+                return missingOrStale(tx, name);
+            }
+            rules.delete(tx, name, expectedVersion);
+            return RuleWrite.DONE;
+        });
+    }
+
+    private RuleWrite missingOrStale(Handle tx, String name) {
+        return rules.load(tx, name).isPresent() ? RuleWrite.STALE : RuleWrite.NOT_FOUND;
+    }
+
+    /** The newest changes of console rules first, of one rule or of all; at most {@code limit}. */
+    public List<StoredAudit> ruleAudit(Optional<String> rule, int limit) {
+        return jdbi.withHandle(h -> rules.audit(h, rule, limit));
     }
 
     /** The start of the oldest minute the rollups hold; empty when they hold none. */

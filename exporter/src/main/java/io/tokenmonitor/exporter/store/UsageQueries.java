@@ -18,16 +18,24 @@ public final class UsageQueries {
         CHANNEL(" AND channel_id = :key"),
         MODEL(" AND model = :key");
 
+        private final String condition;
         private final String minuteSql;
         private final String daySql;
 
         Filter(String condition) {
+            this.condition = condition;
             this.minuteSql = sum("usage_minute", "minute", condition);
             this.daySql = sum("usage_day", "day", condition);
         }
 
+        /** The SQL condition ({@code AND ...}, with {@code :key}) that selects the rows; empty for all. */
+        String condition() {
+            return condition;
+        }
+
         private static String sum(String table, String timeColumn, String condition) {
-            return "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(requests), 0), COALESCE(SUM(quota), 0) "
+            return "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(requests), 0), COALESCE(SUM(quota), 0), "
+                    + "COALESCE(SUM(errors), 0) "
                     + "FROM " + table + " WHERE " + timeColumn + " >= :from AND " + timeColumn + " < :to" + condition;
         }
     }
@@ -63,7 +71,7 @@ public final class UsageQueries {
         if (sql.contains(":key")) {
             query.bind("key", key);
         }
-        return query.map((rs, ctx) -> new UsageSum(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+        return query.map((rs, ctx) -> new UsageSum(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
                 .one();
     }
 }

@@ -1,9 +1,7 @@
 package io.tokenmonitor.exporter.bench;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.tokenmonitor.exporter.budget.BudgetConfig;
 import io.tokenmonitor.exporter.budget.BudgetEvaluator;
-import io.tokenmonitor.exporter.budget.BudgetWatcher;
 import io.tokenmonitor.exporter.channel.ChannelState;
 import io.tokenmonitor.exporter.http.ExporterHttpServer;
 import io.tokenmonitor.exporter.http.WebConfig;
@@ -16,6 +14,10 @@ import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.LogRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.model.UsageTotals;
+import io.tokenmonitor.exporter.rule.ConfigWatcher;
+import io.tokenmonitor.exporter.rule.RuleEvaluator;
+import io.tokenmonitor.exporter.rule.RuleRegistry;
+import io.tokenmonitor.exporter.rule.RulesFile;
 import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.store.Store;
 import io.tokenmonitor.exporter.sync.IngestStatus;
@@ -67,10 +69,11 @@ public final class BudgetScrapeBenchmark {
                     "filled the store with %,d requests over %d days, %d channels x %d models in %.1f s%n",
                     rows, DAYS, CHANNELS, MODELS, (System.nanoTime() - start) / 1e9);
 
-            BudgetConfig config = BudgetConfig.parse(budgets(), "bench");
+            RulesFile config = RulesFile.parse(budgets(), "bench");
             BudgetEvaluator evaluator = new BudgetEvaluator(store);
             Instant now = Instant.now();
-            double[] rollupMillis = time(EVALUATIONS, () -> evaluator.evaluate(config, now, 500_000));
+            double[] rollupMillis =
+                    time(EVALUATIONS, () -> evaluator.evaluate(config.budgets(), config.zone(), now, 500_000));
             double[] rawMillis = time(3, () -> rawSums(file, now));
             System.out.printf(
                     "100 budgets, 30-day windows, from rollups:   median %.1f ms, max %.1f ms (%d runs)%n",
@@ -87,13 +90,18 @@ public final class BudgetScrapeBenchmark {
             full.register(new IngestCollector(status, current, "bench", "sqlite"));
             full.register(new ChannelCollector(() -> new ChannelState(channels(), 500_000, true)));
             // Evaluated once: the evaluation itself is timed above; here only the scrape is.
-            BudgetWatcher watcher = new BudgetWatcher(
-                    null, config, evaluator, () -> 500_000, () -> true, Duration.ofHours(1), Clock.systemUTC());
+            RuleRegistry rules = new RuleRegistry(
+                    store,
+                    new RuleEvaluator(store, () -> 500_000, () -> new ChannelState(channels(), 500_000, true)),
+                    config,
+                    () -> true,
+                    Clock.systemUTC());
+            ConfigWatcher watcher = new ConfigWatcher(null, rules, Duration.ofHours(1), Clock.systemUTC());
             watcher.start();
-            while (watcher.usage().isEmpty()) {
+            while (rules.outcomes().isEmpty()) {
                 Thread.sleep(50);
             }
-            full.register(new BudgetCollector(watcher));
+            full.register(new BudgetCollector(rules, watcher));
             double[] baseline = scrape(usageOnly, usage);
             double[] withAll = scrape(full, usage);
             watcher.close();

@@ -126,6 +126,42 @@ class StoreTest {
         }
     }
 
+    /**
+     * Console rules and their audit are the operators' work, not the gateway's: a first backfill that is
+     * discarded and started again leaves them alone.
+     */
+    @Test
+    void givenConsoleRules_whenAnUnfinishedFirstBackfillIsDiscarded_thenTheRulesAndTheAuditStay() throws Exception {
+        Path file = dir.resolve("store.db");
+        Path crashed = dir.resolve("crashed.db");
+        try (Store store = Store.open(file)) {
+            assertThat(store.createRule("r", "{\"name\":\"r\"}", 1_000L, "alice"))
+                    .isEqualTo(Store.RuleWrite.DONE);
+            store.commit(
+                    List.of(request(1, 1_000, 120, 30, 500, 4_000)),
+                    new SyncPosition("s", 1, 1_000, List.of()),
+                    UsageTotals.EMPTY,
+                    1L,
+                    0,
+                    0);
+            for (String suffix : List.of("", "-wal")) {
+                Files.copy(
+                        file.resolveSibling(file.getFileName() + suffix),
+                        crashed.resolveSibling(crashed.getFileName() + suffix));
+            }
+        }
+
+        try (Store restarted = Store.open(crashed)) {
+            assertThat(StoreSql.one(crashed, "SELECT COUNT(*) FROM logs"))
+                    .as("the backfill's rows are discarded")
+                    .isZero();
+            assertThat(restarted.consoleRules()).extracting(StoredRule::name).containsExactly("r");
+            assertThat(restarted.ruleAudit(java.util.Optional.empty(), 10))
+                    .extracting(StoredAudit::actor)
+                    .containsExactly("alice");
+        }
+    }
+
     /** A clean stop finishes the bulk mode, so a restart continues from the position instead of starting over. */
     @Test
     void givenFirstBackfillStoppedCleanly_whenStoreReopens_thenItContinuesFromThePosition() {

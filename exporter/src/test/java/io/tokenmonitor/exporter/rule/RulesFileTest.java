@@ -1,19 +1,23 @@
-package io.tokenmonitor.exporter.budget;
+package io.tokenmonitor.exporter.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.exporter.budget.Budget;
+import io.tokenmonitor.exporter.budget.BudgetLimit;
+import io.tokenmonitor.exporter.budget.BudgetScope;
+import io.tokenmonitor.exporter.budget.BudgetWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
-class BudgetConfigTest {
+class RulesFileTest {
 
     @Test
     void givenTheContractExample_whenParsed_thenEveryFieldIsRead() {
-        BudgetConfig config = BudgetConfig.parse("""
+        RulesFile config = RulesFile.parse("""
                 timezone: Asia/Shanghai
                 budgets:
                   - name: gpt4o-daily
@@ -49,7 +53,8 @@ class BudgetConfigTest {
         assertError(
                 "budgets: [{name: a, window: 1h, limit: {tokens: 1}, action: disable_channel}]",
                 "budgets.yml: budgets[0].action: disable_channel needs channel_id; add channel_id or use action: notify");
-        assertError("budget: []", "budgets.yml: unknown key \"budget\" at top level; known keys: timezone, budgets");
+        assertError(
+                "budget: []", "budgets.yml: unknown key \"budget\" at top level; known keys: timezone, budgets, rules");
         assertError(
                 "timezone: Asia/Beijing",
                 "budgets.yml: timezone: \"Asia/Beijing\" is not an IANA zone; for example Asia/Shanghai");
@@ -61,7 +66,7 @@ class BudgetConfigTest {
                 "budgets.yml: budgets[0].limit: give exactly one of {tokens: N}, {usd: N} or {requests: N}");
         assertError(
                 "budgets: [{name: a, window: 1h, limit: {tokens: 1}}, {name: a, window: 6h, limit: {tokens: 1}}]",
-                "budgets.yml: budgets[1].name: \"a\" is used twice; names must be unique");
+                "budgets.yml: budgets[1].name: \"a\" is used twice; names must be unique across budgets and rules");
         assertError(
                 "budgets: [{name: a, window: 1h, limit: {tokens: 1}, cooldown: 5}]",
                 "budgets.yml: budgets[0].cooldown: \"5\" has no unit; write 5s, 5m or 5h");
@@ -70,7 +75,7 @@ class BudgetConfigTest {
                 "budgets.yml: budgets[0].active: \"weekdays 9-5\" is not an active window: \"weekdays\" is not a weekday; use Mon, Tue, Wed, Thu, Fri, Sat, Sun");
         assertError(
                 "budgets: [{name: a, window: 1h, limit: {tokens: 1}, modle: x}]",
-                "budgets.yml: budgets[0]: unknown key \"modle\"; known keys: action, active, channel_id, cooldown, limit, model, name, notify, severity, window");
+                "budgets.yml: budgets[0].modle: unknown key for a budget; known keys: action, active, channel_id, cooldown, limit, model, name, notify, severity, window");
     }
 
     @Test
@@ -132,13 +137,13 @@ class BudgetConfigTest {
     }
 
     private static Budget budget(String extra) {
-        return BudgetConfig.parse("budgets:\n  - {name: a, window: 1h, limit: {tokens: 1}, " + extra + "}\n", "b.yml")
+        return RulesFile.parse("budgets:\n  - {name: a, window: 1h, limit: {tokens: 1}, " + extra + "}\n", "b.yml")
                 .budgets()
                 .get(0);
     }
 
     private static void assertError(String yaml, String message) {
-        assertThatThrownBy(() -> BudgetConfig.parse(yaml, "budgets.yml"))
+        assertThatThrownBy(() -> RulesFile.parse(yaml, "budgets.yml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(message);
     }
