@@ -216,7 +216,8 @@ public final class Exporter implements AutoCloseable {
     private void serveMetrics(WebConfig web) throws IOException {
         UsageExposition usage = new UsageExposition(totals::get, status::isCaughtUp, config.histogramShape());
         try {
-            http = ExporterHttpServer.start(config.listenAddress(), registry, usage, status::isCaughtUp, web);
+            http = ExporterHttpServer.start(
+                    config.listenAddress(), registry, usage, status::isCaughtUp, web, rules, config.accessPassword());
         } catch (BindException e) {
             throw new ConfigException("LISTEN_ADDRESS: cannot listen on " + config.listenAddress() + ": "
                     + e.getMessage() + "; is another exporter running there?");

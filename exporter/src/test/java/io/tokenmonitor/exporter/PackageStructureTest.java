@@ -23,7 +23,7 @@ class PackageStructureTest {
                         Map.entry("budget", Set.of("model", "store")),
                         Map.entry("metrics", Set.of("model", "source", "sync", "store", "budget", "channel")),
                         Map.entry("history", Set.of("model", "store", "metrics")),
-                        Map.entry("http", Set.of("metrics")),
+                        Map.entry("http", Set.of("metrics", "rule")),
                         Map.entry("config", Set.of("model", "source")),
                         Map.entry("demo", Set.of())));
     }

@@ -3,8 +3,10 @@ package io.tokenmonitor.exporter.config;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.config.Env;
 import io.tokenmonitor.common.config.HostPort;
+import io.tokenmonitor.common.config.Secret;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.PromDuration;
+import io.tokenmonitor.common.web.ConsoleLogin;
 import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.model.HistogramShape;
 import io.tokenmonitor.exporter.source.SourceDsn;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,6 +29,8 @@ import java.util.Set;
  * @param webConfigFile TLS and basic auth for /metrics ({@code --web.config.file} or {@code WEB_CONFIG_FILE}); null for plain HTTP
  * @param quotaPerUnit {@code QUOTA_PER_UNIT}; null to read the gateway's option
  * @param histogramShape {@code HISTOGRAM_STREAM} and {@code HISTOGRAM_BUCKETS}: how /metrics exposes the histograms
+ * @param accessPassword {@code ACCESS_PASSWORD} (or {@code ACCESS_PASSWORD_FILE}): the rules console's login for the
+ *     user {@code admin}, besides the web config's {@code basic_auth_users}; empty when not set
  */
 public record ExporterConfig(
         SourceDsn mainDsn,
@@ -46,7 +51,8 @@ public record ExporterConfig(
         Duration budgetInterval,
         Set<Dimension> optionalLabels,
         int maxLabelValues,
-        HistogramShape histogramShape) {
+        HistogramShape histogramShape,
+        Optional<ConsoleLogin> accessPassword) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
     public static final String DEFAULT_STORE_PATH = "data/token-monitor.db";
@@ -141,7 +147,18 @@ public record ExporterConfig(
                 s.integer("MAX_LABEL_VALUES", DEFAULT_MAX_LABEL_VALUES, 1, 10_000),
                 new HistogramShape(
                         s.bool("HISTOGRAM_STREAM", HistogramShape.DEFAULT.stream()),
-                        histogramBuckets(s.text("HISTOGRAM_BUCKETS", "standard"))));
+                        histogramBuckets(s.text("HISTOGRAM_BUCKETS", "standard"))),
+                accessPassword(s));
+    }
+
+    /**
+     * The original Token Monitor's single password, for the user {@code admin}. Not {@link ConsoleLogin#fromEnv}:
+     * the exporter has no user/password pair of its own, its other users are the web config's.
+     */
+    private static Optional<ConsoleLogin> accessPassword(Settings s) {
+        return Optional.ofNullable(s.secret(ConsoleLogin.ACCESS_PASSWORD))
+                .map(password ->
+                        new ConsoleLogin(ConsoleLogin.ACCESS_USER, new Secret(password), ConsoleLogin.ACCESS_PASSWORD));
     }
 
     /**
@@ -170,7 +187,8 @@ public record ExporterConfig(
                 budgetInterval,
                 optionalLabels,
                 maxLabelValues,
-                histogramShape);
+                histogramShape,
+                accessPassword);
     }
 
     /** {@code HISTOGRAM_BUCKETS}: true for {@code fine} (every stored bound), false for {@code standard}. */

@@ -22,6 +22,9 @@ import org.mindrot.jbcrypt.BCrypt;
  */
 final class BcryptAuthenticator extends BasicAuthenticator {
 
+    /** The realm of /metrics and the console alike, so a browser logged in to one is to the other. */
+    static final String REALM = "token-monitor-exporter";
+
     private final Map<String, String> users;
     private final BiPredicate<String, String> checkpw;
     /** Compared with for an unknown user: a hash of a random password, as dear as the dearest user's. */
@@ -35,7 +38,7 @@ final class BcryptAuthenticator extends BasicAuthenticator {
 
     /** @param checkpw bcrypt's check of a password against a {@code $2a$} hash (a test counts the calls) */
     BcryptAuthenticator(Map<String, String> users, BiPredicate<String, String> checkpw) {
-        super("token-monitor-exporter", StandardCharsets.UTF_8);
+        super(REALM, StandardCharsets.UTF_8);
         this.users = users.entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> jbcrypt(e.getValue())));
         this.checkpw = checkpw;

@@ -1,5 +1,6 @@
 package io.tokenmonitor.exporter.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
@@ -9,12 +10,17 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.common.web.ConsoleLogin;
+import io.tokenmonitor.common.web.LoginThrottle;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
+import io.tokenmonitor.exporter.rule.RuleBook;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,13 +28,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /metrics} (OpenMetrics or Prometheus text, as the scraper asks; see {@link MetricsEndpoint}), {@code /healthz}
  * (the process is alive) and {@code /readyz} (200 once the first backfill caught up, 503 before),
- * over HTTP or, with a web config, HTTPS and basic auth.
+ * over HTTP or, with a web config, HTTPS and basic auth; with a {@link RuleBook}, also the rules console
+ * ({@code /console/}) and its API ({@code /api/v1/}).
  */
 public final class ExporterHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExporterHttpServer.class);
 
     /**
      * Threads serving requests at once. The JDK server reads a request (and runs its TLS handshake)
@@ -63,16 +73,33 @@ public final class ExporterHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /**
-     * Starts serving. With {@code web.tls()} the server speaks HTTPS only; with basic auth users,
-     * {@code /metrics} needs a valid user (the health endpoints stay open for orchestrators).
-     */
+    /** Starts serving without the rules console (see the other {@code start}). */
     public static ExporterHttpServer start(
             InetSocketAddress address,
             PrometheusRegistry registry,
             UsageExposition usage,
             BooleanSupplier ready,
             WebConfig web)
+            throws IOException {
+        return start(address, registry, usage, ready, web, null, Optional.empty());
+    }
+
+    /**
+     * Starts serving. With {@code web.tls()} the server speaks HTTPS only; with basic auth users,
+     * {@code /metrics} needs a valid user (the health endpoints stay open for orchestrators).
+     *
+     * @param rules what {@code /console/} and {@code /api/v1/} show and change; null serves neither
+     * @param accessPassword {@code ACCESS_PASSWORD}'s login for {@code admin}; with it or the web config's users
+     *     the console is on, with neither both prefixes answer 404 saying how to switch it on
+     */
+    public static ExporterHttpServer start(
+            InetSocketAddress address,
+            PrometheusRegistry registry,
+            UsageExposition usage,
+            BooleanSupplier ready,
+            WebConfig web,
+            RuleBook rules,
+            Optional<ConsoleLogin> accessPassword)
             throws IOException {
         LIMITS.forEach((name, value) -> {
             if (System.getProperty(name) == null) {
@@ -92,6 +119,9 @@ public final class ExporterHttpServer implements AutoCloseable {
         HttpContext metrics = route(server, "/metrics", new MetricsEndpoint(registry, usage), headers);
         if (!web.basicAuthUsers().isEmpty()) {
             metrics.setAuthenticator(new BcryptAuthenticator(web.basicAuthUsers()));
+        }
+        if (rules != null) {
+            console(server, headers, web, rules, accessPassword);
         }
         route(server, "/healthz", exchange -> reply(exchange, 200, "ok\n"), headers);
         route(
@@ -120,6 +150,28 @@ public final class ExporterHttpServer implements AutoCloseable {
                 headers);
         server.start();
         return new ExporterHttpServer(server, executor);
+    }
+
+    /** {@code /console} and {@code /api/v1/}: behind the login, or off (404 with how to switch it on). */
+    private static void console(
+            HttpServer server, Filter headers, WebConfig web, RuleBook rules, Optional<ConsoleLogin> accessPassword) {
+        JsonReply reply = new JsonReply(new ObjectMapper());
+        ConsoleAuthenticator login = new ConsoleAuthenticator(
+                web.basicAuthUsers(), accessPassword, new LoginThrottle(Clock.systemUTC()), reply);
+        if (!login.configured()) {
+            LOG.info("console: {}", ConsoleOff.HOW_TO);
+            ConsoleOff off = new ConsoleOff(reply);
+            route(server, ConsolePage.PREFIX, off, headers);
+            route(server, RulesApi.PREFIX, off, headers);
+            return;
+        }
+        route(server, ConsolePage.PREFIX, new ConsolePage(), headers)
+                .getFilters()
+                .add(login.filter());
+        route(server, RulesApi.PREFIX, new RulesApi(rules, reply), headers)
+                .getFilters()
+                .add(login.filter());
+        LOG.info("console: at /console/ and /api/v1/ for {}", login.describe());
     }
 
     private static HttpContext route(HttpServer server, String path, HttpHandler handler, Filter headers) {
