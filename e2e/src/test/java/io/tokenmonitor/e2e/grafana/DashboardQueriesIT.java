@@ -94,7 +94,12 @@ class DashboardQueriesIT {
         awaitData();
     }
 
-    /** Two budgets on the demo's traffic: one calendar window (forecast path), one rolling window exceeded at once (alert path). */
+    /**
+     * Two budgets on the demo's traffic: one calendar window (forecast path), one rolling window
+     * exceeded at once (alert path); and two rules the Budgets dashboard's rules table shows: an
+     * error ratio over all traffic (armed at once at the demo's rate) and channel_down for every
+     * channel (one series per channel).
+     */
     private static Path writeBudgets(Path exporterDir) {
         try {
             java.nio.file.Files.createDirectories(exporterDir);
@@ -111,6 +116,14 @@ class DashboardQueriesIT {
                         window: 24h
                         limit: {usd: 0.01}
                         severity: info
+                    rules:
+                      - name: demo-errors
+                        kind: error_ratio
+                        window: 5m
+                        above: 0.5
+                        min_requests: 1
+                      - name: demo-channels-down
+                        kind: channel_down
                     """);
             return file;
         } catch (java.io.IOException e) {
@@ -131,7 +144,7 @@ class DashboardQueriesIT {
         }
     }
 
-    /** Waits for the recording rules' 5m series and an alert state, and at least MIN_HISTORY of scrapes. */
+    /** Waits for the recording rules' 5m series, an armed rule, an alert state, and at least MIN_HISTORY of scrapes. */
     private static void awaitData() {
         PrometheusApi api = prometheus.api();
         Instant deadline = Instant.now().plus(DATA_TIMEOUT);
@@ -139,6 +152,8 @@ class DashboardQueriesIT {
             boolean ready = !api.query("channel:newapi_usage_request_duration_seconds:p95_5m", Instant.now())
                             .isEmpty()
                     && !api.query("ALERTS", Instant.now()).isEmpty()
+                    && !api.query("newapi_rule_threshold{rule=\"demo-errors\"}", Instant.now())
+                            .isEmpty()
                     && Duration.between(promStart, Instant.now()).compareTo(MIN_HISTORY) >= 0;
             if (ready) {
                 return;
@@ -543,6 +558,51 @@ class DashboardQueriesIT {
                     .isEqualTo(values(exporterOnly))
                     .isNotEmpty();
         }
+    }
+
+    /**
+     * The Budgets dashboard's rules table merges its value and threshold queries row by row on the
+     * labels they share: both must group by the same labels, so that every threshold lands in the
+     * row of its rule (and channel), and a rule armed on the demo shows both.
+     */
+    @Test
+    void givenRulesTable_whenQueried_thenEachThresholdJoinsTheValueOfTheSameRuleAndChannel() {
+        Dashboard budgets = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-budgets"))
+                .findFirst()
+                .orElseThrow();
+        List<Dashboard.PanelQuery> table = budgets.queries().stream()
+                .filter(q -> q.panelTitle().equals("Rules: value and threshold"))
+                .toList();
+        assertThat(table).as("value and threshold queries").hasSize(2);
+        Instant to = Instant.now();
+        Interpolator vars = interpolatorFor(budgets, promStart, to);
+        List<Map<String, String>> values = labelSets(vars.apply(table.get(0).text(), true), to);
+        List<Map<String, String>> thresholds = labelSets(vars.apply(table.get(1).text(), true), to);
+        assertThat(table.get(0).text()).as("first query").contains("newapi_rule_value");
+        assertThat(thresholds).as("threshold rows").isNotEmpty();
+        assertThat(values)
+                .as("every threshold row has the value row of the same labels")
+                .containsAll(thresholds);
+        assertThat(thresholds)
+                .as("rows of the armed demo-errors rule")
+                .anyMatch(l -> l.get("rule").equals("demo-errors")
+                        && l.get("kind").equals("error_ratio")
+                        && l.get("scope").equals("all"));
+        long channels = values.stream()
+                .filter(l -> l.get("rule").equals("demo-channels-down"))
+                .map(l -> l.get("channel_id"))
+                .distinct()
+                .count();
+        assertThat(channels)
+                .as("channel_down without channel_id: one row per channel")
+                .isGreaterThan(1);
+    }
+
+    private static List<Map<String, String>> labelSets(String expr, Instant at) {
+        return prometheus.api().query(expr, at).stream()
+                .map(PrometheusApi.Series::labels)
+                .toList();
     }
 
     private static List<Double> values(String expr) {
