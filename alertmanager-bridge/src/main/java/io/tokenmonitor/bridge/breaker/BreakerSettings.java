@@ -37,7 +37,12 @@ public record BreakerSettings(
             "TokenMonitorChannelLatencyHigh",
             "TokenMonitorChannelAutoDisabled",
             "TokenMonitorChannelBalanceLow",
-            "TokenMonitorRequestVolumeSpike");
+            "TokenMonitorRequestVolumeSpike",
+            // The exporter's rules of every kind (issue 13): one generic alert per kind carries each rule's action.
+            "TokenMonitorRuleErrorRatioHigh",
+            "TokenMonitorRuleLatencyHigh",
+            "TokenMonitorRuleRequestSpike",
+            "TokenMonitorRuleChannelDown");
 
     public BreakerSettings {
         alertNames = Set.copyOf(new LinkedHashSet<>(alertNames));
