@@ -5,7 +5,11 @@ import io.tokenmonitor.common.config.ConfigException;
 /** What an alert asks the bridge to do besides notifying: the {@code action} label and a budget's {@code action}. */
 public enum Action {
     NOTIFY("notify"),
-    DISABLE_CHANNEL("disable_channel");
+    DISABLE_CHANNEL("disable_channel"),
+    /** Switch the gateway API key named by the {@code token_id} label off ({@code tokens.status = 2}). */
+    DISABLE_TOKEN("disable_token"),
+    /** Switch the gateway user named by the {@code user_id} label off ({@code users.status = 2}). */
+    DISABLE_USER("disable_user");
 
     private final String value;
 
@@ -19,7 +23,7 @@ public enum Action {
     }
 
     /**
-     * Reads {@code notify} or {@code disable_channel}, exactly (label values are matched exactly by Alertmanager too).
+     * Reads {@code notify}, {@code disable_channel}, {@code disable_token} or {@code disable_user}, exactly (label values are matched exactly by Alertmanager too).
      *
      * @throws ConfigException naming {@code key}
      */
@@ -30,7 +34,8 @@ public enum Action {
                 return a;
             }
         }
-        throw new ConfigException(key + ": \"" + v + "\" is not an action; use notify or disable_channel");
+        throw new ConfigException(
+                key + ": \"" + v + "\" is not an action; use notify, disable_channel, disable_token or disable_user");
     }
 
     @Override

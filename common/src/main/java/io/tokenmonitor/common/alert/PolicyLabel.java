@@ -23,7 +23,11 @@ public enum PolicyLabel {
     /** {@link Severity}. */
     SEVERITY("severity"),
     /** The gateway channel that {@code action=disable_channel} disables ({@link ChannelId}). */
-    CHANNEL_ID("channel_id");
+    CHANNEL_ID("channel_id"),
+    /** The gateway API key ({@code tokens.id}) that {@code action=disable_token} disables. */
+    TOKEN_ID("token_id"),
+    /** The gateway user ({@code users.id}) that {@code action=disable_user} disables. */
+    USER_ID("user_id");
 
     private final String label;
 

@@ -15,7 +15,16 @@ class PolicyVocabularyTest {
     @Test
     void givenPolicyLabels_whenListed_thenTheContractNamesAreThere() {
         assertThat(PolicyLabel.names())
-                .containsExactly("notify", "action", "active", "tz", "cooldown", "severity", "channel_id");
+                .containsExactly(
+                        "notify",
+                        "action",
+                        "active",
+                        "tz",
+                        "cooldown",
+                        "severity",
+                        "channel_id",
+                        "token_id",
+                        "user_id");
     }
 
     @ParameterizedTest
@@ -63,7 +72,13 @@ class PolicyVocabularyTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"notify, NOTIFY", "disable_channel, DISABLE_CHANNEL", "' notify ', NOTIFY"})
+    @CsvSource({
+        "notify, NOTIFY",
+        "disable_channel, DISABLE_CHANNEL",
+        "disable_token, DISABLE_TOKEN",
+        "disable_user, DISABLE_USER",
+        "' notify ', NOTIFY"
+    })
     void givenAction_whenParsed_thenRead(String text, Action action) {
         assertThat(Action.parse("action", text)).isEqualTo(action);
         assertThat(action.value()).isEqualTo(text.strip());
@@ -75,7 +90,8 @@ class PolicyVocabularyTest {
     void givenBadAction_whenParsed_thenRefused(String text) {
         assertThatThrownBy(() -> Action.parse("budgets[1].action", text))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("budgets[1].action: \"" + text + "\" is not an action; use notify or disable_channel");
+                .hasMessage("budgets[1].action: \"" + text
+                        + "\" is not an action; use notify, disable_channel, disable_token or disable_user");
     }
 
     @ParameterizedTest

@@ -44,7 +44,9 @@ public final class Store implements AutoCloseable {
                     "V002__optional_dimensions.sql",
                     "V003__gateway_options.sql",
                     "V004__first_backfill.sql",
-                    "V005__rules.sql"),
+                    "V005__rules.sql",
+                    "V006__accounts.sql",
+                    "V007__account_usage.sql"),
             "exporter",
             "run a newer exporter or point STORE_PATH at a new file");
 
