@@ -2,21 +2,25 @@ package io.tokenmonitor.exporter.source;
 
 import io.tokenmonitor.exporter.model.Token;
 import io.tokenmonitor.exporter.model.User;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the gateway's API keys ({@code tokens}) and users ({@code users}) column by column, so a
  * database user granted SELECT on exactly {@link #TOKEN_COLUMNS} and {@link #USER_COLUMNS} (and
  * the optional ones its gateway has) is enough: {@code tokens.key}, {@code users.password},
  * {@code users.access_token}, e-mail and third-party ids are never named. New API and One API
- * differ only in the optional columns, which are probed on every read (a gateway upgrade adds them).
+ * differ only in the optional columns, which are looked up on every read (a gateway upgrade adds them).
  */
 public final class AccountReader {
 
@@ -41,11 +45,14 @@ public final class AccountReader {
     /** Read when the gateway has it (New API). */
     public static final List<String> USER_OPTIONAL_COLUMNS = List.of("deleted_at");
 
+    private static final Logger LOG = LoggerFactory.getLogger(AccountReader.class);
     private static final String NEVER_EXPIRES = Long.toString(Token.NEVER_EXPIRES);
 
     private final Jdbi jdbi;
     private final SourceDialect dialect;
     private final String databaseUser;
+    /** The tables whose unreadable optional columns were logged (once per run). */
+    private final Set<String> reportedUnseen = new HashSet<>();
 
     /** @param databaseUser who the grant statements in errors name; null when unknown (SQLite) */
     public AccountReader(Jdbi jdbi, SourceDialect dialect, String databaseUser) {
@@ -139,23 +146,34 @@ public final class AccountReader {
         }
     }
 
-    /** Which of {@code columns} the table has: a query naming a missing column fails as unknown, a refused one as denied. */
+    /**
+     * Which of {@code columns} the table has, from the driver's metadata. PostgreSQL's and SQLite's list every
+     * column; MySQL's and MariaDB's list only the columns the user may read (and a query naming any other one is
+     * refused, whether it exists or not), so there an optional column that was not granted looks absent: said once.
+     */
     private List<String> present(Handle h, String table, List<String> columns) {
         List<String> present = new ArrayList<>();
+        Connection connection = h.getConnection();
         for (String column : columns) {
-            try {
-                h.createQuery("SELECT " + dialect.quote(column) + " FROM " + table + " WHERE 1 = 0")
-                        .mapToMap()
-                        .list();
-                present.add(column);
-            } catch (RuntimeException e) {
-                if (!unknownColumn(e)) {
-                    // Denied: it exists, so the grant statement names it.
-                    List<String> withIt = new ArrayList<>(present);
-                    withIt.addAll(columns.subList(columns.indexOf(column), columns.size()));
-                    throw grantMissingOr(h, table, withIt, e);
+            try (ResultSet rs = connection.getMetaData().getColumns(connection.getCatalog(), null, table, column)) {
+                if (rs.next()) {
+                    present.add(column);
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the columns of " + table + ": " + e.getMessage(), e);
             }
+        }
+        List<String> unseen = columns.stream().filter(c -> !present.contains(c)).toList();
+        if (dialect == SourceDialect.MYSQL && !unseen.isEmpty() && reportedUnseen.add(table)) {
+            LOG.info(
+                    "accounts: the {} columns {} are not readable: right for One API, which has none of them; on New API grant {}"
+                            + " (until then {})",
+                    table,
+                    String.join(", ", unseen),
+                    grantStatement(table, columns, catalog(h)),
+                    table.equals("tokens")
+                            ? "soft-deleted keys count as live and keys have no group"
+                            : "soft-deleted users count as live");
         }
         return present;
     }
@@ -164,14 +182,25 @@ public final class AccountReader {
         if (!denied(e)) {
             return e;
         }
-        String database = null;
-        try {
-            database = dialect == SourceDialect.MYSQL ? h.getConnection().getCatalog() : null;
-        } catch (SQLException ignored) {
-            // the statement then leaves the database out
-        }
+        // MySQL hides the optional columns not granted: name them all there (One API has none of them).
+        List<String> named = dialect == SourceDialect.MYSQL ? optionalOf(table) : optional;
+        String oneApi =
+                table.equals("tokens") ? " (One API: without `group`, deleted_at)" : " (One API: without deleted_at)";
         return new AccountGrantMissing("the database user may not read " + table + " (" + SourceFailure.describe(e)
-                + "); grant it: " + grantStatement(table, optional, database));
+                + "); grant it: " + grantStatement(table, named, catalog(h))
+                + (dialect == SourceDialect.MYSQL ? oneApi : ""));
+    }
+
+    private static List<String> optionalOf(String table) {
+        return table.equals("tokens") ? TOKEN_OPTIONAL_COLUMNS : USER_OPTIONAL_COLUMNS;
+    }
+
+    private String catalog(Handle h) {
+        try {
+            return dialect == SourceDialect.MYSQL ? h.getConnection().getCatalog() : null;
+        } catch (SQLException e) {
+            return null; // the statement then leaves the database out
+        }
     }
 
     private String deletedFlag(boolean hasDeleted) {
@@ -180,17 +209,6 @@ public final class AccountReader {
 
     private String quoteIfReserved(String column) {
         return column.equals("group") ? dialect.quote(column) : column;
-    }
-
-    private static boolean unknownColumn(Throwable e) {
-        SQLException sql = sqlException(e);
-        if (sql == null) {
-            return false;
-        }
-        String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-        String message = sql.getMessage() == null ? "" : sql.getMessage().toLowerCase(Locale.ROOT);
-        // MySQL/MariaDB 42S22 (1054), PostgreSQL 42703, SQLite "no such column".
-        return state.equals("42S22") || state.equals("42703") || message.contains("no such column");
     }
 
     private static boolean denied(Throwable e) {
