@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,8 +123,9 @@ public final class AccountReader {
      * The statement that grants what is read from {@code table}, for this gateway's columns.
      *
      * @param optional the optional columns the table has
+     * @param database MySQL's database (named in the statement); null elsewhere
      */
-    public String grantStatement(String table, List<String> optional, String database) {
+    private String grantStatement(String table, List<String> optional, String database) {
         List<String> columns = new ArrayList<>(table.equals("tokens") ? TOKEN_COLUMNS : USER_COLUMNS);
         columns.addAll(optional);
         String list = columns.stream().map(this::quoteIfReserved).collect(Collectors.joining(", "));
@@ -137,8 +139,7 @@ public final class AccountReader {
         };
     }
 
-    private <T> List<T> query(
-            Handle h, String table, List<String> optional, String sql, org.jdbi.v3.core.mapper.RowMapper<T> mapper) {
+    private <T> List<T> query(Handle h, String table, List<String> optional, String sql, RowMapper<T> mapper) {
         try {
             return h.createQuery(sql).map(mapper).list();
         } catch (RuntimeException e) {
@@ -153,18 +154,17 @@ public final class AccountReader {
      */
     private List<String> present(Handle h, String table, List<String> columns) {
         List<String> present = new ArrayList<>();
-        Connection connection = h.getConnection();
         for (String column : columns) {
-            try (ResultSet rs = connection.getMetaData().getColumns(connection.getCatalog(), null, table, column)) {
-                if (rs.next()) {
-                    present.add(column);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read the columns of " + table + ": " + e.getMessage(), e);
+            if (visible(h, table, column)) {
+                present.add(column);
             }
         }
         List<String> unseen = columns.stream().filter(c -> !present.contains(c)).toList();
-        if (dialect == SourceDialect.MYSQL && !unseen.isEmpty() && reportedUnseen.add(table)) {
+        // Without even the id, the query fails and names the whole grant: no note then.
+        if (dialect == SourceDialect.MYSQL
+                && !unseen.isEmpty()
+                && visible(h, table, "id")
+                && reportedUnseen.add(table)) {
             LOG.info(
                     "accounts: the {} columns {} are not readable: right for One API, which has none of them; on New API grant {}"
                             + " (until then {})",
@@ -176,6 +176,15 @@ public final class AccountReader {
                             : "soft-deleted users count as live");
         }
         return present;
+    }
+
+    private static boolean visible(Handle h, String table, String column) {
+        Connection connection = h.getConnection();
+        try (ResultSet rs = connection.getMetaData().getColumns(connection.getCatalog(), null, table, column)) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the columns of " + table + ": " + e.getMessage(), e);
+        }
     }
 
     private RuntimeException grantMissingOr(Handle h, String table, List<String> optional, RuntimeException e) {
