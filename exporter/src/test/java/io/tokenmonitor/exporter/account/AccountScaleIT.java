@@ -23,11 +23,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * 100,000 keys on MariaDB, read by the documented grants: the refresh's time and heap (printed for the closing
+ * 100,000 keys on MariaDB and PostgreSQL, read by the documented grants: the refresh's time and heap (printed for the closing
  * note), an unchanged gateway costing no store writes, and /metrics staying within ACCOUNT_SERIES_LIMIT.
  */
 class AccountScaleIT {
@@ -38,10 +39,13 @@ class AccountScaleIT {
     @TempDir
     Path dir;
 
-    @Test
-    void givenOneHundredThousandKeys_whenRefreshedAndCollected_thenTheStoreIsWrittenOnceAndTheSeriesStayCapped()
-            throws Exception {
-        try (GatewayDatabase db = GatewayDatabase.create(Dialect.MYSQL, Flavor.NEW_API, dir)) {
+    @ParameterizedTest
+    @EnumSource(
+            value = Dialect.class,
+            names = {"MYSQL", "POSTGRES"})
+    void givenOneHundredThousandKeys_whenRefreshedAndCollected_thenTheStoreIsWrittenOnceAndTheSeriesStayCapped(
+            Dialect dialect) throws Exception {
+        try (GatewayDatabase db = GatewayDatabase.create(dialect, Flavor.NEW_API, dir)) {
             GatewayAccounts accounts = GatewayAccounts.create(db);
             accounts.addManyTokens(KEYS, USERS, 50_000_000);
             for (int i = 1; i <= 3; i++) {
@@ -49,13 +53,16 @@ class AccountScaleIT {
             }
             accounts.execute("INSERT INTO users (id, username, password, quota, used_quota)"
                     + " SELECT id + 3, CONCAT('bulk-', id), 'x', 1000000000, 0 FROM tokens WHERE id <= " + (USERS - 3));
+            if (dialect == Dialect.POSTGRES) {
+                accounts.execute("ANALYZE tokens", "ANALYZE users");
+            }
             DbUser reader = db.createUser("scale", accounts.documentedGrants());
             Path storeFile = dir.resolve("store.db");
             try (HikariDataSource pool =
                             SourcePool.open("scale", SourceDsn.parse("SQL_DSN", db.sqlDsnAs(reader), "x"), null);
                     Store store = Store.open(storeFile)) {
                 AccountRefresher refresher = new AccountRefresher(
-                        new AccountReader(Jdbi.create(pool), SourceDialect.MYSQL, reader.name()),
+                        new AccountReader(Jdbi.create(pool), SourceDialect.valueOf(dialect.name()), reader.name()),
                         store,
                         Duration.ofSeconds(60),
                         Clock.systemUTC());
@@ -80,10 +87,17 @@ class AccountScaleIT {
                 MetricSnapshots out = collector.collect();
                 long collect = (System.nanoTime() - collectStart) / 1_000_000;
                 System.out.printf(
-                        "accounts at %,d keys and %,d users (MariaDB, column grants): first refresh %d ms (all rows"
+                        "accounts at %,d keys and %,d users (%s, column grants): first refresh %d ms (all rows"
                                 + " written), unchanged %d ms (none written), 1,000 changed %d ms; state on the heap"
                                 + " %.1f MiB; collect %d ms%n",
-                        KEYS, USERS, first, unchanged, thousandChanged, (heapAfter - heapBefore) / 1048576.0, collect);
+                        KEYS,
+                        USERS,
+                        dialect,
+                        first,
+                        unchanged,
+                        thousandChanged,
+                        (heapAfter - heapBefore) / 1048576.0,
+                        collect);
 
                 int perKey = 0;
                 for (MetricSnapshot s : out) {
