@@ -1,8 +1,8 @@
 package io.tokenmonitor.exporter.model;
 
 /**
- * A gateway user as read from the {@code users} table: never its password, access token, e-mail or
- * any third-party id.
+ * A gateway user as read from the {@code users} table: never its password, access token, display name,
+ * e-mail or any third-party id.
  *
  * @param role 1 common, 10 admin, 100 root
  * @param status 1 enabled, 2 disabled
@@ -13,7 +13,6 @@ package io.tokenmonitor.exporter.model;
 public record User(
         long id,
         String username,
-        String displayName,
         int role,
         int status,
         String group,

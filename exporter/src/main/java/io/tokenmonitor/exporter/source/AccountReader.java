@@ -41,8 +41,8 @@ public final class AccountReader {
     public static final List<String> TOKEN_OPTIONAL_COLUMNS = List.of("group", "deleted_at");
 
     /** The columns of {@code users} read from every gateway. */
-    public static final List<String> USER_COLUMNS = List.of(
-            "id", "username", "display_name", "role", "status", "group", "quota", "used_quota", "request_count");
+    public static final List<String> USER_COLUMNS =
+            List.of("id", "username", "role", "status", "group", "quota", "used_quota", "request_count");
     /** Read when the gateway has it (New API). */
     public static final List<String> USER_OPTIONAL_COLUMNS = List.of("deleted_at");
 
@@ -97,7 +97,7 @@ public final class AccountReader {
     public List<User> readUsers() {
         return jdbi.withHandle(h -> {
             List<String> optional = present(h, "users", USER_OPTIONAL_COLUMNS);
-            String sql = "SELECT id, username, display_name, role, status, " + dialect.quote("group")
+            String sql = "SELECT id, username, role, status, " + dialect.quote("group")
                     + ", quota, used_quota, request_count, " + deletedFlag(optional.contains("deleted_at"))
                     + " FROM users ORDER BY id";
             return query(
@@ -108,14 +108,13 @@ public final class AccountReader {
                     (rs, ctx) -> new User(
                             rs.getLong(1),
                             text(rs, 2),
-                            text(rs, 3),
+                            rs.getInt(3),
                             rs.getInt(4),
-                            rs.getInt(5),
-                            text(rs, 6),
+                            text(rs, 5),
+                            rs.getLong(6),
                             rs.getLong(7),
                             rs.getLong(8),
-                            rs.getLong(9),
-                            rs.getInt(10) == 1));
+                            rs.getInt(9) == 1));
         });
     }
 

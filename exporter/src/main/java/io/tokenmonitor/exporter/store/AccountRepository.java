@@ -27,15 +27,14 @@ final class AccountRepository {
     private static final String DELETE_TOKEN = "DELETE FROM tokens WHERE id = ?";
 
     private static final String LOAD_USERS = """
-            SELECT id, username, display_name, role, status, "group", quota, used_quota, request_count, deleted
+            SELECT id, username, role, status, "group", quota, used_quota, request_count, deleted
             FROM users ORDER BY id
             """;
     private static final String UPSERT_USER = """
-            INSERT INTO users (id, username, display_name, role, status, "group", quota, used_quota, request_count,
-                               deleted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO users (id, username, role, status, "group", quota, used_quota, request_count, deleted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
-                username = excluded.username, display_name = excluded.display_name, role = excluded.role,
+                username = excluded.username, role = excluded.role,
                 status = excluded.status, "group" = excluded."group", quota = excluded.quota,
                 used_quota = excluded.used_quota, request_count = excluded.request_count, deleted = excluded.deleted
             """;
@@ -64,14 +63,13 @@ final class AccountRepository {
                 .map((rs, ctx) -> new User(
                         rs.getLong(1),
                         rs.getString(2),
-                        rs.getString(3),
+                        rs.getInt(3),
                         rs.getInt(4),
-                        rs.getInt(5),
-                        rs.getString(6),
+                        rs.getString(5),
+                        rs.getLong(6),
                         rs.getLong(7),
                         rs.getLong(8),
-                        rs.getLong(9),
-                        rs.getInt(10) == 1))
+                        rs.getInt(9) == 1))
                 .list();
     }
 
@@ -98,14 +96,13 @@ final class AccountRepository {
         for (User u : changes.users()) {
             users.bind(0, u.id())
                     .bind(1, u.username())
-                    .bind(2, u.displayName())
-                    .bind(3, u.role())
-                    .bind(4, u.status())
-                    .bind(5, u.group())
-                    .bind(6, u.quota())
-                    .bind(7, u.usedQuota())
-                    .bind(8, u.requestCount())
-                    .bind(9, u.deleted() ? 1 : 0)
+                    .bind(2, u.role())
+                    .bind(3, u.status())
+                    .bind(4, u.group())
+                    .bind(5, u.quota())
+                    .bind(6, u.usedQuota())
+                    .bind(7, u.requestCount())
+                    .bind(8, u.deleted() ? 1 : 0)
                     .add();
         }
         execute(users, changes.users().size());

@@ -89,7 +89,7 @@ class AccountCollectorTest {
                 user(2, "low-ratio", 1, USD * 5, USD * 95), // 0.05
                 user(3, "fine", 1, USD * 5, USD * 5),
                 user(4, "disabled", 2, 0, USD),
-                new User(5, "deleted", "", 1, 1, "default", 0, USD, 0, true),
+                new User(5, "deleted", 1, 1, "default", 0, USD, 0, true),
                 user(6, "never-topped-up", 1, 0, 0)); // nothing left of nothing: low
 
         MetricSnapshots out = collect(List.of(), users, DEFAULTS);
@@ -199,7 +199,7 @@ class AccountCollectorTest {
     }
 
     private static User user(long id, String name, int status, long quota, long used) {
-        return new User(id, name, name, 1, status, "default", quota, used, 0, false);
+        return new User(id, name, 1, status, "default", quota, used, 0, false);
     }
 
     /** The labels of key {@code id} owned by {@code username}, as {@link #series} writes them. */

@@ -62,8 +62,8 @@ public final class GatewayAccounts {
                         + " accessed_time, expired_time, " + group + ", deleted_at)"
                 : "SELECT (id, user_id, name, status, remain_quota, used_quota, unlimited_quota, created_time,"
                         + " accessed_time, expired_time)";
-        String users = "SELECT (id, username, display_name, role, status, " + group
-                + ", quota, used_quota, request_count" + (db.flavor() == Flavor.NEW_API ? ", deleted_at)" : ")");
+        String users = "SELECT (id, username, role, status, " + group + ", quota, used_quota, request_count"
+                + (db.flavor() == Flavor.NEW_API ? ", deleted_at)" : ")");
         return Map.of("tokens", List.of(tokens), "users", List.of(users));
     }
 
