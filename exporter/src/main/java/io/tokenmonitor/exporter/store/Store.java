@@ -65,6 +65,7 @@ public final class Store implements AutoCloseable {
     private final RuleRepository rules = new RuleRepository();
     private final AccountRollupRepository accountRollups = new AccountRollupRepository();
     private final AccountLookup accountLookup = new AccountLookup();
+    private final TokenIdFill tokenIdFill = new TokenIdFill();
 
     private Store(Path file, Jdbi jdbi, Handle writer, SqliteOptions.Synchronous synchronous) {
         this.file = file;
@@ -284,6 +285,23 @@ public final class Store implements AutoCloseable {
     /** Not-deleted users with this name in the store's copy; at most two. */
     public List<AccountUser> usersNamed(String name) {
         return jdbi.withHandle(h -> accountLookup.usersNamed(h, name));
+    }
+
+    /** The raw rows synced before V007, still without a token id; empty when there are none (the usual case). */
+    public Optional<UnfilledRows> rowsWithoutTokenId() {
+        return tokenIdFill.unfilled(writer);
+    }
+
+    /**
+     * Fills the token ids of the raw rows of {@code [fromId, toId]} that have none and adds those rows to the account
+     * rollups, in one transaction (see {@link TokenIdFill#fill}). Call it from the sync's thread, before its polls.
+     *
+     * @param gatewayTokenIds the gateway's token_id per log id; null for a gateway without it (One API)
+     * @param rollupCutoffSeconds rows created before this are not added (the rollups do not reach back so far)
+     * @return the rows filled
+     */
+    public int fillTokenIds(long fromId, long toId, Map<Long, Long> gatewayTokenIds, long rollupCutoffSeconds) {
+        return writer.inTransaction(tx -> tokenIdFill.fill(tx, fromId, toId, gatewayTokenIds, rollupCutoffSeconds));
     }
 
     // ---- end of usage per API key, user and group ----
