@@ -6,7 +6,9 @@ import io.tokenmonitor.common.sqlite.SqliteOptions;
 import io.tokenmonitor.exporter.model.Channel;
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
+import io.tokenmonitor.exporter.model.Token;
 import io.tokenmonitor.exporter.model.UsageTotals;
+import io.tokenmonitor.exporter.model.User;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +65,7 @@ public final class Store implements AutoCloseable {
     private final ChannelRepository channels = new ChannelRepository();
     private final GatewayOptionsRepository options = new GatewayOptionsRepository();
     private final RuleRepository rules = new RuleRepository();
+    private final AccountRepository accounts = new AccountRepository();
     private final AccountRollupRepository accountRollups = new AccountRollupRepository();
     private final AccountLookup accountLookup = new AccountLookup();
     private final TokenIdFill tokenIdFill = new TokenIdFill();
@@ -225,6 +228,31 @@ public final class Store implements AutoCloseable {
     public void saveChannels(List<Channel> current) {
         jdbi.useTransaction(tx -> channels.replace(tx, current));
     }
+
+    // --- accounts: the store's copy of the gateway's keys and users (issue 15) ---
+
+    /** The stored copy of the gateway's keys, soft-deleted ones included, in id order. */
+    public List<Token> loadTokens() {
+        return jdbi.withHandle(accounts::loadTokens);
+    }
+
+    /** The stored copy of the gateway's users, soft-deleted ones included, in id order. */
+    public List<User> loadUsers() {
+        return jdbi.withHandle(accounts::loadUsers);
+    }
+
+    /**
+     * Applies the changes to the copy of keys and users in one transaction, on its own connection
+     * (SQLite serialises it with the sync's writes). Only changed rows are written: on 100,000 keys
+     * an interval rewrites the keys that were used, not all of them.
+     */
+    public void saveAccountChanges(AccountChanges changes) {
+        if (!changes.isEmpty()) {
+            jdbi.useTransaction(tx -> accounts.apply(tx, changes));
+        }
+    }
+
+    // --- end of accounts ---
 
     /** The {@code QuotaPerUnit} the store's readers use: 500000 until {@link #saveQuotaPerUnit} is called. */
     public double quotaPerUnit() {

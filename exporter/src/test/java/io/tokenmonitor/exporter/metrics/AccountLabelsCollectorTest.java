@@ -44,8 +44,8 @@ class AccountLabelsCollectorTest {
         try (Store store = Store.open(file)) {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
                     Statement s = c.createStatement()) {
-                s.execute("INSERT INTO users (id, username, display_name, role, status, \"group\", quota, used_quota,"
-                        + " request_count, deleted) VALUES (1, 'alice', '', 1, 1, 'vip', 0, 0, 0, 0)");
+                s.execute("INSERT INTO users (id, username, role, status, \"group\", quota, used_quota,"
+                        + " request_count, deleted) VALUES (1, 'alice', 1, 1, 'vip', 0, 0, 0, 0)");
                 s.execute("INSERT INTO tokens (id, user_id, name, status, \"group\", remain_quota, used_quota,"
                         + " unlimited_quota, created_time, accessed_time, expired_time, deleted) VALUES"
                         + " (7, 1, 'alpha', 1, 'vip', 0, 0, 1, 0, 0, -1, 0)");
