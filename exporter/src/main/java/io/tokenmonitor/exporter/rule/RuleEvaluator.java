@@ -218,7 +218,7 @@ public final class RuleEvaluator {
                 rule.kind().label(),
                 (double) over.size(),
                 1,
-                per.label() + "s",
+                per == Rule.Per.TOKEN ? "keys" : per.label() + "s", // not "tokens": that unit counts tokens
                 armed,
                 armed && !over.isEmpty(),
                 note,
