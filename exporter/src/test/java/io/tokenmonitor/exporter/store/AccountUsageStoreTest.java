@@ -76,6 +76,52 @@ class AccountUsageStoreTest {
         }
     }
 
+    /**
+     * An upgraded store (raw rows without token_id, no account rollups) filled from One API's side: the keys come from
+     * the store's tokens copy, and the rollups equal what the sync would have written; a second fill changes nothing.
+     */
+    @Test
+    void givenRowsWithoutTokenIds_whenFilledWithoutTheGateway_thenTheKeysComeFromTheTokensCopyOnce() throws Exception {
+        Path file = dir.resolve("store.db");
+        try (Store store = Store.open(file)) {
+            sql(
+                    file,
+                    "INSERT INTO tokens (id, user_id, name, status, \"group\", remain_quota, used_quota, unlimited_quota,"
+                            + " created_time, accessed_time, expired_time, deleted) VALUES"
+                            + " (5, 1, 'ci', 1, '', 0, 0, 1, 0, 0, -1, 0)");
+            RowClassifier oneApi = Classifiers.uncapped(GatewayFlavor.ONE_API);
+            store.commit(
+                    List.of(
+                            oneApi.classify(row(1, 1, "ci", 100, LogRow.NO_TOKEN_ID)),
+                            oneApi.classify(row(2, 1, "ci", 200, LogRow.NO_TOKEN_ID)),
+                            oneApi.classify(row(3, 2, "x", 400, LogRow.NO_TOKEN_ID))),
+                    new SyncPosition("s", 3, T, List.of()),
+                    store.loadTotals(),
+                    1,
+                    Long.MIN_VALUE,
+                    Long.MIN_VALUE);
+            String rollups = "SELECT token_id || '/' || user_id || ':' || requests || ':' || quota"
+                    + " FROM usage_account_minute ORDER BY token_id, user_id";
+            List<String> synced = column(file, rollups);
+            sql(file, "UPDATE logs SET token_id = NULL");
+            sql(file, "DELETE FROM usage_account_minute");
+            sql(file, "DELETE FROM usage_account_day");
+            assertThat(store.rowsWithoutTokenId()).contains(new UnfilledRows(1, 3, 3));
+
+            assertThat(store.fillTokenIds(1, 3, null, Long.MIN_VALUE)).isEqualTo(3);
+            assertThat(store.fillTokenIds(1, 3, null, Long.MIN_VALUE))
+                    .as("nothing left")
+                    .isZero();
+
+            assertThat(store.rowsWithoutTokenId()).isEmpty();
+            assertThat(column(file, "SELECT id || ':' || token_id FROM logs ORDER BY id"))
+                    .containsExactly("1:5", "2:5", "3:0");
+            assertThat(column(file, rollups)).isEqualTo(synced).containsExactly("0/2:1:400", "5/1:2:300");
+            assertThat(column(file, "SELECT token_id || ':' || quota FROM usage_account_day ORDER BY token_id"))
+                    .containsExactly("0:400", "5:300");
+        }
+    }
+
     private static LogRow row(long id, long userId, String tokenName, long quota, long tokenId) {
         return new LogRow(
                 id, T, 2, userId, "u", tokenName, "m", quota, 1, 1, 1000, false, 1, "", "", "", "", "", 0, tokenId);
