@@ -236,7 +236,11 @@ public final class Exporter implements AutoCloseable {
     private void watchRules(RulesFile rulesFile) {
         rules = new RuleRegistry(
                 store,
-                new RuleEvaluator(store, () -> channels.state().quotaPerUnit(), channels::state),
+                new RuleEvaluator(
+                        store,
+                        () -> channels.state().quotaPerUnit(),
+                        channels::state,
+                        config.accountThresholds().seriesLimit()),
                 rulesFile,
                 status::isCaughtUp,
                 clock);
