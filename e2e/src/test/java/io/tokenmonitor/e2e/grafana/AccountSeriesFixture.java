@@ -45,11 +45,11 @@ final class AccountSeriesFixture implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Key 2 (ci-pipeline of bob) low in USD, key 4 (notebook of ops-bot) expiring in a day, user 2 (bob) low. */
+    /** Key 2 (ci-pipeline of ops-bot) low in USD, key 4 (notebook of bob) expiring in a day, user 2 (bob) low. */
     static String exposition(Instant now) {
         long expiry = now.getEpochSecond() + 86_400;
-        String key2 = "token_id=\"2\",token_name=\"ci-pipeline\",user_id=\"2\",username=\"bob\"";
-        String key4 = "token_id=\"4\",token_name=\"notebook\",user_id=\"4\",username=\"ops-bot\"";
+        String key2 = "token_id=\"2\",token_name=\"ci-pipeline\",user_id=\"4\",username=\"ops-bot\"";
+        String key4 = "token_id=\"4\",token_name=\"notebook\",user_id=\"2\",username=\"bob\"";
         return """
                 # TYPE newapi_tokens gauge
                 newapi_tokens{status="enabled"} 3

@@ -18,6 +18,8 @@ import java.util.List;
 final class AccountStoreSeed {
     static final List<String> TOKENS = List.of("default", "ci-pipeline", "生产环境", "notebook");
     static final List<String> USERS = List.of("alice", "bob", "研发组", "ops-bot", "carol");
+    /** The user of key i + 1: never user i + 1, so a filter that mixes key and user ids up finds another key. */
+    static final List<Integer> USER_OF_TOKEN = List.of(3, 4, 5, 2);
 
     private AccountStoreSeed() {}
 
@@ -45,7 +47,8 @@ final class AccountStoreSeed {
                     s.executeUpdate(
                             "INSERT INTO tokens (id, user_id, name, status, \"group\", remain_quota, used_quota,"
                                     + " unlimited_quota, created_time, accessed_time, expired_time, deleted) VALUES ("
-                                    + (i + 1) + ", " + (i + 1) + ", '" + TOKENS.get(i) + "', " + (i == 2 ? 4 : 1)
+                                    + (i + 1) + ", " + USER_OF_TOKEN.get(i) + ", '" + TOKENS.get(i) + "', "
+                                    + (i == 2 ? 4 : 1)
                                     + ", 'default', "
                                     + (i == 2 ? 0 : 210_000L * (i + 1)) + ", " + 1_000_000L * (i + 1) + ", "
                                     + (i == 0 ? 1 : 0)

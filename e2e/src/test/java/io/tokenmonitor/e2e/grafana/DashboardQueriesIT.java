@@ -480,6 +480,12 @@ class DashboardQueriesIT {
                         assertThat(rows)
                                 .as(q.where() + ": rows with $" + name + "=" + value + "\n  " + sql)
                                 .isPositive();
+                        // and the filter filters: a value nothing has answers otherwise
+                        Interpolator none = interpolatorWithoutPrometheus(d, to.minus(SQL_RANGE), to);
+                        none.set(name, Interpolator.Value.of(name.equals("group") ? "no-such-group" : "999999"));
+                        assertThat(liveRows(none.apply(q.text(), false)))
+                                .as(q.where() + ": $" + name + "=" + value + " answers as a value nothing has")
+                                .isNotEqualTo(liveRows(sql));
                     }));
                 });
             }
@@ -492,6 +498,22 @@ class DashboardQueriesIT {
                 .anyMatch(n -> n.startsWith("tm-logs") && n.contains("$token_id="))
                 .anyMatch(n -> n.startsWith("tm-logs") && n.contains("$group="));
         return tests.stream();
+    }
+
+    private static List<List<String>> liveRows(String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** The 1-based index of the result column {@code name}, 0 when there is none. */
