@@ -23,6 +23,8 @@ public final class LogReader {
 
     private static final String PROBE_COLUMNS = "SELECT * FROM logs WHERE 1 = 0";
     private static final String MAX_ID = "SELECT MAX(id) FROM logs";
+    private static final String TOKEN_IDS =
+            "SELECT id, COALESCE(token_id, 0) FROM logs WHERE id BETWEEN :from AND :to ORDER BY id";
 
     private final Jdbi jdbi;
     private final SourceDialect dialect;
@@ -93,6 +95,23 @@ public final class LogReader {
         });
     }
 
+    /**
+     * The gateway's {@code token_id} of each row with an id in {@code range} (for the upgrade of a store synced
+     * before it kept them); empty when the table has no such column (One API).
+     */
+    public java.util.Map<Long, Long> tokenIds(IdRange range) {
+        java.util.Map<Long, Long> ids = new java.util.HashMap<>();
+        if (!shape.has("token_id")) {
+            return ids;
+        }
+        jdbi.useHandle(h -> h.createQuery(TOKEN_IDS)
+                .bind("from", range.from())
+                .bind("to", range.to())
+                .map((rs, ctx) -> ids.put(rs.getLong(1), rs.getLong(2)))
+                .list());
+        return ids;
+    }
+
     /** The highest id in the table, 0 when it is empty. */
     public long maxId() {
         return jdbi.withHandle(
@@ -117,6 +136,8 @@ public final class LogReader {
         } else if (elapsedTime > 0 && rs.getObject(elapsedTime) != null) {
             useTimeMillis = values.longAt(elapsedTime); // One API: milliseconds
         }
+        // One API has no token_id: the store looks the key up by user and name
+        long tokenId = optionalIndex[6] > 0 ? values.longAt(optionalIndex[6]) : LogRow.NO_TOKEN_ID;
         return new LogRow(
                 values.longAt(1),
                 values.longAt(2),
@@ -136,7 +157,8 @@ public final class LogReader {
                 values.textAt(13),
                 values.textAt(optionalIndex[4]),
                 values.textAt(optionalIndex[5]),
-                values.problems());
+                values.problems(),
+                tokenId);
     }
 
     /** Reads one row's values, replacing what does not fit and counting each replacement. */
