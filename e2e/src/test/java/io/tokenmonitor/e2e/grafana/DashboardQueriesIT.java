@@ -61,6 +61,7 @@ class DashboardQueriesIT {
     static Path dir;
 
     static ExporterProcess exporter;
+    static AccountSeriesFixture accounts;
     static BridgeProcess bridge;
     static PrometheusProcess prometheus;
     static Instant promStart;
@@ -72,7 +73,13 @@ class DashboardQueriesIT {
         exporter = ExporterProcess.startDemo(
                 dir.resolve("exporter"),
                 DEMO_ROWS_PER_SECOND,
-                Map.of("CONFIG_FILE", writeBudgets(dir.resolve("exporter")).toString()));
+                Map.of(
+                        "CONFIG_FILE",
+                        writeBudgets(dir.resolve("exporter")).toString(),
+                        // the optional per group / key name / user name families the Tokens dashboard draws
+                        "OPTIONAL_LABELS",
+                        "group,token_name,username"));
+        accounts = AccountSeriesFixture.start();
         // The bridge only needs to be scraped: its counters start at 0 for every target, reason and result.
         bridge = BridgeProcess.start(
                 dir.resolve("bridge"),
@@ -89,9 +96,16 @@ class DashboardQueriesIT {
                 dir.resolve("prometheus"),
                 Map.of("token-monitor-exporter", exporter.target(), "token-monitor-bridge", bridge.target()),
                 null,
-                SCRAPE);
+                SCRAPE,
+                Map.of(AccountSeriesFixture.JOB, accounts.target()));
         promStart = Instant.now();
         awaitData();
+        try {
+            System.out.println("account tables seeded (the exporter left them empty): "
+                    + AccountStoreSeed.seed(exporter.storePath()));
+        } catch (SQLException e) {
+            throw new AssertionError("cannot seed the store's account tables: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -139,6 +153,9 @@ class DashboardQueriesIT {
         if (bridge != null) {
             bridge.close();
         }
+        if (accounts != null) {
+            accounts.close();
+        }
         if (exporter != null) {
             exporter.close();
         }
@@ -153,6 +170,9 @@ class DashboardQueriesIT {
                             .isEmpty()
                     && !api.query("ALERTS", Instant.now()).isEmpty()
                     && !api.query("newapi_rule_threshold{rule=\"demo-errors\"}", Instant.now())
+                            .isEmpty()
+                    && !api.query("newapi_token_remaining_usd", Instant.now()).isEmpty()
+                    && !api.query("newapi_group_usage_requests_total", Instant.now())
                             .isEmpty()
                     && Duration.between(promStart, Instant.now()).compareTo(MIN_HISTORY) >= 0;
             if (ready) {
@@ -358,7 +378,19 @@ class DashboardQueriesIT {
     Stream<DynamicTest> givenHostileVariableValues_whenEachSqlQueryRuns_thenTheyStayValues() throws SQLException {
         Path copy = storeWithQuotedModel();
         String hostile = "' OR 1=1 OR '";
-        Map<String, String> absent = Map.of("model", "no-such-model", "channel_id", "999999", "kind", "no-such-kind");
+        Map<String, String> absent = Map.of(
+                "model",
+                "no-such-model",
+                "channel_id",
+                "999999",
+                "kind",
+                "no-such-kind",
+                "token_id",
+                "999999",
+                "user_id",
+                "999999",
+                "group",
+                "no-such-group");
         List<DynamicTest> tests = new ArrayList<>();
         Instant to = Instant.now();
         for (Dashboard d : dashboards) {
@@ -387,8 +419,168 @@ class DashboardQueriesIT {
                 }
             }
         }
-        assertThat(tests).as("SQL queries reading $model, $channel_id or $kind").isNotEmpty();
+        assertThat(tests)
+                .as("SQL queries reading $model, $channel_id, $kind, $token_id, $user_id or $group")
+                .isNotEmpty();
         return tests.stream();
+    }
+
+    /**
+     * The Tokens & users and Logs dashboards filtered to one key, one user or one group (the links
+     * of the Tokens tables and of the key and user alerts set exactly these): every store query that
+     * reads the variable still finds rows, and a column of that name holds only the selected value.
+     */
+    @TestFactory
+    Stream<DynamicTest> givenOneKeyUserOrGroupSelected_whenEachSqlQueryReadingItRuns_thenItFindsOnlyThat()
+            throws SQLException {
+        Map<String, String> selection = new TreeMap<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT a.token_id, t.user_id, a.\"group\" FROM usage_account_minute a"
+                        + " JOIN tokens t ON t.id = a.token_id AND t.deleted = 0 JOIN users u ON u.id = t.user_id"
+                        + " WHERE a.token_id > 0 AND a.minute >= strftime('%s', 'now') - 86400"
+                        + " AND EXISTS (SELECT 1 FROM logs l WHERE l.token_id = a.token_id)"
+                        + " GROUP BY a.token_id, t.user_id, a.\"group\" ORDER BY SUM(a.quota) DESC LIMIT 1")) {
+            assertThat(rs.next())
+                    .as("a key with usage, its user and group in the store")
+                    .isTrue();
+            selection.put("token_id", rs.getString(1));
+            selection.put("user_id", rs.getString(2));
+            selection.put("group", rs.getString(3));
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        Instant to = Instant.now();
+        for (Dashboard d : dashboards) {
+            for (Dashboard.PanelQuery q : d.queries()) {
+                if (!q.isSqlite()) {
+                    continue;
+                }
+                selection.forEach((name, value) -> {
+                    if (!q.text().contains("${" + name + ":sqlstring}")) {
+                        return;
+                    }
+                    tests.add(DynamicTest.dynamicTest(q.where() + " $" + name + "=" + value, () -> {
+                        Interpolator vars = interpolatorWithoutPrometheus(d, to.minus(SQL_RANGE), to);
+                        vars.set(name, Interpolator.Value.of(value));
+                        String sql = vars.apply(q.text(), false);
+                        int rows = 0;
+                        try (Connection c = openStore();
+                                Statement s = c.createStatement();
+                                ResultSet rs = s.executeQuery(sql)) {
+                            int column = columnIndex(rs, name);
+                            while (rs.next()) {
+                                rows++;
+                                if (column > 0) {
+                                    assertThat(rs.getString(column))
+                                            .as(q.where() + ": column " + name + " with $" + name + "=" + value)
+                                            .isEqualTo(value);
+                                }
+                            }
+                        }
+                        assertThat(rows)
+                                .as(q.where() + ": rows with $" + name + "=" + value + "\n  " + sql)
+                                .isPositive();
+                        // and the filter filters: a value nothing has answers otherwise
+                        Interpolator none = interpolatorWithoutPrometheus(d, to.minus(SQL_RANGE), to);
+                        none.set(name, Interpolator.Value.of(name.equals("group") ? "no-such-group" : "999999"));
+                        assertThat(liveRows(none.apply(q.text(), false)))
+                                .as(q.where() + ": $" + name + "=" + value + " answers as a value nothing has")
+                                .isNotEqualTo(liveRows(sql));
+                    }));
+                });
+            }
+        }
+        assertThat(tests.stream().map(DynamicTest::getDisplayName))
+                .as("store queries filtered to a key, a user and a group")
+                .anyMatch(n -> n.startsWith("tm-tokens") && n.contains("$token_id="))
+                .anyMatch(n -> n.startsWith("tm-tokens") && n.contains("$user_id="))
+                .anyMatch(n -> n.startsWith("tm-tokens") && n.contains("$group="))
+                .anyMatch(n -> n.startsWith("tm-logs") && n.contains("$token_id="))
+                .anyMatch(n -> n.startsWith("tm-logs") && n.contains("$group="));
+        return tests.stream();
+    }
+
+    private static List<List<String>> liveRows(String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** The 1-based index of the result column {@code name}, 0 when there is none. */
+    private static int columnIndex(ResultSet rs, String name) throws SQLException {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            if (rs.getMetaData().getColumnLabel(i).equals(name)) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The Tokens dashboard lists keys from the store's copy of the gateway's tokens table: a deleted
+     * key never shows, an unlimited key has no remaining USD, and the requests of a key in the range
+     * are the sum of its per-minute rows (the original Tokens page counted them wrongly).
+     */
+    @Test
+    void givenTokensTable_whenQueriedOverTheRange_thenKeysAreTheLiveOnesWithTheirRequestsInTheRange()
+            throws SQLException {
+        Dashboard tokens = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-tokens"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery table = tokens.queries().stream()
+                .filter(q -> q.panelTitle().equals("API keys"))
+                .findFirst()
+                .orElseThrow();
+        Instant to = Instant.now();
+        Instant from = to.minus(Duration.ofHours(6));
+        Interpolator vars = interpolatorWithoutPrometheus(tokens, from, to);
+        vars.set("limit", Interpolator.Value.of("100000"));
+        Map<String, Long> requests = new TreeMap<>();
+        Map<String, Long> expected = new TreeMap<>();
+        long live;
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(vars.apply(table.text(), false))) {
+                while (rs.next()) {
+                    requests.put(rs.getString("token_id"), rs.getLong("requests"));
+                    if (rs.getString("quota").equals("unlimited")) {
+                        assertThat(rs.getObject("remaining_usd"))
+                                .as("remaining USD of unlimited key " + rs.getString("token_id"))
+                                .isNull();
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM tokens WHERE deleted = 0")) {
+                rs.next();
+                live = rs.getLong(1);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT t.id, COALESCE(SUM(a.requests), 0) FROM tokens t"
+                    + " LEFT JOIN usage_account_minute a ON a.token_id = t.id AND a.minute >= "
+                    + from.getEpochSecond() + " AND a.minute < " + to.getEpochSecond()
+                    + " WHERE t.deleted = 0 GROUP BY t.id")) {
+                while (rs.next()) {
+                    expected.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        assertThat(requests)
+                .as("every live key once, with its requests in the range")
+                .hasSize((int) live)
+                .isEqualTo(expected);
+        assertThat(requests.values().stream().mapToLong(Long::longValue).sum())
+                .as("requests of all keys in 6 hours")
+                .isPositive();
     }
 
     private static final String QUOTED_MODEL = "it's-a-model";

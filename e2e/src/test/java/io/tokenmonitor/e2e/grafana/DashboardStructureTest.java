@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** The dashboards' JSON without running anything: structure, uids, datasources, variables, links, alert links. */
 class DashboardStructureTest {
-    static final Set<String> UIDS = Set.of("tm-overview", "tm-logs", "tm-performance", "tm-budgets", "tm-health");
+    static final Set<String> UIDS =
+            Set.of("tm-overview", "tm-logs", "tm-performance", "tm-budgets", "tm-health", "tm-tokens");
     static final List<String> VARIABLES_ON_EVERY_DASHBOARD = List.of("job", "instance", "channel_id", "model");
     static final List<String> QUICK_RANGES = List.of("now-1h", "now-6h", "now-12h", "now-24h", "now-7d", "now-30d");
     /** Grafana's built-in pseudo datasources a panel or annotation may name. */
@@ -476,6 +477,57 @@ class DashboardStructureTest {
                     .as(key + " displayName")
                     .isEqualTo("${__field.labels." + label + "}");
         });
+    }
+
+    /**
+     * The Tokens & users dashboard: its store queries read the key, user and group filters (the
+     * links of the key and user alerts set them), and the top keys, users and groups link to the
+     * Logs dashboard filtered to exactly that key (by id: names repeat), user or group, keeping the range.
+     */
+    @Test
+    void givenTokensDashboard_thenStoreQueriesFilterByKeyUserAndGroupAndTopTablesLinkToTheirLogs() {
+        Dashboard tokens = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-tokens"))
+                .findFirst()
+                .orElseThrow();
+        for (Dashboard.PanelQuery q : tokens.queries()) {
+            if (q.isSqlite()) {
+                assertThat(q.text())
+                        .as(q.where() + " filters")
+                        .contains("${token_id:sqlstring}", "${user_id:sqlstring}", "${group:sqlstring}");
+            }
+        }
+        Map<String, String> links = Map.of(
+                "Top keys by spend", "/d/tm-logs?var-token_id=${__data.fields.token_id}&${__url_time_range}",
+                "Top users by spend", "/d/tm-logs?var-user=${__data.fields.username}&${__url_time_range}",
+                "Top groups by spend", "/d/tm-logs?var-group=${__data.fields.group}&${__url_time_range}",
+                "API keys", "/d/tm-logs?var-token_id=${__data.fields.token_id}&${__url_time_range}");
+        links.forEach((title, url) -> assertThat(
+                        panel("tm-tokens", title).path("fieldConfig").toString())
+                .as(title + " data link")
+                .contains("\"url\":\"" + url + "\""));
+        for (String title : List.of("Top keys by spend", "Top users by spend", "Top groups by spend")) {
+            assertThat(overrideProperties(panel("tm-tokens", title), "spend_usd"))
+                    .as(title + " spend unit")
+                    .containsEntry("unit", "currencyUSD");
+        }
+    }
+
+    /** Each optional family of docs/metrics.md (OPTIONAL_LABELS) has panels: before issue 15 none showed them. */
+    @Test
+    void givenOptionalUsageFamilies_thenTheTokensDashboardDrawsEachOfThem() {
+        Dashboard tokens = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-tokens"))
+                .findFirst()
+                .orElseThrow();
+        String all = tokens.queries().stream().map(Dashboard.PanelQuery::text).collect(Collectors.joining("\n"));
+        for (String family : List.of("group", "token", "user")) {
+            for (String metric : List.of("requests_total", "tokens_total", "quota_total", "quota_refunded_total")) {
+                assertThat(all)
+                        .as("newapi_" + family + "_usage_" + metric)
+                        .contains("newapi_" + family + "_usage_" + metric + "{");
+            }
+        }
     }
 
     private JsonNode panel(String uid, String title) {

@@ -40,9 +40,28 @@ public final class PrometheusProcess implements AutoCloseable {
      */
     public static PrometheusProcess start(
             Path dir, Map<String, String> targets, String alertmanager, Duration interval) {
+        return start(dir, targets, alertmanager, interval, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Map, String, Duration)}, plus jobs that prometheus.yml does not have
+     * ({@code extraJobs}: job name to host:port), e.g. a fixture publishing series of a contract no
+     * program in the test publishes yet.
+     */
+    public static PrometheusProcess start(
+            Path dir,
+            Map<String, String> targets,
+            String alertmanager,
+            Duration interval,
+            Map<String, String> extraJobs) {
         int port = FreePort.pick();
         Path config = writeConfig(
-                dir, port, targets, alertmanager == null ? "127.0.0.1:" + FreePort.pick() : alertmanager, interval);
+                dir,
+                port,
+                targets,
+                alertmanager == null ? "127.0.0.1:" + FreePort.pick() : alertmanager,
+                interval,
+                extraJobs);
         ManagedProcess process = ManagedProcess.start(
                 "prometheus",
                 List.of(
@@ -68,6 +87,16 @@ public final class PrometheusProcess implements AutoCloseable {
     /** prometheus.yml with scrape and evaluation interval, every job's target, alertmanager and rule paths replaced. */
     static Path writeConfig(
             Path dir, int ownPort, Map<String, String> targets, String alertmanager, Duration interval) {
+        return writeConfig(dir, ownPort, targets, alertmanager, interval, Map.of());
+    }
+
+    static Path writeConfig(
+            Path dir,
+            int ownPort,
+            Map<String, String> targets,
+            String alertmanager,
+            Duration interval,
+            Map<String, String> extraJobs) {
         Path repo = RepoPaths.root();
         try {
             ObjectNode root = (ObjectNode)
@@ -94,6 +123,12 @@ public final class PrometheusProcess implements AutoCloseable {
                     ((ObjectNode) sc).putArray("targets").add(target);
                 }
             }
+            ArrayNode jobs = (ArrayNode) root.path("scrape_configs");
+            extraJobs.forEach((name, target) -> {
+                ObjectNode job = jobs.addObject();
+                job.put("job_name", name);
+                job.putArray("static_configs").addObject().putArray("targets").add(target);
+            });
             Files.createDirectories(dir);
             Path out = dir.resolve("prometheus.yml");
             YAML.writeValue(out.toFile(), root);

@@ -79,6 +79,113 @@ final class ConsolePageFlow {
                 .contains("Switch off");
     }
 
+    /** A spend_anomaly rule for every key, each on its own, with every key of the kind set. */
+    static void saveSpendAnomalyPerKey(ChromeDriver d, String consoleUrl, String name) {
+        d.get(consoleUrl + "#edit");
+        Chromium.await(d).until(x -> x.findElement(By.id("f-name")).isDisplayed());
+        d.findElement(By.id("f-name")).sendKeys(name);
+        new Select(d.findElement(By.id("f-kind"))).selectByValue("spend_anomaly");
+        assertThat(d.findElement(By.id("f-weeks")).isDisplayed()).as("weeks").isTrue();
+        assertThat(d.findElement(By.id("f-min-usd")).isDisplayed())
+                .as("min_usd")
+                .isTrue();
+        assertThat(d.findElement(By.id("f-above")).isDisplayed()).as("above").isTrue();
+        assertThat(d.findElement(By.id("f-min-requests")).isDisplayed())
+                .as("min_requests")
+                .isFalse();
+        assertThat(d.findElement(By.id("f-above-label")).getText()).contains("Times the usual spend");
+        new Select(d.findElement(By.id("f-scope"))).selectByValue("per_token");
+        assertThat(d.findElement(By.id("f-scope-value")).isDisplayed())
+                .as("no value for every key")
+                .isFalse();
+        new Select(d.findElement(By.id("f-window"))).selectByValue("1h");
+        new Select(d.findElement(By.id("f-weeks"))).selectByValue("3");
+        d.findElement(By.id("f-above")).sendKeys("4");
+        d.findElement(By.id("f-min-usd")).sendKeys("5.5");
+        new Select(d.findElement(By.id("f-action"))).selectByValue("disable_token");
+        d.findElement(By.id("save")).click();
+        By row = By.cssSelector("tr[data-rule='" + name + "']");
+        Chromium.await(d).until(x -> !x.findElements(row).isEmpty());
+        assertThat(d.findElement(row).getText())
+                .contains("spend anomaly")
+                .contains("every API key")
+                .contains("1h");
+    }
+
+    /** The saved rule's form: every value back in its field; a channel_down rule offers no key scopes. */
+    static void editSpendAnomalyPerKey(ChromeDriver d, String consoleUrl, String name) {
+        d.findElement(By.cssSelector("button.edit[data-rule='" + name + "']")).click();
+        Chromium.await(d).until(x -> x.findElement(By.id("f-name")).isDisplayed());
+        Chromium.await(d)
+                .until(x -> "spend_anomaly"
+                        .equals(new Select(x.findElement(By.id("f-kind")))
+                                .getFirstSelectedOption()
+                                .getAttribute("value")));
+        assertThat(new Select(d.findElement(By.id("f-scope")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo("per_token");
+        assertThat(new Select(d.findElement(By.id("f-weeks")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo("3");
+        assertThat(d.findElement(By.id("f-min-usd")).getAttribute("value")).isEqualTo("5.5");
+        assertThat(d.findElement(By.id("f-above")).getAttribute("value")).isEqualTo("4");
+        assertThat(new Select(d.findElement(By.id("f-action")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo("disable_token");
+        new Select(d.findElement(By.id("f-kind"))).selectByValue("channel_down");
+        List<String> offered = new Select(d.findElement(By.id("f-scope")))
+                .getOptions().stream()
+                        .filter(o -> o.getAttribute("hidden") == null)
+                        .map(o -> o.getAttribute("value"))
+                        .toList();
+        assertThat(offered).containsExactly("all", "channel");
+        d.findElement(By.id("cancel")).click();
+        Chromium.await(d).until(x -> x.findElement(By.id("rules")).isDisplayed());
+    }
+
+    /** A usage budget of 5 USD a day scoped to {@code scope} = {@code value}, saved and listed. */
+    static void saveScoped(ChromeDriver d, String consoleUrl, String name, String scope, String value, String action) {
+        d.get(consoleUrl + "#edit");
+        Chromium.await(d).until(x -> x.findElement(By.id("f-name")).isDisplayed());
+        d.findElement(By.id("f-name")).sendKeys(name);
+        new Select(d.findElement(By.id("f-kind"))).selectByValue("usage");
+        new Select(d.findElement(By.id("f-scope"))).selectByValue(scope);
+        assertThat(d.findElement(By.id("f-scope-value")).isDisplayed())
+                .as(scope + " value")
+                .isTrue();
+        d.findElement(By.id("f-scope-value")).sendKeys(value);
+        new Select(d.findElement(By.id("f-window"))).selectByValue("calendar_day");
+        new Select(d.findElement(By.id("f-limit-unit"))).selectByValue("usd");
+        d.findElement(By.id("f-limit")).sendKeys("5");
+        new Select(d.findElement(By.id("f-action"))).selectByValue(action);
+        d.findElement(By.id("save")).click();
+        By row = By.cssSelector("tr[data-rule='" + name + "']");
+        Chromium.await(d).until(x -> !x.findElements(row).isEmpty());
+        assertThat(d.findElement(row).getText()).contains(value);
+    }
+
+    /** The spend_anomaly kind and the key, user and group scopes in Chinese. */
+    static void chineseSpendAnomaly(ChromeDriver d, String consoleUrl) {
+        d.get(consoleUrl + "#edit");
+        Chromium.await(d).until(x -> x.findElement(By.id("preview")).isDisplayed());
+        new Select(d.findElement(By.id("f-kind"))).selectByValue("spend_anomaly");
+        assertThat(new Select(d.findElement(By.id("f-kind")))
+                        .getFirstSelectedOption()
+                        .getText())
+                .isEqualTo("消费异常");
+        String scopes = d.findElement(By.id("f-scope")).getText();
+        assertThat(scopes).contains("单个令牌（ID）", "单个用户（用户名）", "单个分组", "每个令牌分别计算");
+        assertThat(d.findElement(By.id("f-above-label")).getText()).isEqualTo("高于平时消费的倍数（留空默认 3）");
+        assertThat(d.findElement(By.id("f-min-usd")).findElement(By.xpath("..")).getText())
+                .contains("最低金额");
+        new Select(d.findElement(By.id("f-scope"))).selectByValue("username");
+        assertThat(d.findElement(By.id("f-scope-value-label")).getText()).isEqualTo("用户名");
+        assertThat(d.findElement(By.id("f-action")).getText()).contains("停用令牌", "停用用户");
+    }
+
     /**
      * The browser log's warnings and errors but the one the flow causes on purpose (Chromium logs the 400 of the
      * preview with a bad limit as a failed resource); it must be there, once.

@@ -61,6 +61,27 @@ class RealConsoleBrowserIT {
         assertThat(Chromium.severeLogs(driver)).isEmpty();
     }
 
+    /**
+     * Issue 15: what the form sends for the spend_anomaly kind and the key, user and group scopes is accepted by the
+     * exporter's own rule parser, kept, and read back into the form.
+     */
+    @Test
+    void givenTheRealExporter_whenSpendAnomalyAndKeyUserGroupRulesAreSaved_thenTheParserAcceptsAndReturnsThem()
+            throws Exception {
+        Chromium.assumeInstalled();
+        exporter = RealExporter.start(dir);
+        driver = Chromium.start(Files.createTempDirectory(dir, "chromium"), "en-US", "admin", RealExporter.PASSWORD);
+        String url = exporter.consoleUrl();
+        ConsolePageFlow.saveSpendAnomalyPerKey(driver, url, "keys-spend");
+        ConsolePageFlow.editSpendAnomalyPerKey(driver, url, "keys-spend");
+        ConsolePageFlow.saveScoped(driver, url, "key-7", "token_id", "7", "disable_token");
+        ConsolePageFlow.saveScoped(driver, url, "ci-key", "token", "ci-pipeline", "disable_token");
+        ConsolePageFlow.saveScoped(driver, url, "user-42", "user_id", "42", "disable_user");
+        ConsolePageFlow.saveScoped(driver, url, "bob", "username", "bob", "notify");
+        ConsolePageFlow.saveScoped(driver, url, "vip-group", "group", "vip", "notify");
+        assertThat(Chromium.severeLogs(driver)).isEmpty();
+    }
+
     /** Waits for /metrics to show (or no longer show) the budget's limit; fails when it does not in time. */
     private static void await(java.util.concurrent.Callable<Boolean> probe, boolean wanted) {
         boolean last;

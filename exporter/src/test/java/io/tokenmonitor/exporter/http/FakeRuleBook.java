@@ -22,7 +22,8 @@ import java.util.TreeMap;
  */
 final class FakeRuleBook implements RuleBook {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KINDS = Set.of("usage", "error_ratio", "latency", "spike", "channel_down");
+    private static final Set<String> KINDS =
+            Set.of("usage", "error_ratio", "latency", "spike", "channel_down", "spend_anomaly");
     private static final Set<String> USAGE_WINDOWS =
             Set.of("1h", "6h", "12h", "24h", "48h", "72h", "7d", "30d", "calendar_day", "calendar_month");
 
@@ -146,6 +147,11 @@ final class FakeRuleBook implements RuleBook {
             String unit = limit.fieldNames().next();
             if (!limit.get(unit).isNumber() || limit.get(unit).asDouble() <= 0) {
                 throw invalid("limit." + unit, "\"" + limit.get(unit).asText() + "\" is not a positive number");
+            }
+        } else if (kind.equals("spend_anomaly")) {
+            // every key of its own is optional (window, weeks, above, min_usd; a scope or per)
+            if (s.has("above") && !s.path("above").isNumber()) {
+                throw invalid("above", "\"" + s.path("above").asText() + "\" is not a number");
             }
         } else if (!kind.equals("channel_down") && !s.path("above").isNumber()) {
             throw invalid("above", "\"" + s.path("above").asText() + "\" is not a number");

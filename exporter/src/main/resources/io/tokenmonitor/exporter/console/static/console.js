@@ -27,6 +27,19 @@ const TEXT = {
     confirmDelete: "Delete rule {name}?", previewTitle: "Preview (nothing saved)", requests: "{n} requests in the window",
     windowSpan: "window {from} – {to}", fileHint: "change it in the config file", never: "—", lang: "中文",
     created: "created", updated: "updated", removed: "deleted",
+    "kind.spend_anomaly": "spend anomaly", "scope.token_id": "one API key (id)", "scope.token": "one API key (name)",
+    "scope.user_id": "one user (id)", "scope.username": "one user (name)", "scope.group": "one group",
+    "scope.per_token": "every API key, each on its own", "scope.per_user": "every user, each on its own",
+    "scope.per_group": "every group, each on its own",
+    "scopeValue.channel": "Channel id", "scopeValue.model": "Model", "scopeValue.token_id": "API key id",
+    "scopeValue.token": "API key name (exactly one key has it)", "scopeValue.user_id": "User id",
+    "scopeValue.username": "User name", "scopeValue.group": "Group",
+    "f.weeks": "Compare with the same window of", "weeks.default": "(default: the last 2 weeks)", "weeks.1": "last week",
+    "weeks.2": "the last 2 weeks", "weeks.3": "the last 3 weeks", "weeks.4": "the last 4 weeks",
+    "f.minUsd": "Floor in USD (empty: default 1)", "f.aboveFactor": "Times the usual spend (empty: default 3)",
+    "action.disable_token": "disable the API key", "action.disable_user": "disable the user",
+    token: "API key #{id}", tokenName: "API key {name}", user: "user #{id}", userName: "user {name}", group: "group {group}",
+    "per.token": "every API key", "per.user": "every user", "per.group": "every group",
   },
   zh: {
     title: "Token Monitor 告警规则", "nav.rules": "规则列表", "nav.new": "新建规则", "nav.audit": "操作审计",
@@ -51,8 +64,24 @@ const TEXT = {
     confirmDelete: "删除规则 {name}？", previewTitle: "预览（未保存）", requests: "窗口内 {n} 个请求",
     windowSpan: "窗口 {from} – {to}", fileHint: "请在配置文件中修改", never: "—", lang: "English",
     created: "创建", updated: "修改", removed: "删除",
+    "kind.spend_anomaly": "消费异常", "scope.token_id": "单个令牌（ID）", "scope.token": "单个令牌（名称）",
+    "scope.user_id": "单个用户（ID）", "scope.username": "单个用户（用户名）", "scope.group": "单个分组",
+    "scope.per_token": "每个令牌分别计算", "scope.per_user": "每个用户分别计算", "scope.per_group": "每个分组分别计算",
+    "scopeValue.channel": "渠道 ID", "scopeValue.model": "模型", "scopeValue.token_id": "令牌 ID",
+    "scopeValue.token": "令牌名称（须恰好对应一个令牌）", "scopeValue.user_id": "用户 ID",
+    "scopeValue.username": "用户名", "scopeValue.group": "分组",
+    "f.weeks": "对比前几周同一时段", "weeks.default": "（默认：前 2 周）", "weeks.1": "上一周",
+    "weeks.2": "前 2 周", "weeks.3": "前 3 周", "weeks.4": "前 4 周",
+    "f.minUsd": "最低金额（美元，留空默认 1）", "f.aboveFactor": "高于平时消费的倍数（留空默认 3）",
+    "action.disable_token": "停用令牌", "action.disable_user": "停用用户",
+    token: "令牌 #{id}", tokenName: "令牌 {name}", user: "用户 #{id}", userName: "用户 {name}", group: "分组 {group}",
+    "per.token": "每个令牌", "per.user": "每个用户", "per.group": "每个分组",
   },
 };
+// The form's scope choices and the key of the rule grammar each one writes (docs/alert-labels.md).
+const SCOPE_KEYS = { channel: "channel_id", model: "model", token_id: "token_id", token: "token", user_id: "user_id",
+  username: "username", group: "group" };
+const PER = { per_token: "token", per_user: "user", per_group: "group" };
 
 const WINDOWS = {
   usage: ["1h", "6h", "12h", "24h", "48h", "72h", "7d", "30d", "calendar_day", "calendar_month"],
@@ -108,6 +137,12 @@ function number(n) {
 function scopeOf(spec) {
   if (spec.channel_id !== undefined && spec.channel_id !== null) return t("channel", { id: spec.channel_id });
   if (spec.model) return t("model", { model: spec.model });
+  if (spec.token_id !== undefined && spec.token_id !== null) return t("token", { id: spec.token_id });
+  if (spec.token) return t("tokenName", { name: spec.token });
+  if (spec.user_id !== undefined && spec.user_id !== null) return t("user", { id: spec.user_id });
+  if (spec.username) return t("userName", { name: spec.username });
+  if (spec.group) return t("group", { group: spec.group });
+  if (spec.per) return t("per." + spec.per);
   return t("all");
 }
 
@@ -197,10 +232,22 @@ function showKind() {
   show("k-window", kind !== "channel_down");
   show("k-usage", kind === "usage");
   show("k-above", kind !== "usage" && kind !== "channel_down");
-  show("k-min", kind !== "usage" && kind !== "channel_down");
+  show("k-min", kind !== "usage" && kind !== "channel_down" && kind !== "spend_anomaly");
   show("k-latency", kind === "latency");
   show("k-spike", kind === "spike");
-  document.querySelector(".scope-value").hidden = field("f-scope").value === "all";
+  show("k-spend", kind === "spend_anomaly");
+  // channel_down watches channels only; "every key / user / group" is a spend_anomaly rule's alone.
+  for (const option of field("f-scope").options) {
+    option.hidden = kind === "channel_down" ? !["all", "channel"].includes(option.value)
+      : PER[option.value] !== undefined && kind !== "spend_anomaly";
+  }
+  if (field("f-scope").selectedOptions[0] && field("f-scope").selectedOptions[0].hidden) field("f-scope").value = "all";
+  const scope = field("f-scope").value;
+  document.querySelector(".scope-value").hidden = scope === "all" || PER[scope] !== undefined;
+  field("f-scope-value-label").dataset.i18n = SCOPE_KEYS[scope] ? "scopeValue." + scope : "f.scopeValue";
+  field("f-scope-value-label").textContent = t(field("f-scope-value-label").dataset.i18n);
+  field("f-above-label").dataset.i18n = kind === "spend_anomaly" ? "f.aboveFactor" : "f.above";
+  field("f-above-label").textContent = t(field("f-above-label").dataset.i18n);
 }
 
 /** The form as a rule in the config file's grammar; a value left empty is left out (the API's default). */
@@ -209,12 +256,21 @@ function specOfForm() {
   const spec = { name: field("f-name").value.trim(), kind };
   const scope = field("f-scope").value;
   const scopeValue = field("f-scope-value").value.trim();
-  if (scope === "channel") spec.channel_id = /^\d+$/.test(scopeValue) ? Number(scopeValue) : scopeValue;
-  if (scope === "model") spec.model = scopeValue;
+  // ids are numbers in the grammar; anything else is sent as typed, so the API's message names the field
+  const id = text => (/^\d+$/.test(text) ? Number(text) : text);
+  if (SCOPE_KEYS[scope]) {
+    const key = SCOPE_KEYS[scope];
+    spec[key] = key === "channel_id" || key === "token_id" || key === "user_id" ? id(scopeValue) : scopeValue;
+  }
+  if (PER[scope]) spec.per = PER[scope];
   if (kind !== "channel_down") spec.window = field("f-window").value;
   const numeric = text => (text !== "" && !isNaN(Number(text)) ? Number(text) : text);
   if (kind === "usage") spec.limit = { [field("f-limit-unit").value]: numeric(field("f-limit").value.trim()) };
-  if (kind !== "usage" && kind !== "channel_down") {
+  if (kind === "spend_anomaly") {
+    if (field("f-above").value.trim() !== "") spec.above = numeric(field("f-above").value.trim());
+    if (field("f-weeks").value !== "") spec.weeks = Number(field("f-weeks").value);
+    if (field("f-min-usd").value.trim() !== "") spec.min_usd = numeric(field("f-min-usd").value.trim());
+  } else if (kind !== "usage" && kind !== "channel_down") {
     spec.above = numeric(field("f-above").value.trim());
     if (field("f-min-requests").value.trim() !== "") spec.min_requests = numeric(field("f-min-requests").value.trim());
   }
@@ -233,8 +289,12 @@ function specOfForm() {
 function fillForm(spec) {
   field("f-name").value = spec.name || "";
   field("f-kind").value = spec.kind || "usage";
-  field("f-scope").value = spec.channel_id !== undefined ? "channel" : spec.model ? "model" : "all";
-  field("f-scope-value").value = spec.channel_id !== undefined ? spec.channel_id : spec.model || "";
+  const scope = Object.keys(SCOPE_KEYS).find(s => spec[SCOPE_KEYS[s]] !== undefined && spec[SCOPE_KEYS[s]] !== null);
+  const per = Object.keys(PER).find(s => PER[s] === spec.per);
+  field("f-scope").value = scope || per || "all";
+  field("f-scope-value").value = scope ? spec[SCOPE_KEYS[scope]] : "";
+  field("f-weeks").value = spec.weeks !== undefined ? String(spec.weeks) : "";
+  field("f-min-usd").value = spec.min_usd !== undefined ? spec.min_usd : "";
   fillWindows(field("f-kind").value, typeof spec.window === "string" ? spec.window : "");
   const limit = spec.limit || {};
   const unit = Object.keys(limit)[0] || "tokens";
