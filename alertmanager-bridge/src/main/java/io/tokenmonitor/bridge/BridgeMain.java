@@ -3,9 +3,11 @@ package io.tokenmonitor.bridge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.bridge.breaker.Breaker;
 import io.tokenmonitor.bridge.breaker.BreakerAudit;
+import io.tokenmonitor.bridge.breaker.BreakerLimit;
 import io.tokenmonitor.bridge.breaker.BreakerOutcome;
-import io.tokenmonitor.bridge.breaker.ChannelBreaker;
+import io.tokenmonitor.bridge.breaker.Target;
 import io.tokenmonitor.bridge.config.BridgeConfig;
 import io.tokenmonitor.bridge.config.ConfigLoader;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -157,17 +160,18 @@ public final class BridgeMain {
                 .orElseThrow(
                         () -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
-            ChannelBreaker breaker = new ChannelBreaker(
+            // Limits and alert names play no part in enabling.
+            BreakerLimit none = new BreakerLimit(0, Duration.ZERO);
+            Breaker breaker = new Breaker(
                     dsn,
                     store,
                     new BreakerAudit(),
                     false,
-                    0,
-                    Duration.ZERO,
+                    Map.of(Target.Kind.CHANNEL, none, Target.Kind.TOKEN, none, Target.Kind.USER, none),
                     Set.of(),
                     Clock.systemUTC(),
                     new ObjectMapper());
-            BreakerOutcome outcome = breaker.enable(channelId);
+            BreakerOutcome outcome = breaker.enable(Target.channel(channelId));
             out.println("enable-channel " + channelId + ": " + outcome.result().label()
                     + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));
             return outcome.result() == BreakerOutcome.Result.ENABLED ? EXIT_OK : EXIT_FAILED;
