@@ -121,7 +121,8 @@ class AccountBreakerIT {
                             Target.Kind.TOKEN,
                             new BreakerLimit(keysPerHour, keyInterval),
                             Target.Kind.USER,
-                            channels),
+                            // users get the keys' limits, so that a count across kinds would show
+                            new BreakerLimit(keysPerHour, keyInterval)),
                     Set.of("TokenMonitorBudgetExceeded"),
                     clock,
                     JSON);
