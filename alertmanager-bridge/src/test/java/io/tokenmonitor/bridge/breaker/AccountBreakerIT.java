@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.bridge.testing.AccountTables;
 import io.tokenmonitor.bridge.testing.MutableClock;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.gateway.GatewayDsn.Dialect;
-import io.tokenmonitor.common.sqlite.SqlScript;
 import io.tokenmonitor.common.testing.GatewayDatabase;
 import io.tokenmonitor.common.testing.GatewayDatabase.Flavor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +74,7 @@ class AccountBreakerIT {
         @BeforeEach
         void create() throws Exception {
             gateway = GatewayDatabase.create(kind(), flavor(), dir);
-            gateway.execute(accountTables(kind(), flavor()).toArray(String[]::new));
+            AccountTables.create(gateway);
             String key = kind() == Dialect.MYSQL ? "`key`" : "\"key\"";
             gateway.execute(
                     "INSERT INTO users (id, username, password, role, status) VALUES (" + ROOT
@@ -338,18 +334,6 @@ class AccountBreakerIT {
                             .trip(Target.token(999), "fp1", "TokenMonitorBudgetExceeded")
                             .result())
                     .isEqualTo(BreakerOutcome.Result.NOT_FOUND);
-        }
-    }
-
-    /** New API's or One API's tokens and users DDL (test resources, as GORM creates them). */
-    static List<String> accountTables(Dialect dialect, Flavor flavor) throws IOException {
-        String file = "/gateway-accounts/" + (flavor == Flavor.NEW_API ? "newapi" : "oneapi") + "-"
-                + dialect.name().toLowerCase(Locale.ROOT) + ".sql";
-        try (InputStream in = AccountBreakerIT.class.getResourceAsStream(file)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + file);
-            }
-            return SqlScript.statements(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
