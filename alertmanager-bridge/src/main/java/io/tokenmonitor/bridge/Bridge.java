@@ -189,11 +189,16 @@ public final class Bridge implements AutoCloseable {
             bridge.loop("breaker", worker::runOnce, BREAKER_POLL, breakerSignal, clock);
             LOG.info(
                     "breaker: gateway database {}{}, at most {} channel(s) per hour and each channel once per {},"
+                            + " {} key(s) per hour and each once per {}, {} user(s) per hour and each once per {},"
                             + " for alerts {}",
                     dsn,
                     config.breaker().dryRun() ? " (dry run)" : "",
                     config.breaker().maxPerHour(),
                     PromDuration.format(config.breaker().channelInterval()),
+                    config.breaker().tokens().maxPerHour(),
+                    PromDuration.format(config.breaker().tokens().interval()),
+                    config.breaker().users().maxPerHour(),
+                    PromDuration.format(config.breaker().users().interval()),
                     String.join(",", new TreeSet<>(config.breaker().alertNames())));
         });
         config.digests().prometheusUrl().ifPresent(url -> {

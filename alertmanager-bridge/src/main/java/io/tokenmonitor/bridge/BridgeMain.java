@@ -18,6 +18,7 @@ import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TargetNotifiers;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.alert.AccountId;
 import io.tokenmonitor.common.alert.ChannelId;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.config.Env;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point. {@code serve} (the default) runs the bridge; {@code test-send TARGET} sends a sample message;
- * {@code enable-channel ID} re-enables a channel the breaker disabled. Settings errors are one line and exit 2;
+ * {@code enable-channel ID}, {@code enable-token ID} and {@code enable-user ID} re-enable a channel, API key or user
+ * the breaker disabled. Settings errors are one line and exit 2;
  * any other start-up failure is logged with its stack trace and exits 1.
  */
 public final class BridgeMain {
@@ -46,7 +48,7 @@ public final class BridgeMain {
     private static final int EXIT_CONFIG = 2;
     private static final int KEEP_RUNNING = -1;
     private static final String USAGE =
-            "usage: token-monitor-bridge [--config FILE] [serve | test-send TARGET | enable-channel ID]";
+            "usage: token-monitor-bridge [--config FILE] [serve | test-send TARGET | enable-channel ID | enable-token ID | enable-user ID]";
 
     private BridgeMain() {}
 
@@ -99,7 +101,16 @@ public final class BridgeMain {
             }
             case "enable-channel" -> {
                 expectArguments(rest, 2);
-                yield enableChannel(config, rest.get(1), out);
+                // The channel_id label's grammar: Long.parseLong would take "３", "+2" and "-2" too.
+                yield enable(config, Target.channel(ChannelId.parse(command, rest.get(1))), command, out);
+            }
+            case "enable-token" -> {
+                expectArguments(rest, 2);
+                yield enable(config, Target.token(AccountId.token(command, rest.get(1))), command, out);
+            }
+            case "enable-user" -> {
+                expectArguments(rest, 2);
+                yield enable(config, Target.user(AccountId.user(command, rest.get(1))), command, out);
             }
             default -> throw new ConfigException("unknown command \"" + command + "\"; " + USAGE);
         };
@@ -152,13 +163,11 @@ public final class BridgeMain {
         return EXIT_OK;
     }
 
-    private static int enableChannel(BridgeConfig config, String id, PrintStream out) {
-        // The channel_id label's grammar: Long.parseLong would take "３", "+2" and "-2" too.
-        long channelId = ChannelId.parse("enable-channel", id);
+    private static int enable(BridgeConfig config, Target target, String command, PrintStream out) {
         GatewayDsn dsn = config.breaker()
                 .gateway()
                 .orElseThrow(
-                        () -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
+                        () -> new ConfigException("SQL_DSN: " + command + " needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
             // Limits and alert names play no part in enabling.
             BreakerLimit none = new BreakerLimit(0, Duration.ZERO);
@@ -171,8 +180,8 @@ public final class BridgeMain {
                     Set.of(),
                     Clock.systemUTC(),
                     new ObjectMapper());
-            BreakerOutcome outcome = breaker.enable(Target.channel(channelId));
-            out.println("enable-channel " + channelId + ": " + outcome.result().label()
+            BreakerOutcome outcome = breaker.enable(target);
+            out.println(command + " " + target.id() + ": " + outcome.result().label()
                     + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));
             return outcome.result() == BreakerOutcome.Result.ENABLED ? EXIT_OK : EXIT_FAILED;
         }
