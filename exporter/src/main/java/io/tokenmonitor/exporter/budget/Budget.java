@@ -24,4 +24,9 @@ public record Budget(
     public Budget {
         targets = List.copyOf(targets);
     }
+
+    /** The same budget over {@code resolved} (its key or user found in the store's copy). */
+    public Budget withScope(BudgetScope resolved) {
+        return new Budget(name, resolved, window, limit, targets, action, active, cooldown, severity);
+    }
 }

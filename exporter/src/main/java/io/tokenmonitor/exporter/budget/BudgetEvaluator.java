@@ -12,9 +12,11 @@ import java.util.List;
 public final class BudgetEvaluator {
 
     private final Store store;
+    private final AccountScopes accounts;
 
     public BudgetEvaluator(Store store) {
         this.store = store;
+        this.accounts = new AccountScopes(store);
     }
 
     /**
@@ -26,21 +28,33 @@ public final class BudgetEvaluator {
     public List<BudgetUsage> evaluate(List<Budget> budgets, ZoneId zone, Instant now, double quotaPerUnit) {
         List<BudgetWindow.Interval> windows = new ArrayList<>(budgets.size());
         List<UsageSpan> spans = new ArrayList<>(budgets.size());
+        List<AccountScopes.Resolution> scopes = new ArrayList<>(budgets.size());
         for (Budget budget : budgets) {
             BudgetWindow.Interval window = budget.window().at(now, zone);
             windows.add(window);
-            spans.add(new UsageSpan(
-                    budget.scope().filter(),
-                    budget.scope().key(),
-                    window.start().getEpochSecond(),
-                    window.end().getEpochSecond()));
+            AccountScopes.Resolution scope = accounts.resolve(budget.scope());
+            scopes.add(scope);
+            if (scope.resolved()) {
+                spans.add(new UsageSpan(
+                        scope.scope().filter(),
+                        scope.scope().key(),
+                        window.start().getEpochSecond(),
+                        window.end().getEpochSecond()));
+            }
         }
         List<UsageSum> sums = store.usageSums(spans);
         List<BudgetUsage> result = new ArrayList<>(budgets.size());
+        int s = 0;
         for (int i = 0; i < budgets.size(); i++) {
-            Budget budget = budgets.get(i);
             BudgetWindow.Interval window = windows.get(i);
-            UsageSum sum = sums.get(i);
+            AccountScopes.Resolution scope = scopes.get(i);
+            if (!scope.resolved()) {
+                result.add(new BudgetUsage(
+                        budgets.get(i), Double.NaN, window.start(), window.end(), false, scope.problem()));
+                continue;
+            }
+            Budget budget = budgets.get(i).withScope(scope.scope());
+            UsageSum sum = sums.get(s++);
             double used = switch (budget.limit().unit()) {
                 case TOKENS -> sum.tokens();
                 case REQUESTS -> sum.requests();

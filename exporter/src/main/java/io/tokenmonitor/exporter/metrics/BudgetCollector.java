@@ -20,7 +20,7 @@ import io.tokenmonitor.exporter.rule.RuleRegistry;
  * so one Prometheus rule ({@code newapi_budget_used >= newapi_budget_limit}) alerts on all of them.
  *
  * <pre>
- * newapi_budget_used{budget,scope,channel_id|model,window,unit,notify,action,active,cooldown,severity,tz}
+ * newapi_budget_used{budget,scope,channel_id|model|token_id+token_name|user_id+username|group,window,unit,notify,action,active,cooldown,severity,tz}
  * newapi_budget_limit{same labels}   (withdrawn once a custom window has ended)
  * newapi_budget_window_start_timestamp_seconds{budget}
  * newapi_budget_window_end_timestamp_seconds{budget}   (rolling windows: the time of evaluation)
@@ -59,6 +59,9 @@ public final class BudgetCollector implements MultiCollector {
                 continue; // a disabled rule publishes nothing, so its alert resolves
             }
             BudgetUsage usage = outcome.usage();
+            if (!usage.counted()) {
+                continue; // a key or user name that is unknown or ambiguous: the rule's status says so
+            }
             Labels labels = labels(usage.budget(), zone);
             used.dataPoint(gauge(labels, usage.used()));
             if (usage.inForce()) {
@@ -91,6 +94,8 @@ public final class BudgetCollector implements MultiCollector {
             labels = labels.add(PolicyLabel.CHANNEL_ID.label(), channel.channelId());
         } else if (b.scope() instanceof BudgetScope.Model model) {
             labels = labels.add("model", model.model());
+        } else {
+            labels = AccountLabels.of(labels, b.scope());
         }
         return labels.add("window", b.window().label())
                 .add("unit", b.limit().unit().label())

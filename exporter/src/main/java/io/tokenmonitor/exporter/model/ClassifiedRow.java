@@ -54,6 +54,26 @@ public record ClassifiedRow(
                 cappedDimensions);
     }
 
+    /** The same row with the key the store found for it (One API rows carry none). */
+    public ClassifiedRow withTokenId(long tokenId) {
+        return new ClassifiedRow(
+                row.withTokenId(tokenId),
+                kind,
+                channelId,
+                model,
+                inputTokens,
+                outputTokens,
+                cacheReadTokens,
+                cacheWriteTokens,
+                quotaConsumed,
+                quotaRefunded,
+                durationSeconds,
+                ttftSeconds,
+                statusClass,
+                problems,
+                dimensions);
+    }
+
     public boolean isUsage() {
         return kind == LogKind.REQUEST || kind == LogKind.SETTLEMENT || kind == LogKind.REFUND || kind == LogKind.ERROR;
     }

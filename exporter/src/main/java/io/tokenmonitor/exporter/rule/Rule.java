@@ -18,6 +18,7 @@ import java.util.List;
  * @param minRequests the requests needed in the window before the rule is armed (0 for usage and channel_down)
  * @param metric the latency rule's column; null for the other kinds
  * @param compareTo how much earlier a spike rule's comparison window lies; null for the other kinds
+ * @param anomaly a spend_anomaly rule's weeks, floor and per; null for the other kinds
  * @param spec the rule as written, {@code enabled} (and, for a budget, {@code kind}) added
  */
 public record Rule(
@@ -31,6 +32,7 @@ public record Rule(
         long minRequests,
         LatencyColumn metric,
         Duration compareTo,
+        SpendAnomaly anomaly,
         List<String> targets,
         String action,
         String active,
@@ -40,6 +42,25 @@ public record Rule(
 
     public Rule {
         targets = List.copyOf(targets);
+    }
+
+    /**
+     * What a spend_anomaly rule compares: the spend in its window against {@code above} × the mean spend in the same
+     * window 7·k days earlier (k = 1..weeks), at least {@code minUsd}.
+     *
+     * @param per every key, user or group (one series each for those over the threshold); null: the rule's scope
+     */
+    public record SpendAnomaly(int weeks, double minUsd, Per per) {}
+
+    /** A spend_anomaly rule's {@code per}. */
+    public enum Per {
+        TOKEN,
+        USER,
+        GROUP;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** A usage rule as the budget evaluator counts it. */

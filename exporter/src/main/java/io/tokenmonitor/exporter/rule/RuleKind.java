@@ -15,7 +15,9 @@ public enum RuleKind {
     /** Requests in the window ÷ requests in the same window a day or a week earlier. */
     SPIKE,
     /** A channel whose status is not enabled. */
-    CHANNEL_DOWN;
+    CHANNEL_DOWN,
+    /** Spend (USD) in the window against the mean of the same window 1..4 weeks earlier, with a floor. */
+    SPEND_ANOMALY;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -37,16 +37,40 @@ final class RuleParser {
 
     /** The keys of a budget under {@code budgets:}: a usage rule without kind and enabled, as before rules existed. */
     private static final Set<String> BUDGET_KEYS = Set.of(
-            "name", "model", "channel_id", "window", "limit", "notify", "action", "active", "cooldown", "severity");
+            "name",
+            "model",
+            "channel_id",
+            "token_id",
+            "token",
+            "user_id",
+            "username",
+            "group",
+            "window",
+            "limit",
+            "notify",
+            "action",
+            "active",
+            "cooldown",
+            "severity");
+
+    /** The keys that choose what a rule watches; at most one of them. */
+    private static final List<String> SCOPE_KEYS =
+            List.of("channel_id", "model", "token_id", "token", "user_id", "username", "group");
 
     private static final Set<String> COMMON_KEYS =
             Set.of("name", "kind", "enabled", "notify", "action", "active", "cooldown", "severity", "channel_id");
     private static final Map<RuleKind, Set<String>> KIND_KEYS = Map.of(
-            RuleKind.USAGE, Set.of("model", "window", "limit"),
-            RuleKind.ERROR_RATIO, Set.of("model", "window", "above", "min_requests"),
-            RuleKind.LATENCY, Set.of("model", "window", "above", "min_requests", "metric"),
-            RuleKind.SPIKE, Set.of("model", "window", "above", "min_requests", "compare_to"),
-            RuleKind.CHANNEL_DOWN, Set.of());
+            RuleKind.USAGE, withAccountScopes("model", "window", "limit"),
+            RuleKind.ERROR_RATIO, withAccountScopes("model", "window", "above", "min_requests"),
+            RuleKind.LATENCY, withAccountScopes("model", "window", "above", "min_requests", "metric"),
+            RuleKind.SPIKE, withAccountScopes("model", "window", "above", "min_requests", "compare_to"),
+            RuleKind.CHANNEL_DOWN, Set.of(),
+            RuleKind.SPEND_ANOMALY, withAccountScopes("model", "window", "weeks", "above", "min_usd", "per"));
+    private static final String DEFAULT_ANOMALY_WINDOW = "1h";
+    private static final int DEFAULT_WEEKS = 2;
+    private static final int MAX_WEEKS = 4;
+    private static final double DEFAULT_ANOMALY_FACTOR = 3;
+    private static final double DEFAULT_MIN_USD = 1;
     private static final Map<RuleKind, Long> MIN_REQUESTS = Map.of(
             RuleKind.ERROR_RATIO, 20L,
             RuleKind.LATENCY, 10L,
@@ -86,9 +110,11 @@ final class RuleParser {
         object(node, "expected a mapping with name and kind");
         String kindText = required(node, "kind");
         RuleKind kind = RuleKind.of(kindText)
-                .orElseThrow(() -> error(
-                        "kind",
-                        "\"" + kindText + "\" is not a kind; use usage, error_ratio, latency, spike or channel_down"));
+                .orElseThrow(
+                        () -> error(
+                                "kind",
+                                "\"" + kindText
+                                        + "\" is not a kind; use usage, error_ratio, latency, spike, channel_down or spend_anomaly"));
         Set<String> known = new TreeSet<>(COMMON_KEYS);
         known.addAll(KIND_KEYS.get(kind));
         unknownKeys(node, known, "rule of kind " + kind.label());
@@ -97,18 +123,7 @@ final class RuleParser {
 
     private Rule parse(JsonNode node, RuleKind kind) {
         String name = name(node);
-        if (node.has("model") && node.has("channel_id")) {
-            throw error(
-                    "model",
-                    "give model or channel_id, not both (a rule watches one channel, one model or all traffic)");
-        }
-        BudgetScope scope = new BudgetScope.All();
-        if (node.has("channel_id")) {
-            scope = new BudgetScope.Channel(Long.toString(
-                    common("channel_id", () -> ChannelId.parse(at("channel_id"), text(node, "channel_id", "")))));
-        } else if (node.has("model")) {
-            scope = new BudgetScope.Model(required(node, "model"));
-        }
+        BudgetScope scope = scope(node);
         Action action = common("action", () -> Action.parse(at("action"), text(node, "action", Action.NOTIFY.value())));
         if (action == Action.DISABLE_CHANNEL && kind == RuleKind.CHANNEL_DOWN) {
             throw error(
@@ -117,6 +132,23 @@ final class RuleParser {
         }
         if (action == Action.DISABLE_CHANNEL && !(scope instanceof BudgetScope.Channel)) {
             throw error("action", "disable_channel needs channel_id; add channel_id or use action: notify");
+        }
+        String per = text(node, "per", "");
+        boolean keyScope = scope instanceof BudgetScope.Token || scope instanceof BudgetScope.TokenNamed;
+        boolean userScope = scope instanceof BudgetScope.User || scope instanceof BudgetScope.UserNamed;
+        if (action == Action.DISABLE_TOKEN && !keyScope && !per.equals("token")) {
+            throw error(
+                    "action",
+                    "disable_token needs a key: add token_id or token"
+                            + (kind == RuleKind.SPEND_ANOMALY ? " (or per: token)" : "")
+                            + ", or use action: notify");
+        }
+        if (action == Action.DISABLE_USER && !userScope && !per.equals("user")) {
+            throw error(
+                    "action",
+                    "disable_user needs a user: add user_id or username"
+                            + (kind == RuleKind.SPEND_ANOMALY ? " (or per: user)" : "")
+                            + ", or use action: notify");
         }
         String active = text(node, "active", "");
         common(
@@ -138,6 +170,7 @@ final class RuleParser {
         long minRequests = 0;
         LatencyColumn metric = null;
         Duration compareTo = null;
+        Rule.SpendAnomaly anomaly = null;
         switch (kind) {
             case USAGE -> {
                 window = usageWindow(node.get("window"));
@@ -180,6 +213,16 @@ final class RuleParser {
             case CHANNEL_DOWN -> {
                 // a channel's status, no window
             }
+            case SPEND_ANOMALY -> {
+                window = shortWindow(node.hasNonNull("window") ? node.get("window") : textNode(DEFAULT_ANOMALY_WINDOW));
+                above = node.hasNonNull("above") ? number(node, "above") : DEFAULT_ANOMALY_FACTOR;
+                if (!(above > 1)) {
+                    throw error(
+                            "above",
+                            "\"" + node.get("above").asText() + "\" is not a factor above 1; write for example 3");
+                }
+                anomaly = new Rule.SpendAnomaly(weeks(node), minUsd(node), per(node, scope));
+            }
         }
         if (MIN_REQUESTS.containsKey(kind)) {
             minRequests = minRequests(node, MIN_REQUESTS.get(kind));
@@ -200,12 +243,103 @@ final class RuleParser {
                 minRequests,
                 metric,
                 compareTo,
+                anomaly,
                 targets,
                 action.value(),
                 active,
                 cooldown,
                 severity.value(),
                 spec);
+    }
+
+    /** The one scope key given, or all traffic. */
+    private BudgetScope scope(JsonNode node) {
+        List<String> given = SCOPE_KEYS.stream().filter(node::hasNonNull).toList();
+        if (given.size() > 1) {
+            if (given.equals(List.of("channel_id", "model"))) {
+                throw error(
+                        "model",
+                        "give model or channel_id, not both (a rule watches one channel, one model or all traffic)");
+            }
+            throw error(
+                    given.get(1),
+                    "give one of channel_id, model, token_id, token, user_id, username or group, not both "
+                            + given.get(0) + " and " + given.get(1)
+                            + " (a rule watches one channel, model, key, user or group, or all traffic)");
+        }
+        if (given.isEmpty()) {
+            return new BudgetScope.All();
+        }
+        return switch (given.get(0)) {
+            case "channel_id" ->
+                new BudgetScope.Channel(Long.toString(
+                        common("channel_id", () -> ChannelId.parse(at("channel_id"), text(node, "channel_id", "")))));
+            case "model" -> new BudgetScope.Model(required(node, "model"));
+            case "token_id" -> new BudgetScope.Token(id(node, "token_id", "a key's id (tokens.id)"), "");
+            case "token" -> new BudgetScope.TokenNamed(required(node, "token"));
+            case "user_id" -> new BudgetScope.User(id(node, "user_id", "a user's id (users.id)"), "");
+            case "username" -> new BudgetScope.UserNamed(required(node, "username"));
+            default -> new BudgetScope.Group(required(node, "group"));
+        };
+    }
+
+    /** A gateway id: a whole number of 1 or more, written as a number or as text. */
+    private long id(JsonNode node, String key, String what) {
+        String text = text(node, key, "");
+        if (text.matches("[0-9]{1,18}") && Long.parseLong(text) >= 1) {
+            return Long.parseLong(text);
+        }
+        throw error(key, "\"" + text + "\" is not " + what + "; write a whole number of 1 or more, for example 42");
+    }
+
+    private int weeks(JsonNode node) {
+        JsonNode value = node.get("weeks");
+        if (value == null || value.isNull()) {
+            return DEFAULT_WEEKS;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > MAX_WEEKS) {
+            throw error("weeks", "\"" + value.asText() + "\" is not a whole number of weeks from 1 to " + MAX_WEEKS);
+        }
+        return value.asInt();
+    }
+
+    private double minUsd(JsonNode node) {
+        if (!node.hasNonNull("min_usd")) {
+            return DEFAULT_MIN_USD;
+        }
+        double value = number(node, "min_usd");
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw error("min_usd", "\"" + node.get("min_usd").asText() + "\" is not 0 or more US dollars");
+        }
+        return value;
+    }
+
+    private Rule.Per per(JsonNode node, BudgetScope scope) {
+        if (!node.hasNonNull("per")) {
+            return null;
+        }
+        String text = text(node, "per", "");
+        Rule.Per per = switch (text) {
+            case "token" -> Rule.Per.TOKEN;
+            case "user" -> Rule.Per.USER;
+            case "group" -> Rule.Per.GROUP;
+            default -> throw error("per", "\"" + text + "\" is not a per; use token, user or group");
+        };
+        if (!(scope instanceof BudgetScope.All)) {
+            throw error(
+                    "per", "give per or a scope (" + scope.label() + "), not both; per watches every " + per.label());
+        }
+        return per;
+    }
+
+    private static JsonNode textNode(String text) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+    }
+
+    private static Set<String> withAccountScopes(String... keys) {
+        Set<String> all = new TreeSet<>(List.of(keys));
+        all.addAll(List.of("token_id", "token", "user_id", "username", "group"));
+        return Set.copyOf(all);
     }
 
     private String name(JsonNode node) {

@@ -117,6 +117,8 @@ public final class LogReader {
         } else if (elapsedTime > 0 && rs.getObject(elapsedTime) != null) {
             useTimeMillis = values.longAt(elapsedTime); // One API: milliseconds
         }
+        // One API has no token_id: the store looks the key up by user and name
+        long tokenId = optionalIndex[6] > 0 ? values.longAt(optionalIndex[6]) : LogRow.NO_TOKEN_ID;
         return new LogRow(
                 values.longAt(1),
                 values.longAt(2),
@@ -136,7 +138,8 @@ public final class LogReader {
                 values.textAt(13),
                 values.textAt(optionalIndex[4]),
                 values.textAt(optionalIndex[5]),
-                values.problems());
+                values.problems(),
+                tokenId);
     }
 
     /** Reads one row's values, replacing what does not fit and counting each replacement. */

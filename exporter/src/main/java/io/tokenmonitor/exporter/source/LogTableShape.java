@@ -30,7 +30,8 @@ public record LogTableShape(GatewayFlavor flavor, Set<String> columns) {
             "content");
 
     /** Columns we read when present; a gateway version without them still syncs. */
-    static final List<String> OPTIONAL = List.of("use_time", "elapsed_time", "group", "other", "request_id", "ip");
+    static final List<String> OPTIONAL =
+            List.of("use_time", "elapsed_time", "group", "other", "request_id", "ip", "token_id");
 
     public LogTableShape {
         columns = Set.copyOf(columns);

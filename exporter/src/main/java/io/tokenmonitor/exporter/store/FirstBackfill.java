@@ -9,16 +9,35 @@ import org.jdbi.v3.core.Handle;
  */
 final class FirstBackfill {
 
-    /** Built at the end of the first backfill instead of row by row during it. */
-    private static final String DROP_INDEX = "DROP INDEX IF EXISTS logs_created_at";
+    /**
+     * Built at the end of the first backfill instead of row by row during it: the raw rows' time index, and the
+     * account rollups' secondary indexes (by user, group and time; V007__account_usage.sql), the same definitions.
+     */
+    private static final List<String> DROP_INDEXES = List.of(
+            "DROP INDEX IF EXISTS logs_created_at",
+            "DROP INDEX IF EXISTS usage_account_minute_user",
+            "DROP INDEX IF EXISTS usage_account_minute_group",
+            "DROP INDEX IF EXISTS usage_account_minute_time",
+            "DROP INDEX IF EXISTS usage_account_day_user",
+            "DROP INDEX IF EXISTS usage_account_day_group",
+            "DROP INDEX IF EXISTS usage_account_day_time");
 
-    private static final String CREATE_INDEX = "CREATE INDEX IF NOT EXISTS logs_created_at ON logs (created_at)";
+    private static final List<String> CREATE_INDEXES = List.of(
+            "CREATE INDEX IF NOT EXISTS logs_created_at ON logs (created_at)",
+            "CREATE INDEX IF NOT EXISTS usage_account_minute_user ON usage_account_minute (user_id, minute)",
+            "CREATE INDEX IF NOT EXISTS usage_account_minute_group ON usage_account_minute (\"group\", minute)",
+            "CREATE INDEX IF NOT EXISTS usage_account_minute_time ON usage_account_minute (minute)",
+            "CREATE INDEX IF NOT EXISTS usage_account_day_user ON usage_account_day (user_id, day)",
+            "CREATE INDEX IF NOT EXISTS usage_account_day_group ON usage_account_day (\"group\", day)",
+            "CREATE INDEX IF NOT EXISTS usage_account_day_time ON usage_account_day (day)");
 
     /** Everything a backfill writes; channels and gateway_options come from the gateway's own tables. */
     private static final List<String> SYNCED_TABLES = List.of(
             "logs",
             "usage_minute",
             "usage_day",
+            "usage_account_minute",
+            "usage_account_day",
             "usage_totals",
             "error_totals",
             "ingest_totals",
@@ -37,7 +56,7 @@ final class FirstBackfill {
         handle.createUpdate("INSERT OR REPLACE INTO first_backfill (singleton, started_at) VALUES (1, :now)")
                 .bind("now", nowSeconds)
                 .execute();
-        handle.execute(DROP_INDEX);
+        DROP_INDEXES.forEach(handle::execute);
     }
 
     /** Deletes what an unfinished backfill wrote (the marker stays: the next backfill is a first one too). */
@@ -48,7 +67,7 @@ final class FirstBackfill {
     }
 
     void finish(Handle handle) {
-        handle.execute(CREATE_INDEX);
+        CREATE_INDEXES.forEach(handle::execute);
         handle.execute("DELETE FROM first_backfill");
     }
 }

@@ -17,8 +17,8 @@ final class RawLogRepository {
     private static final String INSERT = """
             INSERT OR IGNORE INTO logs (id, created_at, type, kind, channel_id, model, token_name, username, user_id, "group",
                 prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, quota, use_time_seconds,
-                ttft_seconds, is_stream, status_class, request_id, ip, content, other, channel_name)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ttft_seconds, is_stream, status_class, request_id, ip, content, other, channel_name, token_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
     private static final String CHANNEL_NAMES = "SELECT id, name FROM channels";
     private static final String PRUNE = """
@@ -74,6 +74,7 @@ final class RawLogRepository {
                 ps.setString(22, r.content());
                 ps.setString(23, r.other());
                 ps.setString(24, channelNames.get(c.channelId()));
+                ps.setLong(25, r.tokenId());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
@@ -104,9 +105,7 @@ final class RawLogRepository {
                 + " AND created_at >= :from AND created_at < :to" + filter.condition();
         var count =
                 handle.createQuery("SELECT COUNT(*)" + where).bind("from", from).bind("to", to);
-        if (filter != UsageQueries.Filter.ALL) {
-            count.bind("key", key);
-        }
+        filter.bindKey(count, key);
         long n = count.mapTo(Long.class).one();
         if (n == 0) {
             return new LatencySample(0, Double.NaN);
@@ -117,9 +116,7 @@ final class RawLogRepository {
                 .bind("from", from)
                 .bind("to", to)
                 .bind("offset", rank - 1);
-        if (filter != UsageQueries.Filter.ALL) {
-            value.bind("key", key);
-        }
+        filter.bindKey(value, key);
         return new LatencySample(n, value.mapTo(Double.class).one());
     }
 

@@ -63,6 +63,8 @@ public final class Store implements AutoCloseable {
     private final ChannelRepository channels = new ChannelRepository();
     private final GatewayOptionsRepository options = new GatewayOptionsRepository();
     private final RuleRepository rules = new RuleRepository();
+    private final AccountRollupRepository accountRollups = new AccountRollupRepository();
+    private final AccountLookup accountLookup = new AccountLookup();
 
     private Store(Path file, Jdbi jdbi, Handle writer, SqliteOptions.Synchronous synchronous) {
         this.file = file;
@@ -170,18 +172,20 @@ public final class Store implements AutoCloseable {
      * already holds is not counted again. What retention would delete anyway is left out of the raw
      * table and the rollups (a backfill of a long history then writes little more than the totals).
      *
-     * @param rows rows whose label values are already capped
+     * @param batch rows whose label values are already capped; a row without a token id (One API) gets the key the
+     *     store's {@code tokens} copy gives it
      * @param rawCutoffSeconds rows created before this are counted but not kept as raw rows
      * @param rollupCutoffSeconds rows created before this are counted but not added to the rollups
      */
     public UsageTotals commit(
-            List<ClassifiedRow> rows,
+            List<ClassifiedRow> batch,
             SyncPosition position,
             UsageTotals current,
             long nowMillis,
             long rawCutoffSeconds,
             long rollupCutoffSeconds) {
         return writer.inTransaction(tx -> {
+            List<ClassifiedRow> rows = accountLookup.resolveTokenIds(tx, batch);
             List<ClassifiedRow> raw = new ArrayList<>();
             for (ClassifiedRow row : rows) {
                 if (keptRaw(row, rawCutoffSeconds)) {
@@ -202,6 +206,7 @@ public final class Store implements AutoCloseable {
             }
             UsageTotals.Update update = current.plus(counted, nowMillis);
             rollups.add(tx, rolledUp);
+            accountRollups.add(tx, rolledUp);
             totals.save(tx, update);
             positions.save(tx, position);
             return update.next();
@@ -244,6 +249,44 @@ public final class Store implements AutoCloseable {
             return sums;
         });
     }
+
+    // ---- usage per API key, user and group (issue 15) ----
+
+    /**
+     * Net quota per key, user or group over each span, in order, read on one connection (the spans see the same
+     * committed batches).
+     */
+    public List<Map<String, Long>> netQuotaBy(UsageQueries.Per per, List<UsageSpan> spans) {
+        return jdbi.withHandle(handle -> {
+            List<Map<String, Long>> sums = new ArrayList<>(spans.size());
+            for (UsageSpan span : spans) {
+                sums.add(UsageQueries.netQuotaBy(handle, per, span.startSeconds(), span.endSeconds()));
+            }
+            return sums;
+        });
+    }
+
+    /** The API key with this id in the store's copy of the gateway's {@code tokens}. */
+    public Optional<AccountKey> token(long id) {
+        return jdbi.withHandle(h -> accountLookup.token(h, id));
+    }
+
+    /** Not-deleted keys with this name in the store's copy; at most two (two: ambiguous). */
+    public List<AccountKey> tokensNamed(String name) {
+        return jdbi.withHandle(h -> accountLookup.tokensNamed(h, name));
+    }
+
+    /** The user with this id in the store's copy of the gateway's {@code users}. */
+    public Optional<AccountUser> user(long id) {
+        return jdbi.withHandle(h -> accountLookup.user(h, id));
+    }
+
+    /** Not-deleted users with this name in the store's copy; at most two. */
+    public List<AccountUser> usersNamed(String name) {
+        return jdbi.withHandle(h -> accountLookup.usersNamed(h, name));
+    }
+
+    // ---- end of usage per API key, user and group ----
 
     /**
      * The nearest-rank 95th percentile of the request rows' {@code column} created in
@@ -350,7 +393,10 @@ public final class Store implements AutoCloseable {
             chunk = writer.inTransaction(tx -> rawLogs.prune(tx, rawCutoffSeconds, PRUNE_CHUNK));
             deleted += chunk;
         } while (chunk == PRUNE_CHUNK);
-        writer.useTransaction(tx -> rollups.prune(tx, rollupCutoffSeconds, rollupCutoffSeconds));
+        writer.useTransaction(tx -> {
+            rollups.prune(tx, rollupCutoffSeconds, rollupCutoffSeconds);
+            accountRollups.prune(tx, rollupCutoffSeconds, rollupCutoffSeconds);
+        });
         return deleted;
     }
 

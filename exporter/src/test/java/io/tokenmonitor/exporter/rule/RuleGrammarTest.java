@@ -121,7 +121,7 @@ class RuleGrammarTest {
                 "limit: give exactly one of {tokens: N}, {usd: N} or {requests: N}");
         fileError(
                 "{name: x, kind: errors}",
-                "kind: \"errors\" is not a kind; use usage, error_ratio, latency, spike or channel_down");
+                "kind: \"errors\" is not a kind; use usage, error_ratio, latency, spike, channel_down or spend_anomaly");
         fileError("{name: x}", "kind: missing");
         fileError("{kind: channel_down}", "name: missing");
         fileError(
@@ -146,19 +146,19 @@ class RuleGrammarTest {
                 "model: unknown key for a rule of kind channel_down; known keys: action, active, channel_id, cooldown, enabled, kind, name, notify, severity");
         fileError(
                 "{name: e, kind: error_ratio, window: 5m, above: 0.5, limit: {tokens: 1}}",
-                "limit: unknown key for a rule of kind error_ratio; known keys: above, action, active, channel_id, cooldown, enabled, kind, min_requests, model, name, notify, severity, window");
+                "limit: unknown key for a rule of kind error_ratio; known keys: above, action, active, channel_id, cooldown, enabled, group, kind, min_requests, model, name, notify, severity, token, token_id, user_id, username, window");
         fileError(
                 "{name: e, kind: error_ratio, window: 5m, above: 0.5, metric: ttft}",
-                "metric: unknown key for a rule of kind error_ratio; known keys: above, action, active, channel_id, cooldown, enabled, kind, min_requests, model, name, notify, severity, window");
+                "metric: unknown key for a rule of kind error_ratio; known keys: above, action, active, channel_id, cooldown, enabled, group, kind, min_requests, model, name, notify, severity, token, token_id, user_id, username, window");
         fileError(
                 "{name: u, kind: usage, window: 1h, limit: {tokens: 1}, above: 3}",
-                "above: unknown key for a rule of kind usage; known keys: action, active, channel_id, cooldown, enabled, kind, limit, model, name, notify, severity, window");
+                "above: unknown key for a rule of kind usage; known keys: action, active, channel_id, cooldown, enabled, group, kind, limit, model, name, notify, severity, token, token_id, user_id, username, window");
         fileError(
                 "{name: s, kind: latency, window: 5m, above: 1, compare_to: 1d}",
-                "compare_to: unknown key for a rule of kind latency; known keys: above, action, active, channel_id, cooldown, enabled, kind, metric, min_requests, model, name, notify, severity, window");
+                "compare_to: unknown key for a rule of kind latency; known keys: above, action, active, channel_id, cooldown, enabled, group, kind, metric, min_requests, model, name, notify, severity, token, token_id, user_id, username, window");
         fileError(
                 "{name: s, kind: spike, window: 5m, above: 2, abve: 3}",
-                "abve: unknown key for a rule of kind spike; known keys: above, action, active, channel_id, compare_to, cooldown, enabled, kind, min_requests, model, name, notify, severity, window");
+                "abve: unknown key for a rule of kind spike; known keys: above, action, active, channel_id, compare_to, cooldown, enabled, group, kind, min_requests, model, name, notify, severity, token, token_id, user_id, username, window");
     }
 
     @Test
@@ -216,7 +216,7 @@ class RuleGrammarTest {
                 api,
                 "{\"name\":\"e\",\"kind\":\"error_ratio\",\"window\":\"5m\",\"above\":0.5,\"limit\":{\"tokens\":1}}",
                 "limit",
-                "limit: unknown key for a rule of kind error_ratio; known keys: above, action, active, channel_id, cooldown, enabled, kind, min_requests, model, name, notify, severity, window");
+                "limit: unknown key for a rule of kind error_ratio; known keys: above, action, active, channel_id, cooldown, enabled, group, kind, min_requests, model, name, notify, severity, token, token_id, user_id, username, window");
         apiError(
                 api,
                 "{\"name\":\"e\",\"kind\":\"usage\",\"window\":\"1h\",\"limit\":{\"usd\":-1}}",

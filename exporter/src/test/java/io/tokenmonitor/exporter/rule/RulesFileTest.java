@@ -75,7 +75,7 @@ class RulesFileTest {
                 "budgets.yml: budgets[0].active: \"weekdays 9-5\" is not an active window: \"weekdays\" is not a weekday; use Mon, Tue, Wed, Thu, Fri, Sat, Sun");
         assertError(
                 "budgets: [{name: a, window: 1h, limit: {tokens: 1}, modle: x}]",
-                "budgets.yml: budgets[0].modle: unknown key for a budget; known keys: action, active, channel_id, cooldown, limit, model, name, notify, severity, window");
+                "budgets.yml: budgets[0].modle: unknown key for a budget; known keys: action, active, channel_id, cooldown, group, limit, model, name, notify, severity, token, token_id, user_id, username, window");
     }
 
     @Test

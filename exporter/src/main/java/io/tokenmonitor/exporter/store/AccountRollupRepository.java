@@ -1,0 +1,183 @@
+package io.tokenmonitor.exporter.store;
+
+import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogKind;
+import io.tokenmonitor.exporter.model.UsageCounter;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Per-minute ({@code usage_account_minute}) and per-day ({@code usage_account_day}, UTC days) sums per API key,
+ * user and group, added to batch by batch in the store's transaction, beside the channel/model rollups.
+ */
+final class AccountRollupRepository {
+
+    private static final long SECONDS_PER_MINUTE = 60;
+    private static final long SECONDS_PER_DAY = 86_400;
+
+    private static final String ADD_MINUTE = upsert("usage_account_minute", "minute");
+    private static final String ADD_DAY = upsert("usage_account_day", "day");
+    private static final String PRUNE_MINUTES = "DELETE FROM usage_account_minute WHERE minute < :cutoff";
+    private static final String PRUNE_DAYS = "DELETE FROM usage_account_day WHERE day < :cutoff";
+
+    /**
+     * The raw rows of ids in {@code [from, to]} that were synced before the account rollups existed, summed as
+     * {@link #add} sums: the classified values are the raw columns (input and output tokens are kept only for
+     * requests, quota is net of refunds). {@code %1$s} is the table, {@code %2$s} its time column, {@code %3$d} the
+     * bucket length.
+     */
+    private static final String FROM_RAW = """
+            INSERT INTO %1$s (%2$s, token_id, user_id, "group", requests, errors, input_tokens, output_tokens,
+                cache_read_tokens, quota, quota_consumed, quota_refunded)
+            SELECT (created_at / %3$d) * %3$d, token_id, user_id, "group",
+                SUM(CASE WHEN kind = 'request' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN kind = 'error' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN kind = 'request' THEN MAX(0, prompt_tokens) ELSE 0 END),
+                SUM(CASE WHEN kind = 'request' THEN MAX(0, completion_tokens) ELSE 0 END),
+                SUM(CASE WHEN kind = 'request' THEN cache_read_tokens ELSE 0 END),
+                SUM(CASE WHEN kind = 'refund' THEN -quota WHEN kind IN ('request', 'settlement') THEN quota ELSE 0 END),
+                SUM(CASE WHEN kind = 'refund' THEN MAX(0, -quota) WHEN kind IN ('request', 'settlement') THEN MAX(0, quota) ELSE 0 END),
+                SUM(CASE WHEN kind = 'refund' THEN MAX(0, quota) WHEN kind IN ('request', 'settlement') THEN MAX(0, -quota) ELSE 0 END)
+            FROM logs
+            WHERE id BETWEEN :from AND :to AND kind IN ('request', 'settlement', 'refund', 'error')
+                AND created_at >= :cutoff
+            GROUP BY 1, token_id, user_id, "group"
+            ON CONFLICT (token_id, %2$s, user_id, "group") DO UPDATE SET
+                requests = requests + excluded.requests,
+                errors = errors + excluded.errors,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                quota = quota + excluded.quota,
+                quota_consumed = quota_consumed + excluded.quota_consumed,
+                quota_refunded = quota_refunded + excluded.quota_refunded
+            """;
+
+    private static final String MINUTES_FROM_RAW =
+            FROM_RAW.formatted("usage_account_minute", "minute", SECONDS_PER_MINUTE);
+    private static final String DAYS_FROM_RAW = FROM_RAW.formatted("usage_account_day", "day", SECONDS_PER_DAY);
+
+    private static String upsert(String table, String timeColumn) {
+        return """
+                INSERT INTO %1$s (%2$s, token_id, user_id, "group", requests, errors, input_tokens, output_tokens,
+                    cache_read_tokens, quota, quota_consumed, quota_refunded)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (token_id, %2$s, user_id, "group") DO UPDATE SET
+                    requests = requests + excluded.requests,
+                    errors = errors + excluded.errors,
+                    input_tokens = input_tokens + excluded.input_tokens,
+                    output_tokens = output_tokens + excluded.output_tokens,
+                    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                    quota = quota + excluded.quota,
+                    quota_consumed = quota_consumed + excluded.quota_consumed,
+                    quota_refunded = quota_refunded + excluded.quota_refunded
+                """.formatted(table, timeColumn);
+    }
+
+    private record BucketKey(long tokenId, long start, long userId, String group) {}
+
+    /** The table's primary-key order, so a batch's upserts walk the B-tree forward. */
+    private static final Comparator<BucketKey> KEY_ORDER = Comparator.comparingLong(BucketKey::tokenId)
+            .thenComparingLong(BucketKey::start)
+            .thenComparingLong(BucketKey::userId)
+            .thenComparing(BucketKey::group);
+
+    private static final class Sums {
+        final UsageCounter usage = new UsageCounter();
+        long errors;
+
+        void add(ClassifiedRow row) {
+            usage.add(row);
+            if (row.kind() == LogKind.ERROR) {
+                errors++;
+            }
+        }
+    }
+
+    /** Adds the usage rows; each row's token id is already resolved (never {@code LogRow.NO_TOKEN_ID}). */
+    void add(Handle handle, List<ClassifiedRow> rows) {
+        write(handle, ADD_MINUTE, sum(rows, SECONDS_PER_MINUTE));
+        write(handle, ADD_DAY, sum(rows, SECONDS_PER_DAY));
+    }
+
+    /**
+     * Adds the raw rows with ids in {@code [fromId, toId]} created at or after {@code cutoffSeconds} (an upgraded
+     * store's rows, once their token ids are filled in).
+     */
+    void addFromRaw(Handle handle, long fromId, long toId, long cutoffSeconds) {
+        handle.createUpdate(MINUTES_FROM_RAW)
+                .bind("from", fromId)
+                .bind("to", toId)
+                .bind("cutoff", cutoffSeconds)
+                .execute();
+        handle.createUpdate(DAYS_FROM_RAW)
+                .bind("from", fromId)
+                .bind("to", toId)
+                .bind("cutoff", cutoffSeconds)
+                .execute();
+    }
+
+    private static Map<BucketKey, Sums> sum(List<ClassifiedRow> rows, long bucketSeconds) {
+        Map<BucketKey, Sums> sums = new HashMap<>();
+        for (ClassifiedRow row : rows) {
+            if (row.isUsage()) {
+                long start = Math.floorDiv(row.row().createdAt(), bucketSeconds) * bucketSeconds;
+                sums.computeIfAbsent(
+                                new BucketKey(
+                                        row.row().tokenId(),
+                                        start,
+                                        row.row().userId(),
+                                        row.row().group()),
+                                k -> new Sums())
+                        .add(row);
+            }
+        }
+        return sums;
+    }
+
+    private static void write(Handle handle, String sql, Map<BucketKey, Sums> sums) {
+        if (sums.isEmpty()) {
+            return;
+        }
+        List<BucketKey> ordered = new ArrayList<>(sums.keySet());
+        ordered.sort(KEY_ORDER);
+        // Plain JDBC, as the other rollups: every batch passes here.
+        try (PreparedStatement ps = handle.getConnection().prepareStatement(sql)) {
+            for (BucketKey k : ordered) {
+                Sums s = sums.get(k);
+                ps.setLong(1, k.start());
+                ps.setLong(2, k.tokenId());
+                ps.setLong(3, k.userId());
+                ps.setString(4, k.group());
+                ps.setLong(5, s.usage.requests());
+                ps.setLong(6, s.errors);
+                ps.setLong(7, s.usage.inputTokens());
+                ps.setLong(8, s.usage.outputTokens());
+                ps.setLong(9, s.usage.cacheReadTokens());
+                ps.setLong(10, s.usage.quotaConsumed() - s.usage.quotaRefunded());
+                ps.setLong(11, s.usage.quotaConsumed());
+                ps.setLong(12, s.usage.quotaRefunded());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException(
+                    "writing account " + (sql.contains("usage_account_minute") ? "minute" : "day") + " rollups failed",
+                    e);
+        }
+    }
+
+    /** Deletes minute rollups before {@code minuteCutoff} and day rollups before the day of {@code dayCutoff}. */
+    void prune(Handle handle, long minuteCutoff, long dayCutoff) {
+        handle.createUpdate(PRUNE_MINUTES).bind("cutoff", minuteCutoff).execute();
+        handle.createUpdate(PRUNE_DAYS)
+                .bind("cutoff", Math.floorDiv(dayCutoff, SECONDS_PER_DAY) * SECONDS_PER_DAY)
+                .execute();
+    }
+}
