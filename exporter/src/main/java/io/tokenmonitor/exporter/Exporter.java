@@ -8,12 +8,14 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.time.PromDuration;
+import io.tokenmonitor.exporter.account.AccountRefresher;
 import io.tokenmonitor.exporter.channel.ChannelRefresher;
 import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.demo.DemoGateway;
 import io.tokenmonitor.exporter.demo.TrafficSimulator;
 import io.tokenmonitor.exporter.http.ExporterHttpServer;
 import io.tokenmonitor.exporter.http.WebConfig;
+import io.tokenmonitor.exporter.metrics.AccountCollector;
 import io.tokenmonitor.exporter.metrics.BudgetCollector;
 import io.tokenmonitor.exporter.metrics.ChannelCollector;
 import io.tokenmonitor.exporter.metrics.IngestCollector;
@@ -27,6 +29,7 @@ import io.tokenmonitor.exporter.rule.RuleBook;
 import io.tokenmonitor.exporter.rule.RuleEvaluator;
 import io.tokenmonitor.exporter.rule.RuleRegistry;
 import io.tokenmonitor.exporter.rule.RulesFile;
+import io.tokenmonitor.exporter.source.AccountReader;
 import io.tokenmonitor.exporter.source.ChannelReader;
 import io.tokenmonitor.exporter.source.SourceDsn;
 import io.tokenmonitor.exporter.source.SourcePool;
@@ -79,6 +82,9 @@ public final class Exporter implements AutoCloseable {
     private AtomicReference<UsageTotals> totals;
 
     private ChannelRefresher channels;
+    /** Null when ACCOUNT_REFRESH_INTERVAL is 0. */
+    private AccountRefresher accounts;
+
     private RuleRegistry rules;
     private ConfigWatcher configWatcher;
     private ExporterHttpServer http;
@@ -121,10 +127,12 @@ public final class Exporter implements AutoCloseable {
         LabelCaps caps = LabelCaps.continuing(
                 totals.get(), config.maxModels(), config.optionalLabels(), config.maxLabelValues());
         watchChannels();
+        watchAccounts();
         watchRules(rulesFile);
         registerCollectors(caps);
         serveMetrics(web);
         channels.start();
+        startAccounts();
         startSync(position, caps);
         configWatcher.start();
         logStarted(web, rulesFile);
@@ -191,11 +199,48 @@ public final class Exporter implements AutoCloseable {
         started("channel refresher", channels);
     }
 
+    // --- accounts: the gateway's keys and users (issue 15) ---
+
+    private void watchAccounts() {
+        if (config.accountRefreshInterval().isZero()) {
+            return;
+        }
+        accounts = new AccountRefresher(
+                new AccountReader(Jdbi.create(mainPool), mainDsn.dialect(), mainDsn.user()),
+                store,
+                config.accountRefreshInterval(),
+                clock);
+        started("account refresher", accounts);
+    }
+
+    /** Before the sync: its One API rows are named from the store's copy of the keys. */
+    private void startAccounts() {
+        if (accounts != null) {
+            accounts.start();
+        }
+    }
+
+    private void registerAccountCollector() {
+        if (accounts != null) {
+            registry.register(new AccountCollector(
+                    accounts::state,
+                    config.accountThresholds(),
+                    () -> channels.state().quotaPerUnit(),
+                    clock));
+        }
+    }
+
+    // --- end of accounts ---
+
     /** The file's rules and the store's console rules, evaluated every BUDGET_INTERVAL once the backfill caught up. */
     private void watchRules(RulesFile rulesFile) {
         rules = new RuleRegistry(
                 store,
-                new RuleEvaluator(store, () -> channels.state().quotaPerUnit(), channels::state),
+                new RuleEvaluator(
+                        store,
+                        () -> channels.state().quotaPerUnit(),
+                        channels::state,
+                        config.accountThresholds().seriesLimit()),
                 rulesFile,
                 status::isCaughtUp,
                 clock);
@@ -210,6 +255,7 @@ public final class Exporter implements AutoCloseable {
         registry.register(new OptionalUsageCollector(totals::get, status::isCaughtUp, caps.enabled()));
         registry.register(new BudgetCollector(rules, configWatcher));
         registry.register(new RuleCollector(rules));
+        registerAccountCollector();
     }
 
     /** Binds {@code LISTEN_ADDRESS}; the usage families are rendered when a scrape asks for them. */

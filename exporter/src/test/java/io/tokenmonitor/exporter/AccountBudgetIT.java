@@ -148,7 +148,7 @@ class AccountBudgetIT {
     }
 
     /** The source's GROUP BY over [start, end), the counting rules of BudgetIT, picked for the budget's scope. */
-    private static double expected(GatewayDatabase db, String group, Map<String, String> labels, long start, long end)
+    static double expected(GatewayDatabase db, String group, Map<String, String> labels, long start, long end)
             throws Exception {
         String column;
         String key;

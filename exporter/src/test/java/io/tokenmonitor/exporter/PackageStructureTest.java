@@ -21,9 +21,12 @@ class PackageStructureTest {
                         Map.entry("store", Set.of("model")),
                         Map.entry("sync", Set.of("model", "source", "store")),
                         Map.entry("channel", Set.of("model", "source", "store")),
+                        Map.entry("account", Set.of("model", "source", "store")),
                         Map.entry("budget", Set.of("model", "store")),
                         Map.entry("rule", Set.of("model", "store", "budget", "channel")),
-                        Map.entry("metrics", Set.of("model", "source", "sync", "store", "budget", "channel", "rule")),
+                        Map.entry(
+                                "metrics",
+                                Set.of("model", "source", "sync", "store", "budget", "channel", "account", "rule")),
                         Map.entry("history", Set.of("model", "store", "metrics")),
                         Map.entry("http", Set.of("metrics", "rule")),
                         Map.entry("config", Set.of("model", "source")),

@@ -7,6 +7,7 @@ import io.tokenmonitor.common.config.Secret;
 import io.tokenmonitor.common.gateway.GatewayDsn;
 import io.tokenmonitor.common.time.PromDuration;
 import io.tokenmonitor.common.web.ConsoleLogin;
+import io.tokenmonitor.exporter.model.AccountThresholds;
 import io.tokenmonitor.exporter.model.Dimension;
 import io.tokenmonitor.exporter.model.HistogramShape;
 import io.tokenmonitor.exporter.source.SourceDsn;
@@ -31,6 +32,10 @@ import java.util.Set;
  * @param histogramShape {@code HISTOGRAM_STREAM} and {@code HISTOGRAM_BUCKETS}: how /metrics exposes the histograms
  * @param accessPassword {@code ACCESS_PASSWORD} (or {@code ACCESS_PASSWORD_FILE}): the rules console's login for the
  *     user {@code admin}, besides the web config's {@code basic_auth_users}; empty when not set
+ * @param accountRefreshInterval {@code ACCOUNT_REFRESH_INTERVAL}: how often the gateway's tokens and users are read;
+ *     {@link Duration#ZERO} when they are not read at all
+ * @param accountThresholds {@code LOW_QUOTA_USD}, {@code LOW_QUOTA_RATIO}, {@code EXPIRY_WARNING},
+ *     {@code ACCOUNT_SERIES_LIMIT}
  */
 public record ExporterConfig(
         SourceDsn mainDsn,
@@ -52,7 +57,9 @@ public record ExporterConfig(
         Set<Dimension> optionalLabels,
         int maxLabelValues,
         HistogramShape histogramShape,
-        Optional<ConsoleLogin> accessPassword) {
+        Optional<ConsoleLogin> accessPassword,
+        Duration accountRefreshInterval,
+        AccountThresholds accountThresholds) {
 
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0:9466";
     public static final String DEFAULT_STORE_PATH = "data/token-monitor.db";
@@ -67,6 +74,8 @@ public record ExporterConfig(
     public static final int DEFAULT_MAX_MODELS = 500;
     public static final Duration DEFAULT_BUDGET_INTERVAL = Duration.ofSeconds(15);
     public static final int DEFAULT_MAX_LABEL_VALUES = 100;
+    public static final Duration DEFAULT_ACCOUNT_REFRESH_INTERVAL = Duration.ofSeconds(60);
+    public static final int MAX_ACCOUNT_SERIES_LIMIT = 10_000;
 
     private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
     private static final Duration MIN_RETENTION = Duration.ofHours(1);
@@ -148,7 +157,29 @@ public record ExporterConfig(
                 new HistogramShape(
                         s.bool("HISTOGRAM_STREAM", HistogramShape.DEFAULT.stream()),
                         histogramBuckets(s.text("HISTOGRAM_BUCKETS", "standard"))),
-                accessPassword(s));
+                accessPassword(s),
+                accountRefreshInterval(s),
+                accountThresholds(s));
+    }
+
+    /** 0 switches the reading of tokens and users off; else at least a second (100,000 keys are read each time). */
+    private static Duration accountRefreshInterval(Settings s) {
+        Duration interval = s.duration("ACCOUNT_REFRESH_INTERVAL", DEFAULT_ACCOUNT_REFRESH_INTERVAL);
+        if (!interval.isZero() && interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException("ACCOUNT_REFRESH_INTERVAL: " + PromDuration.format(interval)
+                    + " is too short; use at least 1s, or 0 to stop reading the gateway's tokens and users");
+        }
+        return interval;
+    }
+
+    /** When a key or user is low or expiring, and how many get series of their own. */
+    private static AccountThresholds accountThresholds(Settings s) {
+        AccountThresholds d = AccountThresholds.DEFAULT;
+        return new AccountThresholds(
+                s.number("LOW_QUOTA_USD", d.lowQuotaUsd(), 0, Double.MAX_VALUE, "0 or more (USD)"),
+                s.number("LOW_QUOTA_RATIO", d.lowQuotaRatio(), 0, 1, "a share from 0 to 1, e.g. 0.1"),
+                s.duration("EXPIRY_WARNING", d.expiryWarning()),
+                s.integer("ACCOUNT_SERIES_LIMIT", d.seriesLimit(), 0, MAX_ACCOUNT_SERIES_LIMIT));
     }
 
     /**
@@ -188,7 +219,9 @@ public record ExporterConfig(
                 optionalLabels,
                 maxLabelValues,
                 histogramShape,
-                accessPassword);
+                accessPassword,
+                accountRefreshInterval,
+                accountThresholds);
     }
 
     /** {@code HISTOGRAM_BUCKETS}: true for {@code fine} (every stored bound), false for {@code standard}. */
@@ -250,6 +283,24 @@ public record ExporterConfig(
                         default -> throw new ConfigException(key + ": \"" + value + "\" is not true or false");
                     })
                     .orElse(fallback);
+        }
+
+        /** A decimal number in [min, max]; {@code range} says what is accepted. */
+        double number(String key, double fallback, double min, double max, String range) {
+            String value = text(key, null);
+            if (value == null) {
+                return fallback;
+            }
+            double parsed;
+            try {
+                parsed = Double.parseDouble(value.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + ": \"" + value + "\" is not a number; use " + range);
+            }
+            if (!(parsed >= min && parsed <= max)) {
+                throw new ConfigException(key + ": " + value + " is out of range; use " + range);
+            }
+            return parsed;
         }
 
         int integer(String key, int fallback, int min, int max) {

@@ -29,7 +29,7 @@ public final class RuleEvaluator {
     /** The gateway's status of an enabled channel (2 manually, 3 auto-disabled). */
     private static final int ENABLED = 1;
 
-    /** ACCOUNT_SERIES_LIMIT's default: the most keys, users or groups a spend_anomaly rule with per publishes. */
+    /** The series limit when none is given (ACCOUNT_SERIES_LIMIT defaults to the same). */
     public static final int DEFAULT_ACCOUNT_SERIES_LIMIT = 100;
 
     private static final long WEEK_SECONDS = 7 * 86_400L;

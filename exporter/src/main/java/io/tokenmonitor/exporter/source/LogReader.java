@@ -23,6 +23,8 @@ public final class LogReader {
 
     private static final String PROBE_COLUMNS = "SELECT * FROM logs WHERE 1 = 0";
     private static final String MAX_ID = "SELECT MAX(id) FROM logs";
+    private static final String TOKEN_IDS =
+            "SELECT id, COALESCE(token_id, 0) FROM logs WHERE id BETWEEN :from AND :to ORDER BY id";
 
     private final Jdbi jdbi;
     private final SourceDialect dialect;
@@ -91,6 +93,23 @@ public final class LogReader {
             }
             return map(query);
         });
+    }
+
+    /**
+     * The gateway's {@code token_id} of each row with an id in {@code range} (for the upgrade of a store synced
+     * before it kept them); empty when the table has no such column (One API).
+     */
+    public java.util.Map<Long, Long> tokenIds(IdRange range) {
+        java.util.Map<Long, Long> ids = new java.util.HashMap<>();
+        if (!shape.has("token_id")) {
+            return ids;
+        }
+        jdbi.useHandle(h -> h.createQuery(TOKEN_IDS)
+                .bind("from", range.from())
+                .bind("to", range.to())
+                .map((rs, ctx) -> ids.put(rs.getLong(1), rs.getLong(2)))
+                .list());
+        return ids;
     }
 
     /** The highest id in the table, 0 when it is empty. */

@@ -26,43 +26,6 @@ final class AccountRollupRepository {
     private static final String PRUNE_MINUTES = "DELETE FROM usage_account_minute WHERE minute < :cutoff";
     private static final String PRUNE_DAYS = "DELETE FROM usage_account_day WHERE day < :cutoff";
 
-    /**
-     * The raw rows of ids in {@code [from, to]} that were synced before the account rollups existed, summed as
-     * {@link #add} sums: the classified values are the raw columns (input and output tokens are kept only for
-     * requests, quota is net of refunds). {@code %1$s} is the table, {@code %2$s} its time column, {@code %3$d} the
-     * bucket length.
-     */
-    private static final String FROM_RAW = """
-            INSERT INTO %1$s (%2$s, token_id, user_id, "group", requests, errors, input_tokens, output_tokens,
-                cache_read_tokens, quota, quota_consumed, quota_refunded)
-            SELECT (created_at / %3$d) * %3$d, token_id, user_id, "group",
-                SUM(CASE WHEN kind = 'request' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN kind = 'error' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN kind = 'request' THEN MAX(0, prompt_tokens) ELSE 0 END),
-                SUM(CASE WHEN kind = 'request' THEN MAX(0, completion_tokens) ELSE 0 END),
-                SUM(CASE WHEN kind = 'request' THEN cache_read_tokens ELSE 0 END),
-                SUM(CASE WHEN kind = 'refund' THEN -quota WHEN kind IN ('request', 'settlement') THEN quota ELSE 0 END),
-                SUM(CASE WHEN kind = 'refund' THEN MAX(0, -quota) WHEN kind IN ('request', 'settlement') THEN MAX(0, quota) ELSE 0 END),
-                SUM(CASE WHEN kind = 'refund' THEN MAX(0, quota) WHEN kind IN ('request', 'settlement') THEN MAX(0, -quota) ELSE 0 END)
-            FROM logs
-            WHERE id BETWEEN :from AND :to AND kind IN ('request', 'settlement', 'refund', 'error')
-                AND created_at >= :cutoff
-            GROUP BY 1, token_id, user_id, "group"
-            ON CONFLICT (token_id, %2$s, user_id, "group") DO UPDATE SET
-                requests = requests + excluded.requests,
-                errors = errors + excluded.errors,
-                input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens,
-                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                quota = quota + excluded.quota,
-                quota_consumed = quota_consumed + excluded.quota_consumed,
-                quota_refunded = quota_refunded + excluded.quota_refunded
-            """;
-
-    private static final String MINUTES_FROM_RAW =
-            FROM_RAW.formatted("usage_account_minute", "minute", SECONDS_PER_MINUTE);
-    private static final String DAYS_FROM_RAW = FROM_RAW.formatted("usage_account_day", "day", SECONDS_PER_DAY);
-
     private static String upsert(String table, String timeColumn) {
         return """
                 INSERT INTO %1$s (%2$s, token_id, user_id, "group", requests, errors, input_tokens, output_tokens,
@@ -104,23 +67,6 @@ final class AccountRollupRepository {
     void add(Handle handle, List<ClassifiedRow> rows) {
         write(handle, ADD_MINUTE, sum(rows, SECONDS_PER_MINUTE));
         write(handle, ADD_DAY, sum(rows, SECONDS_PER_DAY));
-    }
-
-    /**
-     * Adds the raw rows with ids in {@code [fromId, toId]} created at or after {@code cutoffSeconds} (an upgraded
-     * store's rows, once their token ids are filled in).
-     */
-    void addFromRaw(Handle handle, long fromId, long toId, long cutoffSeconds) {
-        handle.createUpdate(MINUTES_FROM_RAW)
-                .bind("from", fromId)
-                .bind("to", toId)
-                .bind("cutoff", cutoffSeconds)
-                .execute();
-        handle.createUpdate(DAYS_FROM_RAW)
-                .bind("from", fromId)
-                .bind("to", toId)
-                .bind("cutoff", cutoffSeconds)
-                .execute();
     }
 
     private static Map<BucketKey, Sums> sum(List<ClassifiedRow> rows, long bucketSeconds) {

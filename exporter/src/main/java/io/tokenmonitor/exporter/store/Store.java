@@ -6,7 +6,9 @@ import io.tokenmonitor.common.sqlite.SqliteOptions;
 import io.tokenmonitor.exporter.model.Channel;
 import io.tokenmonitor.exporter.model.ClassifiedRow;
 import io.tokenmonitor.exporter.model.SyncPosition;
+import io.tokenmonitor.exporter.model.Token;
 import io.tokenmonitor.exporter.model.UsageTotals;
+import io.tokenmonitor.exporter.model.User;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,8 +65,10 @@ public final class Store implements AutoCloseable {
     private final ChannelRepository channels = new ChannelRepository();
     private final GatewayOptionsRepository options = new GatewayOptionsRepository();
     private final RuleRepository rules = new RuleRepository();
+    private final AccountRepository accounts = new AccountRepository();
     private final AccountRollupRepository accountRollups = new AccountRollupRepository();
     private final AccountLookup accountLookup = new AccountLookup();
+    private final TokenIdFill tokenIdFill = new TokenIdFill();
 
     private Store(Path file, Jdbi jdbi, Handle writer, SqliteOptions.Synchronous synchronous) {
         this.file = file;
@@ -225,6 +229,31 @@ public final class Store implements AutoCloseable {
         jdbi.useTransaction(tx -> channels.replace(tx, current));
     }
 
+    // --- accounts: the store's copy of the gateway's keys and users (issue 15) ---
+
+    /** The stored copy of the gateway's keys, soft-deleted ones included, in id order. */
+    public List<Token> loadTokens() {
+        return jdbi.withHandle(accounts::loadTokens);
+    }
+
+    /** The stored copy of the gateway's users, soft-deleted ones included, in id order. */
+    public List<User> loadUsers() {
+        return jdbi.withHandle(accounts::loadUsers);
+    }
+
+    /**
+     * Applies the changes to the copy of keys and users in one transaction, on its own connection
+     * (SQLite serialises it with the sync's writes). Only changed rows are written: on 100,000 keys
+     * an interval rewrites the keys that were used, not all of them.
+     */
+    public void saveAccountChanges(AccountChanges changes) {
+        if (!changes.isEmpty()) {
+            jdbi.useTransaction(tx -> accounts.apply(tx, changes));
+        }
+    }
+
+    // --- end of accounts ---
+
     /** The {@code QuotaPerUnit} the store's readers use: 500000 until {@link #saveQuotaPerUnit} is called. */
     public double quotaPerUnit() {
         return jdbi.withHandle(options::quotaPerUnit);
@@ -284,6 +313,23 @@ public final class Store implements AutoCloseable {
     /** Not-deleted users with this name in the store's copy; at most two. */
     public List<AccountUser> usersNamed(String name) {
         return jdbi.withHandle(h -> accountLookup.usersNamed(h, name));
+    }
+
+    /** The raw rows synced before V007, still without a token id; empty when there are none (the usual case). */
+    public Optional<UnfilledRows> rowsWithoutTokenId() {
+        return tokenIdFill.unfilled(writer);
+    }
+
+    /**
+     * Fills the token ids of the raw rows of {@code [fromId, toId]} that have none and adds those rows to the account
+     * rollups, in one transaction (see {@link TokenIdFill#fill}). Call it from the sync's thread, before its polls.
+     *
+     * @param gatewayTokenIds the gateway's token_id per log id; null for a gateway without it (One API)
+     * @param rollupCutoffSeconds rows created before this are not added (the rollups do not reach back so far)
+     * @return the rows filled
+     */
+    public int fillTokenIds(long fromId, long toId, Map<Long, Long> gatewayTokenIds, long rollupCutoffSeconds) {
+        return writer.inTransaction(tx -> tokenIdFill.fill(tx, fromId, toId, gatewayTokenIds, rollupCutoffSeconds));
     }
 
     // ---- end of usage per API key, user and group ----

@@ -45,6 +45,10 @@ public final class BatchCommitter {
         return committed;
     }
 
+    Store store() {
+        return store;
+    }
+
     Path storeFile() {
         return store.file();
     }

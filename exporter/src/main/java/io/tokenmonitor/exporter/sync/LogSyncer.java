@@ -84,6 +84,10 @@ public final class LogSyncer {
                 expired);
     }
 
+    LogReader reader() {
+        return reader;
+    }
+
     /** The highest id in the source's table (for noticing ids that went back). */
     public long maxId() {
         return reader.maxId();

@@ -39,6 +39,7 @@ public final class SyncLoop implements AutoCloseable {
     private final BatchCommitter committer;
     private final RetentionPruner pruner;
     private final IdRegressionCheck idCheck;
+    private final TokenIdUpgrade upgrade;
     private final IngestStatus status;
     private final SyncSettings settings;
     private final Clock clock;
@@ -66,6 +67,7 @@ public final class SyncLoop implements AutoCloseable {
         this.committer = committer;
         this.pruner = pruner;
         this.idCheck = new IdRegressionCheck(status, clock);
+        this.upgrade = new TokenIdUpgrade(committer.store(), settings, clock);
         this.status = status;
         this.settings = settings;
         this.clock = clock;
@@ -97,6 +99,7 @@ public final class SyncLoop implements AutoCloseable {
                             clock);
                 }
                 stage = "read";
+                upgrade.runOnce(syncer.reader());
                 pollUntilFailure(syncer);
             } catch (BatchCommitter.StoreWriteException e) {
                 retry = afterProgress(retry, successBefore);

@@ -1,4 +1,4 @@
--- New API's tables as GORM creates them on SQLite (logs, channels, abilities, options).
+-- New API's tables as GORM creates them on SQLite (logs, channels, abilities, options, tokens, users).
 CREATE TABLE `logs` (`id` integer PRIMARY KEY AUTOINCREMENT,`user_id` integer,`created_at` integer,`type` integer,`content` text,`username` text DEFAULT '',`token_name` text DEFAULT '',`model_name` text DEFAULT '',`quota` integer DEFAULT 0,`prompt_tokens` integer DEFAULT 0,`completion_tokens` integer DEFAULT 0,`use_time` integer DEFAULT 0,`is_stream` numeric,`channel_id` integer,`channel_name` text,`token_id` integer DEFAULT 0,`group` text,`ip` text DEFAULT '',`request_id` varchar(64) DEFAULT '',`other` text);
 CREATE INDEX `idx_created_at_id` ON `logs`(`created_at`,`id`);
 CREATE INDEX `idx_created_at_type` ON `logs`(`created_at`,`type`);
@@ -18,3 +18,10 @@ CREATE INDEX `idx_channels_tag` ON `channels`(`tag`);
 CREATE TABLE `abilities` (`group` varchar(64),`model` varchar(255),`channel_id` integer,`enabled` numeric,`priority` integer DEFAULT 0,`weight` integer DEFAULT 0,`tag` text,PRIMARY KEY (`group`,`model`,`channel_id`));
 CREATE INDEX `idx_abilities_channel_id` ON `abilities`(`channel_id`);
 CREATE TABLE `options` (`key` text,`value` text,PRIMARY KEY (`key`));
+CREATE TABLE `tokens` (`id` integer PRIMARY KEY AUTOINCREMENT,`user_id` integer,`key` varchar(128),`status` integer DEFAULT 1,`name` text,`created_time` integer,`accessed_time` integer,`expired_time` integer DEFAULT -1,`remain_quota` integer DEFAULT 0,`unlimited_quota` numeric,`model_limits_enabled` numeric,`model_limits` text,`allow_ips` text DEFAULT '',`used_quota` integer DEFAULT 0,`group` text DEFAULT '',`cross_group_retry` numeric,`billing_type` integer DEFAULT 0,`deleted_at` datetime);
+CREATE INDEX `idx_tokens_user_id` ON `tokens`(`user_id`);
+CREATE UNIQUE INDEX `idx_tokens_key` ON `tokens`(`key`);
+CREATE INDEX `idx_tokens_deleted_at` ON `tokens`(`deleted_at`);
+CREATE TABLE `users` (`id` integer PRIMARY KEY AUTOINCREMENT,`username` text UNIQUE,`password` text NOT NULL,`display_name` text,`role` integer DEFAULT 1,`status` integer DEFAULT 1,`email` text,`github_id` text,`discord_id` text,`oidc_id` text,`wechat_id` text,`telegram_id` text,`access_token` char(32),`quota` integer DEFAULT 0,`used_quota` integer DEFAULT 0,`request_count` integer DEFAULT 0,`group` varchar(64) DEFAULT 'default',`aff_code` varchar(32),`aff_count` integer DEFAULT 0,`aff_quota` integer DEFAULT 0,`aff_history` integer DEFAULT 0,`inviter_id` integer,`invite_rebate_eligible` numeric DEFAULT false,`deleted_at` datetime,`linux_do_id` text,`setting` text,`remark` varchar(255),`stripe_customer` varchar(64),`created_at` integer,`last_login_at` integer DEFAULT 0,`auth_version` integer NOT NULL DEFAULT 1);
+CREATE UNIQUE INDEX `idx_users_access_token` ON `users`(`access_token`);
+CREATE INDEX `idx_users_deleted_at` ON `users`(`deleted_at`);

@@ -23,7 +23,6 @@ CREATE INDEX tokens_name ON tokens (name);
 CREATE TABLE users (
     id                 INTEGER PRIMARY KEY,      -- users.id (= logs.user_id)
     username           TEXT    NOT NULL,
-    display_name       TEXT    NOT NULL,
     role               INTEGER NOT NULL,         -- 1 common, 10 admin, 100 root
     status             INTEGER NOT NULL,         -- 1 enabled, 2 disabled
     "group"            TEXT    NOT NULL,

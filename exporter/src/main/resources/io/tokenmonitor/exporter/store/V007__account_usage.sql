@@ -4,6 +4,9 @@
 -- exporter has filled it from the gateway; 0 where the gateway wrote none (One API: looked up from
 -- tokens by user_id and token_name, 0 when that is not exactly one key).
 ALTER TABLE logs ADD COLUMN token_id INTEGER;
+-- The rows still to fill (sync/TokenIdUpgrade): found at every start without scanning the table. Empty on a
+-- store created with this migration, and once the upgrade is done; a synced row (token_id set) never enters it.
+CREATE INDEX logs_token_id_unfilled ON logs (id) WHERE token_id IS NULL;
 
 -- Per-minute and per-day (UTC) sums per key, user and group. Same columns in both tables.
 -- Grafana's SQLite datasource reads both: their names and columns are part of the public contract.

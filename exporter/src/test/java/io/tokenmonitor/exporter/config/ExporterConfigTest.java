@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenmonitor.common.config.ConfigException;
+import io.tokenmonitor.exporter.model.AccountThresholds;
 import io.tokenmonitor.exporter.model.HistogramShape;
 import io.tokenmonitor.exporter.source.SourceDialect;
 import java.nio.file.Files;
@@ -139,6 +140,56 @@ class ExporterConfigTest {
 
         assertThat(config.mainDsn()).isNull();
         assertThat(config.storePath()).isEqualTo(Path.of("data/demo-token-monitor.db"));
+    }
+
+    @Test
+    void givenNoAccountSettings_whenRead_thenTheDefaultsApply() {
+        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi"), false);
+
+        assertThat(config.accountRefreshInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.accountThresholds())
+                .isEqualTo(new AccountThresholds(1, 0.1, Duration.ofHours(72), 100))
+                .isEqualTo(AccountThresholds.DEFAULT);
+    }
+
+    @Test
+    void givenAccountSettings_whenRead_thenTheyApplyAndBadValuesNameTheKey() {
+        Map<String, String> base = Map.of("SQL_DSN", "u:p@tcp(db:3306)/newapi");
+        ExporterConfig config = ExporterConfig.fromEnvironment(
+                Map.of(
+                        "SQL_DSN", "u:p@tcp(db:3306)/newapi",
+                        "ACCOUNT_REFRESH_INTERVAL", "5m",
+                        "LOW_QUOTA_USD", "2.5",
+                        "LOW_QUOTA_RATIO", "0.2",
+                        "EXPIRY_WARNING", "7d",
+                        "ACCOUNT_SERIES_LIMIT", "20"),
+                false);
+        assertThat(config.accountRefreshInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.accountThresholds()).isEqualTo(new AccountThresholds(2.5, 0.2, Duration.ofDays(7), 20));
+        assertThat(ExporterConfig.fromEnvironment(with(base, "ACCOUNT_REFRESH_INTERVAL", "0"), false)
+                        .accountRefreshInterval())
+                .as("0 switches the reading of tokens and users off")
+                .isZero();
+
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "ACCOUNT_REFRESH_INTERVAL", "100ms"), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("ACCOUNT_REFRESH_INTERVAL: 100ms is too short; use at least 1s, or 0");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "ACCOUNT_REFRESH_INTERVAL", "60"), false))
+                .hasMessageStartingWith("ACCOUNT_REFRESH_INTERVAL: \"60\" has no unit");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LOW_QUOTA_USD", "$1"), false))
+                .hasMessageStartingWith("LOW_QUOTA_USD: \"$1\" is not a number");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LOW_QUOTA_USD", "-1"), false))
+                .hasMessageStartingWith("LOW_QUOTA_USD: -1 is out of range");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LOW_QUOTA_RATIO", "10%"), false))
+                .hasMessageStartingWith("LOW_QUOTA_RATIO: \"10%\" is not a number; use a share from 0 to 1");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LOW_QUOTA_RATIO", "1.5"), false))
+                .hasMessageStartingWith("LOW_QUOTA_RATIO: 1.5 is out of range");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "LOW_QUOTA_RATIO", "NaN"), false))
+                .hasMessageStartingWith("LOW_QUOTA_RATIO: NaN is out of range");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "EXPIRY_WARNING", "3 days"), false))
+                .hasMessageStartingWith("EXPIRY_WARNING: \"3 days\" has the unknown unit");
+        assertThatThrownBy(() -> ExporterConfig.fromEnvironment(with(base, "ACCOUNT_SERIES_LIMIT", "20000"), false))
+                .hasMessageStartingWith("ACCOUNT_SERIES_LIMIT: 20000 is out of range; use 0 to 10000");
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

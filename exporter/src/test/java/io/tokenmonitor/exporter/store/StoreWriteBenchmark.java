@@ -20,7 +20,8 @@ import java.util.Random;
 /**
  * The store's writer alone, without the source: rows per second through {@link Store#commit} for a
  * first backfill, against a plain insert of the same raw columns into a fresh SQLite file (WAL,
- * synchronous=NORMAL, no secondary index, 5,000-row transactions), alternating in one run. Not a
+ * synchronous=NORMAL, no secondary index, 5,000-row transactions), alternating in one run. Rows carry
+ * New API's token_id (100 keys), so the store also writes the account rollups. Not a
  * test: {@code java -cp … io.tokenmonitor.exporter.store.StoreWriteBenchmark [rows] [dir]}.
  */
 public final class StoreWriteBenchmark {
@@ -50,6 +51,7 @@ public final class StoreWriteBenchmark {
         long start = 1_790_000_000L;
         for (int id = 1; id <= rows; id++) {
             int model = random.nextInt(40);
+            int token = 1 + random.nextInt(100); // a key belongs to one user: 100 keys of 50 users
             boolean stream = random.nextBoolean();
             String other = "{\"frt\":" + (stream ? 300 + random.nextInt(900) : -1000)
                     + ",\"group_ratio\":1,\"completion_ratio\":4,\"cache_ratio\":0.1,\"model_price\":-1,"
@@ -58,9 +60,9 @@ public final class StoreWriteBenchmark {
                     id,
                     start + id * 35L / 100,
                     2,
-                    1 + random.nextInt(50),
-                    "user-" + random.nextInt(50),
-                    "token-" + random.nextInt(100),
+                    1 + token % 50,
+                    "user-" + token % 50,
+                    "token-" + token,
                     "model-" + model,
                     1_000 + random.nextInt(5_000),
                     random.nextInt(4_000),
@@ -73,7 +75,8 @@ public final class StoreWriteBenchmark {
                     "模型倍率 1.25，补全倍率 4.00，分组倍率 1.00",
                     "req-" + id,
                     "10.0.0." + random.nextInt(255),
-                    0)));
+                    0,
+                    token)));
             if (batch.size() == BATCH) {
                 batches.add(batch);
                 batch = new ArrayList<>(BATCH);
