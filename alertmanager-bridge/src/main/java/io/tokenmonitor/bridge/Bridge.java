@@ -6,8 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.tokenmonitor.bridge.breaker.BreakerAudit;
-import io.tokenmonitor.bridge.breaker.ChannelBreaker;
+import io.tokenmonitor.bridge.breaker.Breaker;
 import io.tokenmonitor.bridge.config.BridgeConfig;
 import io.tokenmonitor.bridge.console.ConsoleHttp;
 import io.tokenmonitor.bridge.console.ConsoleService;
@@ -153,16 +152,7 @@ public final class Bridge implements AutoCloseable {
         HttpHandler alerts = auth.required()
                 ? new BearerOrBasicAuth(auth.bearerToken(), auth.user(), auth.password(), intake)
                 : intake;
-        Optional<ChannelBreaker> breaker = gateway.map(dsn -> new ChannelBreaker(
-                dsn,
-                store,
-                new BreakerAudit(),
-                config.breaker().dryRun(),
-                config.breaker().maxPerHour(),
-                config.breaker().channelInterval(),
-                config.breaker().alertNames(),
-                clock,
-                json));
+        Optional<Breaker> breaker = gateway.map(dsn -> Breaker.of(config.breaker(), dsn, store, clock, json));
         ConsoleHttp.Mounts console = console(config, clock, json, store, outbox, notifiers, targetSignals, breaker);
         BridgeServer server = new BridgeServer(
                 config.listenHost(),
@@ -199,11 +189,16 @@ public final class Bridge implements AutoCloseable {
             bridge.loop("breaker", worker::runOnce, BREAKER_POLL, breakerSignal, clock);
             LOG.info(
                     "breaker: gateway database {}{}, at most {} channel(s) per hour and each channel once per {},"
+                            + " {} key(s) per hour and each once per {}, {} user(s) per hour and each once per {},"
                             + " for alerts {}",
                     dsn,
                     config.breaker().dryRun() ? " (dry run)" : "",
                     config.breaker().maxPerHour(),
                     PromDuration.format(config.breaker().channelInterval()),
+                    config.breaker().tokens().maxPerHour(),
+                    PromDuration.format(config.breaker().tokens().interval()),
+                    config.breaker().users().maxPerHour(),
+                    PromDuration.format(config.breaker().users().interval()),
                     String.join(",", new TreeSet<>(config.breaker().alertNames())));
         });
         config.digests().prometheusUrl().ifPresent(url -> {
@@ -255,7 +250,7 @@ public final class Bridge implements AutoCloseable {
             Outbox outbox,
             Map<String, Notifier> notifiers,
             Map<String, WorkSignal> signals,
-            Optional<ChannelBreaker> breaker) {
+            Optional<Breaker> breaker) {
         if (config.console().isEmpty()) {
             LOG.info("console: off; set BRIDGE_USER and BRIDGE_PASSWORD, or ACCESS_PASSWORD, to serve it at /console/");
             return ConsoleHttp.off();

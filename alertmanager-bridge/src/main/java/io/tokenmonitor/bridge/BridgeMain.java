@@ -3,9 +3,11 @@ package io.tokenmonitor.bridge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tokenmonitor.bridge.breaker.Breaker;
 import io.tokenmonitor.bridge.breaker.BreakerAudit;
+import io.tokenmonitor.bridge.breaker.BreakerLimit;
 import io.tokenmonitor.bridge.breaker.BreakerOutcome;
-import io.tokenmonitor.bridge.breaker.ChannelBreaker;
+import io.tokenmonitor.bridge.breaker.Target;
 import io.tokenmonitor.bridge.config.BridgeConfig;
 import io.tokenmonitor.bridge.config.ConfigLoader;
 import io.tokenmonitor.bridge.intake.WebhookAuth;
@@ -16,6 +18,7 @@ import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.notify.TargetConfig;
 import io.tokenmonitor.bridge.notify.TargetNotifiers;
 import io.tokenmonitor.bridge.state.StateStore;
+import io.tokenmonitor.common.alert.AccountId;
 import io.tokenmonitor.common.alert.ChannelId;
 import io.tokenmonitor.common.config.ConfigException;
 import io.tokenmonitor.common.config.Env;
@@ -26,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point. {@code serve} (the default) runs the bridge; {@code test-send TARGET} sends a sample message;
- * {@code enable-channel ID} re-enables a channel the breaker disabled. Settings errors are one line and exit 2;
+ * {@code enable-channel ID}, {@code enable-token ID} and {@code enable-user ID} re-enable a channel, API key or user
+ * the breaker disabled. Settings errors are one line and exit 2;
  * any other start-up failure is logged with its stack trace and exits 1.
  */
 public final class BridgeMain {
@@ -43,7 +48,7 @@ public final class BridgeMain {
     private static final int EXIT_CONFIG = 2;
     private static final int KEEP_RUNNING = -1;
     private static final String USAGE =
-            "usage: token-monitor-bridge [--config FILE] [serve | test-send TARGET | enable-channel ID]";
+            "usage: token-monitor-bridge [--config FILE] [serve | test-send TARGET | enable-channel ID | enable-token ID | enable-user ID]";
 
     private BridgeMain() {}
 
@@ -96,7 +101,16 @@ public final class BridgeMain {
             }
             case "enable-channel" -> {
                 expectArguments(rest, 2);
-                yield enableChannel(config, rest.get(1), out);
+                // The channel_id label's grammar: Long.parseLong would take "３", "+2" and "-2" too.
+                yield enable(config, Target.channel(ChannelId.parse(command, rest.get(1))), command, out);
+            }
+            case "enable-token" -> {
+                expectArguments(rest, 2);
+                yield enable(config, Target.token(AccountId.token(command, rest.get(1))), command, out);
+            }
+            case "enable-user" -> {
+                expectArguments(rest, 2);
+                yield enable(config, Target.user(AccountId.user(command, rest.get(1))), command, out);
             }
             default -> throw new ConfigException("unknown command \"" + command + "\"; " + USAGE);
         };
@@ -149,26 +163,25 @@ public final class BridgeMain {
         return EXIT_OK;
     }
 
-    private static int enableChannel(BridgeConfig config, String id, PrintStream out) {
-        // The channel_id label's grammar: Long.parseLong would take "３", "+2" and "-2" too.
-        long channelId = ChannelId.parse("enable-channel", id);
+    private static int enable(BridgeConfig config, Target target, String command, PrintStream out) {
         GatewayDsn dsn = config.breaker()
                 .gateway()
                 .orElseThrow(
-                        () -> new ConfigException("SQL_DSN: enable-channel needs the gateway database; set SQL_DSN"));
+                        () -> new ConfigException("SQL_DSN: " + command + " needs the gateway database; set SQL_DSN"));
         try (StateStore store = StateStore.open(config.statePath())) {
-            ChannelBreaker breaker = new ChannelBreaker(
+            // Limits and alert names play no part in enabling.
+            BreakerLimit none = new BreakerLimit(0, Duration.ZERO);
+            Breaker breaker = new Breaker(
                     dsn,
                     store,
                     new BreakerAudit(),
                     false,
-                    0,
-                    Duration.ZERO,
+                    Map.of(Target.Kind.CHANNEL, none, Target.Kind.TOKEN, none, Target.Kind.USER, none),
                     Set.of(),
                     Clock.systemUTC(),
                     new ObjectMapper());
-            BreakerOutcome outcome = breaker.enable(channelId);
-            out.println("enable-channel " + channelId + ": " + outcome.result().label()
+            BreakerOutcome outcome = breaker.enable(target);
+            out.println(command + " " + target.id() + ": " + outcome.result().label()
                     + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));
             return outcome.result() == BreakerOutcome.Result.ENABLED ? EXIT_OK : EXIT_FAILED;
         }

@@ -3,9 +3,31 @@ package io.tokenmonitor.bridge.breaker;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What one breaker attempt (or one manual re-enable) did, with the channel status before and after. */
+/**
+ * What one breaker attempt (or one manual re-enable) did to its target, with the status before and after, and the
+ * target's name in the gateway when the breaker read it (a key's or a user's name; channels are named by Prometheus).
+ */
 public record BreakerOutcome(
-        Result result, long channelId, Optional<Integer> statusBefore, Optional<Integer> statusAfter, String detail) {
+        Result result,
+        Target target,
+        Optional<Integer> statusBefore,
+        Optional<Integer> statusAfter,
+        String detail,
+        Optional<String> name) {
+
+    public BreakerOutcome(
+            Result result,
+            Target target,
+            Optional<Integer> statusBefore,
+            Optional<Integer> statusAfter,
+            String detail) {
+        this(result, target, statusBefore, statusAfter, detail, Optional.empty());
+    }
+
+    /** The id of the target (a channel's id for a channel). */
+    public long targetId() {
+        return target.id();
+    }
 
     /** Results; the lower-case names are the values of the {@code result} metric label. */
     public enum Result {
@@ -16,6 +38,7 @@ public record BreakerOutcome(
         FAILED,
         NOT_FOUND,
         ENABLED,
+        /** Enable: not the breaker's to re-enable; disable: a row the breaker never switches off (an administrator). */
         REFUSED,
         /** The alert's name is not in {@code breaker.alert_names}: it may not ask for the breaker. */
         NOT_ALLOWED;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tokenmonitor.bridge.breaker.BreakerLimit;
 import io.tokenmonitor.bridge.breaker.BreakerSettings;
 import io.tokenmonitor.bridge.digest.DigestSchedule;
 import io.tokenmonitor.bridge.digest.DigestSettings;
@@ -491,7 +492,17 @@ public final class ConfigLoader {
 
     private static BreakerSettings breaker(Env env, Optional<YamlSection> section) {
         YamlSection s = section.orElse(YamlSection.root("config", null));
-        s.allowOnly("sql_dsn", "sql_dsn_file", "dry_run", "max_per_hour", "channel_interval", "alert_names");
+        s.allowOnly(
+                "sql_dsn",
+                "sql_dsn_file",
+                "dry_run",
+                "max_per_hour",
+                "channel_interval",
+                "token_max_per_hour",
+                "token_interval",
+                "user_max_per_hour",
+                "user_interval",
+                "alert_names");
         Optional<Secret> fromFile = s.secret("sql_dsn");
         Optional<Secret> fromEnv = env.secret("SQL_DSN").map(Secret::new);
         // Parsed at start, so that a typo stops the bridge rather than its first breaker attempt.
@@ -504,6 +515,17 @@ public final class ConfigLoader {
                 s.bool("dry_run").orElse(false),
                 s.integer("max_per_hour", 0, 1000).map(Long::intValue).orElse(BreakerSettings.DEFAULT_MAX_PER_HOUR),
                 s.setting("channel_interval", PromDuration::parse).orElse(BreakerSettings.DEFAULT_CHANNEL_INTERVAL),
+                new BreakerLimit(
+                        s.integer("token_max_per_hour", 0, 1000)
+                                .map(Long::intValue)
+                                .orElse(BreakerSettings.DEFAULT_TOKEN_MAX_PER_HOUR),
+                        s.setting("token_interval", PromDuration::parse)
+                                .orElse(BreakerSettings.DEFAULT_TOKEN_INTERVAL)),
+                new BreakerLimit(
+                        s.integer("user_max_per_hour", 0, 1000)
+                                .map(Long::intValue)
+                                .orElse(BreakerSettings.DEFAULT_USER_MAX_PER_HOUR),
+                        s.setting("user_interval", PromDuration::parse).orElse(BreakerSettings.DEFAULT_USER_INTERVAL)),
                 alertNames(env, s));
     }
 
@@ -524,7 +546,7 @@ public final class ConfigLoader {
         }
         if (names.isEmpty()) {
             throw new ConfigException(key
-                    + ": no alert name; list the alertnames that may disable a channel, separated by commas"
+                    + ": no alert name; list the alertnames that may disable a channel, key or user, separated by commas"
                     + " (to turn the breaker off, leave SQL_DSN unset)");
         }
         return names;

@@ -3,6 +3,8 @@ package io.tokenmonitor.bridge.console;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokenmonitor.bridge.breaker.Target;
+import io.tokenmonitor.common.alert.AccountId;
 import io.tokenmonitor.common.alert.ChannelId;
 import io.tokenmonitor.common.config.ConfigException;
 import io.undertow.server.HttpHandler;
@@ -95,7 +97,18 @@ final class ConsoleApi implements HttpHandler {
             } catch (ConfigException e) {
                 throw ApiError.badField("id", "\"" + p[1] + "\" is not a channel id (1 or more)");
             }
-            ConsoleService.Reply reply = service.enable(channel, actor);
+            ConsoleService.Reply reply = service.enable(Target.channel(channel), actor);
+            send(exchange, reply.status(), reply.body());
+        } else if (post && p.length == 3 && (p[0].equals("tokens") || p[0].equals("users")) && p[2].equals("enable")) {
+            boolean token = p[0].equals("tokens");
+            long id;
+            try {
+                id = token ? AccountId.token("id", p[1]) : AccountId.user("id", p[1]);
+            } catch (ConfigException e) {
+                throw ApiError.badField(
+                        "id", "\"" + p[1] + "\" is not a " + (token ? "key" : "user") + " id (1 or more)");
+            }
+            ConsoleService.Reply reply = service.enable(token ? Target.token(id) : Target.user(id), actor);
             send(exchange, reply.status(), reply.body());
         } else if (get && path.equals("held")) {
             ok(exchange, service.held());

@@ -1,5 +1,6 @@
 package io.tokenmonitor.bridge.console;
 
+import io.tokenmonitor.bridge.breaker.Target;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ final class ConsoleQueries {
             long id,
             Instant at,
             String action,
-            long channelId,
+            Target target,
             Optional<String> alertKey,
             Optional<String> alertName,
             Optional<Integer> statusBefore,
@@ -66,7 +67,8 @@ final class ConsoleQueries {
     private static final String COUNTS =
             "SELECT target, state, count(*) FROM outbox WHERE state IN ('pending', 'dead') GROUP BY target, state";
     private static final String BREAKER = """
-            SELECT id, at_ms, action, channel_id, alert_key, alertname, status_before, status_after, result, detail
+            SELECT id, at_ms, action, target, target_id, alert_key, alertname, status_before, status_after, result,
+                   detail
             FROM breaker_audit ORDER BY id DESC LIMIT :limit OFFSET :offset
             """;
     private static final String AUDIT = """
@@ -157,13 +159,13 @@ final class ConsoleQueries {
                         rs.getLong(1),
                         Instant.ofEpochMilli(rs.getLong(2)),
                         rs.getString(3),
-                        rs.getLong(4),
-                        Optional.ofNullable(rs.getString(5)),
+                        new Target(Target.Kind.of(rs.getString(4)), rs.getLong(5)),
                         Optional.ofNullable(rs.getString(6)),
-                        nullableInt(rs, 7),
+                        Optional.ofNullable(rs.getString(7)),
                         nullableInt(rs, 8),
-                        rs.getString(9),
-                        Optional.ofNullable(rs.getString(10))))
+                        nullableInt(rs, 9),
+                        rs.getString(10),
+                        Optional.ofNullable(rs.getString(11))))
                 .list();
     }
 

@@ -3,9 +3,9 @@ package io.tokenmonitor.bridge.console;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tokenmonitor.bridge.breaker.Breaker;
 import io.tokenmonitor.bridge.breaker.BreakerAudit;
 import io.tokenmonitor.bridge.breaker.BreakerOutcome;
-import io.tokenmonitor.bridge.breaker.ChannelBreaker;
 import io.tokenmonitor.bridge.notify.Notification;
 import io.tokenmonitor.bridge.notify.Notifier;
 import io.tokenmonitor.bridge.notify.SendRate;
@@ -52,7 +52,7 @@ public final class ConsoleService {
     private final StateStore store;
     private final Outbox outbox;
     private final Map<String, Target> targets;
-    private final Optional<ChannelBreaker> breaker;
+    private final Optional<Breaker> breaker;
     private final boolean dryRun;
     private final AlertDefaults defaults;
     private final DeferredAlerts deferred;
@@ -65,7 +65,7 @@ public final class ConsoleService {
             StateStore store,
             Outbox outbox,
             Map<String, Target> targets,
-            Optional<ChannelBreaker> breaker,
+            Optional<Breaker> breaker,
             boolean dryRun,
             AlertDefaults defaults,
             ObjectMapper json,
@@ -242,13 +242,17 @@ public final class ConsoleService {
         out.put("dryRun", dryRun);
         ArrayNode list = out.putArray("actions");
         store.read(h -> {
-            Map<Long, Boolean> ours = new LinkedHashMap<>();
+            Map<io.tokenmonitor.bridge.breaker.Target, Boolean> ours = new LinkedHashMap<>();
             for (ConsoleQueries.BreakerRow r : queries.breakerActions(h, limit, offset)) {
                 ObjectNode n = list.addObject();
                 n.put("id", r.id());
                 n.put("at", r.at().toString());
                 n.put("action", r.action());
-                n.put("channelId", r.channelId());
+                n.put("target", r.target().kind().label());
+                n.put("targetId", r.target().id());
+                if (r.target().kind() == io.tokenmonitor.bridge.breaker.Target.Kind.CHANNEL) {
+                    n.put("channelId", r.target().id()); // the field before keys and users (issue 15)
+                }
                 n.put("alertKey", r.alertKey().orElse(null));
                 n.put("alertname", r.alertName().orElse(null));
                 n.put("statusBefore", r.statusBefore().orElse(null));
@@ -258,7 +262,7 @@ public final class ConsoleService {
                 boolean enableable = breaker.isPresent()
                         && r.action().equals("disable")
                         && r.result().equals("disabled")
-                        && ours.computeIfAbsent(r.channelId(), c -> breakerAudit.disabledByBreaker(h, c));
+                        && ours.computeIfAbsent(r.target(), t -> breakerAudit.disabledByBreaker(h, t));
                 n.put("canEnable", enableable);
             }
             return null;
@@ -268,28 +272,30 @@ public final class ConsoleService {
         return out;
     }
 
-    /** Exactly the CLI's {@code enable-channel}: the same checks in {@link ChannelBreaker#enable}, the same audit. */
-    Reply enable(long channelId, Actor actor) {
-        ChannelBreaker b = breaker.orElseThrow(
+    /**
+     * Re-enables a channel, key or user the breaker disabled: the checks of {@link Breaker#enable} (for channels
+     * exactly the CLI's {@code enable-channel}), audited in breaker_audit and in the console's audit.
+     */
+    Reply enable(io.tokenmonitor.bridge.breaker.Target target, Actor actor) {
+        Breaker b = breaker.orElseThrow(
                 () -> new ApiError(404, "the breaker is off: no gateway database (set SQL_DSN or breaker.sql_dsn)"));
-        BreakerOutcome outcome = b.enable(channelId);
+        BreakerOutcome outcome = b.enable(target);
         Instant now = clock.instant();
-        store.write(h -> queries.audit(
-                h,
-                now,
-                actor,
-                "enable",
-                "channel " + channelId,
-                outcome.result().label(),
-                outcome.detail()));
+        String subject = target.kind().label() + " " + target.id();
+        store.write(h ->
+                queries.audit(h, now, actor, "enable", subject, outcome.result().label(), outcome.detail()));
         LOG.info(
-                "console: {} asked to enable channel {}: {}{}",
+                "console: {} asked to enable {}: {}{}",
                 actor.user(),
-                channelId,
+                target,
                 outcome.result().label(),
                 outcome.detail().isEmpty() ? "" : " - " + outcome.detail());
         ObjectNode out = json.createObjectNode();
-        out.put("channelId", channelId);
+        out.put("target", target.kind().label());
+        out.put(
+                target.kind() == io.tokenmonitor.bridge.breaker.Target.Kind.CHANNEL ? "channelId" : "targetId",
+                target.id());
+        outcome.name().ifPresent(name -> out.put("name", name));
         out.put("result", outcome.result().label());
         out.put("detail", outcome.detail());
         out.put("statusBefore", outcome.statusBefore().orElse(null));
@@ -304,7 +310,7 @@ public final class ConsoleService {
         if (status != 200) {
             out.put(
                     "error",
-                    "channel " + channelId + ": " + outcome.result().label()
+                    subject + ": " + outcome.result().label()
                             + (outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));
         }
         return new Reply(status, out);

@@ -58,7 +58,7 @@ public final class DigestMessage {
         r.breakerActions().stream()
                 .limit(MAX_ACTIONS)
                 .forEach(a -> lines.add(TIME.format(a.at().atZone(zone)) + " "
-                        + a.action() + " " + l.pick("渠道", "channel") + " #" + a.channelId() + " (" + a.result() + ")"
+                        + a.action() + " " + noun(a.target(), l) + " #" + a.targetId() + " (" + a.result() + ")"
                         + (a.alertName().isEmpty() ? "" : " — " + a.alertName())));
         if (r.breakerActions().size() > MAX_ACTIONS) {
             int more = r.breakerActions().size() - MAX_ACTIONS;
@@ -99,5 +99,13 @@ public final class DigestMessage {
 
     private static String heading(String text) {
         return Notification.DIGEST_HEADING + text;
+    }
+
+    private static String noun(String target, Language l) {
+        return switch (target) {
+            case "token" -> l.pick("令牌", "key");
+            case "user" -> l.pick("用户", "user");
+            default -> l.pick("渠道", "channel");
+        };
     }
 }

@@ -47,6 +47,7 @@ public record DigestReport(
         }
     }
 
-    /** One row of the breaker's audit. */
-    public record BreakerAction(Instant at, String action, long channelId, String alertName, String result) {}
+    /** One row of the breaker's audit; {@code target} is channel, token or user. */
+    public record BreakerAction(
+            Instant at, String action, String target, long targetId, String alertName, String result) {}
 }

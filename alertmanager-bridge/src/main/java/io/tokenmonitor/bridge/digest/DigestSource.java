@@ -33,7 +33,7 @@ public final class DigestSource {
     private static final double DEFAULT_QUOTA_PER_UNIT = 500_000;
     private static final String CHANNEL_NAMES = "max by (channel_id, channel_name) (newapi_channel_info)";
     private static final String BREAKER = """
-            SELECT at_ms, action, channel_id, coalesce(alertname, ''), result FROM breaker_audit
+            SELECT at_ms, action, target, target_id, coalesce(alertname, ''), result FROM breaker_audit
             WHERE at_ms >= :from AND at_ms < :to ORDER BY id
             """;
 
@@ -55,9 +55,10 @@ public final class DigestSource {
                 .map((rs, ctx) -> new DigestReport.BreakerAction(
                         Instant.ofEpochMilli(rs.getLong(1)),
                         rs.getString(2),
-                        rs.getLong(3),
-                        rs.getString(4),
-                        rs.getString(5)))
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getString(6)))
                 .list());
         Map<String, Long> fired = store.read(h -> received.fired(h, period.start(), period.end()));
         try {

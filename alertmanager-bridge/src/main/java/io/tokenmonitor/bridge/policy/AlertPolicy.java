@@ -127,10 +127,11 @@ public final class AlertPolicy {
         }
         List<String> notes = new ArrayList<>();
         heldSince.ifPresent(since -> notes.add(heldNote(since, policy.zone())));
-        if (policy.action() == Action.DISABLE_CHANNEL) {
-            if (policy.channelId().isEmpty()) {
+        if (policy.action() != Action.NOTIFY) {
+            String label = policy.breakerLabel().orElseThrow().label();
+            if (policy.breakerTarget().isEmpty()) {
                 notes.add(language()
-                        .pick("熔断未执行：告警没有 channel_id 标签", "Breaker not run: the alert has no channel_id label"));
+                        .pick("熔断未执行：告警没有 " + label + " 标签", "Breaker not run: the alert has no " + label + " label"));
             } else if (!breakerConfigured) {
                 notes.add(language().pick("熔断未执行：未配置 SQL_DSN", "Breaker not run: SQL_DSN is not set"));
             } else {

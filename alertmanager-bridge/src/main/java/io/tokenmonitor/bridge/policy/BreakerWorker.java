@@ -1,7 +1,8 @@
 package io.tokenmonitor.bridge.policy;
 
+import io.tokenmonitor.bridge.breaker.Breaker;
 import io.tokenmonitor.bridge.breaker.BreakerOutcome;
-import io.tokenmonitor.bridge.breaker.ChannelBreaker;
+import io.tokenmonitor.bridge.breaker.Target;
 import io.tokenmonitor.bridge.metrics.BridgeMetrics;
 import io.tokenmonitor.bridge.state.StateStore;
 import java.time.Clock;
@@ -11,14 +12,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Works through the breaker queue: trips the channel, then queues the alert's notification with a sentence saying
- * what the breaker did. A channel actually disabled is news, so that message skips the cooldown.
+ * Works through the breaker queue: switches the channel, key or user off, then queues the alert's notification with a sentence saying
+ * what the breaker did. A target actually disabled is news, so that message skips the cooldown.
  */
 public final class BreakerWorker {
 
     private final StateStore store;
     private final BreakerJobs jobs;
-    private final ChannelBreaker breaker;
+    private final Breaker breaker;
     private final AlertPolicy policy;
     private final BridgeMetrics metrics;
     private final Clock clock;
@@ -27,7 +28,7 @@ public final class BreakerWorker {
     public BreakerWorker(
             StateStore store,
             BreakerJobs jobs,
-            ChannelBreaker breaker,
+            Breaker breaker,
             AlertPolicy policy,
             BridgeMetrics metrics,
             Clock clock,
@@ -49,10 +50,10 @@ public final class BreakerWorker {
         for (Optional<BreakerJobs.Job> next = store.read(jobs::next); next.isPresent(); next = store.read(jobs::next)) {
             BreakerJobs.Job job = next.get();
             PolicyLabels labels = PolicyLabels.of(job.event().labels(), policy.defaults());
-            long channelId =
-                    labels.channelId().orElseThrow(() -> new IllegalStateException("queued without channel_id"));
+            Target target = labels.breakerTarget()
+                    .orElseThrow(() -> new IllegalStateException("queued without the id its action needs"));
             BreakerOutcome outcome =
-                    breaker.trip(channelId, job.event().alertKey(), job.event().alertName());
+                    breaker.trip(target, job.event().alertKey(), job.event().alertName());
             metrics.breaker(outcome.result().label());
             List<String> notes = new ArrayList<>();
             job.heldSince().ifPresent(since -> notes.add(policy.heldNote(since, labels.zone())));

@@ -1,5 +1,7 @@
 package io.tokenmonitor.bridge.policy;
 
+import io.tokenmonitor.bridge.breaker.Target;
+import io.tokenmonitor.common.alert.AccountId;
 import io.tokenmonitor.common.alert.Action;
 import io.tokenmonitor.common.alert.ChannelId;
 import io.tokenmonitor.common.alert.PolicyLabel;
@@ -28,8 +30,33 @@ public record PolicyLabels(
         Duration cooldown,
         Action action,
         Optional<Long> channelId,
+        Optional<Long> tokenId,
+        Optional<Long> userId,
         String severity,
         List<Problem> problems) {
+
+    /**
+     * What a firing alert asks the breaker to switch off: the channel, key or user its action names, when the alert
+     * carries that id; empty for {@code notify} or a missing id.
+     */
+    public Optional<Target> breakerTarget() {
+        return switch (action) {
+            case NOTIFY -> Optional.empty();
+            case DISABLE_CHANNEL -> channelId.map(Target::channel);
+            case DISABLE_TOKEN -> tokenId.map(Target::token);
+            case DISABLE_USER -> userId.map(Target::user);
+        };
+    }
+
+    /** The label the alert's action needs ({@code channel_id}, {@code token_id}, {@code user_id}); empty for notify. */
+    public Optional<PolicyLabel> breakerLabel() {
+        return switch (action) {
+            case NOTIFY -> Optional.empty();
+            case DISABLE_CHANNEL -> Optional.of(PolicyLabel.CHANNEL_ID);
+            case DISABLE_TOKEN -> Optional.of(PolicyLabel.TOKEN_ID);
+            case DISABLE_USER -> Optional.of(PolicyLabel.USER_ID);
+        };
+    }
 
     /** A label whose value could not be used. */
     public record Problem(String label, String message) {}
@@ -55,11 +82,15 @@ public record PolicyLabels(
         Action action = read(labels, PolicyLabel.ACTION, Action::parse, Action.NOTIFY, problems);
         Optional<Long> channelId =
                 Optional.ofNullable(read(labels, PolicyLabel.CHANNEL_ID, ChannelId::parse, null, problems));
+        Optional<Long> tokenId =
+                Optional.ofNullable(read(labels, PolicyLabel.TOKEN_ID, AccountId::token, null, problems));
+        Optional<Long> userId = Optional.ofNullable(read(labels, PolicyLabel.USER_ID, AccountId::user, null, problems));
         String severity = Optional.ofNullable(labels.get(PolicyLabel.SEVERITY.label()))
                 .map(s -> s.strip().toLowerCase(Locale.ROOT))
                 .filter(s -> !s.isEmpty())
                 .orElse(defaults.severity());
-        return new PolicyLabels(targets, window, zone, cooldown, action, channelId, severity, problems);
+        return new PolicyLabels(
+                targets, window, zone, cooldown, action, channelId, tokenId, userId, severity, problems);
     }
 
     private static <T> T read(

@@ -34,7 +34,7 @@ public final class StateStore implements AutoCloseable {
     /** The state's schema: numbered files beside this class. Never edit a released file; add the next one. */
     static final SchemaMigrations SCHEMA = new SchemaMigrations(
             StateStore.class,
-            List.of("V001__init.sql", "V002__digests.sql", "V003__console_audit.sql"),
+            List.of("V001__init.sql", "V002__digests.sql", "V003__console_audit.sql", "V004__breaker_targets.sql"),
             "bridge",
             "run the newer bridge or point STATE_PATH at another file");
 

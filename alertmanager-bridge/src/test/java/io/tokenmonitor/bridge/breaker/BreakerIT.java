@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,21 +89,32 @@ class BreakerIT {
         }
 
         ChannelBreaker breaker(boolean dryRun, int maxPerHour) {
-            return new ChannelBreaker(
+            BreakerLimit limit = new BreakerLimit(maxPerHour, BreakerSettings.DEFAULT_CHANNEL_INTERVAL);
+            return new ChannelBreaker(new Breaker(
                     GatewayDsn.parse("SQL_DSN", breakerDsn(), null),
                     state,
                     new BreakerAudit(),
                     dryRun,
-                    maxPerHour,
-                    BreakerSettings.DEFAULT_CHANNEL_INTERVAL,
+                    Map.of(Target.Kind.CHANNEL, limit, Target.Kind.TOKEN, limit, Target.Kind.USER, limit),
                     Set.of("Test"),
                     clock,
-                    JSON);
+                    JSON));
+        }
+
+        /** The channel breaker's former interface, so the channel tests read as they did before keys and users. */
+        record ChannelBreaker(Breaker breaker) {
+            BreakerOutcome trip(long channelId, String alertKey, String alertName) {
+                return breaker.trip(Target.channel(channelId), alertKey, alertName);
+            }
+
+            BreakerOutcome enable(long channelId) {
+                return breaker.enable(Target.channel(channelId));
+            }
         }
 
         List<String> audit() {
             return state.read(h -> h.createQuery(
-                            "SELECT action || ' ' || channel_id || ' ' || result || ' ' || coalesce(status_before, -1) "
+                            "SELECT action || ' ' || target_id || ' ' || result || ' ' || coalesce(status_before, -1) "
                                     + "|| '->' || coalesce(status_after, -1) FROM breaker_audit ORDER BY id")
                     .mapTo(String.class)
                     .list());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.bridge.Bridge;
+import io.tokenmonitor.bridge.testing.AccountTables;
 import io.tokenmonitor.bridge.testing.FakePlatform;
 import io.tokenmonitor.bridge.testing.TestConfigs;
 import io.tokenmonitor.bridge.testing.Webhooks;
@@ -111,5 +112,75 @@ class BreakerNotificationIT {
             assertThat(telegram.accepted()).hasSize(1);
             assertThat(telegram.accepted().get(0).body()).contains("熔断：已拒绝").contains("breaker.alert_names");
         }
+    }
+
+    /**
+     * disable_token with token_id: the key is switched off in tokens, and the message names it, says when the gateway
+     * notices (Redis) and how to undo it; disable_user without user_id is only notified, saying which label is missing.
+     */
+    @Test
+    void givenDisableTokenAlert_whenPosted_thenKeyDisabledAndMessageNamesItWithTimingAndUndo() throws Exception {
+        try (FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
+                GatewayDatabase gateway =
+                        GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
+            AccountTables.create(gateway);
+            gateway.execute(
+                    "INSERT INTO users (id, username, password, role, status) VALUES (7, 'alice', 'h', 1, 1)",
+                    "INSERT INTO tokens (id, user_id, `key`, status, name) VALUES (12, 7, 'sk-secret', 1, 'ci-bot')");
+            Bridge bridge = Bridge.start(
+                    TestConfigs.telegramAt(
+                            telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn(), "BREAKER_ALERT_NAMES", "Test")),
+                    Clock.systemUTC(),
+                    new PrometheusRegistry(),
+                    "test");
+            try {
+                post(
+                        bridge,
+                        Webhooks.body(
+                                "bb03",
+                                "firing",
+                                "2026-11-30T01:00:00Z",
+                                Map.of("action", "disable_token", "token_id", "12")));
+                post(
+                        bridge,
+                        Webhooks.body(
+                                "bb04",
+                                "firing",
+                                "2026-11-30T01:00:00Z",
+                                Map.of("action", "disable_user", "token_id", "12")));
+                Instant deadline = Instant.now().plusSeconds(15);
+                while (telegram.accepted().size() < 2 && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                bridge.close();
+            }
+            assertThat(gateway.execute("UPDATE tokens SET name = name WHERE id = 12 AND status = 2"))
+                    .as("key 12 at status 2")
+                    .isEqualTo(1);
+            assertThat(gateway.execute("UPDATE users SET status = status WHERE id = 7 AND status = 1"))
+                    .as("user 7 untouched")
+                    .isEqualTo(1);
+            assertThat(telegram.accepted()).hasSize(2);
+            String all = telegram.accepted().get(0).body()
+                    + telegram.accepted().get(1).body();
+            assertThat(all)
+                    .contains("熔断：已禁用令牌 #12「ci-bot」（status 1 → 2）")
+                    .contains("REDIS_CONN_STRING", "SYNC_FREQUENCY", "60", "600")
+                    .contains("/api/v1/tokens/12/enable")
+                    .contains("UPDATE tokens SET status = 1 WHERE id = 12 AND status = 2")
+                    .contains("熔断未执行：告警没有 user_id 标签");
+        }
+    }
+
+    private static void post(Bridge bridge, String body) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                                .header("Authorization", "Bearer " + TestConfigs.TOKEN)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
     }
 }

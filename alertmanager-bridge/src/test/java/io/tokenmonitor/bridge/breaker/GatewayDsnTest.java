@@ -14,7 +14,7 @@ class GatewayDsnTest {
     }
 
     private static String breakerUrl(GatewayDsn dsn) {
-        return dsn.jdbcUrl(ChannelBreaker.driverOptions(dsn.dialect()));
+        return dsn.jdbcUrl(Breaker.driverOptions(dsn.dialect()));
     }
 
     @Test

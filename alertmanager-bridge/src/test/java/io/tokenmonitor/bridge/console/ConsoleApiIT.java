@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.bridge.Bridge;
+import io.tokenmonitor.bridge.testing.AccountTables;
 import io.tokenmonitor.bridge.testing.FakePlatform;
 import io.tokenmonitor.bridge.testing.TestConfigs;
 import io.tokenmonitor.bridge.testing.Webhooks;
@@ -55,6 +56,10 @@ class ConsoleApiIT {
         gateway = GatewayDatabase.create(GatewayDsn.Dialect.MYSQL, GatewayDatabase.Flavor.NEW_API, dir);
         gateway.addChannel(5, 1, "default", "gpt-4o");
         gateway.addChannel(6, 2, "default", "gpt-4o"); // disabled by hand, not by the breaker
+        AccountTables.create(gateway);
+        gateway.execute(
+                "INSERT INTO users (id, username, password, role, status) VALUES (7, 'alice', 'h', 1, 1)",
+                "INSERT INTO tokens (id, user_id, `key`, status, name) VALUES (12, 7, 'sk-secret', 1, 'ci-bot')");
         bridge = Bridge.start(
                 TestConfigs.telegramAt(
                         telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn(), "BREAKER_ALERT_NAMES", "Test")),
@@ -339,6 +344,76 @@ class ConsoleApiIT {
             assertThat(a.path("subject").asText()).isEqualTo("channel 6");
             assertThat(a.path("result").asText()).isEqualTo("refused");
         });
+    }
+
+    @Test
+    void givenBreakerDisabledKey_whenEnabledThroughTheApi_thenOnlyThatKeyIsReEnabledAndAudited() throws Exception {
+        HttpResponse<String> alert = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
+                        .header("Authorization", "Bearer " + TestConfigs.TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(Webhooks.body(
+                                "cc12",
+                                "firing",
+                                "2026-11-30T01:00:00Z",
+                                Map.of("action", "disable_token", "token_id", "12"))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(alert.statusCode()).isEqualTo(200);
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (tokenStatus(12) != 2 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(tokenStatus(12)).isEqualTo(2);
+        // Its message too, so that no other test counting messages sees it arrive.
+        while (telegram.all().stream().noneMatch(r -> r.body().contains("ci-bot"))
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+
+        JsonNode actions = json(call("GET", "/api/v1/breaker/actions"), 200).path("actions");
+        JsonNode mine = null;
+        for (JsonNode a : actions) {
+            if (a.path("target").asText().equals("token")) {
+                mine = a;
+                break;
+            }
+        }
+        assertThat(mine).as("the key's row in " + actions).isNotNull();
+        assertThat(mine.path("targetId").asLong()).isEqualTo(12);
+        assertThat(mine.has("channelId")).isFalse();
+        assertThat(mine.path("result").asText()).isEqualTo("disabled");
+        assertThat(mine.path("canEnable").asBoolean()).isTrue();
+
+        assertThat(json(call("POST", "/api/v1/tokens/x12/enable"), 400)
+                        .path("field")
+                        .asText())
+                .isEqualTo("id");
+        JsonNode refused = json(call("POST", "/api/v1/users/7/enable"), 409);
+        assertThat(refused.path("result").asText())
+                .as("user 7 was not disabled by the breaker")
+                .isEqualTo("refused");
+
+        JsonNode enabled = json(call("POST", "/api/v1/tokens/12/enable"), 200);
+        assertThat(enabled.path("result").asText()).isEqualTo("enabled");
+        assertThat(enabled.path("target").asText()).isEqualTo("token");
+        assertThat(enabled.path("name").asText()).isEqualTo("ci-bot");
+        assertThat(tokenStatus(12)).isEqualTo(1);
+        json(call("POST", "/api/v1/tokens/12/enable"), 409); // no longer the breaker's to enable
+
+        JsonNode audit = json(call("GET", "/api/v1/audit"), 200).path("audit");
+        assertThat(audit).anySatisfy(a -> {
+            assertThat(a.path("subject").asText()).isEqualTo("token 12");
+            assertThat(a.path("result").asText()).isEqualTo("enabled");
+        });
+    }
+
+    private int tokenStatus(long id) throws Exception {
+        try (var c = gateway.connect();
+                var st = c.createStatement();
+                var rs = st.executeQuery("SELECT status FROM tokens WHERE id = " + id)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test

@@ -244,11 +244,11 @@ class DigestPrometheusTest {
             received.record(h, "ChannelErrorRateHigh", "firing", "critical", DUE.minus(Duration.ofHours(5)));
             received.record(h, "OldAlert", "firing", "critical", DUE.minus(Duration.ofHours(30)));
             h.execute(
-                    "INSERT INTO breaker_audit (at_ms, action, channel_id, alertname, status_before, status_after,"
+                    "INSERT INTO breaker_audit (at_ms, action, target_id, alertname, status_before, status_after,"
                             + " result) VALUES (?, 'disable', 7, 'ChannelErrorRateHigh', 1, 3, 'disabled')",
                     DUE.minus(Duration.ofHours(5)).toEpochMilli());
             h.execute(
-                    "INSERT INTO breaker_audit (at_ms, action, channel_id, alertname, status_before, status_after,"
+                    "INSERT INTO breaker_audit (at_ms, action, target_id, alertname, status_before, status_after,"
                             + " result) VALUES (?, 'enable', 9, NULL, 3, 1, 'enabled')",
                     DUE.minus(Duration.ofHours(40)).toEpochMilli());
             return null;

@@ -18,6 +18,9 @@ const TEXT = {
     queued: "queued as delivery #{id}…", sentOk: "delivered (delivery #{id})", deadMsg: "not delivered: {error}",
     stillPending: "still pending (attempt {attempts}){error}", loading: "loading…", failed: "failed: {error}",
     retried: "delivery #{id} queued again", discarded: "delivery #{id} discarded", enabled: "channel #{id}: {result}",
+    "enable.token": "Enable key", "enable.user": "Enable user", "enabled.token": "key #{id}: {result}", "enabled.user": "user #{id}: {result}",
+    "confirmEnable.token": "Re-enable key #{id} in the gateway?", "confirmEnable.user": "Re-enable user #{id} in the gateway?",
+    "target.token": "key #{id}", "target.user": "user #{id}",
     confirmDiscard: "Discard delivery #{id}? It will not be sent.", confirmEnable: "Re-enable channel #{id} in the gateway?",
     "held.deferred": "Waiting for their active window", "held.cooldowns": "Cooldowns in force",
     cooldownNote: "Until = last firing message + the default cooldown ({d}); an alert's own cooldown label may differ.",
@@ -40,6 +43,9 @@ const TEXT = {
     queued: "已排队，投递编号 #{id}…", sentOk: "已送达（投递 #{id}）", deadMsg: "未送达：{error}",
     stillPending: "仍在等待（第 {attempts} 次尝试）{error}", loading: "加载中…", failed: "失败：{error}",
     retried: "投递 #{id} 已重新排队", discarded: "投递 #{id} 已丢弃", enabled: "渠道 #{id}：{result}",
+    "enable.token": "启用令牌", "enable.user": "启用用户", "enabled.token": "令牌 #{id}：{result}", "enabled.user": "用户 #{id}：{result}",
+    "confirmEnable.token": "在网关中重新启用令牌 #{id}？", "confirmEnable.user": "在网关中重新启用用户 #{id}？",
+    "target.token": "令牌 #{id}", "target.user": "用户 #{id}",
     confirmDiscard: "丢弃投递 #{id}？它将不会被发送。", confirmEnable: "在网关中重新启用渠道 #{id}？",
     "held.deferred": "等待生效时段的告警", "held.cooldowns": "冷却中的告警",
     cooldownNote: "直到 = 最近一次告警消息 + 默认冷却时间（{d}）；告警自带的 cooldown 标签可能不同。",
@@ -163,11 +169,16 @@ async function loadBreaker() {
   mode.textContent = !r.body.breaker ? t("breakerOff") : r.body.dryRun ? t("dryRun") : t("breakerOn");
   mode.className = r.body.dryRun ? "dry-run" : "";
   fill("breaker", r.body.actions.map(a => {
-    const button = a.canEnable
-      ? el("button", { type: "button", class: "enable", "data-channel": String(a.channelId), onclick: () => confirm(t("confirmEnable", { id: a.channelId })) && enable(a.channelId) }, t("enable"))
-      : null;
+    // Channels keep their original texts; keys (target "token") and users have their own (issue 15).
+    const kind = a.target || "channel";
+    const id = kind === "channel" ? a.channelId : a.targetId;
+    const key = name => kind === "channel" ? name : name + "." + kind;
+    const attrs = { type: "button", class: "enable", onclick: () => confirm(t(key("confirmEnable"), { id })) && enable(kind, id) };
+    attrs["data-" + kind] = String(id);
+    const button = a.canEnable ? el("button", attrs, t(key("enable"))) : null;
     const statuses = (a.statusBefore ?? "?") + " → " + (a.statusAfter ?? "?");
-    return el("tr", {}, el("td", {}, a.id), el("td", {}, when(a.at)), el("td", {}, a.action), el("td", {}, "#" + a.channelId),
+    const what = kind === "channel" ? "#" + id : t("target." + kind, { id });
+    return el("tr", {}, el("td", {}, a.id), el("td", {}, when(a.at)), el("td", {}, a.action), el("td", {}, what),
       el("td", {}, a.alertname || ""), el("td", {}, statuses), el("td", { class: a.result === "failed" ? "bad" : "" }, a.result),
       el("td", {}, a.detail || ""), el("td", {}, button));
   }), 9);
@@ -175,9 +186,10 @@ async function loadBreaker() {
   document.getElementById("breaker-next").disabled = r.body.actions.length < PAGE;
 }
 
-async function enable(id) {
-  const r = await api("channels/" + id + "/enable", "POST");
-  const text = t("enabled", { id, result: r.body.result + (r.body.detail ? " - " + r.body.detail : "") }) + (r.body.dryRun ? " (dry run)" : "");
+async function enable(kind, id) {
+  const path = { channel: "channels", token: "tokens", user: "users" }[kind];
+  const r = await api(path + "/" + id + "/enable", "POST");
+  const text = t(kind === "channel" ? "enabled" : "enabled." + kind, { id, result: r.body.result + (r.body.detail ? " - " + r.body.detail : "") }) + (r.body.dryRun ? " (dry run)" : "");
   status(r.ok ? text : t("failed", { error: r.body.error || text }), !r.ok);
   await loadBreaker();
 }

@@ -1,0 +1,8 @@
+-- New API's tokens and users as GORM creates them on PostgreSQL (model/token.go, model/user.go, 2026).
+CREATE TABLE "tokens" ("id" bigserial,"user_id" bigint,"key" varchar(128),"status" bigint DEFAULT 1,"name" text,"created_time" bigint,"accessed_time" bigint,"expired_time" bigint DEFAULT -1,"remain_quota" bigint DEFAULT 0,"unlimited_quota" boolean,"model_limits_enabled" boolean,"model_limits" text,"allow_ips" text DEFAULT '',"used_quota" bigint DEFAULT 0,"group" text DEFAULT '',"cross_group_retry" boolean,"billing_type" bigint DEFAULT 0,"deleted_at" timestamptz,PRIMARY KEY ("id"));
+CREATE INDEX "idx_tokens_user_id" ON "tokens" ("user_id");
+CREATE UNIQUE INDEX "idx_tokens_key" ON "tokens" ("key");
+CREATE INDEX "idx_tokens_deleted_at" ON "tokens" ("deleted_at");
+CREATE TABLE "users" ("id" bigserial,"username" text UNIQUE,"password" text NOT NULL,"display_name" text,"role" int DEFAULT 1,"status" int DEFAULT 1,"email" text,"github_id" text,"discord_id" text,"oidc_id" text,"wechat_id" text,"telegram_id" text,"access_token" char(32),"quota" int DEFAULT 0,"used_quota" int DEFAULT 0,"request_count" int DEFAULT 0,"group" varchar(64) DEFAULT 'default',"aff_code" varchar(32),"aff_count" int DEFAULT 0,"aff_quota" int DEFAULT 0,"aff_history" int DEFAULT 0,"inviter_id" int,"invite_rebate_eligible" boolean DEFAULT false,"deleted_at" timestamptz,"linux_do_id" text,"setting" text,"remark" varchar(255),"stripe_customer" varchar(64),"created_at" bigint,"last_login_at" bigint DEFAULT 0,"auth_version" bigint NOT NULL DEFAULT 1,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "idx_users_access_token" ON "users" ("access_token");
+CREATE INDEX "idx_users_deleted_at" ON "users" ("deleted_at");

@@ -1,0 +1,8 @@
+-- New API's tokens and users as GORM creates them on SQLite (model/token.go, model/user.go, 2026).
+CREATE TABLE `tokens` (`id` integer PRIMARY KEY AUTOINCREMENT,`user_id` integer,`key` varchar(128),`status` integer DEFAULT 1,`name` text,`created_time` integer,`accessed_time` integer,`expired_time` integer DEFAULT -1,`remain_quota` integer DEFAULT 0,`unlimited_quota` numeric,`model_limits_enabled` numeric,`model_limits` text,`allow_ips` text DEFAULT '',`used_quota` integer DEFAULT 0,`group` text DEFAULT '',`cross_group_retry` numeric,`billing_type` integer DEFAULT 0,`deleted_at` datetime);
+CREATE INDEX `idx_tokens_user_id` ON `tokens`(`user_id`);
+CREATE UNIQUE INDEX `idx_tokens_key` ON `tokens`(`key`);
+CREATE INDEX `idx_tokens_deleted_at` ON `tokens`(`deleted_at`);
+CREATE TABLE `users` (`id` integer PRIMARY KEY AUTOINCREMENT,`username` text UNIQUE,`password` text NOT NULL,`display_name` text,`role` integer DEFAULT 1,`status` integer DEFAULT 1,`email` text,`github_id` text,`discord_id` text,`oidc_id` text,`wechat_id` text,`telegram_id` text,`access_token` char(32),`quota` integer DEFAULT 0,`used_quota` integer DEFAULT 0,`request_count` integer DEFAULT 0,`group` varchar(64) DEFAULT 'default',`aff_code` varchar(32),`aff_count` integer DEFAULT 0,`aff_quota` integer DEFAULT 0,`aff_history` integer DEFAULT 0,`inviter_id` integer,`invite_rebate_eligible` numeric DEFAULT false,`deleted_at` datetime,`linux_do_id` text,`setting` text,`remark` varchar(255),`stripe_customer` varchar(64),`created_at` integer,`last_login_at` integer DEFAULT 0,`auth_version` integer NOT NULL DEFAULT 1);
+CREATE UNIQUE INDEX `idx_users_access_token` ON `users`(`access_token`);
+CREATE INDEX `idx_users_deleted_at` ON `users`(`deleted_at`);

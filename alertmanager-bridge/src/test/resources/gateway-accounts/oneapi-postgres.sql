@@ -1,0 +1,5 @@
+-- One API's tokens and users as GORM creates them on PostgreSQL: no tokens.group, no deleted_at (hard deletes).
+CREATE TABLE "tokens" ("id" bigserial,"user_id" bigint,"key" char(48),"status" bigint DEFAULT 1,"name" text,"created_time" bigint,"accessed_time" bigint,"expired_time" bigint DEFAULT -1,"remain_quota" bigint DEFAULT 0,"unlimited_quota" boolean DEFAULT false,"used_quota" bigint DEFAULT 0,"models" text,"subnet" text DEFAULT '',PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "idx_tokens_key" ON "tokens" ("key");
+CREATE TABLE "users" ("id" bigserial,"username" text UNIQUE,"password" text NOT NULL,"display_name" text,"role" int DEFAULT 1,"status" int DEFAULT 1,"email" text,"github_id" text,"wechat_id" text,"lark_id" text,"oidc_id" text,"access_token" char(32),"quota" bigint DEFAULT 0,"used_quota" bigint DEFAULT 0,"request_count" int DEFAULT 0,"group" varchar(32) DEFAULT 'default',"aff_code" varchar(32),"inviter_id" int,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "idx_users_access_token" ON "users" ("access_token");
