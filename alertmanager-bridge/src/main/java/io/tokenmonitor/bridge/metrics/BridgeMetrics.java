@@ -76,7 +76,7 @@ public final class BridgeMetrics {
                 .register(registry);
         breakerActions = Counter.builder()
                 .name("newapi_bridge_breaker_actions")
-                .help("Channel breaker attempts, by result.")
+                .help("Breaker attempts (channels, API keys, users), by result.")
                 .labelNames("result")
                 .register(registry);
         received.initLabelValues("firing");

@@ -34,50 +34,6 @@ public record LogRow(
     /** The source has no {@code token_id} column: the store finds the key by {@code userId} and {@code tokenName}. */
     public static final long NO_TOKEN_ID = -1;
 
-    /** A row from a source without {@code token_id} (One API). */
-    public LogRow(
-            long id,
-            long createdAt,
-            int type,
-            long userId,
-            String username,
-            String tokenName,
-            String modelName,
-            long quota,
-            long promptTokens,
-            long completionTokens,
-            long useTimeMillis,
-            boolean stream,
-            long channelId,
-            String group,
-            String other,
-            String content,
-            String requestId,
-            String ip,
-            int problems) {
-        this(
-                id,
-                createdAt,
-                type,
-                userId,
-                username,
-                tokenName,
-                modelName,
-                quota,
-                promptTokens,
-                completionTokens,
-                useTimeMillis,
-                stream,
-                channelId,
-                group,
-                other,
-                content,
-                requestId,
-                ip,
-                problems,
-                NO_TOKEN_ID);
-    }
-
     /** The same row with the key the store found for it. */
     public LogRow withTokenId(long resolved) {
         return new LogRow(

@@ -150,7 +150,8 @@ public final class BudgetScrapeBenchmark {
                     "",
                     "",
                     "",
-                    0)));
+                    0,
+                    LogRow.NO_TOKEN_ID)));
             if (batch.size() == 5_000 || i == rows) {
                 totals = store.commit(
                         batch,

@@ -47,8 +47,26 @@ class RuleCollectorTest {
             List<ClassifiedRow> rows = new ArrayList<>();
             for (int i = 0; i < 30; i++) { // 30 requests of channel 3, 10 failed attempts: ratio 0.25
                 rows.add(classifier.classify(new LogRow(
-                        i + 1, now - 60, 2, 1, "u", "t", "gpt-4o", 10, 5, 5, 1_000, false, 3, "default", "{}", "", "",
-                        "", 0)));
+                        i + 1,
+                        now - 60,
+                        2,
+                        1,
+                        "u",
+                        "t",
+                        "gpt-4o",
+                        10,
+                        5,
+                        5,
+                        1_000,
+                        false,
+                        3,
+                        "default",
+                        "{}",
+                        "",
+                        "",
+                        "",
+                        0,
+                        LogRow.NO_TOKEN_ID)));
             }
             for (int i = 0; i < 10; i++) {
                 rows.add(classifier.classify(new LogRow(
@@ -70,7 +88,8 @@ class RuleCollectorTest {
                         "",
                         "",
                         "",
-                        0)));
+                        0,
+                        LogRow.NO_TOKEN_ID)));
             }
             store.commit(
                     rows,

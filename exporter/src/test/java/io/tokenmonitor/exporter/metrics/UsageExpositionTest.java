@@ -237,6 +237,7 @@ class UsageExpositionTest {
                 "",
                 "",
                 "",
-                0);
+                0,
+                LogRow.NO_TOKEN_ID);
     }
 }

@@ -204,6 +204,7 @@ class UsageRendererTest {
                 "",
                 "",
                 "",
-                0);
+                0,
+                LogRow.NO_TOKEN_ID);
     }
 }

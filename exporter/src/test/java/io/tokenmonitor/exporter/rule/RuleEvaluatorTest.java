@@ -142,7 +142,8 @@ class RuleEvaluatorTest {
                     "",
                     "",
                     "",
-                    0));
+                    0,
+                    LogRow.NO_TOKEN_ID));
         }
         commit();
 
@@ -259,7 +260,8 @@ class RuleEvaluatorTest {
                 "",
                 "",
                 "",
-                0));
+                0,
+                LogRow.NO_TOKEN_ID));
     }
 
     private void error(long createdAt, long channel, int status) {
@@ -282,7 +284,8 @@ class RuleEvaluatorTest {
                 "",
                 "",
                 "",
-                0));
+                0,
+                LogRow.NO_TOKEN_ID));
     }
 
     private void add(LogRow row) {

@@ -74,7 +74,8 @@ public final class StoreSyncCostBenchmark {
                             "req-" + i,
                             "127.0.0.1",
                             "",
-                            0)));
+                            0,
+                            LogRow.NO_TOKEN_ID)));
                 }
                 totals = store.commit(
                         chunk,

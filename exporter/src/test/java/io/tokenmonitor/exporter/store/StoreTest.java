@@ -366,7 +366,26 @@ class StoreTest {
 
     private static ClassifiedRow request(RowClassifier classifier, long id, String token) {
         return classifier.classify(new LogRow(
-                id, 60, 2, 1, "alice", token, "gpt-4o", 1, 1, 1, 1_000, false, 3, "default", "{}", "", "", "", 0));
+                id,
+                60,
+                2,
+                1,
+                "alice",
+                token,
+                "gpt-4o",
+                1,
+                1,
+                1,
+                1_000,
+                false,
+                3,
+                "default",
+                "{}",
+                "",
+                "",
+                "",
+                0,
+                LogRow.NO_TOKEN_ID));
     }
 
     private ClassifiedRow request(
@@ -390,6 +409,7 @@ class StoreTest {
                 "",
                 "",
                 "",
-                0));
+                0,
+                LogRow.NO_TOKEN_ID));
     }
 }

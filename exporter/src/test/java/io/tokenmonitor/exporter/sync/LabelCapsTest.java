@@ -40,6 +40,25 @@ class LabelCapsTest {
 
     private static LogRow request(long id, String model, String token) {
         return new LogRow(
-                id, 60, 2, 1, "alice", token, model, 1, 1, 1, 1_000, false, 3, "default", "{}", "", "", "", 0);
+                id,
+                60,
+                2,
+                1,
+                "alice",
+                token,
+                model,
+                1,
+                1,
+                1,
+                1_000,
+                false,
+                3,
+                "default",
+                "{}",
+                "",
+                "",
+                "",
+                0,
+                LogRow.NO_TOKEN_ID);
     }
 }

@@ -137,6 +137,6 @@ class LogSyncerTest {
     }
 
     private static LogRow rowWithId(long id) {
-        return new LogRow(id, 0, 2, 0, "", "", "", 0, 0, 0, -1, false, 0, "", "", "", "", "", 0);
+        return new LogRow(id, 0, 2, 0, "", "", "", 0, 0, 0, -1, false, 0, "", "", "", "", "", 0, LogRow.NO_TOKEN_ID);
     }
 }

@@ -112,6 +112,7 @@ class RowClassifierTest {
                 "",
                 "",
                 "",
-                0);
+                0,
+                LogRow.NO_TOKEN_ID);
     }
 }
