@@ -10,11 +10,14 @@ import org.jdbi.v3.core.Handle;
 final class FirstBackfill {
 
     /**
-     * Built at the end of the first backfill instead of row by row during it: the raw rows' time index, and the
-     * account rollups' secondary indexes (by user, group and time; V007__account_usage.sql), the same definitions.
+     * Built at the end of the first backfill instead of row by row during it: the raw rows' time index, the
+     * per-minute rollup's indexes by channel and model (V008__rollup_scope_indexes.sql), and the account rollups'
+     * secondary indexes (by user, group and time; V007__account_usage.sql), the same definitions.
      */
     private static final List<String> DROP_INDEXES = List.of(
             "DROP INDEX IF EXISTS logs_created_at",
+            "DROP INDEX IF EXISTS usage_minute_channel",
+            "DROP INDEX IF EXISTS usage_minute_model",
             "DROP INDEX IF EXISTS usage_account_minute_user",
             "DROP INDEX IF EXISTS usage_account_minute_group",
             "DROP INDEX IF EXISTS usage_account_minute_time",
@@ -24,6 +27,8 @@ final class FirstBackfill {
 
     private static final List<String> CREATE_INDEXES = List.of(
             "CREATE INDEX IF NOT EXISTS logs_created_at ON logs (created_at)",
+            "CREATE INDEX IF NOT EXISTS usage_minute_channel ON usage_minute (channel_id, minute)",
+            "CREATE INDEX IF NOT EXISTS usage_minute_model ON usage_minute (model, minute)",
             "CREATE INDEX IF NOT EXISTS usage_account_minute_user ON usage_account_minute (user_id, minute)",
             "CREATE INDEX IF NOT EXISTS usage_account_minute_group ON usage_account_minute (\"group\", minute)",
             "CREATE INDEX IF NOT EXISTS usage_account_minute_time ON usage_account_minute (minute)",

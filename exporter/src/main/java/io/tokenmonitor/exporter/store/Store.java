@@ -48,7 +48,8 @@ public final class Store implements AutoCloseable {
                     "V004__first_backfill.sql",
                     "V005__rules.sql",
                     "V006__accounts.sql",
-                    "V007__account_usage.sql"),
+                    "V007__account_usage.sql",
+                    "V008__rollup_scope_indexes.sql"),
             "exporter",
             "run a newer exporter or point STORE_PATH at a new file");
 

@@ -46,6 +46,16 @@ public final class UsageQueries {
             return condition;
         }
 
+        /** The sum over the minutes at a window's edges, whose query plan must seek the scope's index. */
+        String minuteSql() {
+            return minuteSql;
+        }
+
+        /** Whether {@code :key} is bound as a number. */
+        boolean numericKey() {
+            return numericKey;
+        }
+
         /** Binds {@code key} as {@code :key}: as a number for token_id and user_id, so SQLite uses the index. */
         void bindKey(org.jdbi.v3.core.statement.SqlStatement<?> statement, String key) {
             if (this == ALL) {
