@@ -263,7 +263,14 @@ public final class Exporter implements AutoCloseable {
         UsageExposition usage = new UsageExposition(totals::get, status::isCaughtUp, config.histogramShape());
         try {
             http = ExporterHttpServer.start(
-                    config.listenAddress(), registry, usage, status::isCaughtUp, web, rules, config.accessPassword());
+                    config.listenAddress(),
+                    registry,
+                    usage,
+                    status::isCaughtUp,
+                    web,
+                    rules,
+                    config.accessPassword(),
+                    store);
         } catch (BindException e) {
             throw new ConfigException("LISTEN_ADDRESS: cannot listen on " + config.listenAddress() + ": "
                     + e.getMessage() + "; is another exporter running there?");

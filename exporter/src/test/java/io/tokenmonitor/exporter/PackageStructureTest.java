@@ -28,7 +28,7 @@ class PackageStructureTest {
                                 "metrics",
                                 Set.of("model", "source", "sync", "store", "budget", "channel", "account", "rule")),
                         Map.entry("history", Set.of("model", "store", "metrics")),
-                        Map.entry("http", Set.of("metrics", "rule")),
+                        Map.entry("http", Set.of("model", "metrics", "rule")),
                         Map.entry("config", Set.of("model", "source")),
                         Map.entry("demo", Set.of())));
     }

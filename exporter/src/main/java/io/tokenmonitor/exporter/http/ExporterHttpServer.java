@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tokenmonitor.common.web.ConsoleLogin;
 import io.tokenmonitor.common.web.LoginThrottle;
 import io.tokenmonitor.exporter.metrics.UsageExposition;
+import io.tokenmonitor.exporter.model.LogSource;
 import io.tokenmonitor.exporter.rule.RuleBook;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -101,6 +102,23 @@ public final class ExporterHttpServer implements AutoCloseable {
             RuleBook rules,
             Optional<ConsoleLogin> accessPassword)
             throws IOException {
+        return start(address, registry, usage, ready, web, rules, accessPassword, null);
+    }
+
+    /**
+     * {@link #start(InetSocketAddress, PrometheusRegistry, UsageExposition, BooleanSupplier, WebConfig, RuleBook,
+     * Optional)}, with {@code logs} also the log export at {@code /api/v1/logs.csv}, behind the console's login.
+     */
+    public static ExporterHttpServer start(
+            InetSocketAddress address,
+            PrometheusRegistry registry,
+            UsageExposition usage,
+            BooleanSupplier ready,
+            WebConfig web,
+            RuleBook rules,
+            Optional<ConsoleLogin> accessPassword,
+            LogSource logs)
+            throws IOException {
         LIMITS.forEach((name, value) -> {
             if (System.getProperty(name) == null) {
                 System.setProperty(name, value);
@@ -121,7 +139,7 @@ public final class ExporterHttpServer implements AutoCloseable {
             metrics.setAuthenticator(new BcryptAuthenticator(web.basicAuthUsers()));
         }
         if (rules != null) {
-            console(server, headers, web, rules, accessPassword);
+            console(server, headers, web, rules, accessPassword, logs);
         }
         route(server, "/healthz", exchange -> reply(exchange, 200, "ok\n"), headers);
         route(
@@ -154,7 +172,12 @@ public final class ExporterHttpServer implements AutoCloseable {
 
     /** {@code /console} and {@code /api/v1/}: behind the login, or off (404 with how to switch it on). */
     private static void console(
-            HttpServer server, Filter headers, WebConfig web, RuleBook rules, Optional<ConsoleLogin> accessPassword) {
+            HttpServer server,
+            Filter headers,
+            WebConfig web,
+            RuleBook rules,
+            Optional<ConsoleLogin> accessPassword,
+            LogSource logs) {
         JsonReply reply = new JsonReply(new ObjectMapper());
         ConsoleAuthenticator login = new ConsoleAuthenticator(
                 web.basicAuthUsers(), accessPassword, new LoginThrottle(Clock.systemUTC()), reply);
@@ -171,6 +194,11 @@ public final class ExporterHttpServer implements AutoCloseable {
         route(server, RulesApi.PREFIX, new RulesApi(rules, reply), headers)
                 .getFilters()
                 .add(login.filter());
+        if (logs != null) {
+            route(server, LogsCsvApi.PATH, new LogsCsvApi(logs, reply, Clock.systemUTC()), headers)
+                    .getFilters()
+                    .add(login.filter());
+        }
         LOG.info("console: at /console/ and /api/v1/ for {}", login.describe());
     }
 

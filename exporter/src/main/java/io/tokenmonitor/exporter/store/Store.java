@@ -5,10 +5,14 @@ import io.tokenmonitor.common.sqlite.SqliteDatabase;
 import io.tokenmonitor.common.sqlite.SqliteOptions;
 import io.tokenmonitor.exporter.model.Channel;
 import io.tokenmonitor.exporter.model.ClassifiedRow;
+import io.tokenmonitor.exporter.model.LogCells;
+import io.tokenmonitor.exporter.model.LogFilter;
+import io.tokenmonitor.exporter.model.LogSource;
 import io.tokenmonitor.exporter.model.SyncPosition;
 import io.tokenmonitor.exporter.model.Token;
 import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.model.User;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +33,7 @@ import org.sqlite.SQLiteDataSource;
  * so a crash at any point loses and doubles nothing, and {@code synchronous=FULL} makes a batch
  * durable before {@link #commit} returns (a power loss included).
  */
-public final class Store implements AutoCloseable {
+public final class Store implements AutoCloseable, LogSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
@@ -70,6 +74,7 @@ public final class Store implements AutoCloseable {
     private final AccountRollupRepository accountRollups = new AccountRollupRepository();
     private final AccountLookup accountLookup = new AccountLookup();
     private final TokenIdFill tokenIdFill = new TokenIdFill();
+    private final LogExportRepository logExport = new LogExportRepository();
 
     private Store(Path file, Jdbi jdbi, Handle writer, SqliteOptions.Synchronous synchronous) {
         this.file = file;
@@ -278,6 +283,22 @@ public final class Store implements AutoCloseable {
             }
             return sums;
         });
+    }
+
+    @Override
+    public List<String> exportColumns() {
+        return LogExportRepository.COLUMNS;
+    }
+
+    /**
+     * Every raw log row the filter matches, one at a time to {@code cells}, on a reader connection of its own: WAL
+     * readers do not block the sync's writes, and the rows are streamed from SQLite's cursor, not collected.
+     *
+     * @return the number of rows
+     */
+    @Override
+    public long exportLogs(LogFilter filter, LogCells cells) throws IOException {
+        return jdbi.withHandle(handle -> logExport.export(handle, filter, cells));
     }
 
     // ---- usage per API key, user and group (issue 15) ----
