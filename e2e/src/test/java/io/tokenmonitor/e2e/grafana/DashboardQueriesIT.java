@@ -537,8 +537,8 @@ class DashboardQueriesIT {
     /**
      * Every store query of the Models dashboard with one channel and two models selected (not only
      * All): it finds rows, a model column holds only the two models and a channel column only that
-     * channel, the status counts count exactly two models and one channel, and the answer differs
-     * from All's.
+     * channel, the status counts count exactly two models and one channel, the answer differs
+     * from All's, and a channel or a model nothing has leaves nothing (so each filter is applied).
      */
     @TestFactory
     Stream<DynamicTest> givenOneChannelAndTwoModelsSelected_whenEachModelsQueryRuns_thenItFindsOnlyThose()
@@ -588,6 +588,16 @@ class DashboardQueriesIT {
                     }
                 }
                 assertThat(rows).as(q.where() + ": rows\n  " + sql).isPositive();
+                // each filter on its own: a channel nothing has (with the two models), and a model
+                // nothing has (on the channel), leave nothing to show: no rows, or counts of zero
+                for (Interpolator none : List.of(
+                        modelsSelection(d, to.minus(SQL_RANGE), to, "999999", models),
+                        modelsSelection(d, to.minus(SQL_RANGE), to, channel, List.of("no-such-model")))) {
+                    String empty = none.apply(q.text(), false);
+                    assertThat(liveRows(empty))
+                            .as(q.where() + ": nothing to show\n  " + empty)
+                            .allMatch(row -> row.stream().allMatch(v -> v == null || v.equals("0")));
+                }
                 String all = interpolatorWithoutPrometheus(d, to.minus(SQL_RANGE), to)
                         .apply(q.text(), false);
                 assertThat(liveRows(sql))
