@@ -500,6 +500,206 @@ class DashboardQueriesIT {
         return tests.stream();
     }
 
+    /**
+     * One channel and two of its models, as the demo's busiest channel has them in the last day:
+     * {@code channel_id}, then the two models.
+     */
+    private static List<String> oneChannelTwoModels() throws SQLException {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT channel_id, model FROM usage_minute"
+                        + " WHERE minute >= strftime('%s', 'now') - 86400 AND channel_id = ("
+                        + " SELECT channel_id FROM usage_minute WHERE minute >= strftime('%s', 'now') - 86400"
+                        + " GROUP BY channel_id HAVING COUNT(DISTINCT model) > 2 ORDER BY SUM(requests) DESC LIMIT 1)"
+                        + " GROUP BY channel_id, model HAVING SUM(requests) > 0 ORDER BY SUM(requests) DESC LIMIT 2")) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                if (out.isEmpty()) {
+                    out.add(rs.getString(1));
+                }
+                out.add(rs.getString(2));
+            }
+            assertThat(out)
+                    .as("a channel with more than two models in the last day, and two of them")
+                    .hasSize(3);
+            return out;
+        }
+    }
+
+    /** The Models dashboard's variables with Channel = {@code channel} and Model = {@code models}. */
+    private Interpolator modelsSelection(Dashboard d, Instant from, Instant to, String channel, List<String> models) {
+        Interpolator vars = interpolatorWithoutPrometheus(d, from, to);
+        vars.set("channel_id", Interpolator.Value.of(channel));
+        vars.set("model", new Interpolator.Value(models, null, false));
+        return vars;
+    }
+
+    /**
+     * Every store query of the Models dashboard with one channel and two models selected (not only
+     * All): it finds rows, a model column holds only the two models and a channel column only that
+     * channel, the status counts count exactly two models and one channel, the answer differs
+     * from All's, and a channel or a model nothing has leaves nothing (so each filter is applied).
+     */
+    @TestFactory
+    Stream<DynamicTest> givenOneChannelAndTwoModelsSelected_whenEachModelsQueryRuns_thenItFindsOnlyThose()
+            throws SQLException {
+        List<String> selection = oneChannelTwoModels();
+        String channel = selection.get(0);
+        List<String> models = selection.subList(1, 3);
+        Dashboard d = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-models"))
+                .findFirst()
+                .orElseThrow();
+        List<DynamicTest> tests = new ArrayList<>();
+        Instant to = Instant.now();
+        for (Dashboard.PanelQuery q : d.queries()) {
+            if (!q.isSqlite()) {
+                continue;
+            }
+            tests.add(DynamicTest.dynamicTest(q.where() + " channel " + channel + ", models " + models, () -> {
+                String sql = modelsSelection(d, to.minus(SQL_RANGE), to, channel, models)
+                        .apply(q.text(), false);
+                assertNoUnresolved(q, sql);
+                int rows = 0;
+                try (Connection c = openStore();
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(sql)) {
+                    int model = columnIndex(rs, "model");
+                    int channelName = columnIndex(rs, "channel");
+                    int healthy = columnIndex(rs, "healthy");
+                    while (rs.next()) {
+                        rows++;
+                        if (model > 0) {
+                            assertThat(rs.getString(model))
+                                    .as(q.where() + ": model")
+                                    .isIn(models);
+                        }
+                        if (channelName > 0) {
+                            assertThat(rs.getString(channelName))
+                                    .as(q.where() + ": channel")
+                                    .endsWith(" #" + channel);
+                        }
+                        if (healthy > 0) {
+                            long counted = rs.getLong("healthy") + rs.getLong("warning") + rs.getLong("critical");
+                            assertThat(counted)
+                                    .as(q.where() + ": models / channels counted\n  " + sql)
+                                    .isEqualTo(q.panelTitle().startsWith("Models") ? 2 : 1);
+                        }
+                    }
+                }
+                assertThat(rows).as(q.where() + ": rows\n  " + sql).isPositive();
+                // each filter on its own: a channel nothing has (with the two models), and a model
+                // nothing has (on the channel), leave nothing to show: no rows, or counts of zero
+                for (Interpolator none : List.of(
+                        modelsSelection(d, to.minus(SQL_RANGE), to, "999999", models),
+                        modelsSelection(d, to.minus(SQL_RANGE), to, channel, List.of("no-such-model")))) {
+                    String empty = none.apply(q.text(), false);
+                    assertThat(liveRows(empty))
+                            .as(q.where() + ": nothing to show\n  " + empty)
+                            .allMatch(row -> row.stream().allMatch(v -> v == null || v.equals("0")));
+                }
+                String all = interpolatorWithoutPrometheus(d, to.minus(SQL_RANGE), to)
+                        .apply(q.text(), false);
+                assertThat(liveRows(sql))
+                        .as(q.where() + ": the selection filters")
+                        .isNotEqualTo(liveRows(all));
+            }));
+        }
+        assertThat(tests).as("store queries of tm-models").hasSizeGreaterThan(5);
+        return tests.stream();
+    }
+
+    /**
+     * The per-model table against the store's own rows for one channel and two models over a range
+     * that ended a minute ago (so no row arrives in between): requests and tokens are the sums of the
+     * per-minute rows, the p95 latency and TTFT the nearest-rank percentiles (and the TTFT average)
+     * of the raw request rows, computed here in Java.
+     */
+    @Test
+    void givenPerModelTable_whenOneChannelAndTwoModelsAreSelected_thenEachNumberIsTheStoresOwn() throws SQLException {
+        List<String> selection = oneChannelTwoModels();
+        String channel = selection.get(0);
+        List<String> models = selection.subList(1, 3);
+        Dashboard d = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-models"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery table = d.queries().stream()
+                .filter(q -> q.panelTitle().equals("Per model"))
+                .findFirst()
+                .orElseThrow();
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 60);
+        Instant from = to.minus(Duration.ofHours(6));
+        String sql = modelsSelection(d, from, to, channel, models).apply(table.text(), false);
+        Map<String, List<Double>> shown = new TreeMap<>();
+        Map<String, List<Double>> expected = new TreeMap<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    shown.put(
+                            rs.getString("model"),
+                            List.of(
+                                    rs.getDouble("requests"),
+                                    rs.getDouble("input_tokens"),
+                                    rs.getDouble("output_tokens"),
+                                    rs.getDouble("p95_latency_s"),
+                                    round(rs.getDouble("avg_ttft_s")),
+                                    rs.getDouble("p95_ttft_s")));
+                }
+            }
+            for (String model : models) {
+                List<Double> row = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT SUM(requests), SUM(input_tokens), SUM(output_tokens)"
+                        + " FROM usage_minute WHERE channel_id = '" + channel + "' AND model = '"
+                        + model.replace("'", "''") + "' AND minute >= " + from.getEpochSecond() + " AND minute < "
+                        + to.getEpochSecond())) {
+                    rs.next();
+                    row.add(rs.getDouble(1));
+                    row.add(rs.getDouble(2));
+                    row.add(rs.getDouble(3));
+                }
+                List<Double> latency = new ArrayList<>();
+                List<Double> ttft = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT use_time_seconds, ttft_seconds FROM logs"
+                        + " WHERE kind = 'request' AND channel_id = '" + channel + "' AND model = '"
+                        + model.replace("'", "''") + "' AND created_at >= " + from.getEpochSecond()
+                        + " AND created_at < " + to.getEpochSecond())) {
+                    while (rs.next()) {
+                        if (rs.getObject(1) != null) {
+                            latency.add(rs.getDouble(1));
+                        }
+                        if (rs.getObject(2) != null) {
+                            ttft.add(rs.getDouble(2));
+                        }
+                    }
+                }
+                assertThat(latency)
+                        .as("request rows of " + model + " with a duration")
+                        .isNotEmpty();
+                assertThat(ttft).as("request rows of " + model + " with a TTFT").isNotEmpty();
+                row.add(nearestRank95(latency));
+                row.add(round(
+                        ttft.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+                row.add(nearestRank95(ttft));
+                expected.put(model, row);
+            }
+        }
+        assertThat(shown)
+                .as("requests, input, output, p95 latency, avg and p95 TTFT per model\n  " + sql)
+                .isEqualTo(expected);
+    }
+
+    /** The smallest value with at least 95 % of the values at or below it. */
+    private static double nearestRank95(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+
     private static List<List<String>> liveRows(String sql) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
         try (Connection c = openStore();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The dashboards' JSON without running anything: structure, uids, datasources, variables, links, alert links. */
 class DashboardStructureTest {
     static final Set<String> UIDS =
-            Set.of("tm-overview", "tm-logs", "tm-performance", "tm-budgets", "tm-health", "tm-tokens");
+            Set.of("tm-overview", "tm-logs", "tm-performance", "tm-budgets", "tm-health", "tm-tokens", "tm-models");
     static final List<String> VARIABLES_ON_EVERY_DASHBOARD = List.of("job", "instance", "channel_id", "model");
     static final List<String> QUICK_RANGES = List.of("now-1h", "now-6h", "now-12h", "now-24h", "now-7d", "now-30d");
     /** Grafana's built-in pseudo datasources a panel or annotation may name. */
@@ -528,6 +528,82 @@ class DashboardStructureTest {
                         .contains("newapi_" + family + "_usage_" + metric + "{");
             }
         }
+    }
+
+    /**
+     * The Models dashboard (the original 模型分析 and 模型状态 pages): the per-model table has every
+     * column of the page and links each model to its logs; the status panels colour a success rate
+     * green from 95 %, amber from 80 %, red below, each over its own fixed window ending now.
+     */
+    @Test
+    void givenModelsDashboard_thenTheTableHasThePagesColumnsAndStatusPanelsTheirThresholdsAndWindows() {
+        JsonNode table = panel("tm-models", "Per model");
+        String sql = table.path("targets").get(0).path("rawQueryText").asText();
+        for (String column : List.of(
+                " AS cost_usd",
+                " AS error_ratio",
+                " AS avg_latency_s",
+                " AS p95_latency_s",
+                " AS avg_ttft_s",
+                " AS p95_ttft_s",
+                "u.requests",
+                "u.input_tokens",
+                "u.output_tokens")) {
+            assertThat(sql).as("Per model column " + column).contains(column);
+        }
+        assertThat(overrideProperties(table, "model").get("links"))
+                .as("Per model: model links to its logs")
+                .contains("\"url\":\"/d/tm-logs?var-model=${__data.fields.model}&${__url_time_range}\"");
+        for (String title : List.of("Top 10 models by requests", "Top 10 models by tokens")) {
+            JsonNode top = panel("tm-models", title);
+            assertThat(top.path("targets").get(0).path("rawQueryText").asText())
+                    .as(title)
+                    .contains("LIMIT 10");
+            assertThat(top.path("fieldConfig").path("defaults").path("links").toString())
+                    .as(title + " links")
+                    .contains("/d/tm-logs?var-model=${__data.fields.model}");
+        }
+        for (String noun : List.of("Model", "Channel")) {
+            for (String window : List.of("1h", "6h", "24h")) {
+                JsonNode status = panels("tm-models").stream()
+                        .filter(p -> p.path("title").asText().startsWith(noun + " success rate, last " + window + " "))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no " + noun + " status panel for " + window));
+                assertThat(status.path("type").asText()).as(noun + " " + window).isEqualTo("status-history");
+                assertThat(status.path("timeFrom").asText())
+                        .as(noun + " " + window + " timeFrom")
+                        .isEqualTo(window);
+                List<String> steps = new ArrayList<>();
+                status.path("fieldConfig")
+                        .path("defaults")
+                        .path("thresholds")
+                        .path("steps")
+                        .forEach(st -> steps.add(st.path("color").asText() + "@"
+                                + st.path("value").asText()));
+                assertThat(steps)
+                        .as(noun + " " + window + " thresholds")
+                        .containsExactly("red@null", "#FF9830@0.8", "green@0.95");
+                assertThat(status.path("fieldConfig")
+                                .path("defaults")
+                                .path("unit")
+                                .asText())
+                        .isEqualTo("percentunit");
+            }
+            JsonNode counts = panel("tm-models", noun + "s healthy / warning / critical (last 1 h)");
+            assertThat(counts.path("timeFrom").asText()).isEqualTo("1h");
+            String countSql = counts.path("targets").get(0).path("rawQueryText").asText();
+            assertThat(countSql)
+                    .as(noun + " counts")
+                    .contains(">= 0.95 THEN 1 END) AS healthy", ">= 0.8 AND", "< 0.8 THEN 1 END) AS critical");
+        }
+    }
+
+    private List<JsonNode> panels(String uid) {
+        return dashboards.stream()
+                .filter(x -> x.uid().equals(uid))
+                .findFirst()
+                .orElseThrow()
+                .panels();
     }
 
     private JsonNode panel(String uid, String title) {
