@@ -1334,7 +1334,8 @@ class DashboardQueriesIT {
      * The Health dashboard's "Billing integrity and blind spots" table has a row for every alert of
      * token-monitor.integrity whatever fires: its state is 2 (firing), 1 (pending) or 0 (OK) as ALERTS
      * has it, its firing series ALERTS' count; with a Gateway job that has no alerts at all every
-     * alert still has its row, OK, with no firing series (not "No data").
+     * alert still has its row, OK, with no firing series (not "No data"); with ALERTS put in by hand
+     * an alert firing on one channel and pending on another is firing.
      */
     @Test
     void givenIntegrityTable_whenQueried_thenEveryIntegrityAlertHasAStateEvenWhenNoneFires() throws Exception {
@@ -1380,6 +1381,40 @@ class DashboardQueriesIT {
                     .as(q.where() + " with a Gateway job without alerts")
                     .isEqualTo(ok);
         }
+        // Nothing here fires them, so ALERTS is put in by hand: RefundSurge firing on two channels and
+        // pending on a third, CacheHitRatioDrop pending. The panel's own expression around the
+        // selectors must give firing (2) over pending, pending (1), one row each, OK for the rest.
+        Map<String, String> alerts = Map.of(
+                "firing",
+                "(" + syntheticAlert("TokenMonitorRefundSurge", "1") + " or "
+                        + syntheticAlert("TokenMonitorRefundSurge", "2") + ")",
+                "pending",
+                "(" + syntheticAlert("TokenMonitorRefundSurge", "3") + " or "
+                        + syntheticAlert("TokenMonitorCacheHitRatioDrop", "1") + ")");
+        Map<String, Double> someState = new TreeMap<>(ok);
+        someState.put("TokenMonitorRefundSurge", 2.0);
+        someState.put("TokenMonitorCacheHitRatioDrop", 1.0);
+        Map<String, Double> someFiring = new TreeMap<>(ok);
+        someFiring.put("TokenMonitorRefundSurge", 2.0);
+        List<Map<String, Double>> expected = List.of(someState, someFiring);
+        for (int i = 0; i < 2; i++) {
+            String expr = all.apply(table.get(i).text(), true);
+            for (Map.Entry<String, String> selected : alerts.entrySet()) {
+                // the firing-series query selects only firing ones, so "pending" leaves it as it is
+                expr = expr.replaceAll(
+                        "ALERTS\\{[^}]*alertstate=\"" + selected.getKey() + "\"}",
+                        java.util.regex.Matcher.quoteReplacement(selected.getValue()));
+            }
+            assertThat(byAlertname(expr, at))
+                    .as(table.get(i).where() + " with RefundSurge firing and CacheHitRatioDrop pending")
+                    .isEqualTo(expected.get(i));
+        }
+    }
+
+    /** A series as ALERTS has it for {@code alertname} on channel {@code channel}, value 1. */
+    private static String syntheticAlert(String alertname, String channel) {
+        return "label_replace(label_replace(vector(1), \"alertname\", \"" + alertname
+                + "\", \"\", \"\"), \"channel_id\", \"" + channel + "\", \"\", \"\")";
     }
 
     private static Map<String, Double> byAlertname(String expr, Instant at) {
