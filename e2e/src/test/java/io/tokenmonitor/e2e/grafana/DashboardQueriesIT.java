@@ -1175,4 +1175,255 @@ class DashboardQueriesIT {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A copy of the store in which the cached request rows bill three ways: a third as the demo does
+     * (cache_ratio 0.5, where 1 − r equals r), a third with cache_ratio 0.1 and group_ratio 1.5, a third at
+     * a fixed model_price (no cache saving). The per-minute sums stay as they are.
+     */
+    private static Path storeWithVariedCacheBilling() throws SQLException {
+        Path copy = dir.resolve("cache-billing-" + System.nanoTime() + ".db");
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE logs SET other = json_set(other, '$.cache_ratio', 0.1, '$.group_ratio', 1.5)"
+                    + " WHERE kind = 'request' AND cache_read_tokens > 0 AND id % 3 = 1");
+            s.execute("UPDATE logs SET other = json_set(other, '$.model_price', 0.02)"
+                    + " WHERE kind = 'request' AND cache_read_tokens > 0 AND id % 3 = 2");
+        }
+        return copy;
+    }
+
+    /**
+     * The Models dashboard's prompt-cache table for the channel with the most cache reads and two of
+     * its models with cache reads, over six hours that ended a minute ago, on
+     * {@link #storeWithVariedCacheBilling}: the hit ratio (cache-read ÷ input tokens, as the recording
+     * rule) and the cache writes are the per-minute rows' sums; the USD saved is New API's
+     * cache_tokens × (1 − cache_ratio) × model_ratio × group_ratio over each raw request row's other
+     * not billed at a fixed price, ÷ QuotaPerUnit, computed here from the JSON.
+     */
+    @Test
+    void givenPromptCacheTable_whenOneChannelAndTwoModelsAreSelected_thenHitRatioAndUsdSavedAreTheStoresOwn()
+            throws Exception {
+        Path store = storeWithVariedCacheBilling();
+        Dashboard d = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-models"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery table = d.queries().stream()
+                .filter(q -> q.panelTitle().equals("Prompt cache per channel and model"))
+                .findFirst()
+                .orElseThrow();
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 60);
+        Instant from = to.minus(Duration.ofHours(6));
+        String range = " AND channel_id = ? AND model = ? AND %1$s >= " + from.getEpochSecond() + " AND %1$s < "
+                + to.getEpochSecond();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, List<Double>> shown = new TreeMap<>();
+        Map<String, List<Double>> expected = new TreeMap<>();
+        Map<String, Double> savedShown = new TreeMap<>();
+        Map<String, Double> savedExpected = new TreeMap<>();
+        int varied = 0;
+        int fixedPrice = 0;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                Statement s = c.createStatement()) {
+            List<String> selection = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT channel_id, model FROM usage_minute WHERE minute >= "
+                    + from.getEpochSecond() + " AND minute < " + to.getEpochSecond() + " AND channel_id = ("
+                    + " SELECT channel_id FROM usage_minute WHERE minute >= " + from.getEpochSecond()
+                    + " AND minute < " + to.getEpochSecond() + " GROUP BY channel_id"
+                    + " HAVING COUNT(DISTINCT CASE WHEN cache_read_tokens > 0 THEN model END) >= 2"
+                    + " ORDER BY SUM(cache_read_tokens) DESC LIMIT 1)"
+                    + " GROUP BY channel_id, model HAVING SUM(cache_read_tokens) > 0"
+                    + " ORDER BY SUM(cache_read_tokens) DESC LIMIT 2")) {
+                while (rs.next()) {
+                    if (selection.isEmpty()) {
+                        selection.add(rs.getString(1));
+                    }
+                    selection.add(rs.getString(2));
+                }
+            }
+            assertThat(selection)
+                    .as("a channel with two models with cache reads in the range")
+                    .hasSize(3);
+            String channel = selection.get(0);
+            List<String> models = selection.subList(1, 3);
+            String sql = modelsSelection(d, from, to, channel, models).apply(table.text(), false);
+            try (ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    shown.put(
+                            rs.getString("model"),
+                            List.of(rs.getDouble("hit_ratio"), rs.getDouble("cache_write_tokens")));
+                    savedShown.put(rs.getString("model"), rs.getDouble("saved_usd"));
+                }
+            }
+            double quotaPerUnit;
+            try (ResultSet rs = s.executeQuery("SELECT quota_per_unit FROM gateway_options")) {
+                rs.next();
+                quotaPerUnit = rs.getDouble(1);
+            }
+            for (String model : models) {
+                try (java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT SUM(cache_read_tokens), SUM(input_tokens), SUM(cache_write_tokens) FROM usage_minute"
+                                + " WHERE 1 = 1" + range.formatted("minute"))) {
+                    ps.setString(1, channel);
+                    ps.setString(2, model);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        expected.put(model, List.of((double) rs.getLong(1) / rs.getLong(2), rs.getDouble(3)));
+                    }
+                }
+                double saved = 0;
+                try (java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT other FROM logs WHERE kind = 'request'" + range.formatted("created_at"))) {
+                    ps.setString(1, channel);
+                    ps.setString(2, model);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            com.fasterxml.jackson.databind.JsonNode other = json.readTree(rs.getString(1));
+                            long cached = other.path("cache_tokens").asLong(0);
+                            if (cached <= 0) {
+                                continue;
+                            }
+                            if (other.path("model_price").asDouble(-1) >= 0) {
+                                fixedPrice++;
+                                continue;
+                            }
+                            if (other.path("cache_ratio").asDouble() != 0.5) {
+                                varied++;
+                            }
+                            saved += cached
+                                    * (1 - other.path("cache_ratio").asDouble())
+                                    * other.path("model_ratio").asDouble()
+                                    * other.path("group_ratio").asDouble();
+                        }
+                    }
+                }
+                assertThat(saved).as("quota saved on " + model).isPositive();
+                savedExpected.put(model, saved / quotaPerUnit);
+            }
+        }
+        assertThat(varied).as("cached rows with cache_ratio 0.1 in the range").isPositive();
+        assertThat(fixedPrice).as("cached rows at a fixed price in the range").isPositive();
+        assertThat(shown).as("hit ratio and cache writes per model").isEqualTo(expected);
+        assertThat(savedShown.keySet()).isEqualTo(savedExpected.keySet());
+        savedExpected.forEach((model, usd) -> assertThat(savedShown.get(model))
+                .as("USD saved on " + model + " (sums in another order: to 1e-9)")
+                .isCloseTo(usd, org.assertj.core.data.Offset.offset(1e-9)));
+    }
+
+    /** The alerts of the rule group token-monitor.integrity in prometheus/rules/alerts.yml. */
+    private static List<String> integrityAlertNames() throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode rules = new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(
+                        RepoPaths.root().resolve("prometheus/rules/alerts.yml").toFile());
+        List<String> names = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode group : rules.path("groups")) {
+            if (group.path("name").asText().equals("token-monitor.integrity")) {
+                group.path("rules").forEach(r -> names.add(r.path("alert").asText()));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The Health dashboard's "Billing integrity and blind spots" table has a row for every alert of
+     * token-monitor.integrity whatever fires: its state is 2 (firing), 1 (pending) or 0 (OK) as ALERTS
+     * has it, its firing series ALERTS' count; with a Gateway job that has no alerts at all every
+     * alert still has its row, OK, with no firing series (not "No data"); with ALERTS put in by hand
+     * an alert firing on one channel and pending on another is firing.
+     */
+    @Test
+    void givenIntegrityTable_whenQueried_thenEveryIntegrityAlertHasAStateEvenWhenNoneFires() throws Exception {
+        List<String> names = integrityAlertNames();
+        assertThat(names).as("alerts of token-monitor.integrity").hasSizeGreaterThanOrEqualTo(5);
+        Dashboard health = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-health"))
+                .findFirst()
+                .orElseThrow();
+        List<Dashboard.PanelQuery> table = health.queries().stream()
+                .filter(q -> q.panelTitle().equals("Billing integrity and blind spots"))
+                .toList();
+        assertThat(table).as("state and firing-series queries").hasSize(2);
+        // a few seconds back: the rule evaluations up to then are written, so every query sees the same ALERTS
+        Instant at = Instant.now().minusSeconds(5);
+        Map<String, Double> state = new TreeMap<>();
+        Map<String, Double> firing = new TreeMap<>();
+        Map<String, Double> ok = new TreeMap<>();
+        for (String name : names) {
+            int fires = prometheus
+                    .api()
+                    .query("ALERTS{alertname=\"" + name + "\",alertstate=\"firing\"}", at)
+                    .size();
+            boolean pending = !prometheus
+                    .api()
+                    .query("ALERTS{alertname=\"" + name + "\",alertstate=\"pending\"}", at)
+                    .isEmpty();
+            state.put(name, fires > 0 ? 2.0 : pending ? 1.0 : 0.0);
+            firing.put(name, (double) fires);
+            ok.put(name, 0.0);
+        }
+        Interpolator all = interpolatorFor(health, promStart, at);
+        Interpolator none = interpolatorFor(health, promStart, at);
+        none.set("job", Interpolator.Value.of("no-such-job"));
+        assertThat(byAlertname(all.apply(table.get(0).text(), true), at))
+                .as("state per alert, Gateway All")
+                .isEqualTo(state);
+        assertThat(byAlertname(all.apply(table.get(1).text(), true), at))
+                .as("firing series per alert, Gateway All")
+                .isEqualTo(firing);
+        for (Dashboard.PanelQuery q : table) {
+            assertThat(byAlertname(none.apply(q.text(), true), at))
+                    .as(q.where() + " with a Gateway job without alerts")
+                    .isEqualTo(ok);
+        }
+        // Nothing here fires them, so ALERTS is put in by hand: RefundSurge firing on two channels and
+        // pending on a third, CacheHitRatioDrop pending. The panel's own expression around the
+        // selectors must give firing (2) over pending, pending (1), one row each, OK for the rest.
+        Map<String, String> alerts = Map.of(
+                "firing",
+                "(" + syntheticAlert("TokenMonitorRefundSurge", "1") + " or "
+                        + syntheticAlert("TokenMonitorRefundSurge", "2") + ")",
+                "pending",
+                "(" + syntheticAlert("TokenMonitorRefundSurge", "3") + " or "
+                        + syntheticAlert("TokenMonitorCacheHitRatioDrop", "1") + ")");
+        Map<String, Double> someState = new TreeMap<>(ok);
+        someState.put("TokenMonitorRefundSurge", 2.0);
+        someState.put("TokenMonitorCacheHitRatioDrop", 1.0);
+        Map<String, Double> someFiring = new TreeMap<>(ok);
+        someFiring.put("TokenMonitorRefundSurge", 2.0);
+        List<Map<String, Double>> expected = List.of(someState, someFiring);
+        for (int i = 0; i < 2; i++) {
+            String expr = all.apply(table.get(i).text(), true);
+            for (Map.Entry<String, String> selected : alerts.entrySet()) {
+                // the firing-series query selects only firing ones, so "pending" leaves it as it is
+                expr = expr.replaceAll(
+                        "ALERTS\\{[^}]*alertstate=\"" + selected.getKey() + "\"}",
+                        java.util.regex.Matcher.quoteReplacement(selected.getValue()));
+            }
+            assertThat(byAlertname(expr, at))
+                    .as(table.get(i).where() + " with RefundSurge firing and CacheHitRatioDrop pending")
+                    .isEqualTo(expected.get(i));
+        }
+    }
+
+    /** A series as ALERTS has it for {@code alertname} on channel {@code channel}, value 1. */
+    private static String syntheticAlert(String alertname, String channel) {
+        return "label_replace(label_replace(vector(1), \"alertname\", \"" + alertname
+                + "\", \"\", \"\"), \"channel_id\", \"" + channel + "\", \"\", \"\")";
+    }
+
+    private static Map<String, Double> byAlertname(String expr, Instant at) {
+        Map<String, Double> out = new TreeMap<>();
+        for (PrometheusApi.Series series : prometheus.api().query(expr, at)) {
+            assertThat(out.put(series.labels().get("alertname"), series.values().get(0)))
+                    .as("one row per alert: " + series.labels() + "\n  " + expr)
+                    .isNull();
+        }
+        return out;
+    }
 }
