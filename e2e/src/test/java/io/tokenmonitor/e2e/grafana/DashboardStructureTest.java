@@ -605,7 +605,8 @@ class DashboardStructureTest {
      * (updateUrlOnInit in public/app/features/dashboard-scene/pages/DashboardScenePage.tsx), so
      * {@code ${__url.params:exclude:…}} keeps every filter and the range; without the exclude a second
      * click would send var-log_id twice, which TextBoxVariable.updateFromUrl (grafana/scenes) gets as an
-     * array and ignores. The Selected row panel sits above the table and reads only Row id.
+     * array and ignores. The Selected row panel sits above the table and reads only Row id; the
+     * Performance dashboard's slowest requests open their row there too.
      */
     @Test
     void givenLogsTableIdLink_whenClicked_thenItSetsRowIdOnceAndKeepsEveryFilterAndTheRange() throws IOException {
@@ -643,6 +644,11 @@ class DashboardStructureTest {
         Map<String, List<String>> expected = queryParams(location.substring(1));
         expected.put("var-log_id", List.of("42"));
         assertThat(params).as(clicked).isEqualTo(expected);
+
+        assertThat(overrideProperties(panel("tm-performance", "Top 20 slowest requests"), "id")
+                        .get("links"))
+                .as("a slow request's id opens its row in the logs")
+                .contains("var-log_id=${__data.fields.id}");
     }
 
     private static final Pattern LINK_VARIABLE = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
