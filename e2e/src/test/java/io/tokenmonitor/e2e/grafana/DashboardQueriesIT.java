@@ -368,6 +368,155 @@ class DashboardQueriesIT {
     }
 
     /**
+     * Issue 16 item 7, the original's drawer: with Row id set to a real error row (its other nests an
+     * object and an array) and to a request row (a cost), the Selected row panel shows every column of
+     * the store's row under the column's name with the row's own value, the time in UTC, the cost in
+     * USD as the table computes it, other pretty-printed and each key of other in a row of its own,
+     * and nothing else. The expected fields are the row's SELECT *, so a column a later migration adds
+     * fails here until the panel shows it.
+     */
+    @Test
+    void givenRowIdOfARealRow_whenTheSelectedRowPanelRuns_thenEveryColumnOfTheStoresRowIsShownWithItsValue()
+            throws Exception {
+        Dashboard logs = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-logs"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery panel = logs.queries().stream()
+                .filter(q -> q.panelTitle().equals("Selected row: every field"))
+                .findFirst()
+                .orElseThrow();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<Long> ids = new ArrayList<>();
+        double quotaPerUnit;
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            // a minute old: the exporter no longer touches it
+            for (String where : List.of(
+                    "kind = 'error' AND json_valid(other) AND other LIKE '%{%{%[%'",
+                    "kind = 'request' AND quota > 0 AND use_time_seconds IS NOT NULL")) {
+                try (ResultSet rs = s.executeQuery("SELECT id FROM logs WHERE " + where
+                        + " AND created_at < strftime('%s', 'now') - 60 ORDER BY id DESC LIMIT 1")) {
+                    assertThat(rs.next()).as("a row with " + where).isTrue();
+                    ids.add(rs.getLong(1));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT quota_per_unit FROM gateway_options")) {
+                rs.next();
+                quotaPerUnit = rs.getDouble(1);
+            }
+        }
+        for (long id : ids) {
+            Map<String, String> shown = selectedRow(logs, panel, Long.toString(id));
+            Map<String, String> expected = new java.util.LinkedHashMap<>();
+            String other;
+            try (Connection c = openStore();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT * FROM logs WHERE id = " + id)) {
+                assertThat(rs.next()).isTrue();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    expected.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
+                }
+                other = rs.getString("other");
+                long quota = rs.getLong("quota");
+                double signed = switch (rs.getString("kind")) {
+                    case "request", "settlement" -> quota;
+                    case "refund" -> -quota;
+                    default -> 0;
+                };
+                expected.put("cost_usd", String.format(java.util.Locale.ROOT, "%.6f", signed / quotaPerUnit));
+                expected.put(
+                        "time_utc",
+                        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                                .withZone(java.time.ZoneOffset.UTC)
+                                .format(Instant.ofEpochSecond(rs.getLong("created_at"))));
+            }
+            expected.remove("other");
+            Map<String, String> leaves = new TreeMap<>();
+            jsonLeaves("other", json.readTree(other), leaves);
+            expected.putAll(leaves);
+
+            assertThat(json.readTree(shown.get("other")))
+                    .as("row " + id + ": other, the same JSON")
+                    .isEqualTo(json.readTree(other));
+            assertThat(shown.get("other"))
+                    .as("row " + id + ": other pretty-printed, a key a line")
+                    .contains("{\n    \"");
+            shown.remove("other");
+            assertThat(shown).as("row " + id + ": every field and nothing else").isEqualTo(expected);
+        }
+    }
+
+    /** Each key of {@code node} (a JSON value) below {@code path}, as {@code path.key[0]} → its value as text. */
+    private static void jsonLeaves(String path, com.fasterxml.jackson.databind.JsonNode node, Map<String, String> out) {
+        if (node.isObject() && !node.isEmpty()) {
+            node.fields().forEachRemaining(e -> jsonLeaves(path + "." + e.getKey(), e.getValue(), out));
+        } else if (node.isArray() && !node.isEmpty()) {
+            for (int i = 0; i < node.size(); i++) {
+                jsonLeaves(path + "[" + i + "]", node.get(i), out);
+            }
+        } else {
+            out.put(path, node.isTextual() ? node.textValue() : node.toString());
+        }
+    }
+
+    /**
+     * Row id is any text a Viewer puts into var-log_id: no id, a hostile value, an id with something
+     * after it, or an id no row has show no row of the store, only the one line that says why; an id
+     * with spaces around it (pasted) finds its row.
+     */
+    @Test
+    void givenRowIdThatIsNoId_whenTheSelectedRowPanelRuns_thenItShowsNoRowOfTheStore() throws SQLException {
+        Dashboard logs = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-logs"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery panel = logs.queries().stream()
+                .filter(q -> q.panelTitle().equals("Selected row: every field"))
+                .findFirst()
+                .orElseThrow();
+        long id;
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT max(id) FROM logs")) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        assertThat(selectedRow(logs, panel, "").get("row")).as("no Row id").startsWith("Click an id");
+        for (String value :
+                List.of("' OR 1=1 OR '", "1 OR 1=1", id + "abc", id + "' OR '1'='1", "999999999999999", "-1")) {
+            assertThat(selectedRow(logs, panel, value))
+                    .as("Row id = " + value)
+                    .containsOnlyKeys("row")
+                    .hasEntrySatisfying("row", v -> assertThat(v).startsWith("No row with this id"));
+        }
+        assertThat(selectedRow(logs, panel, " " + id + " ").get("id"))
+                .as("Row id with spaces")
+                .isEqualTo(Long.toString(id));
+    }
+
+    /** The Selected row panel's field → value, in its order, with Row id = {@code logId} (each field once). */
+    private static Map<String, String> selectedRow(Dashboard logs, Dashboard.PanelQuery panel, String logId)
+            throws SQLException {
+        Instant to = Instant.now();
+        Interpolator vars = interpolatorWithoutPrometheus(logs, to.minus(SQL_RANGE), to);
+        vars.set("log_id", Interpolator.Value.of(logId));
+        String sql = vars.apply(panel.text(), false);
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                assertThat(shown)
+                        .as("field " + rs.getString("field") + " twice\n  " + sql)
+                        .doesNotContainKey(rs.getString("field"));
+                shown.put(rs.getString("field"), rs.getString("value"));
+            }
+        }
+        return shown;
+    }
+
+    /**
      * Any Viewer may put any value into var-model, var-channel_id or var-kind (a URL, the picker's
      * custom value), and the gateway may hold a model with a quote in its name. On a copy of the store
      * with rows of a model named {@code it's-a-model}: every store query that reads such a variable

@@ -598,6 +598,134 @@ class DashboardStructureTest {
         }
     }
 
+    /**
+     * Issue 16 item 7: an id of the Logs table opens its row under Selected row. The link is this
+     * dashboard with the current URL's parameters except var-log_id, then var-log_id of the clicked
+     * row. Grafana 12 writes every variable and the range into the URL when a dashboard loads
+     * (updateUrlOnInit in public/app/features/dashboard-scene/pages/DashboardScenePage.tsx), so
+     * {@code ${__url.params:exclude:…}} keeps every filter and the range; without the exclude a second
+     * click would send var-log_id twice, which TextBoxVariable.updateFromUrl (grafana/scenes) gets as an
+     * array and ignores. The Selected row panel sits above the table and reads only Row id; the
+     * Performance dashboard's slowest requests open their row there too.
+     */
+    @Test
+    void givenLogsTableIdLink_whenClicked_thenItSetsRowIdOnceAndKeepsEveryFilterAndTheRange() throws IOException {
+        Dashboard logs = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-logs"))
+                .findFirst()
+                .orElseThrow();
+        Variable logId = logs.variables().stream()
+                .filter(v -> v.name().equals("log_id"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("tm-logs: no variable log_id"));
+        assertThat(logId.type()).as("log_id type").isEqualTo("textbox");
+        assertThat(logId.currentValue()).as("log_id default").isEmpty();
+        JsonNode table = panel("tm-logs", "Logs");
+        JsonNode selected = panel("tm-logs", "Selected row: every field");
+        assertThat(selected.path("gridPos").path("y").asInt())
+                .as("Selected row above the Logs table")
+                .isLessThan(table.path("gridPos").path("y").asInt());
+        assertThat(selected.path("targets").get(0).path("rawQueryText").asText())
+                .as("Selected row reads Row id")
+                .contains("${log_id:sqlstring}")
+                .doesNotContain("${q:sqlstring}", "${channel_id:sqlstring}");
+
+        JsonNode links =
+                new ObjectMapper().readTree(overrideProperties(table, "id").getOrDefault("links", "[]"));
+        assertThat(links.size()).as("links of the id column").isEqualTo(1);
+        String url = links.get(0).path("url").asText();
+        assertThat(url).as("id link").startsWith("/d/tm-logs");
+        String location = "?orgId=1&from=now-6h&to=now&timezone=browser&var-job=%24__all&var-channel_id=3"
+                + "&var-model=gpt-4o&var-model=it%27s-a-model&var-kind=error&var-q=%22error_code%22%3A"
+                + "&var-token_id=7&var-group=vip+users&var-limit=500&var-log_id=41&refresh=1m";
+        String clicked = dataLink(url, location, Map.of("id", "42"));
+        assertThat(clicked).as("link").startsWith("/d/tm-logs?");
+        Map<String, List<String>> params = queryParams(clicked.substring(clicked.indexOf('?') + 1));
+        Map<String, List<String>> expected = queryParams(location.substring(1));
+        expected.put("var-log_id", List.of("42"));
+        assertThat(params).as(clicked).isEqualTo(expected);
+
+        assertThat(overrideProperties(panel("tm-performance", "Top 20 slowest requests"), "id")
+                        .get("links"))
+                .as("a slow request's id opens its row in the logs")
+                .contains("var-log_id=${__data.fields.id}");
+    }
+
+    private static final Pattern LINK_VARIABLE = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
+
+    /**
+     * A data link's URL as Grafana's scene interpolator builds it from the current location's search:
+     * {@code ${__url.params}} with the formats exclude and include (UrlStateFormatter in grafana/scenes
+     * packages/scenes/src/variables/macros/urlMacros.ts: URLSearchParams, delete each listed key,
+     * {@code "?" + params}) and {@code ${__data.fields.x}}. Anything else is not emulated and fails.
+     */
+    private static String dataLink(String url, String search, Map<String, String> fields) {
+        Matcher m = LINK_VARIABLE.matcher(url);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement;
+            if (m.group(1).equals("__url.params")) {
+                replacement = urlParams(search, m.group(2));
+            } else if (m.group(1).startsWith("__data.fields.") && m.group(2) == null) {
+                replacement = fields.get(m.group(1).substring("__data.fields.".length()));
+            } else {
+                throw new AssertionError(m.group() + " in a data link is not emulated by this test");
+            }
+            assertThat(replacement).as(m.group()).isNotNull();
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String urlParams(String search, String format) {
+        if (format == null || format.isEmpty()) {
+            return search;
+        }
+        String[] parts = format.split(":");
+        if (parts.length < 2 || !(parts[0].equals("exclude") || parts[0].equals("include"))) {
+            return search;
+        }
+        List<String> keys = List.of(parts[1].split(","));
+        boolean exclude = parts[0].equals("exclude");
+        List<String> kept = new ArrayList<>();
+        for (String pair : search.replaceFirst("^\\?", "").split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (keys.contains(key) != exclude) {
+                // URLSearchParams serialises as application/x-www-form-urlencoded, as URLEncoder does
+                kept.add(encode(key) + "=" + encode(value));
+            }
+        }
+        return "?" + String.join("&", kept);
+    }
+
+    /** The parameters of a query string, each with its values in order. */
+    private static Map<String, List<String>> queryParams(String query) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            out.computeIfAbsent(decode(eq < 0 ? pair : pair.substring(0, eq)), k -> new ArrayList<>())
+                    .add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private List<JsonNode> panels(String uid) {
         return dashboards.stream()
                 .filter(x -> x.uid().equals(uid))
