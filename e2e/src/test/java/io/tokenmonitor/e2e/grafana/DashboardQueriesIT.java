@@ -1138,6 +1138,53 @@ class DashboardQueriesIT {
         }
     }
 
+    /**
+     * The Channels dashboard's table, like the Overview's, lists every channel of the gateway: in a
+     * range without traffic each has its name, its type and zeros, and no error ratio (nothing was
+     * attempted).
+     */
+    @Test
+    void givenIdleRange_whenTheChannelsTableIsQueried_thenEveryChannelHasItsNameTypeAndZeros() throws SQLException {
+        Dashboard channels = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-channels"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery store = channels.queries().stream()
+                .filter(q -> q.panelTitle().equals("Per channel") && q.isSqlite())
+                .findFirst()
+                .orElseThrow();
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (List<String> row : liveRows("SELECT id, name, type FROM channels")) {
+            expected.put(row.get(0), List.of(row.get(1), row.get(2), "0", "0", "0", "0.0"));
+        }
+        assertThat(expected).as("channels copied into the store").isNotEmpty();
+        Instant idleTo = Instant.now().minus(Duration.ofDays(300));
+        String idle = interpolatorWithoutPrometheus(channels, idleTo.minus(Duration.ofDays(1)), idleTo)
+                .apply(store.text(), false);
+        Map<String, List<String>> shown = new TreeMap<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(idle)) {
+            while (rs.next()) {
+                assertThat(rs.getObject("error_ratio"))
+                        .as("error ratio of idle channel " + rs.getString("channel_id"))
+                        .isNull();
+                shown.put(
+                        rs.getString("channel_id"),
+                        List.of(
+                                rs.getString("channel"),
+                                rs.getString("channel_type"),
+                                rs.getString("requests"),
+                                rs.getString("errors"),
+                                rs.getString("tokens"),
+                                Double.toString(rs.getDouble("cost_usd"))));
+            }
+        }
+        assertThat(shown)
+                .as("name, type, requests, errors, tokens, cost of every channel in a range without traffic\n  " + idle)
+                .isEqualTo(expected);
+    }
+
     private static List<Map<String, String>> labelSets(String expr, Instant at) {
         return prometheus.api().query(expr, at).stream()
                 .map(PrometheusApi.Series::labels)
