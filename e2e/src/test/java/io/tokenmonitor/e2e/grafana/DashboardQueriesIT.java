@@ -1140,6 +1140,200 @@ class DashboardQueriesIT {
                 .isGreaterThan(1);
     }
 
+    /**
+     * The stacked model charts of the Channels dashboard and the Overview on a closed range (ended a
+     * minute ago): with one channel and Top models = 2, and with all channels and Top models = 5 (each
+     * selection has more models than that), the named series are exactly the models with the most
+     * tokens in the range, one series "others" holds the rest, and the series of each bucket add up
+     * to the store's tokens of the selected channels in that bucket.
+     */
+    @Test
+    void givenTopModelsChart_whenChannelsAndTopAreSelected_thenTheLargestModelsAreNamedAndTheStackIsTheTotal()
+            throws SQLException {
+        String channel = oneChannelTwoModels().get(0);
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 60);
+        Instant from = to.minus(Duration.ofHours(6));
+        Map<String, String> charts = Map.of(
+                "tm-channels",
+                "Tokens by model, top N and others (stacked)",
+                "tm-overview",
+                "Tokens by model (stacked)");
+        for (Map.Entry<String, String> chart : charts.entrySet()) {
+            Dashboard d = dashboards.stream()
+                    .filter(x -> x.uid().equals(chart.getKey()))
+                    .findFirst()
+                    .orElseThrow();
+            Dashboard.PanelQuery q = d.queries().stream()
+                    .filter(x -> x.panelTitle().equals(chart.getValue()))
+                    .findFirst()
+                    .orElseThrow();
+            for (Map.Entry<String, Integer> selection :
+                    Map.of(channel, 2, "all", 5).entrySet()) {
+                Interpolator vars = interpolatorWithoutPrometheus(d, from, to);
+                String where = "minute >= " + from.getEpochSecond() + " AND minute < " + to.getEpochSecond();
+                if (!selection.getKey().equals("all")) {
+                    vars.set("channel_id", Interpolator.Value.of(channel));
+                    where += " AND channel_id = '" + channel + "'";
+                }
+                int top = selection.getValue();
+                vars.set("top", Interpolator.Value.of(Integer.toString(top)));
+                String sql = vars.apply(q.text(), false);
+                String what = q.where() + " channel " + selection.getKey() + ", top " + top + "\n  " + sql;
+
+                Map<Long, Long> shownPerBucket = new TreeMap<>();
+                java.util.Set<String> named = new java.util.TreeSet<>();
+                boolean others = false;
+                for (List<String> row : liveRows(sql)) {
+                    shownPerBucket.merge(Long.parseLong(row.get(0)), Long.parseLong(row.get(2)), Long::sum);
+                    if (row.get(1).equals("others")) {
+                        others = true;
+                    } else {
+                        named.add(row.get(1));
+                    }
+                }
+                Map<Long, Long> storePerBucket = new TreeMap<>();
+                for (List<String> row : liveRows("SELECT (minute / 60) * 60, SUM(input_tokens + output_tokens)"
+                        + " FROM usage_minute WHERE " + where + " GROUP BY 1")) {
+                    storePerBucket.put(Long.parseLong(row.get(0)), Long.parseLong(row.get(1)));
+                }
+                List<List<String>> byTokens =
+                        liveRows("SELECT model, SUM(input_tokens + output_tokens) FROM usage_minute WHERE " + where
+                                + " GROUP BY model ORDER BY 2 DESC");
+                assertThat(byTokens)
+                        .as("models of the selection, more than " + top)
+                        .hasSizeGreaterThan(top);
+                assertThat(byTokens.get(top - 1).get(1))
+                        .as("no tie at rank " + top + ": " + byTokens)
+                        .isNotEqualTo(byTokens.get(top).get(1));
+                java.util.Set<String> largest = new java.util.TreeSet<>();
+                byTokens.subList(0, top).forEach(row -> largest.add(row.get(0)));
+
+                assertThat(shownPerBucket).as(what + "\n tokens per bucket").isEqualTo(storePerBucket);
+                assertThat(named).as(what + "\n named series").isEqualTo(largest);
+                assertThat(others).as(what + "\n a series \"others\"").isTrue();
+            }
+        }
+    }
+
+    /**
+     * Error ratio of one channel (the one with the most failed attempts in a closed 6-hour range) in the
+     * Channels and the Overview per-channel tables: errors ÷ (requests + errors) of the store's rows of
+     * that channel, the same number the Overview's Error ratio stat shows with that channel selected.
+     */
+    @Test
+    void givenPerChannelTables_whenOneChannelIsSelected_thenTheErrorRatioIsFailedOverAllAttemptsOfTheStoresRows()
+            throws SQLException {
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 60);
+        Instant from = to.minus(Duration.ofHours(6));
+        String range = "minute >= " + from.getEpochSecond() + " AND minute < " + to.getEpochSecond();
+        List<String> store = liveRows("SELECT channel_id, SUM(requests), SUM(errors) FROM usage_minute WHERE " + range
+                        + " GROUP BY channel_id ORDER BY SUM(errors) DESC, channel_id LIMIT 1")
+                .get(0);
+        String channel = store.get(0);
+        long requests = Long.parseLong(store.get(1));
+        long errors = Long.parseLong(store.get(2));
+        assertThat(errors).as("failed attempts of channel " + channel).isPositive();
+        assertThat(requests).as("requests of channel " + channel).isPositive();
+        double expected = (double) errors / (requests + errors);
+
+        Dashboard overview = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-overview"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery stat = overview.queries().stream()
+                .filter(x -> x.panelTitle().equals("Error ratio"))
+                .findFirst()
+                .orElseThrow();
+        Interpolator statVars = interpolatorWithoutPrometheus(overview, from, to);
+        statVars.set("channel_id", Interpolator.Value.of(channel));
+        assertThat(Double.parseDouble(
+                        liveRows(statVars.apply(stat.text(), false)).get(0).get(0)))
+                .as("the Overview's Error ratio stat for channel " + channel)
+                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+
+        Map<String, String> published = labelSets(
+                        "max by (channel_type) (newapi_channel_info{channel_id=\"" + channel + "\"})", Instant.now())
+                .get(0);
+        for (String uid : List.of("tm-channels", "tm-overview")) {
+            Dashboard d = dashboards.stream()
+                    .filter(x -> x.uid().equals(uid))
+                    .findFirst()
+                    .orElseThrow();
+            Dashboard.PanelQuery table = d.queries().stream()
+                    .filter(x -> x.panelTitle().equals("Per channel") && x.isSqlite())
+                    .findFirst()
+                    .orElseThrow();
+            Interpolator vars = interpolatorWithoutPrometheus(d, from, to);
+            vars.set("channel_id", Interpolator.Value.of(channel));
+            String sql = vars.apply(table.text(), false);
+            try (Connection c = openStore();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
+                assertThat(rs.next())
+                        .as(uid + ": a row for channel " + channel + "\n  " + sql)
+                        .isTrue();
+                assertThat(rs.getString("channel_id")).isEqualTo(channel);
+                assertThat(rs.getLong("requests")).as(uid + " requests").isEqualTo(requests);
+                assertThat(rs.getLong("errors")).as(uid + " errors").isEqualTo(errors);
+                assertThat(rs.getDouble("error_ratio"))
+                        .as(uid + " error_ratio of channel " + channel + "\n  " + sql)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+                // the store's channels.type is what the exporter publishes as newapi_channel_info's channel_type
+                assertThat(rs.getString("channel_type"))
+                        .as(uid + " channel_type vs newapi_channel_info")
+                        .isEqualTo(published.get("channel_type"));
+                assertThat(rs.next()).as(uid + ": only channel " + channel).isFalse();
+            }
+        }
+    }
+
+    /**
+     * The Channels dashboard's table, like the Overview's, lists every channel of the gateway: in a
+     * range without traffic each has its name, its type and zeros, and no error ratio (nothing was
+     * attempted).
+     */
+    @Test
+    void givenIdleRange_whenTheChannelsTableIsQueried_thenEveryChannelHasItsNameTypeAndZeros() throws SQLException {
+        Dashboard channels = dashboards.stream()
+                .filter(d -> d.uid().equals("tm-channels"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery store = channels.queries().stream()
+                .filter(q -> q.panelTitle().equals("Per channel") && q.isSqlite())
+                .findFirst()
+                .orElseThrow();
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (List<String> row : liveRows("SELECT id, name, type FROM channels")) {
+            expected.put(row.get(0), List.of(row.get(1), row.get(2), "0", "0", "0", "0.0"));
+        }
+        assertThat(expected).as("channels copied into the store").isNotEmpty();
+        Instant idleTo = Instant.now().minus(Duration.ofDays(300));
+        String idle = interpolatorWithoutPrometheus(channels, idleTo.minus(Duration.ofDays(1)), idleTo)
+                .apply(store.text(), false);
+        Map<String, List<String>> shown = new TreeMap<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(idle)) {
+            while (rs.next()) {
+                assertThat(rs.getObject("error_ratio"))
+                        .as("error ratio of idle channel " + rs.getString("channel_id"))
+                        .isNull();
+                shown.put(
+                        rs.getString("channel_id"),
+                        List.of(
+                                rs.getString("channel"),
+                                rs.getString("channel_type"),
+                                rs.getString("requests"),
+                                rs.getString("errors"),
+                                rs.getString("tokens"),
+                                Double.toString(rs.getDouble("cost_usd"))));
+            }
+        }
+        assertThat(shown)
+                .as("name, type, requests, errors, tokens, cost of every channel in a range without traffic\n  " + idle)
+                .isEqualTo(expected);
+    }
+
     private static List<Map<String, String>> labelSets(String expr, Instant at) {
         return prometheus.api().query(expr, at).stream()
                 .map(PrometheusApi.Series::labels)

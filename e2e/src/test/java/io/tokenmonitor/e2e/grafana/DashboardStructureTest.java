@@ -20,8 +20,15 @@ import org.junit.jupiter.api.Test;
 
 /** The dashboards' JSON without running anything: structure, uids, datasources, variables, links, alert links. */
 class DashboardStructureTest {
-    static final Set<String> UIDS =
-            Set.of("tm-overview", "tm-logs", "tm-performance", "tm-budgets", "tm-health", "tm-tokens", "tm-models");
+    static final Set<String> UIDS = Set.of(
+            "tm-overview",
+            "tm-logs",
+            "tm-performance",
+            "tm-budgets",
+            "tm-health",
+            "tm-tokens",
+            "tm-models",
+            "tm-channels");
     static final List<String> VARIABLES_ON_EVERY_DASHBOARD = List.of("job", "instance", "channel_id", "model");
     static final List<String> QUICK_RANGES = List.of("now-1h", "now-6h", "now-12h", "now-24h", "now-7d", "now-30d");
     /** Grafana's built-in pseudo datasources a panel or annotation may name. */
@@ -724,6 +731,89 @@ class DashboardStructureTest {
 
     private static String encode(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The Channels dashboard (the original 渠道监控 page) and the Overview's per-channel table: every
+     * channel's type (named by New API's constant/channel.go), failed attempts and error ratio, the
+     * channel linked to its logs; three top-10 bars linked likewise; and the stacked model charts
+     * draw the {@code top} models by name and the rest as one series "others".
+     */
+    @Test
+    void givenChannelsDashboard_thenTablesHaveTypeAndErrorRatioAndModelChartsDrawTopNAndOthers() {
+        for (String uid : List.of("tm-channels", "tm-overview")) {
+            JsonNode table = panel(uid, "Per channel");
+            String sql = table.path("targets").get(0).path("rawQueryText").asText();
+            assertThat(sql)
+                    .as(uid + " Per channel columns")
+                    .contains(" AS channel_type", " AS errors", " AS error_ratio", " AS cost_usd", " AS avg_latency_s");
+            List<String> prom = new ArrayList<>();
+            table.path("targets").forEach(t -> prom.add(t.path("expr").asText()));
+            assertThat(prom)
+                    .as(uid + " Per channel: status, balance and test response time")
+                    .anyMatch(e -> e.contains("newapi_channel_status{"))
+                    .anyMatch(e -> e.contains("newapi_channel_balance_usd{"))
+                    .anyMatch(e -> e.contains("newapi_channel_test_response_time_seconds{"));
+            assertThat(overrideProperties(table, "channel").get("links"))
+                    .as(uid + " Per channel: channel links to its logs")
+                    .contains("\"url\":\"/d/tm-logs?var-channel_id=${__data.fields.channel_id}&${__url_time_range}\"");
+            assertThat(overrideProperties(table, "error_ratio")).containsEntry("unit", "percentunit");
+            // ChannelTypeNames of New API's constant/channel.go
+            assertThat(overrideProperties(table, "channel_type").get("mappings"))
+                    .as(uid + " channel type names")
+                    .contains(
+                            "\"1\":{\"text\":\"OpenAI\"",
+                            "\"3\":{\"text\":\"Azure\"",
+                            "\"14\":{\"text\":\"Anthropic\"",
+                            "\"24\":{\"text\":\"Gemini\"",
+                            "\"43\":{\"text\":\"DeepSeek\"");
+        }
+        assertThat(sqlOf(panel("tm-channels", "Per channel")))
+                .as("tm-channels Per channel tokens")
+                .contains(" AS tokens");
+        for (String title :
+                List.of("Top 10 channels by requests", "Top 10 channels by tokens", "Top 10 channels by cost (USD)")) {
+            JsonNode top = panel("tm-channels", title);
+            assertThat(top.path("type").asText()).as(title).isEqualTo("bargauge");
+            assertThat(sqlOf(top)).as(title).contains("LIMIT 10");
+            assertThat(top.path("fieldConfig").path("defaults").path("links").toString())
+                    .as(title + " links")
+                    .contains("/d/tm-logs?var-channel_id=${__data.fields.channel_id}");
+        }
+        assertThat(panel("tm-channels", "Top 10 channels by cost (USD)")
+                        .path("fieldConfig")
+                        .path("defaults")
+                        .path("unit")
+                        .asText())
+                .isEqualTo("currencyUSD");
+        Map<String, String> stacked = Map.of(
+                "tm-channels",
+                "Tokens by model, top N and others (stacked)",
+                "tm-overview",
+                "Tokens by model (stacked)");
+        stacked.forEach((uid, title) -> {
+            JsonNode chart = panel(uid, title);
+            assertThat(sqlOf(chart))
+                    .as(uid + " / " + title)
+                    .contains("LIMIT CAST(${top:sqlstring} AS INTEGER)", "ELSE 'others' END AS model");
+            assertThat(chart.path("fieldConfig")
+                            .path("defaults")
+                            .path("displayName")
+                            .asText())
+                    .isEqualTo("${__field.labels.model}");
+            Variable top =
+                    dashboards.stream().filter(d -> d.uid().equals(uid)).findFirst().orElseThrow().variables().stream()
+                            .filter(v -> v.name().equals("top"))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError(uid + ": no variable top"));
+            assertThat(top.type()).isEqualTo("custom");
+            assertThat(top.query()).isEqualTo("5,10,20");
+            assertThat(top.currentValue()).isEqualTo("10");
+        });
+    }
+
+    private static String sqlOf(JsonNode panel) {
+        return panel.path("targets").get(0).path("rawQueryText").asText();
     }
 
     private List<JsonNode> panels(String uid) {
