@@ -1164,7 +1164,8 @@ class DashboardQueriesIT {
                     java.util.regex.Matcher m = field.matcher(link);
                     StringBuilder url = new StringBuilder();
                     while (m.find()) {
-                        String value = rs.getString(m.group(1));
+                        String value =
+                                Optional.ofNullable(rs.getString(m.group(1))).orElse("");
                         m.appendReplacement(
                                 url,
                                 java.util.regex.Matcher.quoteReplacement(
@@ -1205,6 +1206,99 @@ class DashboardQueriesIT {
                 }
             }
             c.rollback();
+        }
+    }
+
+    /**
+     * The Errors table's text rule on rows the demo does not write: on a copy of the store, one
+     * upstream error failing three requests (New API's " (request id: …)" suffix, surrounding
+     * blanks) is one group of three, a row whose other is not JSON is a group of its own without
+     * status_code (json_extract alone would fail the whole query), and Logs' Search with the text,
+     * as the table's link sets it, finds all four rows.
+     */
+    @Test
+    void givenErrorsWithRequestIds_whenGrouped_thenOneUpstreamErrorIsOneGroupAndLogsFindsItsRows() throws SQLException {
+        Path copy = dir.resolve("errors-" + System.nanoTime() + ".db");
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        String model = "errors-text-model";
+        long at = Instant.now().getEpochSecond() - 120;
+        String json = "{\"status_code\":529,\"error_type\":\"upstream_error\",\"error_code\":\"overloaded\"}";
+        List<List<String>> rows = List.of(
+                List.of("upstream overloaded (request id: 20261203A1)", json, "5xx"),
+                List.of("upstream overloaded (request id: 20261203B2)", json, "5xx"),
+                List.of("  upstream overloaded\n", json, "5xx"),
+                List.of("upstream overloaded", "not json", "other"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO logs (id, created_at, type, kind,"
+                        + " channel_id, channel_name, model, token_name, username, user_id, \"group\", prompt_tokens,"
+                        + " completion_tokens, cache_read_tokens, cache_write_tokens, quota, use_time_seconds,"
+                        + " ttft_seconds, is_stream, status_class, request_id, ip, content, other, token_id)"
+                        + " VALUES (?, ?, 5, 'error', '1', 'c1', ?, 't', 'u', 1, 'default', 0, 0, 0, 0, 0, NULL, NULL, 0,"
+                        + " ?, '', '', ?, ?, NULL)")) {
+            long id = 3_000_000_000_000L;
+            for (List<String> r : rows) {
+                insert.setLong(1, id++);
+                insert.setLong(2, at);
+                insert.setString(3, model);
+                insert.setString(4, r.get(2));
+                insert.setString(5, r.get(0));
+                insert.setString(6, r.get(1));
+                insert.executeUpdate();
+            }
+        }
+        Dashboard errors = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-errors"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard logs = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-logs"))
+                .findFirst()
+                .orElseThrow();
+        Instant to = Instant.now();
+        Interpolator vars = modelsSelection(errors, to.minus(Duration.ofHours(1)), to, "1", List.of(model));
+        String sql = vars.apply(
+                errors.queries().stream()
+                        .filter(q -> q.panelTitle().equals(ERRORS_TABLE))
+                        .findFirst()
+                        .orElseThrow()
+                        .text(),
+                false);
+        Map<String, Long> groups = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                groups.put(
+                        rs.getString("status_class") + "|" + rs.getObject("status_code") + "|"
+                                + rs.getString("error_code") + "|" + rs.getString("error"),
+                        rs.getLong("count"));
+            }
+        }
+        assertThat(groups)
+                .as("groups\n  " + sql)
+                .isEqualTo(Map.of(
+                        "5xx|529|overloaded|upstream overloaded", 3L, "other|null|null|upstream overloaded", 1L));
+        Interpolator search = interpolatorWithoutPrometheus(logs, to.minus(Duration.ofHours(1)), to);
+        search.set("model", Interpolator.Value.of(model));
+        search.set("kind", Interpolator.Value.of("error"));
+        search.set("q", Interpolator.Value.of("upstream overloaded"));
+        String rowsSql = search.apply(
+                logs.queries().stream()
+                        .filter(q -> q.panelTitle().equals("Rows"))
+                        .findFirst()
+                        .orElseThrow()
+                        .text(),
+                false);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(rowsSql)) {
+            rs.next();
+            assertThat(rs.getLong(1))
+                    .as("Logs rows with the group's text\n  " + rowsSql)
+                    .isEqualTo(4);
         }
     }
 
