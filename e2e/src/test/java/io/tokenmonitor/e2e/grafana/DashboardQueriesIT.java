@@ -1334,6 +1334,341 @@ class DashboardQueriesIT {
                 .isEqualTo(expected);
     }
 
+    /** The Errors dashboard's table and the queries its test compares it with, for one channel and one model. */
+    private static final String ERRORS_TABLE = "Failures by channel, model, status and error text";
+
+    /**
+     * The channel and model with the most failed attempts in the store that are at least 30 s old
+     * (so the range below holds them whatever the sync does meanwhile): {@code channel_id, model}.
+     */
+    private static List<String> channelAndModelWithFailures() throws SQLException {
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT channel_id, model FROM logs WHERE kind = 'error'"
+                        + " AND created_at >= strftime('%s', 'now') - 6 * 3600 AND created_at < strftime('%s', 'now') - 30"
+                        + " GROUP BY channel_id, model ORDER BY COUNT(*) DESC LIMIT 1")) {
+            assertThat(rs.next()).as("failed attempts in the store").isTrue();
+            return List.of(rs.getString(1), rs.getString(2));
+        }
+    }
+
+    /**
+     * The error text as the Errors dashboard describes it: content cut before New API's
+     * " (request id: …)" suffix, blanks trimmed, at most 200 characters.
+     */
+    private static String errorText(String content) {
+        int requestId = content.indexOf(" (request id:");
+        String text = (requestId >= 0 ? content.substring(0, requestId) : content)
+                .replaceAll("^[ \\t\\n\\r]+|[ \\t\\n\\r]+$", "");
+        return text.length() > 200 ? text.substring(0, 200) : text;
+    }
+
+    /** A value of other's JSON as the table shows it: absent or null → null, else its text. */
+    private static String jsonText(com.fasterxml.jackson.databind.JsonNode other, String key) {
+        com.fasterxml.jackson.databind.JsonNode v = other == null ? null : other.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /**
+     * The Errors dashboard's grouped table for one channel and one model: every group (status class,
+     * the status_code, error_type and error_code of other, the error text) has the count, first and
+     * last seen of the store's own error rows, computed here from the raw rows (other parsed as
+     * JSON in Java). One read transaction: both see the same rows.
+     */
+    @Test
+    void givenErrorsTable_whenOneChannelAndModelAreSelected_thenEachGroupIsTheStoresOwnRows() throws SQLException {
+        List<String> selection = channelAndModelWithFailures();
+        Dashboard d = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-errors"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery table = d.queries().stream()
+                .filter(q -> q.panelTitle().equals(ERRORS_TABLE))
+                .findFirst()
+                .orElseThrow();
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() - 30);
+        Instant from = to.minus(Duration.ofHours(6));
+        String sql = modelsSelection(d, from, to, selection.get(0), List.of(selection.get(1)))
+                .apply(table.text(), false);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, List<Long>> shown = new TreeMap<>();
+        Map<String, List<Long>> expected = new TreeMap<>();
+        try (Connection c = openStore()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery(sql)) {
+                    while (rs.next()) {
+                        assertThat(rs.getString("channel")).as("channel name").endsWith(" #" + selection.get(0));
+                        String key = String.join(
+                                "|",
+                                rs.getString("channel_id"),
+                                rs.getString("model"),
+                                rs.getString("status_class"),
+                                String.valueOf(rs.getObject("status_code")),
+                                String.valueOf(rs.getString("error_type")),
+                                String.valueOf(rs.getString("error_code")),
+                                rs.getString("error"));
+                        assertThat(shown.put(
+                                        key,
+                                        List.of(
+                                                rs.getLong("count"),
+                                                rs.getLong("first_seen"),
+                                                rs.getLong("last_seen"))))
+                                .as("group shown once: " + key)
+                                .isNull();
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT channel_id, model, status_class, other, content, created_at"
+                        + " FROM logs WHERE kind = 'error' AND channel_id = '" + selection.get(0) + "' AND model = '"
+                        + selection.get(1).replace("'", "''") + "' AND created_at >= " + from.getEpochSecond()
+                        + " AND created_at < " + to.getEpochSecond())) {
+                    while (rs.next()) {
+                        com.fasterxml.jackson.databind.JsonNode other;
+                        try {
+                            other = json.readTree(rs.getString("other"));
+                        } catch (java.io.IOException e) {
+                            other = null;
+                        }
+                        String statusCode = jsonText(other, "status_code");
+                        String key = String.join(
+                                "|",
+                                rs.getString("channel_id"),
+                                rs.getString("model"),
+                                rs.getString("status_class"),
+                                String.valueOf(statusCode == null ? null : Long.valueOf(statusCode)),
+                                String.valueOf(jsonText(other, "error_type")),
+                                String.valueOf(jsonText(other, "error_code")),
+                                errorText(rs.getString("content")));
+                        long at = rs.getLong("created_at");
+                        expected.merge(
+                                key,
+                                List.of(1L, at, at),
+                                (a, b) -> List.of(
+                                        a.get(0) + 1, Math.min(a.get(1), b.get(1)), Math.max(a.get(2), b.get(2))));
+                    }
+                }
+            }
+            c.rollback();
+        }
+        assertThat(expected).as("error rows of channel " + selection).isNotEmpty();
+        assertThat(shown).as("count, first and last seen per group\n  " + sql).isEqualTo(expected);
+    }
+
+    /**
+     * Each group of the Errors table links to Logs with its channel, model, kind error and its
+     * error text as Search, keeping the range: Logs' row count under exactly these filters is the
+     * group's failures (summed over the groups of the same text, which Search cannot tell apart).
+     * The link is filled here as Grafana fills a data link: each {@code ${__data.fields.x:percentencode}}
+     * is the row's value, percent-encoded (encodeURIComponentStrict of grafana/scenes' formatRegistry.ts).
+     */
+    @Test
+    void givenErrorsTableRow_whenItsLinkIsFollowed_thenLogsShowsExactlyTheGroupsFailedAttempts() throws SQLException {
+        List<String> selection = channelAndModelWithFailures();
+        Dashboard errors = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-errors"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard logs = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-logs"))
+                .findFirst()
+                .orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode panel = errors.panels().stream()
+                .filter(p -> p.path("title").asText().equals(ERRORS_TABLE))
+                .findFirst()
+                .orElseThrow();
+        String link = panel.path("fieldConfig")
+                .path("defaults")
+                .path("links")
+                .get(0)
+                .path("url")
+                .asText();
+        Dashboard.PanelQuery rowsStat = logs.queries().stream()
+                .filter(q -> q.panelTitle().equals("Rows"))
+                .findFirst()
+                .orElseThrow();
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() - 30);
+        Instant from = to.minus(Duration.ofHours(6));
+        String sql = modelsSelection(errors, from, to, selection.get(0), List.of(selection.get(1)))
+                .apply(
+                        errors.queries().stream()
+                                .filter(q -> q.panelTitle().equals(ERRORS_TABLE))
+                                .findFirst()
+                                .orElseThrow()
+                                .text(),
+                        false);
+        Pattern field = Pattern.compile("\\$\\{__data\\.fields\\.(\\w+)(?::percentencode)?}");
+        try (Connection c = openStore()) {
+            c.setAutoCommit(false);
+            Map<String, Long> byText = new TreeMap<>();
+            Map<String, String> urlByText = new TreeMap<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    java.util.regex.Matcher m = field.matcher(link);
+                    StringBuilder url = new StringBuilder();
+                    while (m.find()) {
+                        String value =
+                                Optional.ofNullable(rs.getString(m.group(1))).orElse("");
+                        m.appendReplacement(
+                                url,
+                                java.util.regex.Matcher.quoteReplacement(
+                                        java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+                                                .replace("+", "%20")));
+                    }
+                    m.appendTail(url);
+                    byText.merge(rs.getString("error"), rs.getLong("count"), Long::sum);
+                    urlByText.put(rs.getString("error"), url.toString());
+                }
+            }
+            assertThat(byText).as("groups of " + selection).isNotEmpty();
+            for (Map.Entry<String, String> e : urlByText.entrySet()) {
+                String url = e.getValue();
+                assertThat(url).as("link keeps the range").contains("&${__url_time_range}");
+                Interpolator vars = interpolatorWithoutPrometheus(logs, from, to);
+                Map<String, String> params = new TreeMap<>();
+                for (String param : url.substring(url.indexOf('?') + 1).split("&")) {
+                    if (param.startsWith("var-")) {
+                        String[] kv = param.substring(4).split("=", 2);
+                        params.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+                assertThat(params)
+                        .as("the link's filters")
+                        .containsEntry("channel_id", selection.get(0))
+                        .containsEntry("model", selection.get(1))
+                        .containsEntry("kind", "error")
+                        .containsEntry("q", e.getKey());
+                params.forEach((name, value) -> vars.set(name, Interpolator.Value.of(value)));
+                String logsSql = vars.apply(rowsStat.text(), false);
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(logsSql)) {
+                    rs.next();
+                    assertThat(rs.getLong(1))
+                            .as("Logs rows behind " + url + "\n  " + logsSql)
+                            .isEqualTo(byText.get(e.getKey()));
+                }
+            }
+            c.rollback();
+        }
+    }
+
+    /**
+     * The Errors table's text rule on rows the demo does not write: on a copy of the store, one
+     * upstream error failing three requests (New API's " (request id: …)" suffix, surrounding
+     * blanks) is one group of three, a row whose other is not JSON is a group of its own without
+     * status_code (json_extract alone would fail the whole query), and Logs' Search with the text,
+     * as the table's link sets it, finds all four rows.
+     */
+    @Test
+    void givenErrorsWithRequestIds_whenGrouped_thenOneUpstreamErrorIsOneGroupAndLogsFindsItsRows() throws SQLException {
+        Path copy = dir.resolve("errors-" + System.nanoTime() + ".db");
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        String model = "errors-text-model";
+        long at = Instant.now().getEpochSecond() - 120;
+        String json = "{\"status_code\":529,\"error_type\":\"upstream_error\",\"error_code\":\"overloaded\"}";
+        List<List<String>> rows = List.of(
+                List.of("upstream overloaded (request id: 20261203A1)", json, "5xx"),
+                List.of("upstream overloaded (request id: 20261203B2)", json, "5xx"),
+                List.of("  upstream overloaded\n", json, "5xx"),
+                List.of("upstream overloaded", "not json", "other"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO logs (id, created_at, type, kind,"
+                        + " channel_id, channel_name, model, token_name, username, user_id, \"group\", prompt_tokens,"
+                        + " completion_tokens, cache_read_tokens, cache_write_tokens, quota, use_time_seconds,"
+                        + " ttft_seconds, is_stream, status_class, request_id, ip, content, other, token_id)"
+                        + " VALUES (?, ?, 5, 'error', '1', 'c1', ?, 't', 'u', 1, 'default', 0, 0, 0, 0, 0, NULL, NULL, 0,"
+                        + " ?, '', '', ?, ?, NULL)")) {
+            long id = 3_000_000_000_000L;
+            for (List<String> r : rows) {
+                insert.setLong(1, id++);
+                insert.setLong(2, at);
+                insert.setString(3, model);
+                insert.setString(4, r.get(2));
+                insert.setString(5, r.get(0));
+                insert.setString(6, r.get(1));
+                insert.executeUpdate();
+            }
+        }
+        Dashboard errors = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-errors"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard logs = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-logs"))
+                .findFirst()
+                .orElseThrow();
+        Instant to = Instant.now();
+        Interpolator vars = modelsSelection(errors, to.minus(Duration.ofHours(1)), to, "1", List.of(model));
+        String sql = vars.apply(
+                errors.queries().stream()
+                        .filter(q -> q.panelTitle().equals(ERRORS_TABLE))
+                        .findFirst()
+                        .orElseThrow()
+                        .text(),
+                false);
+        Map<String, Long> groups = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                groups.put(
+                        rs.getString("status_class") + "|" + rs.getObject("status_code") + "|"
+                                + rs.getString("error_code") + "|" + rs.getString("error"),
+                        rs.getLong("count"));
+            }
+        }
+        assertThat(groups)
+                .as("groups\n  " + sql)
+                .isEqualTo(Map.of(
+                        "5xx|529|overloaded|upstream overloaded", 3L, "other|null|null|upstream overloaded", 1L));
+        Interpolator search = interpolatorWithoutPrometheus(logs, to.minus(Duration.ofHours(1)), to);
+        search.set("model", Interpolator.Value.of(model));
+        search.set("kind", Interpolator.Value.of("error"));
+        search.set("q", Interpolator.Value.of("upstream overloaded"));
+        String rowsSql = search.apply(
+                logs.queries().stream()
+                        .filter(q -> q.panelTitle().equals("Rows"))
+                        .findFirst()
+                        .orElseThrow()
+                        .text(),
+                false);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(rowsSql)) {
+            rs.next();
+            assertThat(rs.getLong(1))
+                    .as("Logs rows with the group's text\n  " + rowsSql)
+                    .isEqualTo(4);
+        }
+    }
+
+    /**
+     * The Errors dashboard's "Error logging" banner: 0 (New API) on the demo, and 1 when a selected
+     * gateway runs One API, shown here by asking for the demo's own flavor in its place.
+     */
+    @Test
+    void givenErrorLoggingBanner_whenQueried_thenItTellsOneApiFromNewApi() {
+        Dashboard errors = dashboards.stream()
+                .filter(x -> x.uid().equals("tm-errors"))
+                .findFirst()
+                .orElseThrow();
+        Dashboard.PanelQuery banner = errors.queries().stream()
+                .filter(q -> q.panelTitle().equals("Error logging"))
+                .findFirst()
+                .orElseThrow();
+        Interpolator vars = interpolatorFor(errors, promStart, Instant.now());
+        String expr = vars.apply(banner.text(), true);
+        assertThat(expr).as("banner query").contains("source_flavor=\"one-api\"");
+        assertThat(values(expr)).as("on the New API demo: " + expr).containsExactly(0.0);
+        String asIfOneApi = expr.replace("source_flavor=\"one-api\"", "source_flavor=\"new-api\"");
+        assertThat(values(asIfOneApi))
+                .as("a gateway of the asked flavor: " + asIfOneApi)
+                .containsExactly(1.0);
+    }
+
     private static List<Map<String, String>> labelSets(String expr, Instant at) {
         return prometheus.api().query(expr, at).stream()
                 .map(PrometheusApi.Series::labels)

@@ -28,7 +28,8 @@ class DashboardStructureTest {
             "tm-health",
             "tm-tokens",
             "tm-models",
-            "tm-channels");
+            "tm-channels",
+            "tm-errors");
     static final List<String> VARIABLES_ON_EVERY_DASHBOARD = List.of("job", "instance", "channel_id", "model");
     static final List<String> QUICK_RANGES = List.of("now-1h", "now-6h", "now-12h", "now-24h", "now-7d", "now-30d");
     /** Grafana's built-in pseudo datasources a panel or annotation may name. */
@@ -814,6 +815,86 @@ class DashboardStructureTest {
 
     private static String sqlOf(JsonNode panel) {
         return panel.path("targets").get(0).path("rawQueryText").asText();
+    }
+
+    /**
+     * The Errors dashboard (the original's 错误日志 page): the grouped table has the page's columns,
+     * reads other only through json_valid (json_extract fails on text that is not JSON), links each
+     * group to Logs with its channel, model, kind error and text, and says why it may be empty; the
+     * banner tells One API (no error rows) from New API by the mapping Grafana applies.
+     */
+    @Test
+    void givenErrorsDashboard_thenTheTableGroupsLinksAndExplainsAndTheBannerNamesOneApi() {
+        JsonNode table = panel("tm-errors", "Failures by channel, model, status and error text");
+        String sql = table.path("targets").get(0).path("rawQueryText").asText();
+        for (String column : List.of(
+                " AS channel,",
+                "g.channel_id",
+                "g.model",
+                "g.status_class",
+                " AS status_code",
+                " AS error_type",
+                " AS error_code",
+                " AS error\n",
+                " AS count",
+                " AS first_seen",
+                " AS last_seen",
+                "ORDER BY g.count DESC")) {
+            assertThat(sql).as("grouped table: " + column).contains(column);
+        }
+        assertThat(count(sql, "json_extract(l.other"))
+                .as("json_extract, each behind json_valid")
+                .isEqualTo(count(sql, "WHEN json_valid(l.other) THEN json_extract(l.other"))
+                .isEqualTo(3);
+        assertThat(table.path("fieldConfig").path("defaults").path("links").toString())
+                .as("grouped table: link to the group's rows")
+                .contains("\"url\":\"/d/tm-logs?var-channel_id=${__data.fields.channel_id}"
+                        + "&var-model=${__data.fields.model:percentencode}&var-kind=error"
+                        + "&var-q=${__data.fields.error:percentencode}&${__url_time_range}\"");
+        for (String title : List.of(
+                "Failures by channel, model, status and error text",
+                "Failed attempts per bucket by status class",
+                "Top 10 error texts",
+                "Failed attempts by channel and status class")) {
+            assertThat(panel("tm-errors", title)
+                            .path("fieldConfig")
+                            .path("defaults")
+                            .path("noValue")
+                            .asText())
+                    .as(title + ": why it may be empty")
+                    .contains("One API", "ERROR_LOG_ENABLED=true");
+        }
+        JsonNode banner = panel("tm-errors", "Error logging");
+        assertThat(banner.path("datasource").path("uid").asText()).isEqualTo("tm-prometheus");
+        assertThat(banner.path("targets").get(0).path("expr").asText())
+                .contains("newapi_build_info{", "source_flavor=\"one-api\"", "or vector(0)");
+        JsonNode mappings = banner.path("fieldConfig").path("defaults").path("mappings");
+        assertThat(mappedText(mappings, 1)).as("banner at 1").contains("One API writes no error rows");
+        assertThat(mappedText(mappings, 0)).as("banner at 0").contains("New API", "ERROR_LOG_ENABLED=true");
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * The text Grafana shows for a number under value mappings: the first "value" mapping whose
+     * options hold the number as a key (getValueMappingResult in
+     * packages/grafana-data/src/utils/valueMappings.ts: {@code vm.options[value]}, a JavaScript
+     * property lookup, so the key is the number as JavaScript prints it: 1 → "1").
+     */
+    private static String mappedText(JsonNode mappings, long value) {
+        for (JsonNode m : mappings) {
+            JsonNode result = m.path("options").path(Long.toString(value));
+            if (m.path("type").asText().equals("value") && !result.isMissingNode()) {
+                return result.path("text").asText();
+            }
+        }
+        return null;
     }
 
     private List<JsonNode> panels(String uid) {
