@@ -28,6 +28,14 @@ public record Dashboard(Path file, JsonNode json) {
         }
     }
 
+    /** The dashboard of {@code all} with this uid. */
+    public static Dashboard byUid(List<Dashboard> all, String uid) {
+        return all.stream()
+                .filter(d -> d.uid().equals(uid))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no dashboard with uid " + uid));
+    }
+
     public String uid() {
         return json.path("uid").asText();
     }
@@ -86,6 +94,14 @@ public record Dashboard(Path file, JsonNode json) {
             }
         }
         return out;
+    }
+
+    /** The first query of the panel with this title. */
+    public PanelQuery query(String panelTitle) {
+        return queries().stream()
+                .filter(q -> q.panelTitle().equals(panelTitle))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(uid() + ": no panel \"" + panelTitle + "\""));
     }
 
     /** A panel's query: the dashboard and panel it belongs to, its datasource and its text before interpolation. */

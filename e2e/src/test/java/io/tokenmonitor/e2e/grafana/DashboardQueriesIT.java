@@ -328,14 +328,8 @@ class DashboardQueriesIT {
     /** The Logs search as Grafana sends it (sqlstring escaping) finds a JSON fragment of other, and a row by its id. */
     @Test
     void givenLogsSearch_whenAJsonFragmentOrAnIdIsSearched_thenTheRowIsFound() throws SQLException {
-        Dashboard logs = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-logs"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery table = logs.queries().stream()
-                .filter(q -> q.panelTitle().equals("Logs"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard logs = Dashboard.byUid(dashboards, "tm-logs");
+        Dashboard.PanelQuery table = logs.query("Logs");
         long id;
         String fragment;
         try (Connection c = openStore();
@@ -378,14 +372,8 @@ class DashboardQueriesIT {
     @Test
     void givenRowIdOfARealRow_whenTheSelectedRowPanelRuns_thenEveryColumnOfTheStoresRowIsShownWithItsValue()
             throws Exception {
-        Dashboard logs = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-logs"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery panel = logs.queries().stream()
-                .filter(q -> q.panelTitle().equals("Selected row: every field"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard logs = Dashboard.byUid(dashboards, "tm-logs");
+        Dashboard.PanelQuery panel = logs.query("Selected row: every field");
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<Long> ids = new ArrayList<>();
         double quotaPerUnit;
@@ -467,14 +455,8 @@ class DashboardQueriesIT {
      */
     @Test
     void givenRowIdThatIsNoId_whenTheSelectedRowPanelRuns_thenItShowsNoRowOfTheStore() throws SQLException {
-        Dashboard logs = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-logs"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery panel = logs.queries().stream()
-                .filter(q -> q.panelTitle().equals("Selected row: every field"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard logs = Dashboard.byUid(dashboards, "tm-logs");
+        Dashboard.PanelQuery panel = logs.query("Selected row: every field");
         long id;
         try (Connection c = openStore();
                 Statement s = c.createStatement();
@@ -695,10 +677,7 @@ class DashboardQueriesIT {
         List<String> selection = oneChannelTwoModels();
         String channel = selection.get(0);
         List<String> models = selection.subList(1, 3);
-        Dashboard d = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-models"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard d = Dashboard.byUid(dashboards, "tm-models");
         List<DynamicTest> tests = new ArrayList<>();
         Instant to = Instant.now();
         for (Dashboard.PanelQuery q : d.queries()) {
@@ -769,14 +748,8 @@ class DashboardQueriesIT {
         List<String> selection = oneChannelTwoModels();
         String channel = selection.get(0);
         List<String> models = selection.subList(1, 3);
-        Dashboard d = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-models"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery table = d.queries().stream()
-                .filter(q -> q.panelTitle().equals("Per model"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard d = Dashboard.byUid(dashboards, "tm-models");
+        Dashboard.PanelQuery table = d.query("Per model");
         Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 60);
         Instant from = to.minus(Duration.ofHours(6));
         String sql = modelsSelection(d, from, to, channel, models).apply(table.text(), false);
@@ -883,14 +856,8 @@ class DashboardQueriesIT {
     @Test
     void givenTokensTable_whenQueriedOverTheRange_thenKeysAreTheLiveOnesWithTheirRequestsInTheRange()
             throws SQLException {
-        Dashboard tokens = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-tokens"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery table = tokens.queries().stream()
-                .filter(q -> q.panelTitle().equals("API keys"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard tokens = Dashboard.byUid(dashboards, "tm-tokens");
+        Dashboard.PanelQuery table = tokens.query("API keys");
         Instant to = Instant.now();
         Instant from = to.minus(Duration.ofHours(6));
         Interpolator vars = interpolatorWithoutPrometheus(tokens, from, to);
@@ -1004,10 +971,7 @@ class DashboardQueriesIT {
      */
     @Test
     void givenIdleChannels_whenThePerChannelTableIsQueried_thenEveryChannelHasItsNameAndZeros() throws SQLException {
-        Dashboard overview = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-overview"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard overview = Dashboard.byUid(dashboards, "tm-overview");
         List<Dashboard.PanelQuery> table = overview.queries().stream()
                 .filter(q -> q.panelTitle().equals("Per channel"))
                 .toList();
@@ -1080,16 +1044,10 @@ class DashboardQueriesIT {
      */
     @Test
     void givenGatewayAll_whenExporterPanelsAreQueried_thenOnlyTheExportersTargetCounts() {
-        Dashboard health = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-health"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard health = Dashboard.byUid(dashboards, "tm-health");
         Interpolator vars = interpolatorFor(health, promStart, Instant.now());
         for (String title : List.of("Exporter up", "Exporter JVM heap")) {
-            Dashboard.PanelQuery q = health.queries().stream()
-                    .filter(x -> x.panelTitle().equals(title))
-                    .findFirst()
-                    .orElseThrow();
+            Dashboard.PanelQuery q = health.query(title);
             // count, not min or sum: how many targets the panel takes in
             String all = vars.apply(q.text(), true).replaceFirst("^(min|sum by \\(instance\\)) ?\\(", "count(");
             String exporterOnly = all.replace("job=~\".*\"", "job=\"token-monitor-exporter\"");
@@ -1108,10 +1066,7 @@ class DashboardQueriesIT {
      */
     @Test
     void givenRulesTable_whenQueried_thenEachThresholdJoinsTheValueOfTheSameRuleAndChannel() {
-        Dashboard budgets = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-budgets"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard budgets = Dashboard.byUid(dashboards, "tm-budgets");
         List<Dashboard.PanelQuery> table = budgets.queries().stream()
                 .filter(q -> q.panelTitle().equals("Rules: value and threshold"))
                 .toList();
@@ -1236,14 +1191,8 @@ class DashboardQueriesIT {
         assertThat(requests).as("requests of channel " + channel).isPositive();
         double expected = (double) errors / (requests + errors);
 
-        Dashboard overview = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-overview"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery stat = overview.queries().stream()
-                .filter(x -> x.panelTitle().equals("Error ratio"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard overview = Dashboard.byUid(dashboards, "tm-overview");
+        Dashboard.PanelQuery stat = overview.query("Error ratio");
         Interpolator statVars = interpolatorWithoutPrometheus(overview, from, to);
         statVars.set("channel_id", Interpolator.Value.of(channel));
         assertThat(Double.parseDouble(
@@ -1294,10 +1243,7 @@ class DashboardQueriesIT {
      */
     @Test
     void givenIdleRange_whenTheChannelsTableIsQueried_thenEveryChannelHasItsNameTypeAndZeros() throws SQLException {
-        Dashboard channels = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-channels"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard channels = Dashboard.byUid(dashboards, "tm-channels");
         Dashboard.PanelQuery store = channels.queries().stream()
                 .filter(q -> q.panelTitle().equals("Per channel") && q.isSqlite())
                 .findFirst()
@@ -1378,14 +1324,8 @@ class DashboardQueriesIT {
     @Test
     void givenErrorsTable_whenOneChannelAndModelAreSelected_thenEachGroupIsTheStoresOwnRows() throws SQLException {
         List<String> selection = channelAndModelWithFailures();
-        Dashboard d = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-errors"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery table = d.queries().stream()
-                .filter(q -> q.panelTitle().equals(ERRORS_TABLE))
-                .findFirst()
-                .orElseThrow();
+        Dashboard d = Dashboard.byUid(dashboards, "tm-errors");
+        Dashboard.PanelQuery table = d.query(ERRORS_TABLE);
         Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() - 30);
         Instant from = to.minus(Duration.ofHours(6));
         String sql = modelsSelection(d, from, to, selection.get(0), List.of(selection.get(1)))
@@ -1464,14 +1404,8 @@ class DashboardQueriesIT {
     @Test
     void givenErrorsTableRow_whenItsLinkIsFollowed_thenLogsShowsExactlyTheGroupsFailedAttempts() throws SQLException {
         List<String> selection = channelAndModelWithFailures();
-        Dashboard errors = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-errors"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard logs = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-logs"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard errors = Dashboard.byUid(dashboards, "tm-errors");
+        Dashboard logs = Dashboard.byUid(dashboards, "tm-logs");
         com.fasterxml.jackson.databind.JsonNode panel = errors.panels().stream()
                 .filter(p -> p.path("title").asText().equals(ERRORS_TABLE))
                 .findFirst()
@@ -1482,20 +1416,11 @@ class DashboardQueriesIT {
                 .get(0)
                 .path("url")
                 .asText();
-        Dashboard.PanelQuery rowsStat = logs.queries().stream()
-                .filter(q -> q.panelTitle().equals("Rows"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard.PanelQuery rowsStat = logs.query("Rows");
         Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() - 30);
         Instant from = to.minus(Duration.ofHours(6));
         String sql = modelsSelection(errors, from, to, selection.get(0), List.of(selection.get(1)))
-                .apply(
-                        errors.queries().stream()
-                                .filter(q -> q.panelTitle().equals(ERRORS_TABLE))
-                                .findFirst()
-                                .orElseThrow()
-                                .text(),
-                        false);
+                .apply(errors.query(ERRORS_TABLE).text(), false);
         Pattern field = Pattern.compile("\\$\\{__data\\.fields\\.(\\w+)(?::percentencode)?}");
         try (Connection c = openStore()) {
             c.setAutoCommit(false);
@@ -1592,23 +1517,11 @@ class DashboardQueriesIT {
                 insert.executeUpdate();
             }
         }
-        Dashboard errors = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-errors"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard logs = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-logs"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard errors = Dashboard.byUid(dashboards, "tm-errors");
+        Dashboard logs = Dashboard.byUid(dashboards, "tm-logs");
         Instant to = Instant.now();
         Interpolator vars = modelsSelection(errors, to.minus(Duration.ofHours(1)), to, "1", List.of(model));
-        String sql = vars.apply(
-                errors.queries().stream()
-                        .filter(q -> q.panelTitle().equals(ERRORS_TABLE))
-                        .findFirst()
-                        .orElseThrow()
-                        .text(),
-                false);
+        String sql = vars.apply(errors.query(ERRORS_TABLE).text(), false);
         Map<String, Long> groups = new TreeMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
                 Statement s = c.createStatement();
@@ -1628,13 +1541,7 @@ class DashboardQueriesIT {
         search.set("model", Interpolator.Value.of(model));
         search.set("kind", Interpolator.Value.of("error"));
         search.set("q", Interpolator.Value.of("upstream overloaded"));
-        String rowsSql = search.apply(
-                logs.queries().stream()
-                        .filter(q -> q.panelTitle().equals("Rows"))
-                        .findFirst()
-                        .orElseThrow()
-                        .text(),
-                false);
+        String rowsSql = search.apply(logs.query("Rows").text(), false);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(rowsSql)) {
@@ -1651,14 +1558,8 @@ class DashboardQueriesIT {
      */
     @Test
     void givenErrorLoggingBanner_whenQueried_thenItTellsOneApiFromNewApi() {
-        Dashboard errors = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-errors"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery banner = errors.queries().stream()
-                .filter(q -> q.panelTitle().equals("Error logging"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard errors = Dashboard.byUid(dashboards, "tm-errors");
+        Dashboard.PanelQuery banner = errors.query("Error logging");
         Interpolator vars = interpolatorFor(errors, promStart, Instant.now());
         String expr = vars.apply(banner.text(), true);
         assertThat(expr).as("banner query").contains("source_flavor=\"one-api\"");
@@ -1887,14 +1788,8 @@ class DashboardQueriesIT {
     void givenPromptCacheTable_whenOneChannelAndTwoModelsAreSelected_thenHitRatioAndUsdSavedAreTheStoresOwn()
             throws Exception {
         Path store = storeWithVariedCacheBilling();
-        Dashboard d = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-models"))
-                .findFirst()
-                .orElseThrow();
-        Dashboard.PanelQuery table = d.queries().stream()
-                .filter(q -> q.panelTitle().equals("Prompt cache per channel and model"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard d = Dashboard.byUid(dashboards, "tm-models");
+        Dashboard.PanelQuery table = d.query("Prompt cache per channel and model");
         Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 60 * 60 - 60);
         Instant from = to.minus(Duration.ofHours(6));
         String range = " AND channel_id = ? AND model = ? AND %1$s >= " + from.getEpochSecond() + " AND %1$s < "
@@ -2019,10 +1914,7 @@ class DashboardQueriesIT {
     void givenIntegrityTable_whenQueried_thenEveryIntegrityAlertHasAStateEvenWhenNoneFires() throws Exception {
         List<String> names = integrityAlertNames();
         assertThat(names).as("alerts of token-monitor.integrity").hasSizeGreaterThanOrEqualTo(5);
-        Dashboard health = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-health"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard health = Dashboard.byUid(dashboards, "tm-health");
         List<Dashboard.PanelQuery> table = health.queries().stream()
                 .filter(q -> q.panelTitle().equals("Billing integrity and blind spots"))
                 .toList();

@@ -455,10 +455,7 @@ class DashboardStructureTest {
     @Test
     void givenPerformancePanels_thenNoQueryReadsARawHistogramSeries() {
         Pattern rawBucket = Pattern.compile("(?<![:\\w])newapi_\\w+_seconds_(bucket|sum|count)\\b");
-        Dashboard performance = dashboards.stream()
-                .filter(d -> d.uid().equals("tm-performance"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard performance = Dashboard.byUid(dashboards, "tm-performance");
         int quantiles = 0;
         for (Dashboard.PanelQuery q : performance.queries()) {
             assertThat(rawBucket.matcher(q.text()).find())
@@ -494,10 +491,7 @@ class DashboardStructureTest {
      */
     @Test
     void givenTokensDashboard_thenStoreQueriesFilterByKeyUserAndGroupAndTopTablesLinkToTheirLogs() {
-        Dashboard tokens = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-tokens"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard tokens = Dashboard.byUid(dashboards, "tm-tokens");
         for (Dashboard.PanelQuery q : tokens.queries()) {
             if (q.isSqlite()) {
                 assertThat(q.text())
@@ -524,10 +518,7 @@ class DashboardStructureTest {
     /** Each optional family of docs/metrics.md (OPTIONAL_LABELS) has panels: before issue 15 none showed them. */
     @Test
     void givenOptionalUsageFamilies_thenTheTokensDashboardDrawsEachOfThem() {
-        Dashboard tokens = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-tokens"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard tokens = Dashboard.byUid(dashboards, "tm-tokens");
         String all = tokens.queries().stream().map(Dashboard.PanelQuery::text).collect(Collectors.joining("\n"));
         for (String family : List.of("group", "token", "user")) {
             for (String metric : List.of("requests_total", "tokens_total", "quota_total", "quota_refunded_total")) {
@@ -618,10 +609,7 @@ class DashboardStructureTest {
      */
     @Test
     void givenLogsTableIdLink_whenClicked_thenItSetsRowIdOnceAndKeepsEveryFilterAndTheRange() throws IOException {
-        Dashboard logs = dashboards.stream()
-                .filter(x -> x.uid().equals("tm-logs"))
-                .findFirst()
-                .orElseThrow();
+        Dashboard logs = Dashboard.byUid(dashboards, "tm-logs");
         Variable logId = logs.variables().stream()
                 .filter(v -> v.name().equals("log_id"))
                 .findFirst()
@@ -802,11 +790,10 @@ class DashboardStructureTest {
                             .path("displayName")
                             .asText())
                     .isEqualTo("${__field.labels.model}");
-            Variable top =
-                    dashboards.stream().filter(d -> d.uid().equals(uid)).findFirst().orElseThrow().variables().stream()
-                            .filter(v -> v.name().equals("top"))
-                            .findFirst()
-                            .orElseThrow(() -> new AssertionError(uid + ": no variable top"));
+            Variable top = Dashboard.byUid(dashboards, uid).variables().stream()
+                    .filter(v -> v.name().equals("top"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(uid + ": no variable top"));
             assertThat(top.type()).isEqualTo("custom");
             assertThat(top.query()).isEqualTo("5,10,20");
             assertThat(top.currentValue()).isEqualTo("10");
@@ -898,16 +885,11 @@ class DashboardStructureTest {
     }
 
     private List<JsonNode> panels(String uid) {
-        return dashboards.stream()
-                .filter(x -> x.uid().equals(uid))
-                .findFirst()
-                .orElseThrow()
-                .panels();
+        return Dashboard.byUid(dashboards, uid).panels();
     }
 
     private JsonNode panel(String uid, String title) {
-        Dashboard d =
-                dashboards.stream().filter(x -> x.uid().equals(uid)).findFirst().orElseThrow();
+        Dashboard d = Dashboard.byUid(dashboards, uid);
         return d.panels().stream()
                 .filter(p -> p.path("title").asText().equals(title))
                 .findFirst()
