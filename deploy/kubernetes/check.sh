@@ -11,7 +11,7 @@
 # embeds kustomize v2.0.3, which cannot read these kustomizations), node and npm. The validator's
 # packages, pinned with their integrity hashes in check/package-lock.json, are installed with
 # `npm ci` into a temporary directory. Without a kubectl that can render, 2 and 3 are skipped with
-# a message. The last line reads "kubernetes checks: N passed, M failed, K skipped".
+# a message. The last line reads "kubernetes: N passed, M failed, K skipped".
 set -u
 
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,7 +38,7 @@ skip() {
   printf 'SKIP  %s: %s\n' "$1" "$2"
 }
 finish() {
-  echo "kubernetes checks: $passed passed, $failed failed, $skipped skipped"
+  echo "kubernetes: $passed passed, $failed failed, $skipped skipped"
   [ "$failed" = 0 ]
   exit
 }
