@@ -31,6 +31,7 @@ run() {
     failed=$((failed + 1))
     printf 'FAIL  %s\n' "$name"
     sed 's/^/      /' "$tmp/out"
+    return 1
   fi
 }
 skip() {

@@ -1,7 +1,8 @@
 // Checks one rendered overlay (the output of `kubectl kustomize`), for check.sh:
 //   node validate.mjs RENDERED.yaml REPO_ROOT
 // 1. every object validates against its schema: the Kubernetes OpenAPI (kubernetes-models) or the
-//    Prometheus Operator CRDs (@kubernetes-models/prometheus-operator); an unknown kind fails;
+//    Prometheus Operator CRDs (@kubernetes-models/prometheus-operator), with no field the schema
+//    lacks; an unknown kind fails;
 // 2. the PrometheusRules equal prometheus/rules/*.yml, one per file;
 // 3. the dashboard ConfigMaps hold grafana/dashboards/*.json byte for byte, one per file;
 // 4. the datasource ConfigMap equals grafana/provisioning/datasources/datasources.yml but for the
@@ -57,6 +58,53 @@ async function modelClass(apiVersion, kind) {
     return undefined;
   }
 }
+// The schemas say which properties exist but not that others are refused (no additionalProperties:
+// false), while the API server refuses unknown fields (kubectl's default --validate=strict since
+// 1.27) and a misspelt field would otherwise pass here. The compiled validator reads every property
+// its schema declares (`data.name !== undefined`) and enumerates the keys of a map (labels, data):
+// a key of the object that it neither read nor enumerated is not in the schema.
+function unknownFields(Model, object) {
+  const read = new Map(); // object -> Set of the keys read, or true once its keys were enumerated
+  const proxies = new WeakMap();
+  const watch = (v) => {
+    if (!v || typeof v !== "object") return v;
+    if (!proxies.has(v)) {
+      proxies.set(v, new Proxy(v, {
+        get(target, key, receiver) {
+          if (typeof key === "string") {
+            const keys = read.get(target);
+            if (keys === undefined) read.set(target, new Set([key]));
+            else if (keys !== true) keys.add(key);
+          }
+          return watch(Reflect.get(target, key, receiver));
+        },
+        has(target, key) {
+          if (typeof key === "string") this.get(target, key, target);
+          return Reflect.has(target, key);
+        },
+        ownKeys(target) {
+          read.set(target, true);
+          return Reflect.ownKeys(target);
+        },
+      }));
+    }
+    return proxies.get(v);
+  };
+  const model = new Model(object);
+  Model.prototype.validate.call(watch(model));
+  const unknown = [];
+  const walk = (v, path) => {
+    if (!v || typeof v !== "object") return;
+    const keys = read.get(v);
+    for (const k of Object.keys(v)) {
+      if (keys === true || keys?.has(k)) walk(v[k], `${path}/${k}`);
+      else unknown.push(`${path}/${k}: not a field of the schema`);
+    }
+  };
+  walk(model, "");
+  return unknown;
+}
+
 for (const o of objects) {
   const id = `${o.apiVersion} ${o.kind} ${o.metadata?.name}`;
   const Model = await modelClass(o.apiVersion ?? "", o.kind ?? "");
@@ -67,6 +115,7 @@ for (const o of objects) {
   const problems = [];
   try {
     new Model(o).validate();
+    problems.push(...unknownFields(Model, o));
   } catch (e) {
     problems.push(...String(e.message).split("\n"));
   }
