@@ -213,7 +213,7 @@ check(
   else {
     const r = amc.spec.route;
     const same = (what, got, want) => {
-      if (!isDeepStrictEqual(got, want)) problems.push(`${what}: ${JSON.stringify(got)}, alertmanager.yml: ${JSON.stringify(want)}`);
+      if (!isDeepStrictEqual(got, want)) problems.push(`${what}: ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
     };
     same("route.receiver", r.receiver, am.route.receiver);
     same("route.groupBy", r.groupBy, am.route.group_by);
@@ -223,6 +223,9 @@ check(
     const receiver = am.receivers.find((x) => x.name === am.route.receiver);
     const hook = receiver.webhook_configs[0];
     const got = amc.spec.receivers?.find((x) => x.name === r.receiver)?.webhookConfigs?.[0] ?? {};
+    // The bridge's Service in its own namespace, from wherever Alertmanager runs.
+    const bridge = named("Service", "token-monitor-bridge");
+    same("webhook host", new URL(got.url ?? "http://x/").hostname, `token-monitor-bridge.${bridge?.metadata?.namespace}.svc`);
     same("webhook path", new URL(got.url ?? "http://x/").pathname, new URL(hook.url).pathname);
     same("webhook port", new URL(got.url ?? "http://x/").port, new URL(hook.url).port);
     same("webhook sendResolved", got.sendResolved, hook.send_resolved);
