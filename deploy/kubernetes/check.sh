@@ -6,7 +6,8 @@
 #   3. check/validate.mjs on each rendering: every object against the Kubernetes OpenAPI and the
 #      Prometheus Operator CRD schemas (npm: kubernetes-models, @kubernetes-models/prometheus-operator),
 #      the PrometheusRules equal the rule files, the dashboard ConfigMaps the dashboards, the
-#      datasources and the AlertmanagerConfig their sources, and the pods' hardening.
+#      datasources and the AlertmanagerConfig their sources, the pods' hardening, and that
+#      grafana-store/values.yaml mounts the exporter's claim in Grafana as the datasource expects.
 # Needs kubectl with kustomize v4 or later (kubectl >= 1.21; Debian 12's kubernetes-client 1.20
 # embeds kustomize v2.0.3, which cannot read these kustomizations), node and npm. The validator's
 # packages, pinned with their integrity hashes in check/package-lock.json, are installed with

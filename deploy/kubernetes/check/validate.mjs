@@ -9,7 +9,9 @@
 //    two values generate.sh changes;
 // 5. the AlertmanagerConfig keeps prometheus/alertmanager.yml's grouping, timings, webhook settings
 //    and inhibit rules;
-// 6. the pods run as the images' non-root users with the hardening and resources the package promises.
+// 6. the pods run as the images' non-root users with the hardening and resources the package promises;
+// 7. grafana-store/values.yaml mounts the exporter's claim in Grafana read-only, on its node, with its
+//    group, where the tm-store datasource looks.
 // Prints one line per check ("ok    …" or "FAIL  …" with the reasons) and exits 1 if any failed.
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -281,5 +283,59 @@ check(
     .filter((n) => !policed.has(n))
     .map((n) => `no NetworkPolicy selects ${n}`),
 );
+
+// --- 7. Grafana reading the store (grafana-store/values.yaml) -------------------------------------
+// kube-prometheus-stack's Grafana mounts the exporter's claim read-only on the exporter's node, with
+// the exporter's fsGroup as a supplementary group, where the tm-store datasource's path points.
+{
+  const values = parseStrict(
+    readFileSync(join(repo, "deploy/kubernetes/grafana-store/values.yaml"), "utf8"),
+    "grafana-store/values.yaml",
+  ).grafana;
+  const problems = [];
+  const want = (ok, what) => ok || problems.push(what);
+  const exporter = named("Deployment", "token-monitor-exporter");
+  const pod = exporter.spec.template.spec;
+  const storePath = pod.containers[0].env.find((e) => e.name === "STORE_PATH")?.value ?? "";
+  const dataVolume = pod.volumes.find((v) => v.persistentVolumeClaim);
+  const claim = named("PersistentVolumeClaim", dataVolume?.persistentVolumeClaim?.claimName);
+  want(claim !== undefined, "the exporter mounts no PersistentVolumeClaim of this package");
+  // Two pods on one node share a ReadWriteOnce claim; ReadWriteOncePod would keep Grafana out.
+  want(isDeepStrictEqual(claim?.spec?.accessModes, ["ReadWriteOnce"]), "the exporter's claim must be ReadWriteOnce only");
+  const volume = (values.extraContainerVolumes ?? []).find(
+    (v) => v.persistentVolumeClaim?.claimName === claim?.metadata?.name,
+  );
+  want(volume !== undefined, `extraContainerVolumes must hold the claim ${claim?.metadata?.name}`);
+  want(volume?.persistentVolumeClaim?.readOnly === true, "the claim must be readOnly (the kubelet then skips Grafana's fsGroup)");
+  const mount = (values.extraVolumeMounts ?? []).find((m) => m.name === volume?.name);
+  want(mount?.readOnly === true, "extraVolumeMounts must mount the claim readOnly");
+  const dsMap = byKind("ConfigMap").find((c) => c.metadata?.labels?.grafana_datasource === "1");
+  const ds = parseStrict(Object.values(dsMap?.data ?? {})[0] ?? "{}", "datasources").datasources?.find(
+    (d) => d.uid === "tm-store",
+  );
+  const mountDir = pod.containers[0].volumeMounts.find((m) => m.name === dataVolume?.name)?.mountPath;
+  want(
+    ds?.jsonData?.path === `${mount?.mountPath}/${storePath.slice(`${mountDir}/`.length)}`,
+    `tm-store's path ${ds?.jsonData?.path} must be the store ${storePath} under Grafana's mount ${mount?.mountPath}`,
+  );
+  want(storePath.startsWith(`${mountDir}/`), `STORE_PATH ${storePath} must lie in the claim's mount ${mountDir}`);
+  want(ds?.jsonData?.pathOptions === "mode=ro", "tm-store must open the store with mode=ro");
+  const fsGroup = pod.securityContext?.fsGroup;
+  want(
+    (values.securityContext?.supplementalGroups ?? []).includes(fsGroup),
+    `Grafana's supplementalGroups must include the exporter's fsGroup ${fsGroup}`,
+  );
+  // SQLite's -shm is shared memory: both pods on one host.
+  const podLabels = exporter.spec.template.metadata.labels;
+  const sameNode = (values.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
+    (t) =>
+      t.topologyKey === "kubernetes.io/hostname" &&
+      !t.namespaces && !t.namespaceSelector &&
+      Object.entries(t.labelSelector?.matchLabels ?? {}).length > 0 &&
+      Object.entries(t.labelSelector.matchLabels).every(([k, v]) => podLabels[k] === v),
+  );
+  want(sameNode, "Grafana needs a required podAffinity on kubernetes.io/hostname selecting the exporter's pod");
+  check("grafana-store/values.yaml: Grafana mounts the exporter's claim read-only on its node", problems);
+}
 
 process.exit(failed ? 1 : 0);

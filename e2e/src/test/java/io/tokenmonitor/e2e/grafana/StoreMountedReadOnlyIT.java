@@ -26,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreMountedReadOnlyIT {
     private static final List<String> GRAFANA = List.of("setpriv", "--reuid=472", "--regid=0", "--clear-groups");
+    /** The Grafana chart's uid and gid 472, with the exporter's fsGroup as supplementary group. */
+    private static final List<String> KUBE_GRAFANA = List.of("setpriv", "--reuid=472", "--regid=472", "--groups=10001");
+
+    private static final List<String> KUBE_GRAFANA_WITHOUT_GROUP =
+            List.of("setpriv", "--reuid=472", "--regid=472", "--clear-groups");
 
     @TempDir
     Path tmp;
@@ -80,6 +85,72 @@ class StoreMountedReadOnlyIT {
                 must(List.of("umount", mount.toString()));
             }
         }
+    }
+
+    /**
+     * Kubernetes (deploy/kubernetes/grafana-store): the exporter's claim as the kubelet leaves it with the
+     * exporter's {@code fsGroup: 10001} (group 10001, setgid, group rwx; a volume whose root the driver
+     * created without bits for others stays so), mounted read-only in kube-prometheus-stack's Grafana pod,
+     * uid 472 gid 472 with {@code supplementalGroups: [10001]}. The group alone lets Grafana in: without it
+     * the same reader is refused, so the values snippet must keep it.
+     */
+    @Test
+    void
+            givenTheClaimAsFsGroupLeavesIt_whenGrafanaReadsThroughAReadOnlyMountWithTheSupplementaryGroup_thenItReadsAndCannotWrite()
+                    throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = Files.createDirectory(tmp.resolve("claim"));
+        must(List.of("chown", "10001:10001", data.toString()));
+        // the kubelet's chmod for fsGroup: setgid and group rwx, on a root created 0770
+        must(List.of("chmod", "2770", data.toString()));
+        Path mount = Files.createDirectory(tmp.resolve("grafana-pod"));
+        try (ExporterProcess exporter = ExporterProcess.startDemo(data, 200)) {
+            Path store = exporter.storePath();
+            awaitRows(store);
+            must(List.of("mount", "--bind", data.toString(), mount.toString()));
+            try {
+                must(List.of("mount", "-o", "remount,bind,ro", mount.toString()));
+                Path view = mount.resolve(store.getFileName());
+                long first = 0;
+                for (int i = 0; i < 20; i++) {
+                    Result read = asKubeGrafana(KUBE_GRAFANA, view, "SELECT count(*) FROM logs;");
+                    assertThat(read.exit())
+                            .as("read " + i + " under the exporter's writes: " + read.output())
+                            .isZero();
+                    long rows = Long.parseLong(read.output());
+                    first = i == 0 ? rows : first;
+                    assertThat(rows).isPositive();
+                    Thread.sleep(100);
+                }
+                assertThat(Long.parseLong(asKubeGrafana(KUBE_GRAFANA, view, "SELECT count(*) FROM logs;")
+                                .output()))
+                        .as("the reader sees the exporter's new rows through the read-only mount")
+                        .isGreaterThan(first);
+
+                Result noGroup = asKubeGrafana(KUBE_GRAFANA_WITHOUT_GROUP, view, "SELECT count(*) FROM logs;");
+                assertThat(noGroup.exit())
+                        .as("without supplementalGroups [10001]: " + noGroup.output())
+                        .isNotZero();
+                assertThat(noGroup.output()).contains("unable to open database file");
+
+                Result attachStore =
+                        asKubeGrafana(KUBE_GRAFANA, view, "ATTACH '" + view + "' AS w; DELETE FROM w.logs;");
+                assertThat(attachStore.exit()).as(attachStore.output()).isNotZero();
+                assertThat(attachStore.output()).contains("readonly database");
+                Result attachNew = asKubeGrafana(
+                        KUBE_GRAFANA, view, "ATTACH '" + mount.resolve("new.db") + "' AS n; CREATE TABLE n.x (a);");
+                assertThat(attachNew.exit()).as(attachNew.output()).isNotZero();
+                assertThat(mount.resolve("new.db")).doesNotExist();
+            } finally {
+                must(List.of("umount", mount.toString()));
+            }
+        }
+    }
+
+    private static Result asKubeGrafana(List<String> user, Path store, String sql) throws Exception {
+        List<String> command = new ArrayList<>(user);
+        command.addAll(List.of("sqlite3", "file:" + store + "?mode=ro", sql));
+        return run(command);
     }
 
     private static void awaitRows(Path store) throws Exception {
