@@ -99,7 +99,7 @@ class FleetIT {
             Interpolator byInstance = allSelected(d, at);
             byInstance.set("instance", Interpolator.Value.of(a.target()));
             for (Dashboard.PanelQuery q : d.queries()) {
-                if (!q.isPrometheus() || !q.text().contains("$gateway")) {
+                if (!q.isPrometheus() || !q.text().contains("$job")) { // the exporter queries, filtered or not
                     continue;
                 }
                 Map<String, Double> selected = values(prometheus.api(), byGateway.apply(q.text(), true), at);
