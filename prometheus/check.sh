@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the Prometheus and Alertmanager configuration of Token Monitor:
 #   1. promtool check config  prometheus.yml      (also checks the rule files it loads)
-#   2. promtool check rules   rules/*.yml         (with lint errors fatal)
+#   2. promtool check rules   rules/*.yml fleet/*.yml (with lint errors fatal; fleet/ is the
+#                                                  example fleet budget, not loaded by prometheus.yml)
 #   3. promtool test rules    tests/*.yml         (one check per test file)
 #   4. amtool check-config    alertmanager.yml
 #   5. coverage: every recording rule is checked by a test, every alert is tested firing and
@@ -46,8 +47,8 @@ run "promtool check config prometheus.yml" \
              || { echo "no rule files found by rule_files"; exit 1; }' _ "$dir/prometheus.yml"
 
 # 2. The rule files on their own, lint errors (duplicate rules) fatal.
-run "promtool check rules rules/*.yml" \
-  promtool check rules --lint=all --lint-fatal "$dir"/rules/*.yml
+run "promtool check rules rules/*.yml fleet/*.yml" \
+  promtool check rules --lint=all --lint-fatal "$dir"/rules/*.yml "$dir"/fleet/*.yml
 
 # 3. Unit tests, one check per file (rule_files inside are relative to the test file).
 for t in "$dir"/tests/*.yml; do
@@ -62,13 +63,13 @@ run "amtool check-config alertmanager.yml" amtool check-config "$dir/alertmanage
 coverage() {
   local missing=0 name
   # every recording rule name appears as `expr: <name>` in a test
-  for name in $(sed -n 's/^ *- record: *\([^ ]*\).*/\1/p' "$dir"/rules/*.yml | sort -u); do
+  for name in $(sed -n 's/^ *- record: *\([^ ]*\).*/\1/p' "$dir"/rules/*.yml "$dir"/fleet/*.yml | sort -u); do
     if ! grep -Eq "^ *- expr: *${name}( |$)" "$dir"/tests/*.yml; then
       echo "recording rule $name has no value check in tests/"; missing=1
     fi
   done
   # every alert has a test where it fires and one where it does not
-  for name in $(sed -n 's/^ *- alert: *\([^ ]*\).*/\1/p' "$dir"/rules/*.yml | sort -u); do
+  for name in $(sed -n 's/^ *- alert: *\([^ ]*\).*/\1/p' "$dir"/rules/*.yml "$dir"/fleet/*.yml | sort -u); do
     awk -v a="$name" '
       /^ *- alertname:/ { cur = ($3 == a) }
       cur && /exp_alerts: *\[\]/ { quiet = 1 }

@@ -1049,7 +1049,8 @@ class DashboardQueriesIT {
         for (String title : List.of("Exporter up", "Exporter JVM heap")) {
             Dashboard.PanelQuery q = health.query(title);
             // count, not min or sum: how many targets the panel takes in
-            String all = vars.apply(q.text(), true).replaceFirst("^(min|sum by \\(instance\\)) ?\\(", "count(");
+            String all =
+                    vars.apply(q.text(), true).replaceFirst("^(min|sum by \\(gateway, instance\\)) ?\\(", "count(");
             String exporterOnly = all.replace("job=~\".*\"", "job=\"token-monitor-exporter\"");
             assertThat(all).as(title + " with Gateway = All").contains("job=~\".*\"");
             assertThat(values(all))
@@ -1611,7 +1612,7 @@ class DashboardQueriesIT {
     }
 
     /** A variable whose value the dashboard itself gives: custom, textbox, constant. */
-    private static void setWithoutDatasource(Interpolator vars, Dashboard d, Variable v) {
+    static void setWithoutDatasource(Interpolator vars, Dashboard d, Variable v) {
         switch (v.type()) {
             case "custom" ->
                 vars.set(

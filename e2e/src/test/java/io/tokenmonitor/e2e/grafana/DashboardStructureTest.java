@@ -30,13 +30,17 @@ class DashboardStructureTest {
             "tm-models",
             "tm-channels",
             "tm-errors");
-    static final List<String> VARIABLES_ON_EVERY_DASHBOARD = List.of("job", "instance", "channel_id", "model");
+    static final List<String> VARIABLES_ON_EVERY_DASHBOARD =
+            List.of("gateway", "job", "instance", "channel_id", "model");
     static final List<String> QUICK_RANGES = List.of("now-1h", "now-6h", "now-12h", "now-24h", "now-7d", "now-30d");
     /** Grafana's built-in pseudo datasources a panel or annotation may name. */
     static final Set<String> BUILT_IN_DATASOURCES = Set.of("-- Mixed --", "-- Grafana --");
 
     private static final Pattern REFERENCE =
             Pattern.compile("\\$\\{(\\w+)(?::[\\w:]+)?}|\\$([A-Za-z_]\\w*)|\\[\\[(\\w+)");
+    /** A PromQL series selector: metric name (or none) and its matchers. */
+    private static final Pattern SELECTOR = Pattern.compile("([A-Za-z_:][\\w:]*)?\\{([^{}]*)}");
+
     private static final Pattern DASHBOARD_LINK = Pattern.compile("/d/([\\w-]+)(\\?[^'\"\\s]*)?");
 
     private final Path grafana = RepoPaths.root().resolve("grafana");
@@ -147,6 +151,61 @@ class DashboardStructureTest {
                     .contains("(?<text>")
                     .contains("(?<value>");
         }
+    }
+
+    /**
+     * A fleet (several gateways in one Prometheus or store, README "Fleets") is told apart by the
+     * `gateway` label: every dashboard has a Gateway variable (multi, All = ".*", which also matches
+     * series without the label), the job variable lists only the chosen gateways' jobs, and every
+     * selector of an exporter series — each one that filters on $job, in panels and in variables —
+     * also filters on $gateway. The bridge's, Prometheus's and ALERTS' selectors have no $job and
+     * stay unfiltered (one bridge per fleet or per gateway).
+     */
+    @Test
+    void givenFleetGatewayVariable_thenEveryExporterSelectorFiltersOnIt() {
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        for (Dashboard d : dashboards) {
+            Variable gateway = d.variables().stream()
+                    .filter(v -> v.name().equals("gateway"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(gateway.query()).as(d.uid() + " gateway").isEqualTo("label_values(newapi_build_info, gateway)");
+            assertThat(gateway.multi() && gateway.includeAll())
+                    .as(d.uid() + " gateway multi, All")
+                    .isTrue();
+            assertThat(gateway.allValue()).as(d.uid() + " gateway All").isEqualTo(".*");
+            assertThat(d.variables().stream()
+                            .filter(v -> v.name().equals("job"))
+                            .findFirst()
+                            .orElseThrow()
+                            .query())
+                    .as(d.uid() + " job lists the chosen gateways' jobs")
+                    .isEqualTo("label_values(newapi_build_info{gateway=~\"$gateway\"}, job)");
+            List<String> texts = new ArrayList<>();
+            d.queries().stream()
+                    .filter(Dashboard.PanelQuery::isPrometheus)
+                    .forEach(q -> texts.add(q.where() + "\u0000" + q.text()));
+            d.variables().stream()
+                    .filter(v -> v.type().equals("query") && !v.name().equals("gateway"))
+                    .forEach(v -> texts.add(d.uid() + " variable " + v.name() + "\u0000" + v.query()));
+            for (String t : texts) {
+                String[] whereAndText = t.split("\u0000", 2);
+                Matcher m = SELECTOR.matcher(whereAndText[1]);
+                while (m.find()) {
+                    if (m.group(2).contains("job=~\"$job\"")) {
+                        checked++;
+                        if (!m.group(2).contains("gateway=~\"$gateway\"")) {
+                            missing.add(whereAndText[0] + ": " + m.group());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("selectors filtering on $job").isGreaterThan(100);
+        assertThat(missing)
+                .as("exporter selectors without gateway=~\"$gateway\"")
+                .isEmpty();
     }
 
     /**

@@ -62,17 +62,67 @@ public final class PrometheusProcess implements AutoCloseable {
                 alertmanager == null ? "127.0.0.1:" + FreePort.pick() : alertmanager,
                 interval,
                 extraJobs);
-        ManagedProcess process = ManagedProcess.start(
-                "prometheus",
-                List.of(
-                        RepoPaths.prometheusBinary().toString(),
-                        "--config.file=" + config,
-                        "--storage.tsdb.path=" + dir.resolve("tsdb"),
-                        "--web.listen-address=127.0.0.1:" + port,
-                        "--storage.tsdb.retention.time=1d",
-                        "--log.level=warn"),
-                Map.of(),
-                dir);
+        return launch(dir, port, config, List.of());
+    }
+
+    /**
+     * A fleet: prometheus.yml's exporter job scrapes one target per gateway ({@code gateways}: the
+     * gateway label to host:port), each with its own {@code gateway} target label as prometheus.yml
+     * sets it, and remote-writes everything to {@code remoteWrite} (null: none).
+     */
+    public static PrometheusProcess startFleet(
+            Path dir, Map<String, String> gateways, Duration interval, URI remoteWrite) {
+        int port = FreePort.pick();
+        Path config = writeConfig(dir, port, Map.of(), "127.0.0.1:" + FreePort.pick(), interval, Map.of());
+        try {
+            ObjectNode root = (ObjectNode) YAML.readTree(config.toFile());
+            for (JsonNode job : root.path("scrape_configs")) {
+                if (job.path("job_name").asText().equals("token-monitor-exporter")) {
+                    ArrayNode configs = ((ObjectNode) job).putArray("static_configs");
+                    gateways.forEach((gateway, target) -> {
+                        ObjectNode sc = configs.addObject();
+                        sc.putArray("targets").add(target);
+                        sc.putObject("labels").put("gateway", gateway);
+                    });
+                }
+            }
+            if (remoteWrite != null) {
+                root.putArray("remote_write").addObject().put("url", remoteWrite.toString());
+            }
+            YAML.writeValue(config.toFile(), root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launch(dir, port, config, List.of());
+    }
+
+    /**
+     * A Prometheus that scrapes nothing and loads no rules, and takes samples by remote_write on
+     * {@link #remoteWriteUrl()}: the receiving end a fleet's Prometheus servers write to, standing
+     * in for Thanos Receive, Mimir or VictoriaMetrics (the same remote-write protocol).
+     */
+    public static PrometheusProcess startReceiver(Path dir) {
+        int port = FreePort.pick();
+        try {
+            Files.createDirectories(dir);
+            Path config = dir.resolve("prometheus.yml");
+            Files.writeString(config, "global: {}\n");
+            return launch(dir, port, config, List.of("--web.enable-remote-write-receiver"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static PrometheusProcess launch(Path dir, int port, Path config, List<String> flags) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                RepoPaths.prometheusBinary().toString(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.retention.time=1d",
+                "--log.level=warn"));
+        command.addAll(flags);
+        ManagedProcess process = ManagedProcess.start("prometheus", command, Map.of(), dir);
         PrometheusProcess prometheus =
                 new PrometheusProcess(process, new PrometheusApi(URI.create("http://127.0.0.1:" + port)), config);
         try {
@@ -140,6 +190,11 @@ public final class PrometheusProcess implements AutoCloseable {
 
     public PrometheusApi api() {
         return api;
+    }
+
+    /** Where remote_write sends to, for a receiver started by {@link #startReceiver(Path)}. */
+    public URI remoteWriteUrl() {
+        return api.base().resolve("/api/v1/write");
     }
 
     public Path configFile() {
