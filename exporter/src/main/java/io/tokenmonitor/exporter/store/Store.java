@@ -63,6 +63,16 @@ public final class Store implements AutoCloseable, LogSource {
     private final SqliteOptions.Synchronous synchronous;
     private final FirstBackfill firstBackfill = new FirstBackfill();
     private boolean inFirstBackfill;
+    /**
+     * In the first backfill the raw rows' rollups are built from {@code logs} when it ends ({@link BackfillRollups});
+     * false from the start otherwise, and from the first batch that asks to keep raw rows its rollups would not
+     * count (a rollup cutoff after the raw cutoff: the exporter's rollup retention is never shorter than RETENTION).
+     */
+    private boolean rollupsDeferred;
+    /** In the first backfill, the totals of its batches, saved once when it ends; null otherwise. */
+    private UsageTotals unsavedTotals;
+
+    private final BackfillRollups backfillRollups = new BackfillRollups();
     private final RawLogRepository rawLogs = new RawLogRepository();
     private final RollupRepository rollups = new RollupRepository();
     private final TotalsRepository totals = new TotalsRepository();
@@ -126,7 +136,8 @@ public final class Store implements AutoCloseable, LogSource {
      * {@code synchronous=NORMAL} (no fsync per batch; in WAL mode a crash, power loss included,
      * loses at most the last batches and never corrupts the file) and without the {@code created_at}
      * index, which costs a quarter of a raw row's insert and is built in one sort at the end
-     * ({@link #finishFirstBackfill}). Usage is published only once the backfill has caught up, so a
+     * ({@link #finishFirstBackfill}), and likewise without the raw rows' rollups and the totals'
+     * rows, built from {@code logs} and saved there too. Usage is published only once the backfill has caught up, so a
      * start that finds an unfinished first backfill discards its rows and begins again: exact, and
      * the batches lost to a crash do not matter.
      */
@@ -143,6 +154,7 @@ public final class Store implements AutoCloseable, LogSource {
         writer.useTransaction(tx -> firstBackfill.start(tx, System.currentTimeMillis() / 1000));
         writer.execute("PRAGMA synchronous = NORMAL");
         inFirstBackfill = true;
+        rollupsDeferred = true;
     }
 
     /** Whether the first backfill runs in bulk mode (see {@link #finishFirstBackfill}). */
@@ -151,18 +163,32 @@ public final class Store implements AutoCloseable, LogSource {
     }
 
     /**
-     * Ends the first backfill's bulk mode, if it runs: builds the {@code created_at} index and, in
-     * the same transaction, removes the marker, at the store's normal {@code synchronous} level, so
-     * this commit makes every earlier batch durable too. Call it once the backfill has caught up,
-     * before publishing its totals. A no-op otherwise.
+     * Ends the first backfill's bulk mode, if it runs: builds the rollups of its raw rows, saves its
+     * totals, builds the deferred indexes and, in the same transaction, removes the marker, at the
+     * store's normal {@code synchronous} level, so this commit makes every earlier batch durable too.
+     * Call it once the backfill has caught up, before publishing its totals. A no-op otherwise.
      */
     public void finishFirstBackfill() {
         if (!inFirstBackfill) {
             return;
         }
         writer.execute("PRAGMA synchronous = " + synchronous.name());
-        writer.useTransaction(firstBackfill::finish);
+        long begin = System.nanoTime();
+        writer.useTransaction(tx -> {
+            if (rollupsDeferred) {
+                backfillRollups.build(tx);
+            }
+            if (unsavedTotals != null) {
+                totals.saveAll(tx, unsavedTotals);
+            }
+            firstBackfill.finish(tx);
+        });
+        LOG.info(
+                "store: first backfill finished: rollups, totals and indexes built in {} ms",
+                (System.nanoTime() - begin) / 1_000_000);
         inFirstBackfill = false;
+        rollupsDeferred = false;
+        unsavedTotals = null;
     }
 
     public Path file() {
@@ -170,6 +196,9 @@ public final class Store implements AutoCloseable, LogSource {
     }
 
     public UsageTotals loadTotals() {
+        if (unsavedTotals != null) {
+            return unsavedTotals;
+        }
         return totals.load(writer);
     }
 
@@ -194,7 +223,13 @@ public final class Store implements AutoCloseable, LogSource {
             long nowMillis,
             long rawCutoffSeconds,
             long rollupCutoffSeconds) {
-        return writer.inTransaction(tx -> {
+        // A raw row's rollups wait for the end of the first backfill only if its rollup cutoff is met whenever
+        // it is kept raw; the first batch where that fails adds the waiting rows' rollups now and stops waiting.
+        boolean defer = rollupsDeferred && rollupCutoffSeconds <= rawCutoffSeconds;
+        UsageTotals next = writer.inTransaction(tx -> {
+            if (rollupsDeferred && !defer) {
+                backfillRollups.build(tx);
+            }
             List<ClassifiedRow> rows = accountLookup.resolveTokenIds(tx, batch);
             List<ClassifiedRow> raw = new ArrayList<>();
             for (ClassifiedRow row : rows) {
@@ -207,9 +242,10 @@ public final class Store implements AutoCloseable, LogSource {
             List<ClassifiedRow> rolledUp = new ArrayList<>(rows.size());
             int r = 0;
             for (ClassifiedRow row : rows) {
-                if (!keptRaw(row, rawCutoffSeconds) || inserted[r++]) {
+                boolean kept = keptRaw(row, rawCutoffSeconds);
+                if (!kept || inserted[r++]) {
                     counted.add(row);
-                    if (row.row().createdAt() >= rollupCutoffSeconds) {
+                    if (row.row().createdAt() >= rollupCutoffSeconds && !(kept && defer)) {
                         rolledUp.add(row);
                     }
                 }
@@ -217,10 +253,29 @@ public final class Store implements AutoCloseable, LogSource {
             UsageTotals.Update update = current.plus(counted, nowMillis);
             rollups.add(tx, rolledUp);
             accountRollups.add(tx, rolledUp);
-            totals.save(tx, update);
+            if (!inFirstBackfill) {
+                // the first backfill saves its totals once, when it ends (a crash before starts it again)
+                totals.save(tx, update);
+            }
             positions.save(tx, position);
             return update.next();
         });
+        rollupsDeferred = defer;
+        if (inFirstBackfill) {
+            unsavedTotals = next;
+        }
+        return next;
+    }
+
+    /**
+     * Builds the deferred rollups now, for what needs them complete before the first backfill ends (the exporter
+     * prunes and fills token ids only once caught up, so this is for callers outside the sync loop).
+     */
+    private void rollUpDeferredRows() {
+        if (rollupsDeferred) {
+            writer.useTransaction(backfillRollups::build);
+            rollupsDeferred = false;
+        }
     }
 
     private static boolean keptRaw(ClassifiedRow row, long rawCutoffSeconds) {
@@ -351,6 +406,7 @@ public final class Store implements AutoCloseable, LogSource {
      * @return the rows filled
      */
     public int fillTokenIds(long fromId, long toId, Map<Long, Long> gatewayTokenIds, long rollupCutoffSeconds) {
+        rollUpDeferredRows(); // the fill adds the filled rows' account rollups itself
         return writer.inTransaction(tx -> tokenIdFill.fill(tx, fromId, toId, gatewayTokenIds, rollupCutoffSeconds));
     }
 
@@ -455,6 +511,7 @@ public final class Store implements AutoCloseable, LogSource {
      * @return raw rows deleted
      */
     public int prune(long rawCutoffSeconds, long rollupCutoffSeconds) {
+        rollUpDeferredRows(); // the raw rows about to go still owe their rollups
         int deleted = 0;
         int chunk;
         do {

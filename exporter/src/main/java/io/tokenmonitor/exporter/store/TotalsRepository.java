@@ -82,6 +82,11 @@ final class TotalsRepository {
         return new UsageTotals(series, errors, rows, dimensions);
     }
 
+    /** Saves every entry of {@code all}, as if each had changed. */
+    void saveAll(Handle handle, UsageTotals all) {
+        save(handle, new UsageTotals.Update(all, all.series(), all.errors(), all.ingestRows(), all.dimensions()));
+    }
+
     void save(Handle handle, UsageTotals.Update update) {
         if (!update.changedSeries().isEmpty()) {
             // Plain JDBC: a batch touches up to every series, and Jdbi's per-value binding costs more than SQLite here.

@@ -64,6 +64,7 @@ class AccountLabelsCollectorTest {
                     1L,
                     Long.MIN_VALUE,
                     Long.MIN_VALUE);
+            store.finishFirstBackfill(); // the first backfill's rollups are built when it ends
             RuleRegistry rules = new RuleRegistry(
                     store,
                     new RuleEvaluator(store, () -> 500_000, () -> ChannelState.notLoaded(500_000)),

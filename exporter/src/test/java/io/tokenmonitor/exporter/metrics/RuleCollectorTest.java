@@ -98,6 +98,7 @@ class RuleCollectorTest {
                     1L,
                     Long.MIN_VALUE,
                     Long.MIN_VALUE);
+            store.finishFirstBackfill(); // the first backfill's rollups are built when it ends
             ChannelState channels = new ChannelState(
                     List.of(
                             new Channel("3", "c3", 1, "default", "", 1, 0, 0),

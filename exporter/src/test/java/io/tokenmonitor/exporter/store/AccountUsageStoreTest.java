@@ -54,6 +54,7 @@ class AccountUsageStoreTest {
                     1,
                     Long.MIN_VALUE,
                     Long.MIN_VALUE);
+            store.finishFirstBackfill(); // the first backfill's rollups are built when it ends
             assertThat(column(file, "SELECT id || ':' || token_id FROM logs ORDER BY id"))
                     .containsExactly("1:5", "2:5", "3:0", "4:0", "5:0");
             assertThat(column(
@@ -100,6 +101,7 @@ class AccountUsageStoreTest {
                     1,
                     Long.MIN_VALUE,
                     Long.MIN_VALUE);
+            store.finishFirstBackfill(); // the first backfill's rollups are built when it ends
             String rollups = "SELECT token_id || '/' || user_id || ':' || requests || ':' || quota"
                     + " FROM usage_account_minute ORDER BY token_id, user_id";
             List<String> synced = column(file, rollups);

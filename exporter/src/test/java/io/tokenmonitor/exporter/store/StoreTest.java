@@ -269,6 +269,7 @@ class StoreTest {
                     1L,
                     30 * DAY,
                     20 * DAY);
+            store.finishFirstBackfill(); // the first backfill's rollups are built when it ends
 
             assertThat(totals.series().get(new SeriesKey("3", "gpt-4o", false)).requests())
                     .isEqualTo(2);
@@ -323,6 +324,7 @@ class StoreTest {
                     1L,
                     Long.MIN_VALUE,
                     Long.MIN_VALUE);
+            store.finishFirstBackfill(); // the first backfill's rollups are built when it ends
 
             List<Long> quotaPerMinute = StoreSql.longs(file, "SELECT quota FROM usage_minute ORDER BY minute");
             assertThat(quotaPerMinute).containsExactly(33L, 300L);
