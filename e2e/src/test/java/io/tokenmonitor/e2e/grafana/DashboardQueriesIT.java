@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -369,6 +370,69 @@ class DashboardQueriesIT {
      * and nothing else. The expected fields are the row's SELECT *, so a column a later migration adds
      * fails here until the panel shows it.
      */
+    /**
+     * The Logs table with one channel, two models and a limit of 7 shows exactly the store's 7 newest rows of that
+     * selection in the range, newest first, each stored column as stored (the table picks the ids first, then reads
+     * those rows whole: issue 16's benchmark, e2e/BENCHMARKS.md).
+     */
+    @Test
+    void givenLogsTable_whenOneChannelTwoModelsAndALimitAreSelected_thenItShowsTheStoresNewestRowsOfThem()
+            throws SQLException {
+        Dashboard logs = Dashboard.byUid(dashboards, "tm-logs");
+        List<String> selection = oneChannelTwoModels();
+        String channel = selection.get(0);
+        List<String> models = selection.subList(1, 3);
+        // Ends a minute ago: the demo gateway keeps writing, both queries must see the same rows.
+        Instant to = Instant.ofEpochSecond(Instant.now().getEpochSecond() - 60);
+        Instant from = to.minus(Duration.ofHours(1));
+        Interpolator vars = modelsSelection(logs, from, to, channel, models);
+        vars.set("limit", Interpolator.Value.of("7"));
+        String sql = vars.apply(logs.query("Logs").text(), false);
+        List<String> columns = List.of(
+                "id",
+                "kind",
+                "channel_id",
+                "channel_name",
+                "model",
+                "token_name",
+                "token_id",
+                "username",
+                "group",
+                "prompt_tokens",
+                "completion_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "quota",
+                "use_time_seconds",
+                "ttft_seconds",
+                "is_stream",
+                "status_class",
+                "request_id",
+                "ip",
+                "content",
+                "other");
+        List<List<String>> shown = new ArrayList<>();
+        try (Connection c = openStore();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(List.of(rs.getString("time")));
+                for (String column : columns) {
+                    row.add(rs.getString(column));
+                }
+                shown.add(row);
+            }
+        }
+        List<List<String>> expected = liveRows("SELECT created_at, "
+                + columns.stream().map(col -> '"' + col + '"').collect(Collectors.joining(", "))
+                + " FROM logs WHERE channel_id = '" + channel + "' AND model IN ('"
+                + models.get(0).replace("'", "''") + "', '" + models.get(1).replace("'", "''") + "')"
+                + " AND created_at >= " + from.getEpochSecond() + " AND created_at < " + to.getEpochSecond()
+                + " ORDER BY id DESC LIMIT 7");
+        assertThat(expected).as("rows of channel " + channel + " and " + models).hasSize(7);
+        assertThat(shown).as("the Logs table\n  " + sql).isEqualTo(expected);
+    }
+
     @Test
     void givenRowIdOfARealRow_whenTheSelectedRowPanelRuns_thenEveryColumnOfTheStoresRowIsShownWithItsValue()
             throws Exception {
@@ -1605,52 +1669,15 @@ class DashboardQueriesIT {
                         vars.set(v.name(), Interpolator.Value.of(options.get(0).value()));
                     }
                 }
-                default -> setWithoutDatasource(vars, d, v);
+                default -> StoreVariables.setWithoutDatasource(vars, d, v);
             }
         }
         return vars;
     }
 
-    /** A variable whose value the dashboard itself gives: custom, textbox, constant. */
-    static void setWithoutDatasource(Interpolator vars, Dashboard d, Variable v) {
-        switch (v.type()) {
-            case "custom" ->
-                vars.set(
-                        v.name(),
-                        v.includeAll()
-                                        && v.allValue() != null
-                                        && v.currentValue().equals("$__all")
-                                ? new Interpolator.Value(List.of(), v.allValue(), false)
-                                : Interpolator.Value.of(
-                                        v.currentValue().isEmpty()
-                                                ? v.query().split(",")[0].trim()
-                                                : v.currentValue()));
-            case "textbox", "constant" -> vars.set(v.name(), Interpolator.Value.of(v.currentValue()));
-            default ->
-                fail(d.uid() + ": variable $" + v.name() + " of type " + v.type() + " is not checked by this test");
-        }
-    }
-
-    /**
-     * The variables as Grafana has them when Prometheus answers nothing: a query variable offers
-     * only its "All" option when it has one (kept as the dashboard's saved selection), else the
-     * "None" option, whose value is '' (NONE_VARIABLE_VALUE in Grafana's
-     * public/app/features/variables/constants.ts; getNoneOption() in its query variable).
-     */
+    /** The variables as Grafana has them when Prometheus answers nothing (see {@link StoreVariables}). */
     private static Interpolator interpolatorWithoutPrometheus(Dashboard d, Instant from, Instant to) {
-        Interpolator vars = new Interpolator(from, to, INTERVAL, SCRAPE);
-        for (Variable v : d.variables()) {
-            switch (v.type()) {
-                case "query" ->
-                    vars.set(
-                            v.name(),
-                            v.includeAll() && v.allValue() != null
-                                    ? new Interpolator.Value(List.of(), v.allValue(), false)
-                                    : Interpolator.Value.of(""));
-                default -> setWithoutDatasource(vars, d, v);
-            }
-        }
-        return vars;
+        return StoreVariables.withoutPrometheus(d, from, to, INTERVAL, SCRAPE);
     }
 
     private static void runPromQl(Dashboard.PanelQuery q, String expr, Instant to) {

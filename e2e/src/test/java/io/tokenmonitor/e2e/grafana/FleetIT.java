@@ -177,7 +177,7 @@ class FleetIT {
                                 ? new Interpolator.Value(List.of(), v.allValue(), true)
                                 : Interpolator.Value.of(".*"));
             } else {
-                DashboardQueriesIT.setWithoutDatasource(vars, d, v);
+                StoreVariables.setWithoutDatasource(vars, d, v);
             }
         }
         return vars;

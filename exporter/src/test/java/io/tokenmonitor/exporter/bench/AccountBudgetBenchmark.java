@@ -2,31 +2,23 @@ package io.tokenmonitor.exporter.bench;
 
 import io.tokenmonitor.exporter.budget.Budget;
 import io.tokenmonitor.exporter.budget.BudgetEvaluator;
-import io.tokenmonitor.exporter.model.ClassifiedRow;
-import io.tokenmonitor.exporter.model.LogRow;
-import io.tokenmonitor.exporter.model.SyncPosition;
-import io.tokenmonitor.exporter.model.UsageTotals;
 import io.tokenmonitor.exporter.rule.RulesFile;
-import io.tokenmonitor.exporter.source.GatewayFlavor;
 import io.tokenmonitor.exporter.store.Store;
-import io.tokenmonitor.exporter.sync.RowClassifier;
-import io.tokenmonitor.exporter.testing.Classifiers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Issue 15's figure: 1,000 budgets on API keys evaluated on a store of 5M rows, as a share of BUDGET_INTERVAL (15 s),
  * beside 1,000 budgets on channels and models (the baseline) on the same store, with the same mix of windows (1h,
- * 24h, 7d, 30d, calendar_day, calendar_month, custom). The store is filled through {@link Store#commit} as a first
- * backfill (its rows/s is printed too): 10,000 keys of 2,000 users in 5 groups, 20 channels × 40 models, 30 days.
+ * 24h, 7d, 30d, calendar_day, calendar_month, custom). The store is {@link StoreFill}'s (a first backfill through
+ * {@link Store#commit}, its rows/s printed too): 10,000 keys of 2,000 users in 5 groups, 20 channels × 40 models, 30
+ * days.
  *
  * <pre>
  * exporter/bench-accounts.sh [--rows 5000000]
@@ -34,11 +26,9 @@ import java.util.Random;
  */
 public final class AccountBudgetBenchmark {
 
-    private static final int KEYS = 10_000;
-    private static final int USERS = 2_000;
-    private static final int GROUPS = 5;
-    private static final int CHANNELS = 20;
-    private static final int MODELS = 40;
+    private static final int KEYS = StoreFill.KEYS;
+    private static final int CHANNELS = StoreFill.CHANNELS;
+    private static final int MODELS = StoreFill.MODELS;
     private static final long DAYS = 30;
     private static final int BUDGETS = 1_000;
     private static final int EVALUATIONS = 10;
@@ -53,23 +43,7 @@ public final class AccountBudgetBenchmark {
         Path dir = Files.createTempDirectory("tm-account-bench");
         Path file = dir.resolve("store.db");
         try (Store store = Store.open(file)) {
-            long start = System.nanoTime();
-            fill(store, rows);
-            store.finishFirstBackfill();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(
-                    "filled the store (first backfill, indexes built at its end): %,d rows in %.1f s, %,.0f rows/s;"
-                            + " %,d keys, %,d users, %d groups, %d channels x %d models, %d days; %,d MB%n",
-                    rows,
-                    seconds,
-                    rows / seconds,
-                    KEYS,
-                    USERS,
-                    GROUPS,
-                    CHANNELS,
-                    MODELS,
-                    DAYS,
-                    Files.size(file) / 1_000_000);
+            StoreFill.write(store, rows, DAYS);
             Instant now = Instant.now();
             LocalDate past = now.atZone(ZONE).toLocalDate().minusDays(9);
             List<Budget> keys = budgets(past, i -> "token_id: " + (1 + (i * 7L) % KEYS));
@@ -119,53 +93,6 @@ public final class AccountBudgetBenchmark {
                     .append(", limit: {usd: 100}}\n");
         }
         return RulesFile.parse(yaml.toString(), "bench").budgets();
-    }
-
-    private static void fill(Store store, int rows) {
-        RowClassifier classifier = Classifiers.uncapped(GatewayFlavor.NEW_API);
-        Random random = new Random(15);
-        long now = Instant.now().getEpochSecond();
-        long from = now - DAYS * 86_400;
-        UsageTotals totals = UsageTotals.EMPTY;
-        List<ClassifiedRow> batch = new ArrayList<>(5_000);
-        for (int i = 1; i <= rows; i++) {
-            long createdAt = from + (long) ((double) i / rows * DAYS * 86_400);
-            long prompt = 100 + random.nextInt(3000);
-            long completion = random.nextInt(1000);
-            int key = 1 + random.nextInt(KEYS);
-            int user = 1 + key % USERS;
-            batch.add(classifier.classify(new LogRow(
-                    i,
-                    createdAt,
-                    2,
-                    user,
-                    "user-" + user,
-                    "key-" + key,
-                    "model-" + random.nextInt(MODELS),
-                    prompt + 4 * completion,
-                    prompt,
-                    completion,
-                    1000L * random.nextInt(30),
-                    random.nextBoolean(),
-                    1 + random.nextInt(CHANNELS),
-                    "group-" + user % GROUPS,
-                    "{\"frt\":800}",
-                    "",
-                    "",
-                    "",
-                    0,
-                    key)));
-            if (batch.size() == 5_000 || i == rows) {
-                totals = store.commit(
-                        batch,
-                        new SyncPosition("bench", i, createdAt, List.of()),
-                        totals,
-                        0,
-                        Long.MIN_VALUE,
-                        Long.MIN_VALUE);
-                batch.clear();
-            }
-        }
     }
 
     private static double millis(Runnable run) {
