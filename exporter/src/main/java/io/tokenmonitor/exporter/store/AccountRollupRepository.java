@@ -26,21 +26,29 @@ final class AccountRollupRepository {
     private static final String PRUNE_MINUTES = "DELETE FROM usage_account_minute WHERE minute < :cutoff";
     private static final String PRUNE_DAYS = "DELETE FROM usage_account_day WHERE day < :cutoff";
 
+    /**
+     * What an insert into usage_account_minute or usage_account_day does on an existing key: adds
+     * every sum. One clause for the sync's upserts, the token-id upgrade ({@link TokenIdFill}) and
+     * the first backfill's passes ({@link BackfillRollups}); {@code %1$s} is the table's time column.
+     */
+    static final String ADD_ON_CONFLICT = """
+            ON CONFLICT (token_id, %1$s, user_id, "group") DO UPDATE SET
+                requests = requests + excluded.requests,
+                errors = errors + excluded.errors,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                quota = quota + excluded.quota,
+                quota_consumed = quota_consumed + excluded.quota_consumed,
+                quota_refunded = quota_refunded + excluded.quota_refunded
+            """;
+
     private static String upsert(String table, String timeColumn) {
         return """
                 INSERT INTO %1$s (%2$s, token_id, user_id, "group", requests, errors, input_tokens, output_tokens,
                     cache_read_tokens, quota, quota_consumed, quota_refunded)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (token_id, %2$s, user_id, "group") DO UPDATE SET
-                    requests = requests + excluded.requests,
-                    errors = errors + excluded.errors,
-                    input_tokens = input_tokens + excluded.input_tokens,
-                    output_tokens = output_tokens + excluded.output_tokens,
-                    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                    quota = quota + excluded.quota,
-                    quota_consumed = quota_consumed + excluded.quota_consumed,
-                    quota_refunded = quota_refunded + excluded.quota_refunded
-                """.formatted(table, timeColumn);
+                """.formatted(table, timeColumn) + ADD_ON_CONFLICT.formatted(timeColumn);
     }
 
     private record BucketKey(long tokenId, long start, long userId, String group) {}

@@ -80,23 +80,6 @@ final class BackfillRollups {
             channel_id, model, stream, requests, errors, errors_4xx, errors_5xx, errors_other, input_tokens,
             output_tokens, cache_read_tokens, cache_write_tokens, quota, quota_consumed, quota_refunded,
             duration_seconds_sum, duration_count""";
-    private static final String SERIES_ADD = """
-            ON CONFLICT (%1$s, channel_id, model, stream) DO UPDATE SET
-                requests = requests + excluded.requests,
-                errors = errors + excluded.errors,
-                errors_4xx = errors_4xx + excluded.errors_4xx,
-                errors_5xx = errors_5xx + excluded.errors_5xx,
-                errors_other = errors_other + excluded.errors_other,
-                input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens,
-                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-                quota = quota + excluded.quota,
-                quota_consumed = quota_consumed + excluded.quota_consumed,
-                quota_refunded = quota_refunded + excluded.quota_refunded,
-                duration_seconds_sum = duration_seconds_sum + excluded.duration_seconds_sum,
-                duration_count = duration_count + excluded.duration_count
-            """;
 
     private static final String ACCOUNT_SUMS = """
             requests, errors, input_tokens, output_tokens, cache_read_tokens, quota_consumed - quota_refunded,
@@ -107,17 +90,6 @@ final class BackfillRollups {
     private static final String ACCOUNT_COLUMNS = """
             token_id, user_id, "group", requests, errors, input_tokens, output_tokens, cache_read_tokens, quota,
             quota_consumed, quota_refunded""";
-    private static final String ACCOUNT_ADD = """
-            ON CONFLICT (token_id, %1$s, user_id, "group") DO UPDATE SET
-                requests = requests + excluded.requests,
-                errors = errors + excluded.errors,
-                input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens,
-                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                quota = quota + excluded.quota,
-                quota_consumed = quota_consumed + excluded.quota_consumed,
-                quota_refunded = quota_refunded + excluded.quota_refunded
-            """;
 
     /*
      * "WHERE true": SQLite needs it to tell an upsert's ON CONFLICT from a join constraint after INSERT … SELECT.
@@ -127,19 +99,19 @@ final class BackfillRollups {
             SERIES_MINUTES,
             "INSERT INTO usage_minute (minute, " + SERIES_COLUMNS + ") SELECT minute, channel_id, model, stream, "
                     + SERIES_SUMS + " FROM temp.backfill_minute WHERE true "
-                    + SERIES_ADD.formatted("minute"),
+                    + RollupRepository.ADD_ON_CONFLICT.formatted("minute"),
             "INSERT INTO usage_day (day, " + SERIES_COLUMNS + ") SELECT minute - ((minute % 86400) + 86400) % 86400,"
                     + " channel_id, model, stream, " + SERIES_DAY_SUMS + " FROM temp.backfill_minute WHERE true"
-                    + " GROUP BY 1, channel_id, model, stream " + SERIES_ADD.formatted("day"),
+                    + " GROUP BY 1, channel_id, model, stream " + RollupRepository.ADD_ON_CONFLICT.formatted("day"),
             "DROP TABLE temp.backfill_minute",
             ACCOUNT_MINUTES,
             "INSERT INTO usage_account_minute (minute, " + ACCOUNT_COLUMNS + ") SELECT minute, token_id, user_id,"
                     + " \"group\", " + ACCOUNT_SUMS + " FROM temp.backfill_account_minute WHERE true "
-                    + ACCOUNT_ADD.formatted("minute"),
+                    + AccountRollupRepository.ADD_ON_CONFLICT.formatted("minute"),
             "INSERT INTO usage_account_day (day, " + ACCOUNT_COLUMNS + ") SELECT minute - ((minute % 86400) + 86400)"
                     + " % 86400, token_id, user_id, \"group\", " + ACCOUNT_DAY_SUMS
                     + " FROM temp.backfill_account_minute WHERE true GROUP BY token_id, 1, user_id, \"group\" "
-                    + ACCOUNT_ADD.formatted("day"),
+                    + AccountRollupRepository.ADD_ON_CONFLICT.formatted("day"),
             "DROP TABLE temp.backfill_account_minute");
 
     /** Adds every usage row of {@code logs} to the four rollup tables, in the caller's transaction. */

@@ -35,6 +35,29 @@ final class RollupRepository {
     private static final List<String> BY_STREAM = List.of("channel_id", "model", "stream");
     private static final List<String> BY_MODEL = List.of("channel_id", "model");
 
+    /**
+     * What an insert into usage_minute or usage_day does on an existing key: adds every sum. One
+     * clause for the sync's upserts and the first backfill's set-based passes ({@link BackfillRollups});
+     * {@code %1$s} is the table's time column.
+     */
+    static final String ADD_ON_CONFLICT = """
+            ON CONFLICT (%1$s, channel_id, model, stream) DO UPDATE SET
+                requests = requests + excluded.requests,
+                errors = errors + excluded.errors,
+                errors_4xx = errors_4xx + excluded.errors_4xx,
+                errors_5xx = errors_5xx + excluded.errors_5xx,
+                errors_other = errors_other + excluded.errors_other,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+                quota = quota + excluded.quota,
+                quota_consumed = quota_consumed + excluded.quota_consumed,
+                quota_refunded = quota_refunded + excluded.quota_refunded,
+                duration_seconds_sum = duration_seconds_sum + excluded.duration_seconds_sum,
+                duration_count = duration_count + excluded.duration_count
+            """;
+
     /** The same statement for both tables: only the table and its time column differ. */
     private static String upsert(String table, String timeColumn) {
         return """
@@ -42,22 +65,7 @@ final class RollupRepository {
                     input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, quota, quota_consumed, quota_refunded,
                     duration_seconds_sum, duration_count)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (%2$s, channel_id, model, stream) DO UPDATE SET
-                    requests = requests + excluded.requests,
-                    errors = errors + excluded.errors,
-                    errors_4xx = errors_4xx + excluded.errors_4xx,
-                    errors_5xx = errors_5xx + excluded.errors_5xx,
-                    errors_other = errors_other + excluded.errors_other,
-                    input_tokens = input_tokens + excluded.input_tokens,
-                    output_tokens = output_tokens + excluded.output_tokens,
-                    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                    cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-                    quota = quota + excluded.quota,
-                    quota_consumed = quota_consumed + excluded.quota_consumed,
-                    quota_refunded = quota_refunded + excluded.quota_refunded,
-                    duration_seconds_sum = duration_seconds_sum + excluded.duration_seconds_sum,
-                    duration_count = duration_count + excluded.duration_count
-                """.formatted(table, timeColumn);
+                """.formatted(table, timeColumn) + ADD_ON_CONFLICT.formatted(timeColumn);
     }
 
     private record BucketKey(long start, String channelId, String model, boolean stream) {}

@@ -50,19 +50,12 @@ final class TokenIdFill {
             FROM token_id_fill f JOIN logs l ON l.id = f.id
             WHERE l.kind IN ('request', 'settlement', 'refund', 'error') AND l.created_at >= :cutoff
             GROUP BY 1, f.token_id, l.user_id, l."group"
-            ON CONFLICT (token_id, %2$s, user_id, "group") DO UPDATE SET
-                requests = requests + excluded.requests,
-                errors = errors + excluded.errors,
-                input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens,
-                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                quota = quota + excluded.quota,
-                quota_consumed = quota_consumed + excluded.quota_consumed,
-                quota_refunded = quota_refunded + excluded.quota_refunded
             """;
 
-    private static final String ROLLUP_MINUTES = ROLLUP.formatted("usage_account_minute", "minute", 60);
-    private static final String ROLLUP_DAYS = ROLLUP.formatted("usage_account_day", "day", 86_400);
+    private static final String ROLLUP_MINUTES = ROLLUP.formatted("usage_account_minute", "minute", 60)
+            + AccountRollupRepository.ADD_ON_CONFLICT.formatted("minute");
+    private static final String ROLLUP_DAYS = ROLLUP.formatted("usage_account_day", "day", 86_400)
+            + AccountRollupRepository.ADD_ON_CONFLICT.formatted("day");
 
     /** The raw rows still without a token id: their lowest and highest id and how many. */
     Optional<UnfilledRows> unfilled(Handle handle) {
