@@ -963,6 +963,140 @@ class DashboardQueriesIT {
                 .isPositive();
     }
 
+    /**
+     * The Tokens panels that sum usage over the range read whole UTC days from {@code usage_account_day} and
+     * only the partial days at the edges from {@code usage_account_minute}. For one key, its user and its
+     * groups, over a range from mid-day (not on a minute) to a minute ago that spans whole days with data
+     * and edges with data, each panel's numbers equal the sums of the minute rows alone.
+     */
+    @Test
+    void givenRangeOverWholeDaysAndPartialEdges_whenTokensPanelsSumIt_thenTheyEqualTheMinuteSums() throws SQLException {
+        Path store = storeWithAccountUsageFourDaysEarlier();
+        Dashboard tokens = Dashboard.byUid(dashboards, "tm-tokens");
+        Instant to = Instant.now().minus(Duration.ofMinutes(1));
+        long today = Math.floorDiv(to.getEpochSecond(), 86_400) * 86_400;
+        Instant from = Instant.ofEpochSecond(today - 5 * 86_400 + 7 * 3_600 + 13 * 60 + 30);
+        long f = from.getEpochSecond();
+        long t = to.getEpochSecond();
+        long firstDay = today - 4 * 86_400;
+        String key = "2";
+        String user = String.valueOf(AccountStoreSeed.USER_OF_TOKEN.get(1));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                Statement s = c.createStatement()) {
+            // the range must exercise all three parts, or a broken edge could pass
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(*) FROM usage_account_minute WHERE token_id = " + key + " AND minute >= " + f
+                                    + " AND minute < " + firstDay))
+                    .as("minute rows of key " + key + " in the first, partial day")
+                    .isPositive();
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(*) FROM usage_account_minute WHERE token_id = " + key + " AND minute >= "
+                                    + today + " AND minute < " + t))
+                    .as("minute rows of key " + key + " in the last, partial day")
+                    .isPositive();
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(DISTINCT day) FROM usage_account_day WHERE token_id = " + key + " AND day >= "
+                                    + firstDay + " AND day < " + today))
+                    .as("whole days with rows of key " + key)
+                    .isGreaterThanOrEqualTo(2);
+        }
+        String range = " minute >= " + f + " AND minute < " + t;
+        String usd = "ROUND(SUM(quota) * 1.0 / (SELECT quota_per_unit FROM gateway_options), 4)";
+        String sums = "SUM(requests), SUM(errors), SUM(input_tokens + output_tokens), " + usd;
+        Map<String, String> expected = Map.of(
+                "Top keys by spend",
+                "SELECT token_id, " + sums + " FROM usage_account_minute WHERE token_id = " + key + " AND" + range
+                        + " GROUP BY token_id",
+                "Top users by spend",
+                "SELECT user_id, " + sums + " FROM usage_account_minute WHERE user_id = " + user + " AND" + range
+                        + " GROUP BY user_id",
+                "Top groups by spend",
+                "SELECT \"group\", " + sums + " FROM usage_account_minute WHERE token_id = " + key + " AND" + range
+                        + " GROUP BY \"group\" ORDER BY SUM(quota) DESC, SUM(requests) DESC",
+                "API keys",
+                "SELECT token_id, SUM(requests), " + usd + " FROM usage_account_minute WHERE token_id = " + key + " AND"
+                        + range + " GROUP BY token_id",
+                "Users",
+                "SELECT user_id, SUM(requests), " + usd + " FROM usage_account_minute WHERE user_id = " + user + " AND"
+                        + range + " GROUP BY user_id");
+        Map<String, List<String>> columns = Map.of(
+                "Top keys by spend", List.of("token_id", "requests", "errors", "tokens", "spend_usd"),
+                "Top users by spend", List.of("user_id", "requests", "errors", "tokens", "spend_usd"),
+                "Top groups by spend", List.of("group", "requests", "errors", "tokens", "spend_usd"),
+                "API keys", List.of("token_id", "requests", "spend_usd"),
+                "Users", List.of("user_id", "requests", "spend_usd"));
+        for (Map.Entry<String, String> panel : expected.entrySet()) {
+            String title = panel.getKey();
+            boolean byUser = title.contains("users") || title.equals("Users");
+            Interpolator vars = interpolatorWithoutPrometheus(tokens, from, to);
+            vars.set(byUser ? "user_id" : "token_id", Interpolator.Value.of(byUser ? user : key));
+            List<List<String>> actual;
+            List<List<String>> minutes;
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                    Statement s = c.createStatement()) {
+                actual = columnsOf(s, vars.apply(tokens.query(title).text(), false), columns.get(title));
+                minutes = columnsOf(s, panel.getValue(), null);
+            }
+            assertThat(minutes).as(title + ": the minute sums").isNotEmpty();
+            assertThat(actual).as(title + " for key " + key + " / user " + user).isEqualTo(minutes);
+        }
+    }
+
+    /**
+     * A copy of the store whose account rollups (minutes and days) appear once more four days earlier: the demo's
+     * two days of history then give a range of five days with rows on each. Whole days keep the days aligned.
+     */
+    private static Path storeWithAccountUsageFourDaysEarlier() throws SQLException {
+        Path copy = dir.resolve("account-days-" + System.nanoTime() + ".db");
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        String columns = "token_id, user_id, \"group\", requests, errors, input_tokens, output_tokens,"
+                + " cache_read_tokens, quota, quota_consumed, quota_refunded";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement()) {
+            // a plain INSERT: a clash with an existing row fails here rather than skew the sums
+            for (String table : List.of("usage_account_minute:minute", "usage_account_day:day")) {
+                String[] t = table.split(":");
+                s.execute("INSERT INTO " + t[0] + " (" + t[1] + ", " + columns + ") SELECT " + t[1] + " - 4 * 86400, "
+                        + columns + " FROM " + t[0]);
+            }
+        }
+        return copy;
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The rows of {@code sql}, as text: the named columns, or every column when {@code names} is null. */
+    private static List<List<String>> columnsOf(Statement s, String sql, List<String> names) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                if (names == null) {
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.add(rs.getString(i));
+                    }
+                } else {
+                    for (String name : names) {
+                        row.add(rs.getString(name));
+                    }
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     private static final String QUOTED_MODEL = "it's-a-model";
 
     /** A copy of the store in which the last day's logs and sums appear once more under the model {@code it's-a-model}. */
