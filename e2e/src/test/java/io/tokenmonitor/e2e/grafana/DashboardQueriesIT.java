@@ -1048,7 +1048,16 @@ class DashboardQueriesIT {
     /** The panels whose sums over the range read whole UTC days from {@code usage_day}, by dashboard uid. */
     private static final Map<String, List<String>> DAY_PATH_PANELS = Map.of(
             "tm-overview",
-            List.of("Input tokens", "Output tokens", "Requests", "Active models", "Cost (USD)", "Error ratio"),
+            List.of(
+                    "Input tokens",
+                    "Output tokens",
+                    "Requests",
+                    "Active models",
+                    "Cost (USD)",
+                    "Error ratio",
+                    "Channel share (tokens)"),
+            "tm-channels",
+            List.of("Top 10 channels by requests", "Top 10 channels by tokens", "Top 10 channels by cost (USD)"),
             "tm-errors",
             List.of("Failed attempts", "Error ratio", "Channels with failures"),
             "tm-models",
@@ -1059,7 +1068,7 @@ class DashboardQueriesIT {
             Pattern.compile("\\(\\n  -- whole UTC days of the range.*?\\n\\) u\\n", Pattern.DOTALL);
 
     /**
-     * The Overview, Errors and Models panels that sum {@code usage_minute} over the range read whole UTC days from
+     * The Overview, Channels, Errors and Models panels that sum {@code usage_minute} over the range read whole UTC days from
      * {@code usage_day} and only the partial days at the edges from the minutes. For one channel and two of its
      * models, over a range from mid-day (not on a minute) to a minute ago that spans whole days with data and edges
      * with data, each panel's values equal the same query over the minute rows alone.
@@ -1160,7 +1169,7 @@ class DashboardQueriesIT {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(11);
+        assertThat(checked).isEqualTo(15);
     }
 
     /**
