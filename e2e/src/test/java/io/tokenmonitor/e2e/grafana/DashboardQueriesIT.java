@@ -963,6 +963,273 @@ class DashboardQueriesIT {
                 .isPositive();
     }
 
+    /**
+     * The Tokens panels that sum usage over the range read whole UTC days from {@code usage_account_day} and
+     * only the partial days at the edges from {@code usage_account_minute}. For one key, its user and its
+     * groups, over a range from mid-day (not on a minute) to a minute ago that spans whole days with data
+     * and edges with data, each panel's numbers equal the sums of the minute rows alone.
+     */
+    @Test
+    void givenRangeOverWholeDaysAndPartialEdges_whenTokensPanelsSumIt_thenTheyEqualTheMinuteSums() throws SQLException {
+        Path store = storeWithRollupsFourDaysEarlier();
+        Dashboard tokens = Dashboard.byUid(dashboards, "tm-tokens");
+        Instant to = Instant.now().minus(Duration.ofMinutes(1));
+        long today = Math.floorDiv(to.getEpochSecond(), 86_400) * 86_400;
+        Instant from = Instant.ofEpochSecond(today - 5 * 86_400 + 7 * 3_600 + 13 * 60 + 30);
+        long f = from.getEpochSecond();
+        long t = to.getEpochSecond();
+        long firstDay = today - 4 * 86_400;
+        String key = "2";
+        String user = String.valueOf(AccountStoreSeed.USER_OF_TOKEN.get(1));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                Statement s = c.createStatement()) {
+            // the range must exercise all three parts, or a broken edge could pass
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(*) FROM usage_account_minute WHERE token_id = " + key + " AND minute >= " + f
+                                    + " AND minute < " + firstDay))
+                    .as("minute rows of key " + key + " in the first, partial day")
+                    .isPositive();
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(*) FROM usage_account_minute WHERE token_id = " + key + " AND minute >= "
+                                    + today + " AND minute < " + t))
+                    .as("minute rows of key " + key + " in the last, partial day")
+                    .isPositive();
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(DISTINCT day) FROM usage_account_day WHERE token_id = " + key + " AND day >= "
+                                    + firstDay + " AND day < " + today))
+                    .as("whole days with rows of key " + key)
+                    .isGreaterThanOrEqualTo(2);
+        }
+        String range = " minute >= " + f + " AND minute < " + t;
+        String usd = "ROUND(SUM(quota) * 1.0 / (SELECT quota_per_unit FROM gateway_options), 4)";
+        String sums = "SUM(requests), SUM(errors), SUM(input_tokens + output_tokens), " + usd;
+        Map<String, String> expected = Map.of(
+                "Top keys by spend",
+                "SELECT token_id, " + sums + " FROM usage_account_minute WHERE token_id = " + key + " AND" + range
+                        + " GROUP BY token_id",
+                "Top users by spend",
+                "SELECT user_id, " + sums + " FROM usage_account_minute WHERE user_id = " + user + " AND" + range
+                        + " GROUP BY user_id",
+                "Top groups by spend",
+                "SELECT \"group\", " + sums + " FROM usage_account_minute WHERE token_id = " + key + " AND" + range
+                        + " GROUP BY \"group\" ORDER BY SUM(quota) DESC, SUM(requests) DESC",
+                "API keys",
+                "SELECT token_id, SUM(requests), " + usd + " FROM usage_account_minute WHERE token_id = " + key + " AND"
+                        + range + " GROUP BY token_id",
+                "Users",
+                "SELECT user_id, SUM(requests), " + usd + " FROM usage_account_minute WHERE user_id = " + user + " AND"
+                        + range + " GROUP BY user_id");
+        Map<String, List<String>> columns = Map.of(
+                "Top keys by spend", List.of("token_id", "requests", "errors", "tokens", "spend_usd"),
+                "Top users by spend", List.of("user_id", "requests", "errors", "tokens", "spend_usd"),
+                "Top groups by spend", List.of("group", "requests", "errors", "tokens", "spend_usd"),
+                "API keys", List.of("token_id", "requests", "spend_usd"),
+                "Users", List.of("user_id", "requests", "spend_usd"));
+        for (Map.Entry<String, String> panel : expected.entrySet()) {
+            String title = panel.getKey();
+            boolean byUser = title.contains("users") || title.equals("Users");
+            Interpolator vars = interpolatorWithoutPrometheus(tokens, from, to);
+            vars.set(byUser ? "user_id" : "token_id", Interpolator.Value.of(byUser ? user : key));
+            List<List<String>> actual;
+            List<List<String>> minutes;
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                    Statement s = c.createStatement()) {
+                actual = columnsOf(s, vars.apply(tokens.query(title).text(), false), columns.get(title));
+                minutes = columnsOf(s, panel.getValue(), null);
+            }
+            assertThat(minutes).as(title + ": the minute sums").isNotEmpty();
+            assertThat(actual).as(title + " for key " + key + " / user " + user).isEqualTo(minutes);
+        }
+    }
+
+    /** The panels whose sums over the range read whole UTC days from {@code usage_day}, by dashboard uid. */
+    private static final Map<String, List<String>> DAY_PATH_PANELS = Map.of(
+            "tm-overview",
+            List.of(
+                    "Input tokens",
+                    "Output tokens",
+                    "Requests",
+                    "Active models",
+                    "Cost (USD)",
+                    "Error ratio",
+                    "Channel share (tokens)"),
+            "tm-channels",
+            List.of("Top 10 channels by requests", "Top 10 channels by tokens", "Top 10 channels by cost (USD)"),
+            "tm-errors",
+            List.of("Failed attempts", "Error ratio", "Channels with failures"),
+            "tm-models",
+            List.of("Top 10 models by requests", "Top 10 models by tokens"));
+
+    /** The day-plus-edges source of a panel, as the dashboards write it (up to its alias {@code u}). */
+    private static final Pattern DAY_PATH_SOURCE =
+            Pattern.compile("\\(\\n  -- whole UTC days of the range.*?\\n\\) u\\n", Pattern.DOTALL);
+
+    /**
+     * The Overview, Channels, Errors and Models panels that sum {@code usage_minute} over the range read whole UTC days from
+     * {@code usage_day} and only the partial days at the edges from the minutes. For one channel and two of its
+     * models, over a range from mid-day (not on a minute) to a minute ago that spans whole days with data and edges
+     * with data, each panel's values equal the same query over the minute rows alone.
+     */
+    @Test
+    void givenRangeOverWholeDaysAndPartialEdges_whenUsageStatsSumIt_thenTheyEqualTheMinuteSums() throws SQLException {
+        Path store = storeWithRollupsFourDaysEarlier();
+        Instant to = Instant.now().minus(Duration.ofMinutes(1));
+        long today = Math.floorDiv(to.getEpochSecond(), 86_400) * 86_400;
+        Instant from = Instant.ofEpochSecond(today - 5 * 86_400 + 7 * 3_600 + 13 * 60 + 30);
+        long f = from.getEpochSecond();
+        long t = to.getEpochSecond();
+        long firstDay = today - 4 * 86_400;
+        String channel;
+        List<String> models = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT channel_id FROM usage_minute WHERE minute >= " + f
+                    + " GROUP BY channel_id ORDER BY SUM(requests) DESC, channel_id LIMIT 1")) {
+                rs.next();
+                channel = rs.getString(1);
+            }
+            try (ResultSet rs =
+                    s.executeQuery("SELECT model FROM usage_minute WHERE minute >= " + f + " AND channel_id = '"
+                            + channel + "' GROUP BY model ORDER BY SUM(requests) DESC, model LIMIT 2")) {
+                while (rs.next()) {
+                    models.add(rs.getString(1));
+                }
+            }
+            assertThat(models).as("two models of channel " + channel).hasSize(2);
+            // a request in the first minute of each day, in its minute and its day: the demo's traffic on one
+            // channel and model is sparse, and an edge that counts a boundary minute twice (or never) must show
+            for (long day = firstDay - 86_400; day <= today; day += 86_400) {
+                for (String table : List.of("usage_minute:minute:" + day, "usage_day:day:" + day)) {
+                    String[] r = table.split(":");
+                    s.execute(
+                            "INSERT INTO " + r[0] + " (" + r[1] + ", channel_id, model, stream, requests, errors,"
+                                    + " errors_4xx, errors_5xx, errors_other, input_tokens, output_tokens, cache_read_tokens,"
+                                    + " cache_write_tokens, quota, quota_consumed, quota_refunded, duration_seconds_sum,"
+                                    + " duration_count) VALUES (" + r[2] + ", '" + channel + "', '" + models.get(0)
+                                    + "', 0, 1, 1, 1, 0, 0, 7, 11, 0, 0, 13, 13, 0, 0.5, 1) ON CONFLICT DO UPDATE SET"
+                                    + " requests = requests + 1, errors = errors + 1, errors_4xx = errors_4xx + 1,"
+                                    + " input_tokens = input_tokens + 7, output_tokens = output_tokens + 11,"
+                                    + " quota = quota + 13, quota_consumed = quota_consumed + 13,"
+                                    + " duration_seconds_sum = duration_seconds_sum + 0.5, duration_count = duration_count + 1");
+                }
+            }
+            String scope = " AND channel_id = '" + channel + "' AND model IN ('" + String.join("', '", models) + "')";
+            // the range must exercise all three parts, or a broken edge could pass
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(*) FROM usage_minute WHERE minute >= " + f + " AND minute < " + firstDay
+                                    + scope))
+                    .as("minute rows in the first, partial day")
+                    .isPositive();
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(*) FROM usage_minute WHERE minute >= " + today + " AND minute < " + t
+                                    + scope))
+                    .as("minute rows in the last, partial day")
+                    .isPositive();
+            assertThat(count(
+                            s,
+                            "SELECT COUNT(DISTINCT day) FROM usage_day WHERE day >= " + firstDay + " AND day < " + today
+                                    + scope))
+                    .as("whole days with rows")
+                    .isGreaterThanOrEqualTo(2);
+        }
+        int checked = 0;
+        for (Map.Entry<String, List<String>> dashboard : DAY_PATH_PANELS.entrySet()) {
+            Dashboard d = Dashboard.byUid(dashboards, dashboard.getKey());
+            for (String title : dashboard.getValue()) {
+                Dashboard.PanelQuery q = d.queries().stream()
+                        .filter(x -> x.panelTitle().equals(title) && x.isSqlite())
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(dashboard.getKey() + ": no store query " + title));
+                Interpolator vars = interpolatorWithoutPrometheus(d, from, to);
+                vars.set("channel_id", Interpolator.Value.of(channel));
+                vars.set("model", new Interpolator.Value(models, null, false));
+                String sql = vars.apply(q.text(), false);
+                assertThat(DAY_PATH_SOURCE.matcher(sql).find())
+                        .as(q.where() + " reads the day rollup")
+                        .isTrue();
+                String minutesOnly = DAY_PATH_SOURCE
+                        .matcher(sql)
+                        .replaceFirst(
+                                "(SELECT * FROM usage_minute WHERE minute >= " + f + " AND minute < " + t + ") u\n");
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                        Statement s = c.createStatement()) {
+                    List<List<String>> expected = columnsOf(s, minutesOnly, null);
+                    assertThat(expected.stream().flatMap(List::stream).filter(v -> v != null && !v.equals("0")))
+                            .as(q.where() + ": the minute sums")
+                            .isNotEmpty();
+                    assertThat(columnsOf(s, sql, null))
+                            .as(q.where() + " for channel " + channel + ", models " + models)
+                            .isEqualTo(expected);
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(15);
+    }
+
+    /**
+     * A copy of the store whose rollups (per channel and model, per key; minutes and days) appear once more four
+     * days earlier: the demo's two days of history then give a range of five days with rows on each. Whole days
+     * keep the days aligned.
+     */
+    private static Path storeWithRollupsFourDaysEarlier() throws SQLException {
+        Path copy = dir.resolve("rollup-days-" + System.nanoTime() + ".db");
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement()) {
+            for (String table : List.of("usage_minute", "usage_day", "usage_account_minute", "usage_account_day")) {
+                String time = table.endsWith("minute") ? "minute" : "day";
+                List<String> columns = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+                    while (rs.next()) {
+                        columns.add('"' + rs.getString("name") + '"');
+                    }
+                }
+                String values = String.join(", ", columns).replace("\"" + time + "\"", time + " - 4 * 86400");
+                // a plain INSERT: a clash with an existing row fails here rather than skew the sums
+                s.execute("INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT " + values + " FROM "
+                        + table);
+            }
+        }
+        return copy;
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The rows of {@code sql}, as text: the named columns, or every column when {@code names} is null. */
+    private static List<List<String>> columnsOf(Statement s, String sql, List<String> names) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                if (names == null) {
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.add(rs.getString(i));
+                    }
+                } else {
+                    for (String name : names) {
+                        row.add(rs.getString(name));
+                    }
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     private static final String QUOTED_MODEL = "it's-a-model";
 
     /** A copy of the store in which the last day's logs and sums appear once more under the model {@code it's-a-model}. */
