@@ -142,7 +142,7 @@ public final class StoreFill {
         }
     }
 
-    private static LogRow row(Random random, long id, long createdAt) {
+    static LogRow row(Random random, long id, long createdAt) {
         int key = 1 + random.nextInt(KEYS);
         int user = 1 + key % USERS;
         int channel = 1 + random.nextInt(CHANNELS);
