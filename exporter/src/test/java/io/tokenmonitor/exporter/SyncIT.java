@@ -11,8 +11,15 @@ import io.tokenmonitor.exporter.config.ExporterConfig;
 import io.tokenmonitor.exporter.testing.Await;
 import io.tokenmonitor.exporter.testing.MetricsScrape;
 import io.tokenmonitor.exporter.testing.TcpProxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,6 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -190,11 +198,62 @@ class SyncIT {
         }
     }
 
+    /**
+     * A history of whole batches on an idle gateway: the read that finds the backfill caught up brings no row, so
+     * nothing is committed after the last full batch. The first backfill's bulk mode must still end before the
+     * exporter is ready (it once ended only when the exporter stopped: no time index, no saved totals, and a restart
+     * discarded the whole backfill).
+     */
+    @Test
+    void givenHistoryOfWholeBatches_whenCaughtUp_thenTheFirstBackfillHasEndedBeforeReady() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        Path store = dir.resolve("store-whole-batches.db");
+        try (GatewayDatabase db = GatewayDatabase.create(Dialect.SQLITE, Flavor.NEW_API, dir)) {
+            db.insert(TestLog.traffic(new Random(6), 3 * 1000, now - 86_400, now - 60, 3, 4)); // SYNC_BATCH_SIZE × 3
+            try (Exporter exporter = start(db.sqlDsn(), store)) {
+                Await.until(() -> readyStatus(exporter.port()), status -> status == 200, CONVERGE);
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store);
+                        Statement s = c.createStatement()) {
+                    assertThat(count(s, "SELECT COUNT(*) FROM first_backfill"))
+                            .as("bulk-mode marker left")
+                            .isZero();
+                    assertThat(count(s, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'logs_created_at'"))
+                            .as("deferred time index built")
+                            .isEqualTo(1);
+                    assertThat(count(s, "SELECT COUNT(*) FROM usage_totals"))
+                            .as("totals saved")
+                            .isPositive();
+                }
+                assertThat(awaitUsage(exporter, db.usageByGroupBy(0))).isEqualTo(db.usageByGroupBy(0));
+            }
+        }
+    }
+
+    private static long count(Statement s, String sql) throws Exception {
+        try (ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static int readyStatus(int port) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     private Exporter start(String sqlDsn) throws Exception {
+        return start(sqlDsn, dir.resolve("store-" + System.nanoTime() + ".db"));
+    }
+
+    private Exporter start(String sqlDsn, Path store) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("SQL_DSN", sqlDsn);
         env.put("LISTEN_ADDRESS", "127.0.0.1:0");
-        env.put("STORE_PATH", dir.resolve("store-" + System.nanoTime() + ".db").toString());
+        env.put("STORE_PATH", store.toString());
         env.put("POLL_INTERVAL", "200ms");
         env.put("SYNC_BATCH_SIZE", "1000");
         return Exporter.start(ExporterConfig.fromEnvironment(env, false), false);

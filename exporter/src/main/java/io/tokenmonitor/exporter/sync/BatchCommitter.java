@@ -63,10 +63,6 @@ public final class BatchCommitter {
                     clock.millis(),
                     clock.instant().minus(settings.retention()).getEpochSecond(),
                     clock.instant().minus(settings.rollupRetention()).getEpochSecond());
-            if (!batch.full()) {
-                // caught up: the first backfill's bulk mode ends (index built, durable) before its totals are published
-                store.finishFirstBackfill();
-            }
             totals.set(next);
             committed = batch.next();
         } catch (RuntimeException e) {
@@ -81,6 +77,22 @@ public final class BatchCommitter {
             status.labelOverflow("model", folded);
         }
         status.gapsExpired(batch.expiredGaps());
+    }
+
+    /**
+     * Ends the first backfill's bulk mode (rollups, totals and indexes built, the store durable), once the sync has
+     * caught up and before usage is published. A no-op after the first call. Called on the writer's thread, after
+     * the last batch's commit; separate from {@link #commit} because the read that finds the backfill caught up may
+     * bring nothing to commit (a history of whole batches on an idle gateway).
+     *
+     * @throws StoreWriteException when the store refused it (the backfill's rows stay; the next call retries)
+     */
+    void finishFirstBackfill() {
+        try {
+            store.finishFirstBackfill();
+        } catch (RuntimeException e) {
+            throw new StoreWriteException(e);
+        }
     }
 
     /** A store write failed: a problem of this machine, not of the source. */

@@ -176,6 +176,7 @@ public final class SyncLoop implements AutoCloseable {
                     await(pending);
                     pending = null;
                     if (!status.isCaughtUp()) {
+                        await(writer.submit(committer::finishFirstBackfill));
                         status.caughtUp();
                         LOG.info("backfill: caught up at id {}; usage metrics are now published", position.lastId());
                     }
