@@ -1172,17 +1172,23 @@ class DashboardQueriesIT {
         assertThat(checked).isEqualTo(15);
     }
 
+    /** A consistent copy of the store (VACUUM INTO) under {@code dir}, named {@code prefix-<nanos>.db}, to alter. */
+    private static Path storeCopy(String prefix) throws SQLException {
+        Path copy = dir.resolve(prefix + "-" + System.nanoTime() + ".db");
+        try (Connection c = openStore();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM INTO '" + copy + "'");
+        }
+        return copy;
+    }
+
     /**
      * A copy of the store whose rollups (per channel and model, per key; minutes and days) appear once more four
      * days earlier: the demo's two days of history then give a range of five days with rows on each. Whole days
      * keep the days aligned.
      */
     private static Path storeWithRollupsFourDaysEarlier() throws SQLException {
-        Path copy = dir.resolve("rollup-days-" + System.nanoTime() + ".db");
-        try (Connection c = openStore();
-                Statement s = c.createStatement()) {
-            s.execute("VACUUM INTO '" + copy + "'");
-        }
+        Path copy = storeCopy("rollup-days");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
                 Statement s = c.createStatement()) {
             for (String table : List.of("usage_minute", "usage_day", "usage_account_minute", "usage_account_day")) {
@@ -1234,11 +1240,7 @@ class DashboardQueriesIT {
 
     /** A copy of the store in which the last day's logs and sums appear once more under the model {@code it's-a-model}. */
     private static Path storeWithQuotedModel() throws SQLException {
-        Path copy = dir.resolve("hostile-" + System.nanoTime() + ".db");
-        try (Connection c = openStore();
-                Statement s = c.createStatement()) {
-            s.execute("VACUUM INTO '" + copy + "'");
-        }
+        Path copy = storeCopy("hostile");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
                 Statement s = c.createStatement()) {
             long since = Instant.now().minus(Duration.ofDays(1)).getEpochSecond();
@@ -1818,11 +1820,7 @@ class DashboardQueriesIT {
      */
     @Test
     void givenErrorsWithRequestIds_whenGrouped_thenOneUpstreamErrorIsOneGroupAndLogsFindsItsRows() throws SQLException {
-        Path copy = dir.resolve("errors-" + System.nanoTime() + ".db");
-        try (Connection c = openStore();
-                Statement s = c.createStatement()) {
-            s.execute("VACUUM INTO '" + copy + "'");
-        }
+        Path copy = storeCopy("errors");
         String model = "errors-text-model";
         long at = Instant.now().getEpochSecond() - 120;
         String json = "{\"status_code\":529,\"error_type\":\"upstream_error\",\"error_code\":\"overloaded\"}";
@@ -2056,11 +2054,7 @@ class DashboardQueriesIT {
      * a fixed model_price (no cache saving). The per-minute sums stay as they are.
      */
     private static Path storeWithVariedCacheBilling() throws SQLException {
-        Path copy = dir.resolve("cache-billing-" + System.nanoTime() + ".db");
-        try (Connection c = openStore();
-                Statement s = c.createStatement()) {
-            s.execute("VACUUM INTO '" + copy + "'");
-        }
+        Path copy = storeCopy("cache-billing");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
                 Statement s = c.createStatement()) {
             s.execute("UPDATE logs SET other = json_set(other, '$.cache_ratio', 0.1, '$.group_ratio', 1.5)"
