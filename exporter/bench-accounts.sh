@@ -8,11 +8,5 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-work="$(mktemp -d "${TMPDIR:-/tmp}/tm-bench-accounts-cp.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-mvn -q -B -pl exporter -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath"
-cp -r exporter/target/classes "$work/classes"
-cp -r exporter/target/test-classes "$work/test-classes"
-java -Xmx1g -cp "$work/test-classes:$work/classes:$(cat "$work/classpath")" \
-    io.tokenmonitor.exporter.bench.AccountBudgetBenchmark "$@"
+. exporter/bench-java.sh
+bench_java -Xmx1g AccountBudgetBenchmark "$@"

@@ -11,11 +11,5 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 case "${1:-}" in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-work="$(mktemp -d "${TMPDIR:-/tmp}/tm-bench-passes.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-mvn -q -B -pl exporter -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath"
-cp -r exporter/target/classes "$work/classes"
-cp -r exporter/target/test-classes "$work/test-classes"
-java -Xmx256m -cp "$work/test-classes:$work/classes:$(cat "$work/classpath")" \
-    io.tokenmonitor.exporter.bench.BackfillPassesBenchmark --work "$work" "$@"
+. exporter/bench-java.sh
+bench_java -Xmx256m BackfillPassesBenchmark --work "$work" "$@"

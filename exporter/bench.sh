@@ -28,14 +28,5 @@ if [ ! -f "$jar" ] || [ -n "$(find exporter/src/main exporter/pom.xml pom.xml -n
   mvn -q -B -pl exporter -am package -DskipTests
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/tm-bench-cp.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-# -am: common comes from the reactor, so a machine that never installed it can run this.
-mvn -q -B -pl exporter -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath"
-# Private copies, so a build running beside the benchmark cannot change its classes mid-run.
-cp -r exporter/target/classes "$work/classes"
-cp -r exporter/target/test-classes "$work/test-classes"
-
-java -cp "$work/test-classes:$work/classes:$(cat "$work/classpath")" \
-    io.tokenmonitor.exporter.bench.SyncBenchmark --jar "$root/$jar" "$@"
+. exporter/bench-java.sh
+bench_java SyncBenchmark --jar "$root/$jar" "$@"
