@@ -1061,7 +1061,11 @@ class DashboardQueriesIT {
             "tm-errors",
             List.of("Failed attempts", "Error ratio", "Channels with failures"),
             "tm-models",
-            List.of("Top 10 models by requests", "Top 10 models by tokens"));
+            List.of(
+                    "Top 10 models by requests",
+                    "Top 10 models by tokens",
+                    "Cache hit ratio by channel",
+                    "Cache hit ratio by model"));
 
     /** The day-plus-edges source of a panel, as the dashboards write it (up to its alias {@code u}). */
     private static final Pattern DAY_PATH_SOURCE =
@@ -1169,7 +1173,7 @@ class DashboardQueriesIT {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(15);
+        assertThat(checked).isEqualTo(17);
     }
 
     /** A consistent copy of the store (VACUUM INTO) under {@code dir}, named {@code prefix-<nanos>.db}, to alter. */
