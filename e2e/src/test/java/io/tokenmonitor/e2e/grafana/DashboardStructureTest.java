@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tokenmonitor.e2e.harness.RepoPaths;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -559,10 +561,15 @@ class DashboardStructureTest {
             }
         }
         Map<String, String> links = Map.of(
-                "Top keys by spend", "/d/tm-logs?var-token_id=${__data.fields.token_id}&${__url_time_range}",
-                "Top users by spend", "/d/tm-logs?var-user=${__data.fields.username}&${__url_time_range}",
-                "Top groups by spend", "/d/tm-logs?var-group=${__data.fields.group}&${__url_time_range}",
-                "API keys", "/d/tm-logs?var-token_id=${__data.fields.token_id}&${__url_time_range}");
+                "Top keys by spend",
+                "/d/tm-logs?var-token_id=${__data.fields.token_id}&${group:queryparam}&${__url_time_range}",
+                "Top users by spend",
+                "/d/tm-logs?var-user=${__data.fields.username}&${token_id:queryparam}&${group:queryparam}"
+                        + "&${__url_time_range}",
+                "Top groups by spend",
+                "/d/tm-logs?var-group=${__data.fields.group}&${token_id:queryparam}&${__url_time_range}",
+                "API keys",
+                "/d/tm-logs?var-token_id=${__data.fields.token_id}&${group:queryparam}&${__url_time_range}");
         links.forEach((title, url) -> assertThat(
                         panel("tm-tokens", title).path("fieldConfig").toString())
                 .as(title + " data link")
@@ -611,7 +618,8 @@ class DashboardStructureTest {
         }
         assertThat(overrideProperties(table, "model").get("links"))
                 .as("Per model: model links to its logs")
-                .contains("\"url\":\"/d/tm-logs?var-model=${__data.fields.model}&${__url_time_range}\"");
+                .contains("\"url\":\"/d/tm-logs?var-model=${__data.fields.model}&${channel_id:queryparam}"
+                        + "&${__url_time_range}\"");
         for (String title : List.of("Top 10 models by requests", "Top 10 models by tokens")) {
             JsonNode top = panel("tm-models", title);
             assertThat(top.path("targets").get(0).path("rawQueryText").asText())
@@ -704,6 +712,96 @@ class DashboardStructureTest {
                         .get("links"))
                 .as("a slow request's id opens its row in the logs")
                 .contains("var-log_id=${__data.fields.id}");
+    }
+
+    /** A link's URL in a panel's JSON (its data links and panel links). */
+    private static final Pattern LINK_URL = Pattern.compile("\"url\":\"(/d/[^\"]*)\"");
+
+    /**
+     * A link from a panel to another dashboard (the Logs, mostly) opens the rows its clicked value was counted from:
+     * it carries every variable of the panel's queries that the target dashboard also has — the channel, model, key,
+     * user and group filters, the fleet's gateway — from the clicked row ({@code var-x=${__data.fields.…}}) or as the
+     * variable's current selection ({@code ${x:queryparam}}). A top-10 of error texts filtered to one channel used to
+     * open that text's rows on every channel. Exempt: links that open one row ({@code var-log_id}) or keep the whole
+     * URL ({@code ${__url.params}}); {@code limit} is how many rows a dashboard shows, not a filter.
+     */
+    @Test
+    void givenLinkToAnotherDashboard_thenItCarriesTheFiltersOfThePanelsQueries() {
+        Map<String, Dashboard> byUid = dashboards.stream().collect(Collectors.toMap(Dashboard::uid, d -> d));
+        List<String> dropped = new ArrayList<>();
+        int checked = 0;
+        for (Dashboard d : dashboards) {
+            for (JsonNode panel : d.panels()) {
+                Set<String> used = new java.util.TreeSet<>();
+                for (JsonNode target : panel.path("targets")) {
+                    Matcher m = REFERENCE.matcher(target.path("expr").asText() + " "
+                            + target.path("rawQueryText").asText());
+                    while (m.find()) {
+                        used.add(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
+                    }
+                }
+                Matcher link = LINK_URL.matcher(panel.path("fieldConfig").toString() + panel.path("links"));
+                while (link.find()) {
+                    String url = link.group(1);
+                    Dashboard target = byUid.get(url.replaceFirst("^/d/([\\w-]+).*", "$1"));
+                    if (target == null || url.contains("var-log_id=") || url.contains("${__url.params")) {
+                        continue;
+                    }
+                    for (Variable v : target.variables()) {
+                        String name = v.name();
+                        if (used.contains(name)
+                                && !name.equals("limit")
+                                && !url.contains("var-" + name + "=")
+                                && !url.contains("${" + name + ":queryparam}")) {
+                            dropped.add(d.uid() + " / " + panel.path("title").asText() + " → " + url + ": " + name);
+                        }
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).as("links checked").isGreaterThanOrEqualTo(20);
+        assertThat(dropped).as("links that drop a filter of their panel").isEmpty();
+    }
+
+    /**
+     * The Errors top 10 texts link with two channels and All models selected, resolved with Grafana's {@code
+     * queryparam} format (Interpolator): the Logs dashboard gets both channels, All models and the text.
+     */
+    @Test
+    void givenErrorTextsFilteredToTwoChannels_whenATextIsClicked_thenTheLogsShowThoseChannels() {
+        String url = overrideOrDefaultsLink(panel("tm-errors", "Top 10 error texts"));
+        Interpolator vars = new Interpolator(
+                Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Duration.ofMinutes(1), Duration.ofSeconds(15));
+        vars.set("channel_id", new Interpolator.Value(List.of("1", "5"), null, false));
+        vars.set("model", new Interpolator.Value(List.of(), "'|.*|'", false));
+        String resolved = vars.apply(url, false)
+                .replace("${__data.fields.error:percentencode}", "rate%20limit")
+                .replace("&${__url_time_range}", "");
+        Map<String, List<String>> params = queryParams(resolved.substring(resolved.indexOf('?') + 1));
+        assertThat(params)
+                .as(resolved)
+                .containsEntry("var-channel_id", List.of("1", "5"))
+                .containsEntry("var-model", List.of("$__all"))
+                .containsEntry("var-kind", List.of("error"))
+                .containsEntry("var-q", List.of("rate limit"));
+        Map<String, Variable> logs = Dashboard.byUid(dashboards, "tm-logs").variables().stream()
+                .collect(Collectors.toMap(Variable::name, v -> v));
+        for (String name : List.of("channel_id", "model")) {
+            assertThat(logs.get(name).multi() && logs.get(name).includeAll())
+                    .as("tm-logs " + name + " takes several values and All")
+                    .isTrue();
+        }
+        vars.set("model", new Interpolator.Value(List.of("it's a/model+1"), null, false));
+        assertThat(vars.apply("${model:queryparam}", false))
+                .as("encodeURIComponentAsAngularJS")
+                .isEqualTo("var-model=it's%20a%2Fmodel%2B1");
+    }
+
+    private static String overrideOrDefaultsLink(JsonNode panel) {
+        Matcher link = LINK_URL.matcher(panel.path("fieldConfig").toString());
+        assertThat(link.find()).as(panel.path("title").asText() + " has a link").isTrue();
+        return link.group(1);
     }
 
     private static final Pattern LINK_VARIABLE = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
@@ -804,7 +902,8 @@ class DashboardStructureTest {
                     .anyMatch(e -> e.contains("newapi_channel_test_response_time_seconds{"));
             assertThat(overrideProperties(table, "channel").get("links"))
                     .as(uid + " Per channel: channel links to its logs")
-                    .contains("\"url\":\"/d/tm-logs?var-channel_id=${__data.fields.channel_id}&${__url_time_range}\"");
+                    .contains("\"url\":\"/d/tm-logs?var-channel_id=${__data.fields.channel_id}&${gateway:queryparam}"
+                            + "&${job:queryparam}&${instance:queryparam}&${model:queryparam}&${__url_time_range}\"");
             assertThat(overrideProperties(table, "error_ratio")).containsEntry("unit", "percentunit");
             // ChannelTypeNames of New API's constant/channel.go
             assertThat(overrideProperties(table, "channel_type").get("mappings"))

@@ -90,6 +90,9 @@ public final class Interpolator {
         if (value == null) {
             return null;
         }
+        if ("queryparam".equals(format)) {
+            return queryParameters(name, value);
+        }
         if (value.customAll() != null && !"text".equals(format)) {
             return value.customAll();
         }
@@ -123,6 +126,45 @@ public final class Interpolator {
                 throw new IllegalArgumentException(
                         "format \":" + format + "\" of $" + name + " is not emulated by this test");
         };
+    }
+
+    /**
+     * The {@code queryparam} format of grafana/scenes packages/scenes/src/variables/interpolation/formatRegistry.ts
+     * (commit 06bf62dbfc08f066b5f5a55edb99b888a02d1b6e) for a dashboard variable, which has a URL sync handler: {@code
+     * urlUtil.toUrlParams(variable.urlSync.getUrlState())}. {@code MultiValueUrlSyncHandler.getUrlState} gives {@code
+     * {"var-<name>": value}} with the variable's state value — {@code $__all} when All is selected, whatever its
+     * custom all value — and {@code toUrlParams} (grafana packages/grafana-data/src/utils/url.ts) writes one {@code
+     * key=value} per value, joined with {@code &}, both encoded by {@code encodeURIComponentAsAngularJS(v, true)}.
+     */
+    private static String queryParameters(String name, Value value) {
+        List<String> state = value.customAll() != null ? List.of("$__all") : value.values();
+        String key = encodeUriComponentAsAngularJs("var-" + name);
+        return state.stream()
+                .map(v -> key + "=" + encodeUriComponentAsAngularJs(v))
+                .collect(Collectors.joining("&"));
+    }
+
+    /**
+     * {@code encodeURIComponentAsAngularJS(val, true)} of grafana-data's url.ts: JavaScript's {@code
+     * encodeURIComponent} (UTF-8 bytes percent-encoded in upper case, except {@code A-Z a-z 0-9 - _ . ! ~ * ' ( )}),
+     * then {@code %40 %3A %24 %2C %3B} back to {@code @ : $ , ;}; spaces stay {@code %20}.
+     */
+    static String encodeUriComponentAsAngularJs(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || "-_.!~*'()".indexOf(c) >= 0) {
+                out.append(c);
+            } else if ("@:$,;".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 
     private static String escapeRegex(String v) {
