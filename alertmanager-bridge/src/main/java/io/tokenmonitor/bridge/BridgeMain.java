@@ -178,6 +178,7 @@ public final class BridgeMain {
                     false,
                     Map.of(Target.Kind.CHANNEL, none, Target.Kind.TOKEN, none, Target.Kind.USER, none),
                     Set.of(),
+                    Optional.empty(),
                     Clock.systemUTC(),
                     new ObjectMapper());
             BreakerOutcome outcome = breaker.enable(target);

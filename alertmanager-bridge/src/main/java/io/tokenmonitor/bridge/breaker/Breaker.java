@@ -59,6 +59,7 @@ public final class Breaker {
     private final boolean dryRun;
     private final Map<Target.Kind, BreakerLimit> limits;
     private final Set<String> alertNames;
+    private final Optional<String> gatewayLabel;
     private final Clock clock;
     private final Map<Target.Kind, GatewayTable> tables = new EnumMap<>(Target.Kind.class);
 
@@ -69,6 +70,7 @@ public final class Breaker {
             boolean dryRun,
             Map<Target.Kind, BreakerLimit> limits,
             Set<String> alertNames,
+            Optional<String> gatewayLabel,
             Clock clock,
             ObjectMapper json) {
         this.dsn = dsn;
@@ -82,6 +84,7 @@ public final class Breaker {
             }
         }
         this.alertNames = Set.copyOf(alertNames);
+        this.gatewayLabel = gatewayLabel;
         this.clock = clock;
         tables.put(Target.Kind.CHANNEL, new ChannelTable(json));
         tables.put(Target.Kind.TOKEN, new TokenTable());
@@ -98,6 +101,7 @@ public final class Breaker {
                 settings.dryRun(),
                 settings.limits(),
                 settings.alertNames(),
+                settings.gatewayLabel(),
                 clock,
                 json);
     }
@@ -108,6 +112,11 @@ public final class Breaker {
      * written).
      */
     public BreakerOutcome trip(Target target, String alertKey, String alertName) {
+        return trip(target, alertKey, alertName, Optional.empty());
+    }
+
+    /** {@link #trip(Target, String, String)} for an alert with this {@code gateway} label (empty: none). */
+    public BreakerOutcome trip(Target target, String alertKey, String alertName, Optional<String> alertGateway) {
         reconcile();
         Instant now = clock.instant();
         BreakerOutcome outcome;
@@ -119,6 +128,16 @@ public final class Breaker {
                     null,
                     null,
                     "alert " + alertName + " is not in breaker.alert_names",
+                    Optional.empty());
+        } else if (gatewayLabel.isPresent() && !gatewayLabel.equals(alertGateway)) {
+            outcome = outcome(
+                    BreakerOutcome.Result.OTHER_GATEWAY,
+                    target,
+                    null,
+                    null,
+                    "the alert is from gateway "
+                            + alertGateway.map(g -> "\"" + g + "\"").orElse("(none: no gateway label)")
+                            + "; this breaker acts on gateway \"" + gatewayLabel.get() + "\" only (breaker.gateway)",
                     Optional.empty());
         } else {
             try {

@@ -41,7 +41,12 @@ public record BreakerOutcome(
         /** Enable: not the breaker's to re-enable; disable: a row the breaker never switches off (an administrator). */
         REFUSED,
         /** The alert's name is not in {@code breaker.alert_names}: it may not ask for the breaker. */
-        NOT_ALLOWED;
+        NOT_ALLOWED,
+        /**
+         * {@code breaker.gateway} is set and the alert's {@code gateway} label is another (or missing): in a fleet
+         * the alert is about a channel, key or user of another gateway's database, whose ids mean other rows here.
+         */
+        OTHER_GATEWAY;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param channelInterval the same channel is disabled at most once within this, even if re-enabled meanwhile
  * @param tokens the same two limits for API keys ({@code breaker.token_max_per_hour}, {@code token_interval})
  * @param users and for users ({@code breaker.user_max_per_hour}, {@code user_interval})
+ * @param gatewayLabel {@code breaker.gateway}: when set, the breaker acts only on alerts whose {@code gateway} label
+ *     is this value (a fleet's alerts share one Alertmanager; ids are per gateway); empty: on any alert
  */
 public record BreakerSettings(
         Optional<GatewayDsn> gateway,
@@ -27,7 +29,8 @@ public record BreakerSettings(
         Duration channelInterval,
         BreakerLimit tokens,
         BreakerLimit users,
-        Set<String> alertNames) {
+        Set<String> alertNames,
+        Optional<String> gatewayLabel) {
     public static final int DEFAULT_MAX_PER_HOUR = 3;
     /** Long enough that a flapping alert cannot disable, be re-enabled and disable again all day. */
     public static final Duration DEFAULT_CHANNEL_INTERVAL = Duration.ofHours(6);

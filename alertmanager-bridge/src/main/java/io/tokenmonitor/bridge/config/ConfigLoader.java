@@ -502,7 +502,8 @@ public final class ConfigLoader {
                 "token_interval",
                 "user_max_per_hour",
                 "user_interval",
-                "alert_names");
+                "alert_names",
+                "gateway");
         Optional<Secret> fromFile = s.secret("sql_dsn");
         Optional<Secret> fromEnv = env.secret("SQL_DSN").map(Secret::new);
         // Parsed at start, so that a typo stops the bridge rather than its first breaker attempt.
@@ -526,7 +527,24 @@ public final class ConfigLoader {
                                 .map(Long::intValue)
                                 .orElse(BreakerSettings.DEFAULT_USER_MAX_PER_HOUR),
                         s.setting("user_interval", PromDuration::parse).orElse(BreakerSettings.DEFAULT_USER_INTERVAL)),
-                alertNames(env, s));
+                alertNames(env, s),
+                gatewayLabel(env, s));
+    }
+
+    /**
+     * breaker.gateway, else BREAKER_GATEWAY: the value of the {@code gateway} label of the alerts the breaker may act on;
+     * unset: any alert. A blank breaker.gateway is refused: it would match no alert and so switch the breaker off
+     * unnoticed (a blank variable counts as unset, as every variable does).
+     */
+    private static Optional<String> gatewayLabel(Env env, YamlSection s) {
+        Optional<String> fromFile = s.text("gateway");
+        String key = fromFile.isPresent() ? s.where("gateway") : "BREAKER_GATEWAY";
+        Optional<String> text = fromFile.or(() -> env.get("BREAKER_GATEWAY"));
+        if (text.isPresent() && text.get().isBlank()) {
+            throw new ConfigException(key + ": empty; name the gateway whose alerts may use the breaker (the value of"
+                    + " their gateway label, e.g. main), or leave it unset to act on every alert");
+        }
+        return text.map(String::strip);
     }
 
     /** breaker.alert_names, else BREAKER_ALERT_NAMES, else the alerts this project generates; names comma-separated. */

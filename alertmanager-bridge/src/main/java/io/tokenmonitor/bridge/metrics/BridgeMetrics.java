@@ -30,8 +30,15 @@ public final class BridgeMetrics {
     public static final List<String> SUPPRESS_REASONS =
             List.of("inactive_window", "cooldown", "duplicate", "not_announced", "unknown_target");
     public static final List<String> SEND_RESULTS = List.of("sent", "retry", "rejected");
-    public static final List<String> BREAKER_RESULTS =
-            List.of("disabled", "already_disabled", "dry_run", "rate_limited", "failed", "not_found", "not_allowed");
+    public static final List<String> BREAKER_RESULTS = List.of(
+            "disabled",
+            "already_disabled",
+            "dry_run",
+            "rate_limited",
+            "failed",
+            "not_found",
+            "not_allowed",
+            "other_gateway");
     private static final Logger LOG = LoggerFactory.getLogger(BridgeMetrics.class);
 
     private final Counter received;

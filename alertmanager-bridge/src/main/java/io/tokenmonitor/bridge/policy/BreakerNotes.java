@@ -43,6 +43,10 @@ final class BreakerNotes {
                         "熔断：已拒绝，未禁用" + zh + "：告警不在 breaker.alert_names 中，只有其中的告警可以请求熔断",
                         "Breaker: refused, " + en + " not disabled: the alert is not in"
                                 + " breaker.alert_names, the only alerts that may ask for it");
+            case OTHER_GATEWAY ->
+                l.pick(
+                        "熔断：已拒绝，未禁用" + zh + "：" + outcome.detail(),
+                        "Breaker: refused, " + en + " not disabled: " + outcome.detail());
             case ENABLED -> l.pick("已重新启用" + zh, "Re-enabled " + en);
             case REFUSED ->
                 l.pick(

@@ -52,8 +52,11 @@ public final class BreakerWorker {
             PolicyLabels labels = PolicyLabels.of(job.event().labels(), policy.defaults());
             Target target = labels.breakerTarget()
                     .orElseThrow(() -> new IllegalStateException("queued without the id its action needs"));
-            BreakerOutcome outcome =
-                    breaker.trip(target, job.event().alertKey(), job.event().alertName());
+            BreakerOutcome outcome = breaker.trip(
+                    target,
+                    job.event().alertKey(),
+                    job.event().alertName(),
+                    Optional.ofNullable(job.event().labels().get("gateway")));
             metrics.breaker(outcome.result().label());
             List<String> notes = new ArrayList<>();
             job.heldSince().ifPresent(since -> notes.add(policy.heldNote(since, labels.zone())));

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,7 @@ class AccountBreakerIT {
                             // users get the keys' limits, so that a count across kinds would show
                             new BreakerLimit(keysPerHour, keyInterval)),
                     Set.of("TokenMonitorBudgetExceeded"),
+                    Optional.empty(),
                     clock,
                     JSON);
         }

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +90,10 @@ class BreakerIT {
         }
 
         ChannelBreaker breaker(boolean dryRun, int maxPerHour) {
+            return breaker(dryRun, maxPerHour, Optional.empty());
+        }
+
+        ChannelBreaker breaker(boolean dryRun, int maxPerHour, Optional<String> gatewayLabel) {
             BreakerLimit limit = new BreakerLimit(maxPerHour, BreakerSettings.DEFAULT_CHANNEL_INTERVAL);
             return new ChannelBreaker(new Breaker(
                     GatewayDsn.parse("SQL_DSN", breakerDsn(), null),
@@ -97,6 +102,7 @@ class BreakerIT {
                     dryRun,
                     Map.of(Target.Kind.CHANNEL, limit, Target.Kind.TOKEN, limit, Target.Kind.USER, limit),
                     Set.of("Test"),
+                    gatewayLabel,
                     clock,
                     JSON));
         }
@@ -185,6 +191,33 @@ class BreakerIT {
             assertThat(gateway.status(1)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);
             assertThat(audit()).containsExactly("disable 1 not_allowed -1->-1");
+        }
+
+        /**
+         * A fleet's alerts share one Alertmanager and channel ids are per gateway: with breaker.gateway set, an alert
+         * from another gateway (or with no gateway label) must not switch off this gateway's channel of the same id.
+         */
+        @Test
+        void givenBreakerOfGatewayA_whenAnAlertOfAnotherGatewayAsksForChannel1_thenRefusedUntouchedAndAudited()
+                throws Exception {
+            Breaker breaker = breaker(false, 3, Optional.of("a")).breaker();
+            BreakerOutcome fromB = breaker.trip(Target.channel(1), "fp1", "Test", Optional.of("b"));
+            assertThat(fromB.result().label()).isEqualTo("other_gateway");
+            assertThat(fromB.detail()).contains("gateway \"b\"", "gateway \"a\" only (breaker.gateway)");
+            BreakerOutcome unlabelled = breaker.trip(Target.channel(1), "fp2", "Test", Optional.empty());
+            assertThat(unlabelled.result()).isEqualTo(BreakerOutcome.Result.OTHER_GATEWAY);
+            assertThat(gateway.status(1)).isEqualTo(1);
+            assertThat(gateway.abilitiesEnabled(1)).containsExactly(true, true);
+            assertThat(breaker.trip(Target.channel(1), "fp3", "Test", Optional.of("a"))
+                            .result())
+                    .as("its own gateway's alert")
+                    .isEqualTo(BreakerOutcome.Result.DISABLED);
+            assertThat(gateway.status(1)).isEqualTo(2);
+            assertThat(audit())
+                    .containsExactly(
+                            "disable 1 other_gateway -1->-1",
+                            "disable 1 other_gateway -1->-1",
+                            "disable 1 disabled 1->2");
         }
 
         @Test

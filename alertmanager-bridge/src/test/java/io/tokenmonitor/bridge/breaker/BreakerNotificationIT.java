@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,10 +53,7 @@ class BreakerNotificationIT {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).isEqualTo(200);
-                Instant deadline = Instant.now().plusSeconds(15);
-                while (telegram.accepted().isEmpty() && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(50);
-                }
+                awaitMessages(telegram, 1);
             } finally {
                 bridge.close();
             }
@@ -69,48 +67,57 @@ class BreakerNotificationIT {
     /** A made-up alert name (here: Webhooks' "Test", on no list by default) is notified, and the channel stays. */
     @Test
     void givenAlertNameNotOnTheBreakerList_whenPosted_thenNotifiedWithTheRefusalAndChannelUntouched() throws Exception {
+        Refusal refusal = refusedForChannel5(Map.of(), Map.of());
+        assertThat(refusal.metrics()).contains("newapi_bridge_breaker_actions_total{result=\"not_allowed\"} 1.0");
+        assertThat(refusal.message()).contains("熔断：已拒绝").contains("breaker.alert_names");
+    }
+
+    /**
+     * A fleet: this bridge's breaker acts on gateway a (BREAKER_GATEWAY); an alert of gateway b asking to disable
+     * channel 5 is notified with the refusal, and gateway a's channel 5 stays on.
+     */
+    @Test
+    void givenBreakerOfGatewayA_whenGatewayBsAlertAsksForChannel5_thenNotifiedWithTheRefusalAndChannelUntouched()
+            throws Exception {
+        Refusal refusal = refusedForChannel5(
+                Map.of("BREAKER_ALERT_NAMES", "Test", "BREAKER_GATEWAY", "a"), Map.of("gateway", "b"));
+        assertThat(refusal.metrics()).contains("newapi_bridge_breaker_actions_total{result=\"other_gateway\"} 1.0");
+        assertThat(refusal.message()).contains("熔断：已拒绝，未禁用渠道 #5").contains("breaker.gateway");
+    }
+
+    private record Refusal(String metrics, String message) {}
+
+    /**
+     * Posts a firing alert asking to disable channel 5 (with {@code labels} added) to a bridge with {@code env} beside
+     * SQL_DSN, checks that channel 5 stayed on and one message went out; the bridge's metrics and that message.
+     */
+    private Refusal refusedForChannel5(Map<String, String> env, Map<String, String> labels) throws Exception {
         try (FakePlatform telegram = new FakePlatform(FakePlatform.TELEGRAM_OK);
                 GatewayDatabase gateway =
                         GatewayDatabase.create(GatewayDsn.Dialect.SQLITE, GatewayDatabase.Flavor.NEW_API, dir)) {
             gateway.addChannel(5, 1, "default", "gpt-4o");
-            PrometheusRegistry registry = new PrometheusRegistry();
+            Map<String, String> settings = new HashMap<>(env);
+            settings.put("SQL_DSN", gateway.sqlDsn());
+            Map<String, String> alert = new HashMap<>(labels);
+            alert.put("action", "disable_channel");
+            alert.put("channel_id", "5");
             Bridge bridge = Bridge.start(
-                    TestConfigs.telegramAt(telegram, dir, Map.of("SQL_DSN", gateway.sqlDsn())),
+                    TestConfigs.telegramAt(telegram, dir, settings),
                     Clock.systemUTC(),
-                    registry,
+                    new PrometheusRegistry(),
                     "test");
+            String metrics;
             try {
-                String body = Webhooks.body(
-                        "bb02",
-                        "firing",
-                        "2026-11-30T01:00:00Z",
-                        Map.of("action", "disable_channel", "channel_id", "5"));
-                HttpResponse<String> response = HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
-                                        .header("Authorization", "Bearer " + TestConfigs.TOKEN)
-                                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).isEqualTo(200);
-                Instant deadline = Instant.now().plusSeconds(15);
-                while (telegram.accepted().isEmpty() && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(50);
-                }
-                String metrics = HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/metrics"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body();
-                assertThat(metrics).contains("newapi_bridge_breaker_actions_total{result=\"not_allowed\"} 1.0");
+                post(bridge, Webhooks.body("bb02", "firing", "2026-11-30T01:00:00Z", alert));
+                awaitMessages(telegram, 1);
+                metrics = metrics(bridge);
             } finally {
                 bridge.close();
             }
             assertThat(gateway.status(5)).isEqualTo(1);
             assertThat(gateway.abilitiesEnabled(5)).containsExactly(true);
             assertThat(telegram.accepted()).hasSize(1);
-            assertThat(telegram.accepted().get(0).body()).contains("熔断：已拒绝").contains("breaker.alert_names");
+            return new Refusal(metrics, telegram.accepted().get(0).body());
         }
     }
 
@@ -148,10 +155,7 @@ class BreakerNotificationIT {
                                 "firing",
                                 "2026-11-30T01:00:00Z",
                                 Map.of("action", "disable_user", "token_id", "12")));
-                Instant deadline = Instant.now().plusSeconds(15);
-                while (telegram.accepted().size() < 2 && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(50);
-                }
+                awaitMessages(telegram, 2);
             } finally {
                 bridge.close();
             }
@@ -182,5 +186,22 @@ class BreakerNotificationIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    /** Waits up to 15 s for the fake platform to have accepted {@code count} messages. */
+    private static void awaitMessages(FakePlatform telegram, int count) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(15);
+        while (telegram.accepted().size() < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static String metrics(Bridge bridge) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

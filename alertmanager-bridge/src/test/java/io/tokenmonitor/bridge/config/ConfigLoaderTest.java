@@ -207,6 +207,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void givenBreakerGateway_whenLoaded_thenYamlWinsOverEnvUnsetMeansAnyAndABlankYamlValueIsRefused() throws Exception {
+        assertThat(load(Map.of(), null).breaker().gatewayLabel()).isEmpty();
+        assertThat(load(Map.of("BREAKER_GATEWAY", " eu "), null).breaker().gatewayLabel())
+                .contains("eu");
+        assertThat(load(Map.of("BREAKER_GATEWAY", "eu"), "breaker:\n  gateway: us\n")
+                        .breaker()
+                        .gatewayLabel())
+                .contains("us");
+        // a blank variable counts as unset, as every variable does (Env)
+        assertThat(load(Map.of("BREAKER_GATEWAY", " "), null).breaker().gatewayLabel())
+                .isEmpty();
+        assertThatThrownBy(() -> load(Map.of(), "breaker:\n  gateway: \"\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("breaker.gateway: empty");
+    }
+
+    @Test
     void givenEmptyBreakerAlertNames_whenLoaded_thenOneLineNamingTheSetting() {
         assertThatThrownBy(() -> load(Map.of("BREAKER_ALERT_NAMES", " , "), null))
                 .isInstanceOf(ConfigException.class)
