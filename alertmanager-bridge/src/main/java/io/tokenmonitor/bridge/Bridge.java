@@ -190,7 +190,7 @@ public final class Bridge implements AutoCloseable {
             LOG.info(
                     "breaker: gateway database {}{}, at most {} channel(s) per hour and each channel once per {},"
                             + " {} key(s) per hour and each once per {}, {} user(s) per hour and each once per {},"
-                            + " for alerts {}",
+                            + " for alerts {}{}",
                     dsn,
                     config.breaker().dryRun() ? " (dry run)" : "",
                     config.breaker().maxPerHour(),
@@ -199,7 +199,11 @@ public final class Bridge implements AutoCloseable {
                     PromDuration.format(config.breaker().tokens().interval()),
                     config.breaker().users().maxPerHour(),
                     PromDuration.format(config.breaker().users().interval()),
-                    String.join(",", new TreeSet<>(config.breaker().alertNames())));
+                    String.join(",", new TreeSet<>(config.breaker().alertNames())),
+                    config.breaker()
+                            .gatewayLabel()
+                            .map(g -> " with gateway=\"" + g + "\" (breaker.gateway)")
+                            .orElse(" of any gateway"));
         });
         config.digests().prometheusUrl().ifPresent(url -> {
             if (config.digests().schedules().isEmpty()) {
