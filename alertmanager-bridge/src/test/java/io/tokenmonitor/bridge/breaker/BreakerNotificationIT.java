@@ -40,19 +40,13 @@ class BreakerNotificationIT {
                     new PrometheusRegistry(),
                     "test");
             try {
-                String body = Webhooks.body(
-                        "bb01",
-                        "firing",
-                        "2026-11-30T01:00:00Z",
-                        Map.of("action", "disable_channel", "channel_id", "5"));
-                HttpResponse<String> response = HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + "/alerts"))
-                                        .header("Authorization", "Bearer " + TestConfigs.TOKEN)
-                                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                assertThat(response.statusCode()).isEqualTo(200);
+                post(
+                        bridge,
+                        Webhooks.body(
+                                "bb01",
+                                "firing",
+                                "2026-11-30T01:00:00Z",
+                                Map.of("action", "disable_channel", "channel_id", "5")));
                 awaitMessages(telegram, 1);
             } finally {
                 bridge.close();

@@ -40,6 +40,11 @@ class DashboardStructureTest {
 
     private static final Pattern REFERENCE =
             Pattern.compile("\\$\\{(\\w+)(?::[\\w:]+)?}|\\$([A-Za-z_]\\w*)|\\[\\[(\\w+)");
+    /** The variable name of a {@link #REFERENCE} match, whichever of its three syntaxes it is. */
+    private static String referencedName(Matcher m) {
+        return m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+    }
+
     /** A PromQL series selector: metric name (or none) and its matchers. */
     private static final Pattern SELECTOR = Pattern.compile("([A-Za-z_:][\\w:]*)?\\{([^{}]*)}");
 
@@ -232,7 +237,7 @@ class DashboardStructureTest {
                         .isFalse();
                 Matcher m = REFERENCE.matcher(q.text());
                 while (m.find()) {
-                    String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                    String name = referencedName(m);
                     Variable v = variables.get(name);
                     if (v == null) {
                         continue; // Grafana's globals ($__from, $__to): numbers
@@ -261,7 +266,7 @@ class DashboardStructureTest {
             for (String text : texts) {
                 Matcher m = REFERENCE.matcher(text);
                 while (m.find()) {
-                    String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                    String name = referencedName(m);
                     assertThat(defined)
                             .as(d.uid() + ": $" + name + " in " + text)
                             .contains(name);
@@ -737,7 +742,7 @@ class DashboardStructureTest {
                     Matcher m = REFERENCE.matcher(target.path("expr").asText() + " "
                             + target.path("rawQueryText").asText());
                     while (m.find()) {
-                        used.add(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
+                        used.add(referencedName(m));
                     }
                 }
                 Matcher link = LINK_URL.matcher(panel.path("fieldConfig").toString() + panel.path("links"));
@@ -770,7 +775,7 @@ class DashboardStructureTest {
      */
     @Test
     void givenErrorTextsFilteredToTwoChannels_whenATextIsClicked_thenTheLogsShowThoseChannels() {
-        String url = overrideOrDefaultsLink(panel("tm-errors", "Top 10 error texts"));
+        String url = firstDashboardLink(panel("tm-errors", "Top 10 error texts"));
         Interpolator vars = new Interpolator(
                 Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Duration.ofMinutes(1), Duration.ofSeconds(15));
         vars.set("channel_id", new Interpolator.Value(List.of("1", "5"), null, false));
@@ -798,7 +803,7 @@ class DashboardStructureTest {
                 .isEqualTo("var-model=it's%20a%2Fmodel%2B1");
     }
 
-    private static String overrideOrDefaultsLink(JsonNode panel) {
+    private static String firstDashboardLink(JsonNode panel) {
         Matcher link = LINK_URL.matcher(panel.path("fieldConfig").toString());
         assertThat(link.find()).as(panel.path("title").asText() + " has a link").isTrue();
         return link.group(1);

@@ -156,9 +156,8 @@ public final class Interpolator {
             if ((c >= 'A' && c <= 'Z')
                     || (c >= 'a' && c <= 'z')
                     || (c >= '0' && c <= '9')
-                    || "-_.!~*'()".indexOf(c) >= 0) {
-                out.append(c);
-            } else if ("@:$,;".indexOf(c) >= 0) {
+                    || "-_.!~*'()".indexOf(c) >= 0 // encodeURIComponent leaves these
+                    || "@:$,;".indexOf(c) >= 0) { // and the AngularJS replacements restore these
                 out.append(c);
             } else {
                 out.append('%').append(String.format("%02X", b & 0xff));

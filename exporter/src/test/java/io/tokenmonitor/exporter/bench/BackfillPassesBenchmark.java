@@ -32,7 +32,8 @@ import java.util.Map;
  *       save; not something the exporter may do: a crash would corrupt the file).
  * </ul>
  *
- * Every replay must give the shipped store's rollups (row count and quota sum of each table), or the run fails.
+ * Every replay must give the shipped store's rollups (row count and the sums of quota, requests and input tokens of
+ * each table), or the run fails.
  *
  * <pre>
  * java … io.tokenmonitor.exporter.bench.BackfillPassesBenchmark --work DIR [--rows 1000000] [--days 20] [--runs 3]
